@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import type { Database } from './db/types.js';
+import type { Logger } from './log.js';
+import type { Config } from './config.js';
+import { redactUrl } from './redact.js';
+import { errorHandler, notFoundApi } from './http/errors.js';
+import { requireContentType } from './http/content-type.js';
+import { healthRouter } from './health/controller.js';
+
+export interface AppDeps {
+  db: Database;
+  logger: Logger;
+  config: Config;
+  /** The built client (index.html and assets); absent in API-only tests. */
+  clientDir?: string;
+  /** Feature modules, mounted under /api in order. */
+  routers?: Router[];
+}
+
+export const JSON_BODY_LIMIT = '1mb';
+
+export function createApp({ db, logger, clientDir, routers = [] }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Headers carry cookies and tokens, query strings carry whatever a client typed: neither is logged.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // antd injects its CSS-in-JS as <style> elements at run time.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+    }),
+  );
+
+  const api = express.Router();
+  api.use(requireContentType(['application/json', 'multipart/form-data']));
+  api.use(express.json({ limit: JSON_BODY_LIMIT }));
+  api.use(healthRouter(db));
+  for (const router of routers) api.use(router);
+  api.use(notFoundApi);
+  app.use('/api', api);
+
+  if (clientDir && existsSync(path.join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+    // Client-side routes (/apply/newborn, /workbench…) all load the single page.
+    app.get(/^(?!\/api\/).*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(clientDir, 'index.html'));
+    });
+  }
+
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,39 @@
+/**
+ * Masks personal data in anything about to be written to a log. Works on the serialised text,
+ * so it also catches data that reached a log line by a path nobody anticipated (an error message
+ * quoting a value, a third-party library's own fields).
+ */
+
+// 公民身份号码: 6-digit region, 8-digit birth date, 3-digit sequence, check character.
+const ID_NUMBER = /(?<![0-9A-Za-z])([1-8]\d{3})\d{10}(\d{3}[\dXx])(?![0-9A-Za-z])/g;
+// Mainland mobile numbers; the look-arounds keep longer digit runs (ids, timestamps) intact.
+const MOBILE = /(?<![0-9A-Za-z])(1[3-9]\d)\d{4}(\d{4})(?![0-9A-Za-z])/g;
+// JSON members whose key says they hold a person's name: "name", "child.name", "fatherName"…
+const NAME_MEMBER = /"((?:[A-Za-z_]+[._])?name|[A-Za-z_.]*Name)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
+
+export function maskNameValue(value: string): string {
+  const chars = [...value];
+  if (chars.length === 0) return value;
+  return chars[0] + '*'.repeat(Math.max(chars.length - 1, 1));
+}
+
+export function redactText(text: string): string {
+  return text
+    .replace(ID_NUMBER, (_m, head: string, tail: string) => `${head}**********${tail.slice(-4)}`)
+    .replace(MOBILE, (_m, head: string, tail: string) => `${head}****${tail}`)
+    .replace(NAME_MEMBER, (_m, key: string, sep: string, value: string) => `"${key}"${sep}"${maskNameValue(value)}"`);
+}
+
+/** Query strings may carry anything a client typed; logs keep the parameter names only. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      return eq < 0 ? pair : `${pair.slice(0, eq)}=***`;
+    });
+  return `${url.slice(0, q)}?${params.join('&')}`;
+}

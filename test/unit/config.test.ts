@@ -1,0 +1,62 @@
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, ConfigError } from '../../server/config.js';
+
+function tmp(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'yjs-config-'));
+}
+
+describe('loadConfig', () => {
+  it('runs with no configuration at all: port 3000, PGlite, demo on, info logs', () => {
+    const dataDir = tmp();
+    const c = loadConfig({ DATA_DIR: dataDir });
+    expect(c).toMatchObject({ port: 3000, dataDir, databaseUrl: undefined, logLevel: 'info', demo: true, production: false });
+  });
+
+  it('generates SESSION_SECRET once and keeps it in DATA_DIR', () => {
+    const dataDir = tmp();
+    const first = loadConfig({ DATA_DIR: dataDir }).sessionSecret;
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(readFileSync(path.join(dataDir, 'session-secret'), 'utf8').trim()).toBe(first);
+    expect(loadConfig({ DATA_DIR: dataDir }).sessionSecret).toBe(first);
+  });
+
+  it('uses a given SESSION_SECRET and refuses a short one', () => {
+    const secret = 'x'.repeat(40);
+    expect(loadConfig({ DATA_DIR: tmp(), SESSION_SECRET: secret }).sessionSecret).toBe(secret);
+    expect(() => loadConfig({ DATA_DIR: tmp(), SESSION_SECRET: 'short' })).toThrow(/SESSION_SECRET/);
+  });
+
+  it('turns DEMO off by default in production, and honours an explicit value', () => {
+    expect(loadConfig({ DATA_DIR: tmp(), NODE_ENV: 'production' }).demo).toBe(false);
+    expect(loadConfig({ DATA_DIR: tmp(), NODE_ENV: 'production', DEMO: 'on' }).demo).toBe(true);
+    expect(loadConfig({ DATA_DIR: tmp(), DEMO: '0' }).demo).toBe(false);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['DEMO', 'maybe'],
+    ['LOG_LEVEL', 'loud'],
+    ['DATABASE_URL', 'mysql://localhost/db'],
+    ['DATABASE_URL', 'not a url'],
+  ])('refuses %s=%s with a message naming the variable', (name, value) => {
+    let caught: unknown;
+    try {
+      loadConfig({ DATA_DIR: tmp(), [name]: value });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).variable).toBe(name);
+    expect((caught as Error).message).toContain(name);
+  });
+
+  it('accepts a PostgreSQL URL and a valid port and log level', () => {
+    const c = loadConfig({ DATA_DIR: tmp(), DATABASE_URL: 'postgres://root@127.0.0.1:5432/test', PORT: '8080', LOG_LEVEL: 'debug' });
+    expect(c).toMatchObject({ databaseUrl: 'postgres://root@127.0.0.1:5432/test', port: 8080, logLevel: 'debug' });
+  });
+});
