@@ -1,0 +1,52 @@
+import { FsMaterialStore } from './fs-store.js';
+
+/** What a store reports for bytes it holds: their sha256 (lowercase hex) is their only name. */
+export interface StoredBlob {
+  sha256: string;
+  size: number;
+}
+
+/**
+ * Where uploaded materials live. Content-addressed so that one file serves every department of a
+ * bundle and later applications (一人一档) without being stored twice; an S3-compatible store
+ * implements the same five members.
+ */
+export interface MaterialStore {
+  readonly kind: string;
+  /** Same bytes → same sha256, stored once; putting bytes the store already holds is a no-op. */
+  put(data: Buffer): Promise<StoredBlob>;
+  /** null when absent, and for anything that is not 64 lowercase hex digits. */
+  get(sha256: string): Promise<Buffer | null>;
+  stream(sha256: string): Promise<NodeJS.ReadableStream | null>;
+  has(sha256: string): Promise<boolean>;
+}
+
+/** 64 lowercase hex digits: the only string a store accepts as a name. */
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export function isSha256Hex(value: string): boolean {
+  return SHA256_HEX.test(value);
+}
+
+export type MaterialStoreKind = 'fs';
+
+export interface MaterialStoreConfig {
+  dataDir: string;
+  /** Defaults to 'fs'. */
+  kind?: MaterialStoreKind;
+}
+
+/** Picks the store for a deployment; `Config` from server/config.ts fits as it is. */
+export function createMaterialStore(config: MaterialStoreConfig): MaterialStore {
+  const kind = config.kind ?? 'fs';
+  switch (kind) {
+    case 'fs':
+      return new FsMaterialStore(config.dataDir);
+    // case 's3': an S3-compatible store (MinIO, OSS, COS…) goes here, with its endpoint, bucket and
+    // credentials added to MaterialStoreConfig and read from the environment in server/config.ts.
+    default: {
+      const unknown: never = kind;
+      throw new Error(`unknown material store kind: ${String(unknown)}`);
+    }
+  }
+}
