@@ -1,0 +1,456 @@
+/**
+ * Simulated department back offices, for DEMO mode and for tests: one small Express app that
+ * plays every department at `POST /departments/:code`, the way a real department system is
+ * expected to behave (see the scheme in ../delivery/signature.ts): verify the signature and the
+ * timestamp, process each Idempotency-Key once, answer 2xx, and some time later report the
+ * result through the product's department API (accept, then complete with outputs).
+ *
+ * It can misbehave on purpose, for the reliability tests: answer slowly, fail with 500 at a
+ * rate or for the first N requests of a department, drop connections (`down`) or never answer
+ * (`hang`), all changeable at run time through `POST /control`.
+ *
+ * `/stats` and `/control` are unauthenticated: this server is a test double and binds to the
+ * loopback interface by default (main.ts); it must never be exposed.
+ */
+import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { createLogger, type Logger } from '../log.js';
+import {
+  DEFAULT_TOLERANCE_SECONDS,
+  IDEMPOTENCY_HEADER,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  verify,
+  type VerifyFailure,
+} from '../delivery/signature.js';
+import { generateOutputs, type ProducedOutput } from './outputs.js';
+
+/** The webhook body the dispatcher sends for one sub-application (one delivery round). */
+export interface SubApplicationPayload {
+  subApplicationId: string;
+  applicationId: string;
+  bundle: { id: string; version: number | string };
+  item: { id: string; title: string };
+  department: string;
+  round: number;
+  /** Only this department's fields, in its own field names. */
+  fields: Record<string, unknown>;
+  materials: { code: string; title: string; url: string }[];
+  /** Outputs of earlier items of the bundle this item needs (e.g. the credit code). */
+  inputs: Record<string, unknown>;
+  produces: ProducedOutput[];
+  timeLimitDays: number;
+  submittedAt: string;
+}
+
+/** A latency in ms, or a range [min, max] drawn uniformly per request. */
+export type Latency = number | readonly [number, number];
+
+export interface SimulatorControl {
+  latencyMs: Latency;
+  /** Probability 0..1 that a request is answered 500 (after verification). */
+  failureRate: number;
+  /** Remaining requests per department answered 500 before it recovers: `{ police: 3 }`. */
+  failures: Record<string, number>;
+  /** Destroy every department request's connection without answering. */
+  down: boolean;
+  /** Never answer department requests (the client's timeout must save it). */
+  hang: boolean;
+  /**
+   * Which departments the simulator completes by itself: true = all, false = none (every one
+   * is left to human staff in the workbench), or the list of codes it processes.
+   */
+  autoProcess: boolean | string[];
+  /** Delay before accepting, and again before completing. */
+  processDelayMs: number;
+}
+
+export interface SimulatorOptions extends Partial<SimulatorControl> {
+  /** The product's base URL for callbacks, e.g. `http://127.0.0.1:3000` (no `/api`). */
+  apiBase: string;
+  /** The department's webhook signing secret; undefined = no such department (404). */
+  secretFor(code: string): string | undefined;
+  /** The department's bearer token for the department API. */
+  tokenFor(code: string): string | undefined;
+  toleranceSeconds?: number;
+  logger?: Logger;
+  /** Uniform in [0, 1); injectable for reproducible failure rates and outputs. */
+  random?: () => number;
+  /** Attempts per callback before giving up (logged). Default 5. */
+  callbackAttempts?: number;
+  /** First retry delay of a callback, doubled each time. Default 500 ms. */
+  callbackBackoffMs?: number;
+  /** Per-attempt timeout of a callback. Default 10 000 ms. */
+  callbackTimeoutMs?: number;
+}
+
+export interface SimulatorStats {
+  /** Requests that reached a known department, whatever became of them. */
+  received: Record<string, number>;
+  /** Repeats of an already processed Idempotency-Key, answered 200 `{"duplicate":true}`. */
+  duplicates: number;
+  refused: Record<VerifyFailure, number>;
+  /** Idempotency-Key → times processed (1, unless deduplication is broken). */
+  byKey: Record<string, number>;
+  /** Requests answered 500 on purpose, per department. */
+  failed: Record<string, number>;
+  /** Connections dropped (`down`) or left hanging (`hang`). */
+  dropped: number;
+  callbacks: { accept: number; complete: number; errors: number };
+}
+
+export interface Simulator {
+  app: Express;
+  /** Live counters (also served as `GET /stats`). */
+  readonly stats: SimulatorStats;
+  /** Current behaviour; change it with `control()` or `POST /control`. */
+  readonly state: SimulatorControl;
+  control(patch: unknown): SimulatorControl;
+  /** Resolves when every scheduled accept/complete has finished (or given up). */
+  settled(): Promise<void>;
+  /** Cancels scheduled callbacks and drops hanging requests; the HTTP server is the caller's. */
+  close(): Promise<void>;
+}
+
+export class ControlError extends Error {}
+
+const DEPARTMENT_CODE = /^[a-z][a-zA-Z0-9]*$/;
+const BODY_LIMIT = '2mb';
+
+function counter(): Record<string, number> {
+  // Keys come from the network: a null prototype keeps "__proto__" an ordinary key.
+  return Object.create(null) as Record<string, number>;
+}
+
+function newStats(): SimulatorStats {
+  return {
+    received: counter(),
+    duplicates: 0,
+    refused: { missing: 0, malformed: 0, expired: 0, mismatch: 0 },
+    byKey: counter(),
+    failed: counter(),
+    dropped: 0,
+    callbacks: { accept: 0, complete: 0, errors: 0 },
+  };
+}
+
+function isNonNegative(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+}
+
+function parseLatency(v: unknown): Latency {
+  if (isNonNegative(v)) return v;
+  if (Array.isArray(v) && v.length === 2 && isNonNegative(v[0]) && isNonNegative(v[1]) && v[0] <= v[1]) {
+    return [v[0], v[1]];
+  }
+  throw new ControlError('latencyMs must be a number of ms ≥ 0 or a range [min, max]');
+}
+
+/** Applies a partial control update, validating everything before changing anything. */
+function applyControl(state: SimulatorControl, patch: unknown): SimulatorControl {
+  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) throw new ControlError('control must be a JSON object');
+  const p = patch as Record<string, unknown>;
+  const known = new Set(['latencyMs', 'failureRate', 'failures', 'down', 'hang', 'autoProcess', 'processDelayMs']);
+  const unknown = Object.keys(p).filter((k) => !known.has(k));
+  if (unknown.length) throw new ControlError(`unknown control setting(s): ${unknown.join(', ')}`);
+  const next: SimulatorControl = { ...state, failures: { ...state.failures } };
+  if ('latencyMs' in p) next.latencyMs = parseLatency(p.latencyMs);
+  if ('failureRate' in p) {
+    if (!isNonNegative(p.failureRate) || p.failureRate > 1) throw new ControlError('failureRate must be a number from 0 to 1');
+    next.failureRate = p.failureRate;
+  }
+  if ('failures' in p) {
+    const f = p.failures;
+    if (!f || typeof f !== 'object' || Array.isArray(f)) throw new ControlError('failures must be an object like {"police": 3}');
+    for (const [code, n] of Object.entries(f)) {
+      if (!Number.isInteger(n) || (n as number) < 0) throw new ControlError(`failures.${code} must be a whole number ≥ 0`);
+      next.failures[code] = n as number;
+    }
+  }
+  for (const flag of ['down', 'hang'] as const) {
+    if (flag in p) {
+      if (typeof p[flag] !== 'boolean') throw new ControlError(`${flag} must be true or false`);
+      next[flag] = p[flag];
+    }
+  }
+  if ('autoProcess' in p) {
+    const a = p.autoProcess;
+    if (typeof a !== 'boolean' && !(Array.isArray(a) && a.every((c) => typeof c === 'string'))) {
+      throw new ControlError('autoProcess must be true, false or a list of department codes');
+    }
+    next.autoProcess = Array.isArray(a) ? [...(a as string[])] : a;
+  }
+  if ('processDelayMs' in p) {
+    if (!isNonNegative(p.processDelayMs)) throw new ControlError('processDelayMs must be a number of ms ≥ 0');
+    next.processDelayMs = p.processDelayMs;
+  }
+  return next;
+}
+
+function isPayload(v: unknown): v is Partial<SubApplicationPayload> & { subApplicationId: string } {
+  return !!v && typeof v === 'object' && typeof (v as { subApplicationId?: unknown }).subApplicationId === 'string';
+}
+
+type CallbackOutcome = 'ok' | 'conflict' | 'gave-up';
+
+export function createSimulator(options: SimulatorOptions): Simulator {
+  const logger = options.logger ?? createLogger('silent');
+  const random = options.random ?? Math.random;
+  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const callbackAttempts = options.callbackAttempts ?? 5;
+  const callbackBackoffMs = options.callbackBackoffMs ?? 500;
+  const callbackTimeoutMs = options.callbackTimeoutMs ?? 10_000;
+  const apiBase = options.apiBase.replace(/\/+$/, '');
+
+  let state = applyControl(
+    { latencyMs: 0, failureRate: 0, failures: {}, down: false, hang: false, autoProcess: true, processDelayMs: 3000 },
+    Object.fromEntries(
+      (['latencyMs', 'failureRate', 'failures', 'down', 'hang', 'autoProcess', 'processDelayMs'] as const)
+        .filter((k) => options[k] !== undefined)
+        .map((k) => [k, options[k]]),
+    ),
+  );
+  const stats = newStats();
+  // The department's memory of what it has processed; survives a stats reset.
+  const seen = new Set<string>();
+  const hanging = new Set<ServerResponse>();
+  const tasks = new Set<Promise<void>>();
+  const lifetime = new AbortController();
+
+  const bump = (map: Record<string, number>, key: string) => (map[key] = (map[key] ?? 0) + 1);
+
+  function latency(): number {
+    const l = state.latencyMs;
+    return typeof l === 'number' ? l : l[0] + random() * (l[1] - l[0]);
+  }
+
+  function autoProcesses(code: string): boolean {
+    const a = state.autoProcess;
+    return Array.isArray(a) ? a.includes(code) : a;
+  }
+
+  /** One action call to the department API, retried with backoff; never throws. */
+  async function callback(code: string, id: string, action: Record<string, unknown>): Promise<CallbackOutcome> {
+    const what = { department: code, subApplicationId: id, action: action.action };
+    const token = options.tokenFor(code);
+    if (!token) {
+      stats.callbacks.errors++;
+      logger.error(what, 'simulator: no department API token for this department; leaving it to staff');
+      return 'gave-up';
+    }
+    const url = `${apiBase}/api/sub-applications/${encodeURIComponent(id)}/actions`;
+    for (let attempt = 1; ; attempt++) {
+      let problem: string;
+      let retry = true;
+      try {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: JSON.stringify(action),
+          redirect: 'manual',
+          signal: AbortSignal.any([lifetime.signal, AbortSignal.timeout(callbackTimeoutMs)]),
+        });
+        const text = (await res.text()).slice(0, 300);
+        if (res.ok) return 'ok';
+        // 409: the state moved on without us (a repeat of an attempt that did succeed, or a
+        // member of staff acting first). Nothing to retry; the caller decides whether to go on.
+        if (res.status === 409) {
+          logger.info({ ...what, status: 409, body: text }, 'simulator: action refused as an invalid transition');
+          return 'conflict';
+        }
+        problem = `HTTP ${res.status}: ${text}`;
+        retry = res.status >= 500 || res.status === 408 || res.status === 429;
+      } catch (err) {
+        if (lifetime.signal.aborted) return 'gave-up';
+        // undici says only "fetch failed"; the reason (ECONNREFUSED…) is in the cause.
+        const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
+        problem = `${(err as Error).message}${cause ? ` (${String(cause.code ?? cause.message)})` : ''}`;
+      }
+      stats.callbacks.errors++;
+      if (!retry || attempt >= callbackAttempts) {
+        logger.error({ ...what, attempt, problem }, 'simulator: giving up on a department API call');
+        return 'gave-up';
+      }
+      logger.warn({ ...what, attempt, problem }, 'simulator: department API call failed; retrying');
+      try {
+        await sleep(callbackBackoffMs * 2 ** (attempt - 1), undefined, { signal: lifetime.signal });
+      } catch {
+        return 'gave-up';
+      }
+    }
+  }
+
+  async function work(code: string, payload: Partial<SubApplicationPayload> & { subApplicationId: string }): Promise<void> {
+    const id = payload.subApplicationId;
+    try {
+      await sleep(state.processDelayMs, undefined, { signal: lifetime.signal });
+      // Read when the work is done, not when it arrived: staff can take a department over meanwhile.
+      if (!autoProcesses(code)) return;
+      const accepted = await callback(code, id, { action: 'accept' });
+      if (accepted === 'gave-up') return;
+      if (accepted === 'ok') stats.callbacks.accept++;
+      await sleep(state.processDelayMs, undefined, { signal: lifetime.signal });
+      const outputs = generateOutputs(payload.produces, { random });
+      if ((await callback(code, id, { action: 'complete', outputs })) === 'ok') stats.callbacks.complete++;
+    } catch (err) {
+      if (!lifetime.signal.aborted) logger.error({ err, department: code, subApplicationId: id }, 'simulator: processing failed');
+    }
+  }
+
+  function schedule(code: string, payload: Partial<SubApplicationPayload> & { subApplicationId: string }): void {
+    const task = work(code, payload).finally(() => tasks.delete(task));
+    tasks.add(task);
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.get('/stats', (_req, res) => {
+    res.json(stats);
+  });
+  app.delete('/stats', (_req, res) => {
+    Object.assign(stats, newStats());
+    res.json(stats);
+  });
+  app.get('/control', (_req, res) => {
+    res.json(state);
+  });
+  app.post('/control', express.json(), (req, res) => {
+    try {
+      res.json(simulator.control(req.body));
+    } catch (err) {
+      if (!(err instanceof ControlError)) throw err;
+      res.status(400).json({ error: err.message });
+    }
+  });
+
+  // Before the body is read: a department that is down does not read requests.
+  app.post('/departments/:code', (req: Request<{ code: string }>, res, next) => {
+    if (state.down) {
+      stats.dropped++;
+      req.socket.destroy();
+      return;
+    }
+    if (state.hang) {
+      stats.dropped++;
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      return;
+    }
+    next();
+  });
+
+  app.post(
+    '/departments/:code',
+    express.raw({ type: 'application/json', limit: BODY_LIMIT }),
+    async (req: Request<{ code: string }>, res: Response) => {
+      const code = req.params.code;
+      const secret = DEPARTMENT_CODE.test(code) ? options.secretFor(code) : undefined;
+      if (!secret) {
+        res.status(404).json({ error: 'unknown department', department: code });
+        return;
+      }
+      bump(stats.received, code);
+      if (!Buffer.isBuffer(req.body)) {
+        res.status(415).json({ error: 'expected Content-Type: application/json' });
+        return;
+      }
+      const raw = req.body;
+      const verdict = verify({
+        secret,
+        timestamp: req.headers[TIMESTAMP_HEADER.toLowerCase()],
+        signature: req.headers[SIGNATURE_HEADER.toLowerCase()],
+        rawBody: raw,
+        toleranceSeconds: tolerance,
+      });
+      if (!verdict.ok) {
+        stats.refused[verdict.reason]++;
+        logger.warn({ department: code, reason: verdict.reason }, 'simulator: webhook signature refused');
+        res.status(401).json({ error: 'signature verification failed', reason: verdict.reason });
+        return;
+      }
+      const key = req.get(IDEMPOTENCY_HEADER);
+      if (!key) {
+        res.status(400).json({ error: `missing ${IDEMPOTENCY_HEADER} header` });
+        return;
+      }
+      let payload: unknown;
+      try {
+        payload = JSON.parse(raw.toString('utf8'));
+      } catch {
+        res.status(400).json({ error: 'body is not valid JSON' });
+        return;
+      }
+      if (!isPayload(payload)) {
+        res.status(400).json({ error: 'body has no subApplicationId' });
+        return;
+      }
+      // A department must never receive another department's split: that would be a leak.
+      if (payload.department !== undefined && payload.department !== code) {
+        res.status(400).json({ error: `sub-application is for department "${String(payload.department)}", not "${code}"` });
+        return;
+      }
+
+      const wait = latency();
+      if (wait > 0) await sleep(wait);
+
+      const remaining = state.failures[code] ?? 0;
+      if (remaining > 0 || (state.failureRate > 0 && random() < state.failureRate)) {
+        if (remaining > 0) state.failures[code] = remaining - 1;
+        bump(stats.failed, code);
+        res.status(500).json({ error: 'simulated failure' });
+        return;
+      }
+      if (seen.has(key)) {
+        stats.duplicates++;
+        res.status(200).json({ received: true, duplicate: true });
+        return;
+      }
+      seen.add(key);
+      bump(stats.byKey, key);
+      schedule(code, payload);
+      res.status(200).json({ received: true, subApplicationId: payload.subApplicationId });
+    },
+  );
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  // Body-parser errors (too large, bad encoding) carry their status; anything else is ours.
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = (err as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json({ error: (err as Error).message });
+      return;
+    }
+    logger.error({ err }, 'simulator: unhandled error');
+    res.status(500).json({ error: 'internal error' });
+  });
+
+  const simulator: Simulator = {
+    app,
+    stats,
+    get state() {
+      return state;
+    },
+    control(patch: unknown) {
+      const next = applyControl(state, patch);
+      const wasHanging = state.hang;
+      state = next;
+      // Releasing the hang drops what was held, as a department system coming back would.
+      if (wasHanging && !state.hang) for (const res of hanging) res.destroy();
+      return state;
+    },
+    async settled() {
+      while (tasks.size) await Promise.allSettled([...tasks]);
+    },
+    async close() {
+      lifetime.abort();
+      for (const res of hanging) res.destroy();
+      await simulator.settled();
+    },
+  };
+  return simulator;
+}

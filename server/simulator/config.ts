@@ -1,0 +1,116 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { ConfigError, loadConfig, type LogLevel } from '../config.js';
+import type { Latency } from './app.js';
+
+/** Settings of the standalone simulator (`npm run simulate`), all from environment variables. */
+export interface SimulatorConfig {
+  port: number;
+  host: string;
+  /** The product the simulated departments report back to. */
+  apiBase: string;
+  logLevel: LogLevel;
+  /** Department credentials derive from it, exactly as the product derives them. */
+  sessionSecret: string;
+  latencyMs: Latency;
+  failureRate: number;
+  processDelayMs: number;
+  autoProcess: boolean | string[];
+  scenariosDir: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 4100;
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) {
+    throw new ConfigError('SIMULATOR_PORT', `must be an integer from 0 to 65535, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function parseLatency(raw: string | undefined): Latency {
+  if (raw === undefined || raw === '') return 0;
+  const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(raw.trim());
+  const lo = Number(m?.[1]);
+  const hi = m?.[2] === undefined ? lo : Number(m[2]);
+  if (!m || hi < lo) throw new ConfigError('SIMULATOR_LATENCY_MS', `must be ms like "50" or a range like "20-200", got "${raw}"`);
+  return lo === hi ? lo : [lo, hi];
+}
+
+function parseRate(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 0;
+  const n = Number(raw);
+  if (!/^\d*\.?\d+$/.test(raw.trim()) || n > 1) throw new ConfigError('SIMULATOR_FAILURE_RATE', `must be a number from 0 to 1, got "${raw}"`);
+  return n;
+}
+
+function parseMs(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number of milliseconds, got "${raw}"`);
+  return Number(raw);
+}
+
+function parseAutoProcess(raw: string | undefined): boolean | string[] {
+  if (raw === undefined || raw === '' || /^(all|1|true|on|yes)$/i.test(raw)) return true;
+  if (/^(none|0|false|off|no)$/i.test(raw)) return false;
+  const codes = raw.split(',').map((c) => c.trim()).filter(Boolean);
+  const bad = codes.find((c) => !/^[a-z][a-zA-Z0-9]*$/.test(c));
+  if (bad !== undefined) throw new ConfigError('SIMULATOR_AUTO_PROCESS', `"${bad}" is not a department code (use all, none or codes separated by commas)`);
+  return codes;
+}
+
+function parseApiBase(raw: string | undefined, productPort: number): string {
+  if (raw === undefined || raw === '') return `http://127.0.0.1:${productPort}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('SIMULATOR_API_BASE', `is not a URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('SIMULATOR_API_BASE', 'must be an http:// or https:// URL');
+  return raw.replace(/\/+$/, '');
+}
+
+export function loadSimulatorConfig(env: Env = process.env): SimulatorConfig {
+  // The product's own settings: its port (where to call back), log level and session secret.
+  const product = loadConfig(env);
+  return {
+    port: parsePort(env.SIMULATOR_PORT),
+    host: env.SIMULATOR_HOST || '127.0.0.1',
+    apiBase: parseApiBase(env.SIMULATOR_API_BASE, product.port),
+    logLevel: product.logLevel,
+    sessionSecret: product.sessionSecret,
+    latencyMs: parseLatency(env.SIMULATOR_LATENCY_MS),
+    failureRate: parseRate(env.SIMULATOR_FAILURE_RATE),
+    processDelayMs: parseMs('SIMULATOR_PROCESS_DELAY_MS', env.SIMULATOR_PROCESS_DELAY_MS, 3000),
+    autoProcess: parseAutoProcess(env.SIMULATOR_AUTO_PROCESS),
+    scenariosDir: path.resolve(env.SCENARIOS_DIR || './scenarios'),
+  };
+}
+
+/**
+ * Department code → the NAME of the environment variable holding its webhook secret (`secret:`
+ * in departments.yaml or departments/*.yaml), for webhook departments. Only that one field is
+ * read, leniently: the scenario loader is what validates these files.
+ */
+export function webhookSecretNames(scenariosDir: string): Map<string, string | undefined> {
+  const files: string[] = [];
+  const single = path.join(scenariosDir, 'departments.yaml');
+  if (existsSync(single)) files.push(single);
+  const dir = path.join(scenariosDir, 'departments');
+  if (existsSync(dir)) for (const f of readdirSync(dir).sort()) if (/\.ya?ml$/.test(f)) files.push(path.join(dir, f));
+  const names = new Map<string, string | undefined>();
+  for (const file of files) {
+    const doc: unknown = parse(readFileSync(file, 'utf8'));
+    const departments = (doc as { departments?: unknown } | null)?.departments;
+    if (!departments || typeof departments !== 'object') continue;
+    for (const [code, dept] of Object.entries(departments as Record<string, unknown>)) {
+      const delivery = (dept as { delivery?: { channel?: unknown; secret?: unknown } } | null)?.delivery;
+      if (delivery?.channel !== 'webhook') continue;
+      names.set(code, typeof delivery.secret === 'string' ? delivery.secret : undefined);
+    }
+  }
+  return names;
+}

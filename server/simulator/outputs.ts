@@ -1,0 +1,225 @@
+/**
+ * Realistic results for a simulated department to complete a sub-application with: the values an
+ * item declares it produces, e.g. a valid 统一社会信用代码 from 企业设立登记 or a 出生医学证明编号,
+ * so the next department in the bundle receives something its own validation accepts.
+ */
+import { computeCreditCodeCheck, computeIdNumberCheck } from '../../shared/identifiers.js';
+
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+/** One entry of the webhook body's `produces`: an element (or material) the item yields. */
+export interface ProducedOutput {
+  key: string;
+  title?: string;
+  schema?: JsonSchema;
+}
+
+export interface GenerateContext {
+  /** Uniform in [0, 1); injectable for reproducible tests. */
+  random?: () => number;
+  now?: Date;
+}
+
+// The city the demo scenarios are set in: 湖南省长沙市.
+const REGION_CITY = '430100';
+const REGION_DISTRICT = '430102';
+const PROVINCE_ABBR = '湘';
+const CITY = '长沙市';
+const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+const CREDIT_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2] as const;
+
+interface Ctx {
+  random: () => number;
+  now: Date;
+}
+
+function digits(n: number, random: () => number): string {
+  let out = '';
+  for (let i = 0; i < n; i++) out += String(Math.floor(random() * 10));
+  return out;
+}
+
+/** Today's date in China (YYYY-MM-DD): certificates are dated where they are issued. */
+export function chinaDate(now: Date = new Date()): string {
+  return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * A valid 统一社会信用代码 (GB 32100-2015): 9 (registered by market regulation) 1 (enterprise),
+ * the registering authority's region, a 组织机构代码 with its own GB 11714 check character, and
+ * the overall check character.
+ */
+export function randomCreditCode(random: () => number = Math.random, region = REGION_CITY): string {
+  let org = '';
+  let sum = 0;
+  for (let i = 0; i < 8; i++) {
+    // Mostly digits, as issued codes are; the alphabet excludes I, O, S, V, Z like the code's.
+    const ch = random() < 0.8 ? String(Math.floor(random() * 10)) : (CREDIT_ALPHABET[10 + Math.floor(random() * 21)] ?? 'A');
+    org += ch;
+    sum += parseInt(ch, 36) * (ORG_WEIGHTS[i] ?? 0);
+  }
+  const c9 = 11 - (sum % 11);
+  org += c9 === 10 ? 'X' : c9 === 11 ? '0' : String(c9);
+  const first17 = `91${region}${org}`;
+  return first17 + computeCreditCodeCheck(first17);
+}
+
+/** A valid 公民身份号码 for someone born on `birth` (YYYY-MM-DD). */
+export function randomIdNumber(birth: string, random: () => number = Math.random, region = REGION_DISTRICT): string {
+  const first17 = `${region}${birth.replaceAll('-', '')}${digits(3, random)}`;
+  return first17 + computeIdNumberCheck(first17);
+}
+
+function randomAdultBirth(ctx: Ctx): string {
+  const year = 1970 + Math.floor(ctx.random() * 30);
+  const month = 1 + Math.floor(ctx.random() * 12);
+  const day = 1 + Math.floor(ctx.random() * 28);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** Initials of the key's first segment: `medicalInsurance.cardNumber` → `MI`. */
+function initials(key: string): string {
+  const head = key.split(/[.:/]/).find((part) => /[a-zA-Z]/.test(part)) ?? 'yjs';
+  const letters = (head.match(/^[a-zA-Z]|[A-Z]/g) ?? []).join('').toUpperCase();
+  return letters.length >= 2 ? letters : head.slice(0, 3).toUpperCase().padEnd(2, 'X');
+}
+
+/** A string value chosen by format first, then by what the key or title says it is. */
+function stringFor(key: string, title: string, format: string | undefined, ctx: Ctx): string {
+  const k = key.toLowerCase();
+  const year = chinaDate(ctx.now).slice(0, 4);
+  if (format === 'cn-credit-code' || /creditcode|信用代码/.test(k + title)) return randomCreditCode(ctx.random);
+  if (format === 'cn-id-number' || /idnumber|身份号码|身份证/.test(k + title)) {
+    // A child's ID number is issued at birth registration, i.e. about now.
+    const born = /^(child|newborn|baby)\b/.test(k) || /新生儿|婴儿/.test(title) ? chinaDate(ctx.now) : randomAdultBirth(ctx);
+    return randomIdNumber(born, ctx.random);
+  }
+  if (format === 'cn-mobile' || /mobile|手机/.test(k + title)) return `138${digits(8, ctx.random)}`;
+  if (format === 'cn-postcode' || /postcode|邮编|邮政编码/.test(k + title)) return '410000';
+  if (format === 'date') return chinaDate(ctx.now);
+  if (format === 'date-time') return ctx.now.toISOString();
+  if (format === 'email') return `notice-${digits(6, ctx.random)}@example.gov.cn`;
+  if (format === 'uri' || format === 'url') return `https://zwfw.example.gov.cn/licences/${initials(key)}${year}${digits(8, ctx.random)}`;
+  if (/birthcertificate|出生医学证明/.test(k + title)) return `O${REGION_CITY.slice(0, 2)}${digits(10, ctx.random)}`;
+  if (/realestate|property|不动产/.test(k + title)) return `${PROVINCE_ABBR}(${year})${CITY}不动产权第${digits(7, ctx.random)}号`;
+  // The business licence's number has been the credit code since the 2015 reform.
+  if (/businesslicen[cs]e|营业执照/.test(k + title)) return randomCreditCode(ctx.random);
+  // 社会保障号码 is the holder's 公民身份号码.
+  if (/socialsecurity|社会保障|社保/.test(k + title)) return randomIdNumber(randomAdultBirth(ctx), ctx.random);
+  if (/date|日期/.test(k + title)) return chinaDate(ctx.now);
+  return `${initials(key)}${year}${digits(8, ctx.random)}`;
+}
+
+function firstType(schema: JsonSchema): string | undefined {
+  const t = schema.type;
+  if (typeof t === 'string') return t;
+  if (Array.isArray(t)) return t.find((x): x is string => typeof x === 'string' && x !== 'null');
+  return undefined;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function numberFor(schema: JsonSchema, integer: boolean, ctx: Ctx): number {
+  const step = integer ? 1 : 0.01;
+  const exMin = num(schema.exclusiveMinimum);
+  const exMax = num(schema.exclusiveMaximum);
+  let lo = num(schema.minimum) ?? (exMin !== undefined ? exMin + step : undefined);
+  let hi = num(schema.maximum) ?? (exMax !== undefined ? exMax - step : undefined);
+  lo ??= hi !== undefined ? Math.min(1, hi) : 1;
+  hi ??= lo + 100;
+  if (integer) {
+    lo = Math.ceil(lo);
+    hi = Math.max(lo, Math.floor(hi));
+  }
+  let value = lo + ctx.random() * (hi - lo);
+  const multipleOf = num(schema.multipleOf);
+  if (multipleOf && multipleOf > 0) {
+    value = Math.ceil(value / multipleOf) * multipleOf;
+    if (value > hi) value = Math.floor(hi / multipleOf) * multipleOf;
+  }
+  return integer ? Math.round(value) : Math.round(value * 100) / 100;
+}
+
+function fitString(value: string, schema: JsonSchema): string {
+  const chars = Array.from(value);
+  const min = num(schema.minLength);
+  const max = num(schema.maxLength);
+  let out = chars;
+  if (max !== undefined && out.length > max) out = out.slice(0, max);
+  while (min !== undefined && out.length < min) out.push('0');
+  let fitted = out.join('');
+  if (typeof schema.pattern === 'string') {
+    let re: RegExp | undefined;
+    try {
+      re = new RegExp(schema.pattern, 'u');
+    } catch {
+      re = undefined;
+    }
+    // A pattern cannot be generated from in general: fall back to a value the designer wrote.
+    if (re && !re.test(fitted)) {
+      const example = [...(Array.isArray(schema.examples) ? schema.examples : []), schema.default].find(
+        (e): e is string => typeof e === 'string' && re.test(e),
+      );
+      if (example !== undefined) fitted = example;
+    }
+  }
+  return fitted;
+}
+
+/** A value for one produced key that its schema accepts. */
+export function generateValue(key: string, title: string, schema: JsonSchema | undefined, ctx: Ctx, depth = 0): unknown {
+  const s = schema ?? {};
+  if ('const' in s) return s.const;
+  if (Array.isArray(s.enum) && s.enum.length) return s.enum[0];
+  if (Array.isArray(s.oneOf)) {
+    const first = s.oneOf.find((o): o is { const: unknown } => !!o && typeof o === 'object' && 'const' in o);
+    if (first) return first.const;
+  }
+  const format = typeof s.format === 'string' ? s.format : undefined;
+  const type = firstType(s) ?? 'string';
+  switch (type) {
+    case 'boolean':
+      return true;
+    case 'integer':
+      return numberFor(s, true, ctx);
+    case 'number':
+      return numberFor(s, false, ctx);
+    case 'null':
+      return null;
+    case 'array': {
+      const items = s.items && typeof s.items === 'object' && !Array.isArray(s.items) ? (s.items as JsonSchema) : undefined;
+      const min = num(s.minItems) ?? 1;
+      const max = num(s.maxItems) ?? Math.max(min, 1);
+      const count = depth > 3 ? 0 : Math.min(Math.max(min, 1), max);
+      return Array.from({ length: count }, () => generateValue(key, title, items, ctx, depth + 1));
+    }
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      const props = s.properties && typeof s.properties === 'object' ? (s.properties as Record<string, JsonSchema>) : {};
+      if (depth <= 3) for (const [name, sub] of Object.entries(props)) out[name] = generateValue(`${key}.${name}`, '', sub, ctx, depth + 1);
+      return out;
+    }
+    default:
+      return fitString(stringFor(key, title, format, ctx), s);
+  }
+}
+
+function isProduced(p: unknown): p is ProducedOutput {
+  return !!p && typeof p === 'object' && typeof (p as { key?: unknown }).key === 'string';
+}
+
+/** `{ key: value }` for every well-formed entry of a webhook body's `produces`. */
+export function generateOutputs(produces: unknown, context: GenerateContext = {}): Record<string, unknown> {
+  const ctx: Ctx = { random: context.random ?? Math.random, now: context.now ?? new Date() };
+  const outputs: Record<string, unknown> = {};
+  if (!Array.isArray(produces)) return outputs;
+  for (const p of produces) {
+    if (!isProduced(p)) continue;
+    const schema = p.schema && typeof p.schema === 'object' ? p.schema : undefined;
+    outputs[p.key] = generateValue(p.key, typeof p.title === 'string' ? p.title : '', schema, ctx);
+  }
+  return outputs;
+}
