@@ -1,0 +1,268 @@
+// Designer CLI: `npm run -s scenario -- lint|preview|stats …`.
+//
+// The only I/O is here: it reads the scenario folder into {path, text} pairs and hands them to
+// shared/, which is the same code the browser studio runs. `main` takes its output streams as
+// parameters so tests call it directly.
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { account } from '../../shared/account.js';
+import { compose } from '../../shared/compose.js';
+import type { Diagnostic } from '../../shared/diagnostic.js';
+import { formatDiagnostic, hasErrors, summarise } from '../../shared/diagnostic.js';
+import type { Evaluation } from '../../shared/evaluate.js';
+import { evaluate } from '../../shared/evaluate.js';
+import { check } from '../../shared/lint.js';
+import type { Answers, Bundle, Catalogue, Profile } from '../../shared/model.js';
+import type { SourceFile } from '../../shared/yaml-source.js';
+
+export interface Io {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly cwd: string;
+}
+
+const USAGE = `usage:
+  scenario lint [dir]                          check every scenario file (default dir: scenarios)
+  scenario preview <bundle> [options]          the merged form as a tree
+  scenario stats <bundle> [options] [--json]   what the applicant is spared
+options:
+  --dir <dir>          scenario folder (default: scenarios)
+  --answers <file>     JSON answers: {"answers": {...}, "profile": {...}} or a plain answers object
+  --example <name>     one of the bundle's examples (stats default: "default")
+  --lang zh|en         preview language (default zh)`;
+
+// Bounded so a mistaken path (e.g. the repository root) does not read node_modules.
+const MAX_FILES = 5_000;
+const SKIP_DIRS = new Set(['node_modules', '.git', 'schema']);
+
+export async function readScenarioFiles(dir: string): Promise<SourceFile[]> {
+  const files: SourceFile[] = [];
+  const walk = async (here: string): Promise<void> => {
+    const entries = await readdir(here, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      if (files.length >= MAX_FILES) return;
+      const full = join(here, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(full);
+      } else if (e.isFile() && /\.ya?ml$/.test(e.name)) {
+        files.push({ path: relative(dir, full).split(sep).join('/'), text: await readFile(full, 'utf8') });
+      }
+    }
+  };
+  await walk(dir);
+  return files;
+}
+
+interface Parsed {
+  readonly positional: string[];
+  readonly flags: Map<string, string | true>;
+}
+
+function parseArgs(argv: readonly string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--json' || a === '--help' || a === '-h') flags.set(a.replace(/^-+/, ''), true);
+    else if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
+      else flags.set(a.slice(2), argv[++i] ?? '');
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+function printDiagnostics(io: Io, dir: string, diagnostics: readonly Diagnostic[], to: 'out' | 'err'): void {
+  for (const d of diagnostics) io[to](formatDiagnostic({ ...d, file: `${dir}/${d.file}` }));
+}
+
+async function loadDir(io: Io, dirArg: string): Promise<{ catalogue: Catalogue; diagnostics: readonly Diagnostic[]; files: number; shown: string } | null> {
+  const dir = resolve(io.cwd, dirArg);
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
+  } catch {
+    io.err(`error: ${dirArg} is not a scenario folder`);
+    return null;
+  }
+  const files = await readScenarioFiles(dir);
+  const { catalogue, diagnostics } = check(files);
+  return { catalogue, diagnostics, files: files.length, shown: dirArg.replace(/\/+$/, '') || '.' };
+}
+
+async function readAnswers(io: Io, bundle: Bundle, flags: Map<string, string | true>, fallback: boolean): Promise<{ answers: Answers; profile?: Profile; label: string } | null> {
+  const file = flags.get('answers');
+  if (typeof file === 'string') {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(resolve(io.cwd, file), 'utf8'));
+    } catch (e) {
+      io.err(`error: cannot read answers from ${file}: ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    }
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      io.err(`error: ${file} must hold a JSON object`);
+      return null;
+    }
+    const obj = raw as Record<string, unknown>;
+    const wrapped = obj.answers !== null && typeof obj.answers === 'object' && !Array.isArray(obj.answers);
+    return wrapped
+      ? { answers: obj.answers as Answers, ...(obj.profile ? { profile: obj.profile as Profile } : {}), label: file }
+      : { answers: obj as Answers, label: file };
+  }
+  const name = flags.get('example');
+  if (typeof name === 'string' || fallback) {
+    const exName = typeof name === 'string' ? name : 'default';
+    const ex = bundle.examples[exName];
+    if (!ex) {
+      if (typeof name === 'string') {
+        io.err(`error: bundle "${bundle.id}" has no example "${exName}" (has: ${Object.keys(bundle.examples).join(', ') || 'none'})`);
+        return null;
+      }
+      return { answers: {}, label: 'no answers' };
+    }
+    return { answers: ex.answers, ...(ex.profile ? { profile: ex.profile } : {}), label: `example "${exName}"` };
+  }
+  return { answers: {}, label: 'all items, no answers' };
+}
+
+function pad(s: string, n: number): string {
+  // CJK characters take two columns in a terminal.
+  const width = [...s].reduce((w, ch) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
+  return s + ' '.repeat(Math.max(0, n - width));
+}
+
+function preview(io: Io, catalogue: Catalogue, bundle: Bundle, evaluation: Evaluation | null, label: string, lang: 'zh' | 'en'): void {
+  const form = compose(bundle, catalogue, evaluation ? { evaluation, lang } : { lang });
+  const en = lang === 'en';
+  const dept = (code: string): string => {
+    const d = catalogue.departments.get(code);
+    return d ? (en ? d.shortNameEn : d.shortName) : code;
+  };
+  io.out(`${en ? bundle.titleEn : bundle.title} (${bundle.id}) v${bundle.version} — ${label}`);
+  io.out('');
+  io.out(`Items (${form.included.length} of ${bundle.items.length} included):`);
+  const decisions = evaluation?.items;
+  for (const bi of bundle.items) {
+    const item = catalogue.items.get(bi.item);
+    if (!item) continue;
+    const d = decisions?.find((x) => x.id === item.id);
+    const inc = d ? d.included : true;
+    const why = d && bi.optional ? ` — ${en ? d.reasonEn : d.reason}` : bi.optional ? ' — optional' : '';
+    const after = bi.after.length > 0 ? ` after ${bi.after.map((a) => a.ref).join(', ')}` : '';
+    io.out(`  ${inc ? '✓' : '✗'} ${item.id}  ${en ? item.titleEn : item.title} · ${dept(item.department)} · ${item.timeLimitDays} d${after}${why}`);
+  }
+  io.out('');
+  io.out('Form:');
+  for (const s of form.sections) {
+    io.out(`  ${en ? s.titleEn : s.title} [${s.id}]`);
+    for (const e of form.elements.filter((x) => x.section === s.id && x.inForm)) {
+      const how = e.prefill ? `prefilled (${e.prefill})` : 'asked';
+      const used = e.departments.length > 0 ? `${en ? 'used by' : '用于'} ${e.departments.map(dept).join(en ? ', ' : '、')}` : en ? 'decides which items apply' : '用于确定办理事项';
+      io.out(`    ${pad(`${e.key}${e.required ? '*' : ''}`, 38)} ${pad(en ? e.titleEn : e.title, 36)} ${pad(how, 20)} ${used}${e.sensitive ? ' · sensitive' : ''}`);
+    }
+  }
+  const supplied = form.elements.filter((e) => !e.inForm);
+  if (supplied.length > 0) {
+    io.out(`  ${en ? 'Passed on inside the bundle (not asked)' : '本件事内部流转（不需填写）'}`);
+    for (const e of supplied) io.out(`    ${pad(e.key, 38)} ${pad(en ? e.titleEn : e.title, 36)} from ${e.suppliedBy ?? ''}`);
+  }
+  if (evaluation) {
+    io.out('');
+    io.out('Materials:');
+    for (const m of evaluation.materials) {
+      io.out(`  ${pad(m.disposition, 11)} ${pad(en ? m.titleEn : m.title, 44)} ${en ? m.reasonEn : m.reason} [${m.items.join(', ')}]`);
+    }
+    for (const n of evaluation.notRequired) io.out(`  ${pad('dropped', 11)} ${pad(n.title, 44)} ${en ? n.reasonEn : n.reason}`);
+    for (const r of evaluation.ineligible) io.out(`  ! ${en ? r.reasonEn : r.reason}`);
+  }
+}
+
+function statsTable(io: Io, bundle: Bundle, evaluation: Evaluation, a: ReturnType<typeof account>, label: string): void {
+  io.out(`${bundle.title} (${bundle.id}) v${bundle.version} — ${label}`);
+  if (!evaluation.eligible) io.out(`  ! ${evaluation.ineligible.map((r) => r.reason).join('；')}`);
+  const row = (name: string, before: number | string, after: number | string, note = ''): void =>
+    io.out(`  ${pad(name, 12)}${String(before).padStart(12)}${String(after).padStart(12)}${note ? `   ${note}` : ''}`);
+  io.out(`  ${pad('', 12)}${'separately'.padStart(12)}${'bundled'.padStart(12)}`);
+  row('items', a.items, a.items);
+  const w = a.materials.waived;
+  row(
+    'materials',
+    a.materials.separately,
+    a.materials.handedIn,
+    `waived: sharing ${w.sharing}, bundle ${w.bundle}, commitment ${w.commitment}, generated ${w.generated}; reused ${a.materials.reusedFromArchive}; handed in once for several ${a.materials.handedInOnceForSeveral}`,
+  );
+  row('fields', a.fields.separately, a.fields.asked, 'asked once, prefilled and passed-on values not asked');
+  row('visits', a.visits.separately, a.visits.bundled);
+  row('days', a.days.separately, a.days.criticalPath, 'sum of time limits vs critical path');
+  const o = bundle.official;
+  if (o) {
+    const parts = (['days', 'visits', 'materials', 'steps'] as const)
+      .map((k) => (o[k] ? `${k} ${o[k].before} → ${o[k].after}` : ''))
+      .filter(Boolean);
+    io.out(`  official: ${parts.join(', ')}${o.source ? ` (${o.source})` : ''}`);
+  }
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const { positional, flags } = parseArgs(argv);
+  const [command, arg] = positional;
+  if (!command || flags.has('help') || flags.has('h')) {
+    io.out(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === 'lint') {
+    const loaded = await loadDir(io, arg ?? (typeof flags.get('dir') === 'string' ? (flags.get('dir') as string) : 'scenarios'));
+    if (!loaded) return 2;
+    printDiagnostics(io, loaded.shown, loaded.diagnostics, 'out');
+    io.out(summarise(loaded.diagnostics, loaded.files));
+    return hasErrors(loaded.diagnostics) ? 1 : 0;
+  }
+  if (command !== 'preview' && command !== 'stats') {
+    io.err(`error: unknown command "${command}"`);
+    io.err(USAGE);
+    return 2;
+  }
+  if (!arg) {
+    io.err(`error: ${command} needs a bundle id`);
+    return 2;
+  }
+  const dirFlag = flags.get('dir');
+  const loaded = await loadDir(io, typeof dirFlag === 'string' ? dirFlag : 'scenarios');
+  if (!loaded) return 2;
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+  printDiagnostics(io, loaded.shown, errors, 'err');
+  const bundle = loaded.catalogue.bundles.get(arg);
+  if (!bundle) {
+    io.err(`error: no bundle "${arg}" in ${loaded.shown} (bundles: ${[...loaded.catalogue.bundles.keys()].join(', ') || 'none'})`);
+    return 1;
+  }
+  const input = await readAnswers(io, bundle, flags, command === 'stats');
+  if (!input) return 2;
+  const explicit = flags.has('answers') || flags.has('example') || command === 'stats';
+  const evaluation = explicit ? evaluate(bundle, loaded.catalogue, input.answers, input.profile) : null;
+  if (command === 'preview') {
+    preview(io, loaded.catalogue, bundle, evaluation, input.label, flags.get('lang') === 'en' ? 'en' : 'zh');
+  } else {
+    const ev = evaluation ?? evaluate(bundle, loaded.catalogue, input.answers, input.profile);
+    const a = account(bundle, loaded.catalogue, ev);
+    if (flags.has('json')) io.out(JSON.stringify(a, null, 2));
+    else statsTable(io, bundle, ev, a, input.label);
+  }
+  return errors.length > 0 ? 1 : 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const io: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`), cwd: process.cwd() };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}

@@ -1,0 +1,78 @@
+// account(bundle, catalogue, evaluation) → what the applicant was spared.
+//
+// Definitions (the numbers a designer and the statistics page quote):
+// - materials.separately: for every included item, its own application form plus every
+//   material it requires in this situation (conditions and rules applied): what the applicant
+//   would hand in visiting each department on their own. A material needed by two items
+//   counts twice, as it would be handed in twice.
+// - materials.handedIn: distinct materials with disposition `upload`.
+// - materials.waived.<reason>: distinct materials the applicant does not hand in, by reason.
+// - materials.handedInOnceForSeveral: uploaded materials that serve two or more items.
+// - materials.reusedFromArchive: distinct materials taken from the applicant's archive.
+//   Every distinct material is in exactly one of handedIn, waived.*, reusedFromArchive.
+// - fields.separately: the sum of the included items' own form fields.
+// - fields.asked: elements the applicant types in the combined form: each once, without
+//   prefilled ones (identity, data sharing) and without values an earlier item supplies;
+//   bundle-level questions (choices) count, since the applicant answers them.
+// - visits.separately: one trip per distinct department of the included items.
+// - visits.bundled: 0 when everything is done online; 1 when an original must be surrendered
+//   at a counter (a material marked `physical`, e.g. the company seal on deregistration) or a
+//   rule requires a visit (e.g. collecting a card in person). This matches the official
+//   figures: newborn 4 → 0 visits online, simple deregistration 10 → 1.
+// - days.separately: the sum of the included items' time limits (one after the other);
+//   days.criticalPath: the longest chain of time limits through the `after:` DAG.
+import { compose } from './compose.js';
+import { criticalPath } from './dag.js';
+import type { Evaluation } from './evaluate.js';
+import type { Bundle, Catalogue } from './model.js';
+import { planBundle } from './plan.js';
+
+export interface Account {
+  readonly bundle: string;
+  readonly items: number;
+  readonly materials: {
+    readonly separately: number;
+    readonly handedIn: number;
+    readonly waived: { readonly sharing: number; readonly bundle: number; readonly commitment: number; readonly generated: number };
+    readonly handedInOnceForSeveral: number;
+    readonly reusedFromArchive: number;
+  };
+  readonly fields: { readonly separately: number; readonly asked: number };
+  readonly visits: { readonly separately: number; readonly bundled: number };
+  readonly days: { readonly separately: number; readonly criticalPath: number };
+}
+
+export function account(bundle: Bundle, catalogue: Catalogue, evaluation: Evaluation): Account {
+  const plan = planBundle(bundle, catalogue);
+  const included = evaluation.included.map((id) => plan.byId.get(id)).filter((i) => i !== undefined);
+
+  let separately = 0;
+  for (const m of evaluation.materials) separately += m.needs.length;
+  const count = (d: string): number => evaluation.materials.filter((m) => m.disposition === d).length;
+  const uploads = evaluation.materials.filter((m) => m.disposition === 'upload');
+
+  const form = compose(bundle, catalogue, { evaluation });
+  const asked = form.elements.filter((e) => e.asked).length;
+
+  const departments = new Set(included.map((i) => i.department));
+  const counter = uploads.some((m) => m.physical) || evaluation.visits.length > 0;
+
+  const weight = new Map(included.map((i) => [i.id, i.timeLimitDays]));
+  const preds = new Map(Object.entries(evaluation.after));
+  const path = criticalPath(evaluation.included, preds, (id) => weight.get(id) ?? 0);
+
+  return {
+    bundle: bundle.id,
+    items: included.length,
+    materials: {
+      separately,
+      handedIn: uploads.length,
+      waived: { sharing: count('sharing'), bundle: count('bundle'), commitment: count('commitment'), generated: count('generated') },
+      handedInOnceForSeveral: uploads.filter((m) => m.items.length >= 2).length,
+      reusedFromArchive: count('reuse'),
+    },
+    fields: { separately: included.reduce((n, i) => n + i.fields.length, 0), asked },
+    visits: { separately: departments.size, bundled: counter ? 1 : 0 },
+    days: { separately: included.reduce((n, i) => n + i.timeLimitDays, 0), criticalPath: path.length },
+  };
+}

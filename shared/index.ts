@@ -1,0 +1,40 @@
+// Public API of the engine. Pure and isomorphic: the server and the browser import from here.
+export type { Diagnostic, Severity } from './diagnostic.js';
+export { compareDiagnostics, formatDiagnostic, hasErrors, summarise } from './diagnostic.js';
+export type { PathSegment, Position, SourceFile, YamlLimits, YamlSource } from './yaml-source.js';
+export { DEFAULT_LIMITS, parseYaml, pointerToPath } from './yaml-source.js';
+export type * from './model.js';
+export { elementKey, formMaterialCode, localElementId } from './model.js';
+export type { FileKind, LoadOptions, LoadResult } from './loader.js';
+export { expectedSchemaRef, fileKind, load } from './loader.js';
+export type { LintCode } from './lint.js';
+export { LINT_CODES, check, lint } from './lint.js';
+export type { CompiledCondition, FactLookup, FactUse } from './condition.js';
+export { OPERATOR_NAMES, compileCondition, evaluateCondition, factsOf, isSupportedPath } from './condition.js';
+export type { FactValues } from './rules.js';
+export { engineCondition, firingRules } from './rules.js';
+export type { ConstraintConflict, ConstraintSource, Intersection } from './constraints.js';
+export { intersectSchemas } from './constraints.js';
+export { ancestors, criticalPath, findCycle, restrict, topologicalOrder } from './dag.js';
+export type { BundlePlan, PlannedSection } from './plan.js';
+export { OTHER_SECTION, planBundle } from './plan.js';
+export type {
+  Disposition,
+  EvaluateOptions,
+  Evaluation,
+  ItemDecision,
+  MaterialDecision,
+  MaterialNeed,
+  NotRequired,
+  PrefillSource,
+  Reason,
+} from './evaluate.js';
+export { DISPOSITIONS, evaluate, prefillOf } from './evaluate.js';
+export type { ComposeContext, ComposedElement, ComposedForm, ComposedSection, Lang, UiSchema } from './compose.js';
+export { answersFromFormData, compose, formDataFromAnswers } from './compose.js';
+export type { PendingField, SubApplication, SubMaterial } from './split.js';
+export { split } from './split.js';
+export type { Account } from './account.js';
+export { account } from './account.js';
+export * from './identifiers.js';
+export * from './formats.js';

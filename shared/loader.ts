@@ -1,0 +1,488 @@
+// Builds the catalogue from file CONTENTS (not paths), so the CLI reads the folder from disk
+// and the browser studio passes what is in its editor: the same code checks both.
+//
+// Steps per file: parse (shared/yaml-source.ts), validate against the file kind's JSON Schema
+// (the very schemas editors use through the yaml-language-server modeline), build model
+// objects. Entries that fail the schema are left out but remembered as `broken`, so the
+// semantic checks in lint.ts do not report every reference to them as unknown too.
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import bundleSchema from '../scenarios/schema/bundle.schema.json' with { type: 'json' };
+import conditionSchema from '../scenarios/schema/condition.schema.json' with { type: 'json' };
+import departmentsSchema from '../scenarios/schema/departments.schema.json' with { type: 'json' };
+import dictionarySchema from '../scenarios/schema/dictionary.schema.json' with { type: 'json' };
+import fieldSchemaSchema from '../scenarios/schema/field-schema.schema.json' with { type: 'json' };
+import itemSchema from '../scenarios/schema/item.schema.json' with { type: 'json' };
+import materialsSchema from '../scenarios/schema/materials.schema.json' with { type: 'json' };
+import type { Diagnostic } from './diagnostic.js';
+import { compareDiagnostics } from './diagnostic.js';
+import type {
+  Answers,
+  Bundle,
+  BundleExample,
+  BundleItem,
+  Catalogue,
+  DataElement,
+  Delivery,
+  Department,
+  Item,
+  ItemField,
+  ItemMaterial,
+  ItemOutput,
+  Material,
+  Prefill,
+  Profile,
+  Ref,
+  Rule,
+  RuleEvent,
+  Section,
+  SourceRef,
+  TopLevelCondition,
+} from './model.js';
+import { formMaterialCode, localElementId } from './model.js';
+import type { PathSegment, SourceFile, YamlLimits, YamlSource } from './yaml-source.js';
+import { DEFAULT_LIMITS, parseYaml, pointerToPath } from './yaml-source.js';
+
+export type FileKind = 'dictionary' | 'materials' | 'departments' | 'item' | 'bundle';
+
+const SCHEMA_FILE: Record<FileKind, string> = {
+  dictionary: 'dictionary.schema.json',
+  materials: 'materials.schema.json',
+  departments: 'departments.schema.json',
+  item: 'item.schema.json',
+  bundle: 'bundle.schema.json',
+};
+
+/** The kind of a scenario file from its path; null for files the loader does not read. */
+export function fileKind(path: string): FileKind | null {
+  if (!/\.ya?ml$/.test(path)) return null;
+  const parts = path.split('/');
+  const [first] = parts;
+  const base = (parts.at(-1) ?? '').replace(/\.ya?ml$/, '');
+  if (parts.length === 1) {
+    if (base === 'dictionary' || base === 'materials' || base === 'departments') return base;
+    return null;
+  }
+  if (parts.length === 2) {
+    if (first === 'dictionary' || first === 'materials' || first === 'departments') return first;
+    if (first === 'items') return 'item';
+    if (first === 'bundles') return 'bundle';
+  }
+  return null;
+}
+
+/** `../schema/item.schema.json` for `items/x.yaml`: what the modeline must say. */
+export function expectedSchemaRef(path: string, kind: FileKind): string {
+  const depth = path.split('/').length - 1;
+  return `${'../'.repeat(depth)}schema/${SCHEMA_FILE[kind]}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON Schema validation
+
+type Validators = Record<FileKind, ValidateFunction>;
+let validators: Validators | undefined;
+
+function getValidators(): Validators {
+  if (validators) return validators;
+  // strictRequired is off because `required` inside if/then names properties declared in the
+  // sibling `properties`, which Ajv's strict mode cannot see.
+  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
+  ajv.addSchema(fieldSchemaSchema, 'field-schema.schema.json');
+  ajv.addSchema(conditionSchema, 'condition.schema.json');
+  validators = {
+    dictionary: ajv.compile(dictionarySchema),
+    materials: ajv.compile(materialsSchema),
+    departments: ajv.compile(departmentsSchema),
+    item: ajv.compile(itemSchema),
+    bundle: ajv.compile(bundleSchema),
+  };
+  return validators;
+}
+
+function show(value: unknown): string {
+  const s = JSON.stringify(value);
+  return s === undefined ? String(value) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
+  let v = root;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[String(seg)];
+  }
+  return v;
+}
+
+function dotted(path: readonly PathSegment[]): string {
+  return path.length === 0 ? '(top level)' : path.map((s) => (typeof s === 'number' || /^\d+$/.test(s) ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
+}
+
+function schemaDiagnostics(source: YamlSource, errors: readonly ErrorObject[]): Diagnostic[] {
+  // if/then/else summaries repeat what the branch errors already say.
+  const useful = errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'propertyNames');
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const e of useful) {
+    let path: PathSegment[] = pointerToPath(e.instancePath);
+    let part: 'key' | 'value' = 'value';
+    let message: string;
+    const params = e.params as Record<string, unknown>;
+    if (e.propertyName !== undefined) {
+      path = [...path, e.propertyName];
+      part = 'key';
+      message = `name "${e.propertyName}" ${e.message ?? 'is invalid'}`;
+    } else if (e.keyword === 'additionalProperties') {
+      path = [...path, String(params.additionalProperty)];
+      part = 'key';
+      message = `unknown property "${String(params.additionalProperty)}"`;
+    } else if (e.keyword === 'required') {
+      message = `missing required property "${String(params.missingProperty)}"`;
+    } else if (e.keyword === 'false schema') {
+      part = 'key';
+      message = 'property not allowed here';
+    } else if (e.keyword === 'enum') {
+      const allowed = (params.allowedValues as unknown[] | undefined) ?? [];
+      message = `${show(valueAt(source.value, path))} must be one of: ${allowed.map((a) => String(a)).join(', ')}`;
+    } else if (e.keyword === 'pattern') {
+      message = `${show(valueAt(source.value, path))} must match pattern ${String(params.pattern)}`;
+    } else if (e.keyword === 'type') {
+      message = `must be ${String(params.type)}, not ${show(valueAt(source.value, path))}`;
+    } else {
+      message = e.message ?? e.keyword;
+    }
+    const full = `${dotted(path)}: ${message}`;
+    const pos = source.locate(path, part);
+    const key = `${pos.line}:${pos.col}:${full}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ file: source.file, line: pos.line, col: pos.col, severity: 'error', code: 'schema', message: full });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building
+
+export interface LoadResult {
+  readonly catalogue: Catalogue;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface LoadOptions {
+  readonly limits?: YamlLimits;
+}
+
+type Raw = Record<string, unknown>;
+const asRaw = (v: unknown): Raw => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : {});
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const strArr = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+
+function parsePrefill(raw: unknown, elementId: string): Prefill {
+  if (typeof raw !== 'string' || raw === 'none') return { kind: 'none' };
+  if (raw === 'identity') return { kind: 'identity', field: elementId.split('.').at(-1) ?? elementId };
+  if (raw.startsWith('identity:')) return { kind: 'identity', field: raw.slice('identity:'.length) };
+  return { kind: 'sharing', source: raw.slice('sharing:'.length) };
+}
+
+export function load(files: readonly SourceFile[], options: LoadOptions = {}): LoadResult {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const diagnostics: Diagnostic[] = [];
+  const elements = new Map<string, DataElement>();
+  const materials = new Map<string, Material>();
+  const departments = new Map<string, Department>();
+  const items = new Map<string, Item>();
+  const bundles = new Map<string, Bundle>();
+  const broken = new Set<string>();
+  const sources = new Map<string, YamlSource>();
+  const v = getValidators();
+
+  const report = (ref: SourceRef, code: string, message: string, severity: 'error' | 'warning' = 'error', part: 'key' | 'value' = 'value'): void => {
+    const src = sources.get(ref.file);
+    const pos = src ? src.locate(ref.path, part) : { line: 1, col: 1 };
+    diagnostics.push({ file: ref.file, line: pos.line, col: pos.col, severity, code, message });
+  };
+
+  // Files in a stable order so "the second definition" is the same on every machine.
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const f of sorted) {
+    const kind = fileKind(f.path);
+    if (kind === null) {
+      if (/\.ya?ml$/.test(f.path) && !f.path.startsWith('schema/')) {
+        diagnostics.push({
+          file: f.path,
+          line: 1,
+          col: 1,
+          severity: 'warning',
+          code: 'unknown-file',
+          message: 'not a scenario file: expected dictionary.yaml, materials.yaml, departments.yaml (or files under dictionary/, materials/, departments/), items/<id>.yaml or bundles/<id>.yaml',
+        });
+      }
+      continue;
+    }
+    const source = parseYaml(f.path, f.text, limits);
+    sources.set(f.path, source);
+    diagnostics.push(...source.diagnostics);
+    if (source.value === undefined) continue;
+
+    const expected = expectedSchemaRef(f.path, kind);
+    const modeline = /^#\s*yaml-language-server:\s*\$schema=(\S+)/m.exec(f.text.slice(0, 2000));
+    if (!modeline || modeline[1] !== expected) {
+      diagnostics.push({
+        file: f.path,
+        line: 1,
+        col: 1,
+        severity: 'warning',
+        code: 'schema-modeline',
+        message: `first line should be "# yaml-language-server: $schema=${expected}" so editors validate and autocomplete this file`,
+      });
+    }
+
+    const validate = v[kind];
+    const valid = validate(source.value);
+    const errors = valid ? [] : (validate.errors ?? []);
+    diagnostics.push(...schemaDiagnostics(source, errors));
+    const errorPaths = errors.map((e) => pointerToPath(e.instancePath));
+    const root = asRaw(source.value);
+
+    if (kind === 'dictionary' || kind === 'materials' || kind === 'departments') {
+      const top = kind === 'dictionary' ? 'elements' : kind;
+      const prefix = kind === 'dictionary' ? 'element' : kind === 'materials' ? 'material' : 'department';
+      // Errors at the top level (e.g. the map missing) make the whole file unusable.
+      if (errorPaths.some((p) => p.length < 2)) {
+        for (const id of Object.keys(asRaw(root[top]))) broken.add(`${prefix}:${id}`);
+        continue;
+      }
+      const bad = new Set(errorPaths.map((p) => p[1]));
+      for (const [id, rawEntry] of Object.entries(asRaw(root[top]))) {
+        const at: SourceRef = { file: f.path, path: [top, id] };
+        const entry = asRaw(rawEntry);
+        if (bad.has(id)) {
+          broken.add(`${prefix}:${id}`);
+          continue;
+        }
+        const seen = kind === 'dictionary' ? elements.get(id) : kind === 'materials' ? materials.get(id) : departments.get(id);
+        if (seen) {
+          report(at, 'duplicate-id', `${prefix} "${id}" is already defined in ${seen.at.file}`, 'error', 'key');
+          continue;
+        }
+        if (kind === 'dictionary') {
+          elements.set(id, {
+            id,
+            title: str(entry.title) ?? id,
+            titleEn: str(entry.titleEn) ?? id,
+            ...(str(entry.description) ? { description: str(entry.description) } : {}),
+            schema: asRaw(entry.schema),
+            sensitive: entry.sensitive === true,
+            prefill: parsePrefill(entry.prefill, id),
+            at,
+          });
+        } else if (kind === 'materials') {
+          materials.set(id, {
+            code: id,
+            title: str(entry.title) ?? id,
+            titleEn: str(entry.titleEn) ?? id,
+            ...(str(entry.description) ? { description: str(entry.description) } : {}),
+            ...(str(entry.issuer) ? { issuer: str(entry.issuer) } : {}),
+            electronicLicence: entry.electronicLicence === true,
+            validityMonths: typeof entry.validityMonths === 'number' ? entry.validityMonths : null,
+            physical: entry.physical === true,
+            at,
+          });
+        } else {
+          const d = asRaw(entry.delivery);
+          const delivery: Delivery =
+            d.channel === 'webhook' ? { channel: 'webhook', url: str(d.url) ?? '', secret: str(d.secret) ?? '' } : { channel: 'inbox' };
+          const name = str(entry.name) ?? id;
+          const nameEn = str(entry.nameEn) ?? id;
+          departments.set(id, {
+            code: id,
+            name,
+            nameEn,
+            shortName: str(entry.shortName) ?? name,
+            shortNameEn: str(entry.shortNameEn) ?? nameEn,
+            delivery,
+            at,
+          });
+        }
+      }
+      continue;
+    }
+
+    const id = str(root.id);
+    const prefix = kind;
+    if (errors.length > 0) {
+      if (id) broken.add(`${prefix}:${id}`);
+      continue;
+    }
+    if (id === undefined) continue;
+    const idAt: SourceRef = { file: f.path, path: ['id'] };
+    const base = (f.path.split('/').at(-1) ?? '').replace(/\.ya?ml$/, '');
+    if (base !== id) report(idAt, 'file-name', `${kind} id "${id}" differs from its file name "${base}": name the file ${kind}s/${id}.yaml`, 'warning');
+    const existing = kind === 'item' ? items.get(id) : bundles.get(id);
+    if (existing) {
+      report(idAt, 'duplicate-id', `${kind} "${id}" is already defined in ${existing.at.file}`);
+      continue;
+    }
+    if (kind === 'item') {
+      const item = buildItem(f.path, id, root, elements);
+      items.set(id, item);
+    } else {
+      bundles.set(id, buildBundle(f.path, id, root));
+    }
+  }
+
+  // Local fields are registered after the dictionary so a clash is the dictionary's win; an
+  // item-local id contains "/" and can never equal a dictionary id anyway.
+  for (const item of items.values()) {
+    materials.set(item.formMaterial, {
+      code: item.formMaterial,
+      title: `${item.title}申请表`,
+      titleEn: `Application form: ${item.titleEn}`,
+      issuer: item.department,
+      electronicLicence: false,
+      validityMonths: null,
+      physical: false,
+      formOf: item.id,
+      at: item.at,
+    });
+  }
+
+  diagnostics.sort(compareDiagnostics);
+  return {
+    catalogue: { elements, materials, departments, items, bundles, broken, sources },
+    diagnostics,
+  };
+}
+
+function buildItem(file: string, id: string, root: Raw, elements: Map<string, DataElement>): Item {
+  const at = (...path: PathSegment[]): SourceRef => ({ file, path });
+  const fields: ItemField[] = [];
+  for (const [name, raw] of Object.entries(asRaw(root.fields))) {
+    const fieldAt = at('fields', name);
+    if (typeof raw === 'string') {
+      fields.push({ name, element: raw, required: true, local: false, at: fieldAt });
+      continue;
+    }
+    const entry = asRaw(raw);
+    const required = entry.required !== false;
+    if (typeof entry.element === 'string') {
+      fields.push({
+        name,
+        element: entry.element,
+        ...(entry.schema !== undefined ? { schema: asRaw(entry.schema) } : {}),
+        required,
+        local: false,
+        at: at('fields', name, 'element'),
+      });
+    } else {
+      const elementId = localElementId(id, name);
+      elements.set(elementId, {
+        id: elementId,
+        title: str(entry.title) ?? name,
+        titleEn: str(entry.titleEn) ?? name,
+        schema: asRaw(entry.schema),
+        sensitive: entry.sensitive === true,
+        prefill: { kind: 'none' },
+        local: { item: id, field: name },
+        at: fieldAt,
+      });
+      fields.push({ name, element: elementId, required, local: true, at: fieldAt });
+    }
+  }
+  const materials: ItemMaterial[] = (Array.isArray(root.materials) ? root.materials : []).map((raw: unknown, i: number) => {
+    if (typeof raw === 'string') return { code: raw, at: at('materials', i) };
+    const entry = asRaw(raw);
+    return {
+      code: str(entry.material) ?? '',
+      ...(entry.when !== undefined ? { when: entry.when as TopLevelCondition } : {}),
+      ...(str(entry.note) ? { note: str(entry.note) } : {}),
+      at: at('materials', i, 'material'),
+    };
+  });
+  const refs = (key: string): Ref[] => strArr(root[key]).map((ref, i) => ({ ref, at: at(key, i) }));
+  const outputs: ItemOutput[] = (Array.isArray(root.outputs) ? root.outputs : []).map((raw: unknown, i: number) => {
+    const entry = asRaw(raw);
+    return typeof entry.element === 'string'
+      ? { kind: 'element', ref: entry.element, at: at('outputs', i, 'element') }
+      : { kind: 'material', ref: str(entry.material) ?? '', at: at('outputs', i, 'material') };
+  });
+  return {
+    id,
+    title: str(root.title) ?? id,
+    titleEn: str(root.titleEn) ?? id,
+    ...(str(root.description) ? { description: str(root.description) } : {}),
+    department: str(root.department) ?? '',
+    departmentAt: at('department'),
+    timeLimitDays: typeof root.timeLimitDays === 'number' ? root.timeLimitDays : 0,
+    formMaterial: formMaterialCode(id),
+    formGenerated: root.form !== 'upload',
+    fields,
+    materials,
+    commitment: refs('commitment'),
+    needs: refs('needs'),
+    outputs,
+    at: at(),
+  };
+}
+
+function buildBundle(file: string, id: string, root: Raw): Bundle {
+  const at = (...path: PathSegment[]): SourceRef => ({ file, path });
+  const items: BundleItem[] = (Array.isArray(root.items) ? root.items : []).map((raw: unknown, i: number) => {
+    const entry = asRaw(raw);
+    return {
+      item: str(entry.item) ?? '',
+      after: strArr(entry.after).map((ref, j) => ({ ref, at: at('items', i, 'after', j) })),
+      optional: entry.optional === true,
+      at: at('items', i, 'item'),
+    };
+  });
+  const rules: Rule[] = (Array.isArray(root.rules) ? root.rules : []).map((raw: unknown, i: number) => {
+    const entry = asRaw(raw);
+    return {
+      name: str(entry.name) ?? `rule ${i + 1}`,
+      ...(typeof entry.priority === 'number' ? { priority: entry.priority } : {}),
+      conditions: entry.conditions as TopLevelCondition,
+      event: entry.event as RuleEvent,
+      at: at('rules', i),
+    };
+  });
+  const sections: Section[] = (Array.isArray(root.sections) ? root.sections : []).map((raw: unknown, i: number) => {
+    const entry = asRaw(raw);
+    return {
+      id: str(entry.id) ?? `section${i + 1}`,
+      title: str(entry.title) ?? '',
+      titleEn: str(entry.titleEn) ?? '',
+      elements: strArr(entry.elements).map((ref, j) => ({ ref, at: at('sections', i, 'elements', j) })),
+      at: at('sections', i),
+    };
+  });
+  const examples: Record<string, BundleExample> = {};
+  for (const [name, raw] of Object.entries(asRaw(root.examples))) {
+    const entry = asRaw(raw);
+    examples[name] = {
+      ...(str(entry.description) ? { description: str(entry.description) } : {}),
+      answers: asRaw(entry.answers) as Answers,
+      ...(entry.profile !== undefined ? { profile: asRaw(entry.profile) as Profile } : {}),
+    };
+  }
+  const official = root.official !== undefined ? (asRaw(root.official) as Bundle['official']) : undefined;
+  return {
+    id,
+    title: str(root.title) ?? id,
+    titleEn: str(root.titleEn) ?? id,
+    version: str(root.version) ?? '0',
+    ...(str(root.description) ? { description: str(root.description) } : {}),
+    ...(str(root.lead) ? { lead: { ref: str(root.lead) ?? '', at: at('lead') } } : {}),
+    items,
+    questions: strArr(root.questions).map((ref, i) => ({ ref, at: at('questions', i) })),
+    prefill: new Map(
+      Object.entries(asRaw(root.prefill)).map(([elementId, p]) => [elementId, { prefill: parsePrefill(p, elementId), at: at('prefill', elementId) }]),
+    ),
+    rules,
+    sections,
+    examples,
+    ...(official ? { official } : {}),
+    at: at(),
+  };
+}

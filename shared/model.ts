@@ -1,0 +1,279 @@
+// The scenario model: what the YAML files under scenarios/ become once loaded.
+//
+// Everything here is plain data (no classes) so a catalogue can be built in the browser studio
+// from pasted text, cached, and handed to compose/evaluate/split/account unchanged. Every
+// object remembers where it was written (`at`) so lint can point at file:line:col.
+import type { PathSegment, YamlSource } from './yaml-source.js';
+
+/** A JSON Schema fragment restricted to the keywords listed in field-schema.schema.json. */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+export interface SourceRef {
+  readonly file: string;
+  readonly path: readonly PathSegment[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conditions: json-rules-engine's serialised format, so the same rules run in the reference
+// engine and in the synchronous evaluator (shared/condition.ts).
+
+export interface FactCondition {
+  readonly fact: string;
+  readonly operator: string;
+  readonly value: unknown;
+  readonly path?: string;
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly name?: string;
+  readonly priority?: number;
+}
+export interface AllCondition {
+  readonly all: readonly Condition[];
+  readonly name?: string;
+  readonly priority?: number;
+}
+export interface AnyCondition {
+  readonly any: readonly Condition[];
+  readonly name?: string;
+  readonly priority?: number;
+}
+export interface NotCondition {
+  readonly not: Condition;
+  readonly name?: string;
+  readonly priority?: number;
+}
+export type TopLevelCondition = AllCondition | AnyCondition | NotCondition;
+export type Condition = FactCondition | TopLevelCondition;
+
+export interface ReasonParams {
+  readonly reason: string;
+  readonly reasonEn: string;
+}
+export type RuleEvent =
+  | { readonly type: 'include-item'; readonly params: ReasonParams & { readonly item: string } }
+  | { readonly type: 'require-material'; readonly params: ReasonParams & { readonly material: string; readonly item: string } }
+  | { readonly type: 'waive-material'; readonly params: ReasonParams & { readonly material: string; readonly item?: string } }
+  | { readonly type: 'ineligible'; readonly params: ReasonParams }
+  | { readonly type: 'require-visit'; readonly params: ReasonParams }
+  | { readonly type: 'notice'; readonly params: ReasonParams };
+export type RuleEventType = RuleEvent['type'];
+
+export interface Rule {
+  readonly name: string;
+  readonly priority?: number;
+  readonly conditions: TopLevelCondition;
+  readonly event: RuleEvent;
+  readonly at: SourceRef;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalogue entries
+
+export type Prefill =
+  | { readonly kind: 'none' }
+  /** Real-name login (实名认证): `field` of the profile's identity record. */
+  | { readonly kind: 'identity'; readonly field: string }
+  /** Data sharing (数据共享) from a department: the profile's `sharing.data[elementId]`. */
+  | { readonly kind: 'sharing'; readonly source: string };
+
+export interface DataElement {
+  /** `child.name`; item-local fields get `<itemId>/<fieldName>`. */
+  readonly id: string;
+  readonly title: string;
+  readonly titleEn: string;
+  readonly description?: string;
+  readonly schema: JsonSchema;
+  readonly sensitive: boolean;
+  readonly prefill: Prefill;
+  /** Set for an item-local field: it belongs to that item only. */
+  readonly local?: { readonly item: string; readonly field: string };
+  readonly at: SourceRef;
+}
+
+export interface Material {
+  readonly code: string;
+  readonly title: string;
+  readonly titleEn: string;
+  readonly description?: string;
+  readonly issuer?: string;
+  readonly electronicLicence: boolean;
+  readonly validityMonths: number | null;
+  /** The original must be surrendered at a counter: it costs a visit. */
+  readonly physical: boolean;
+  /** Set for the implicit application form of an item (`form:<itemId>`). */
+  readonly formOf?: string;
+  readonly at: SourceRef;
+}
+
+export type Delivery =
+  | { readonly channel: 'webhook'; readonly url: string; /** Name of the env variable, not the secret. */ readonly secret: string }
+  | { readonly channel: 'inbox' };
+
+export interface Department {
+  readonly code: string;
+  readonly name: string;
+  readonly nameEn: string;
+  readonly shortName: string;
+  readonly shortNameEn: string;
+  readonly delivery: Delivery;
+  readonly at: SourceRef;
+}
+
+export interface ItemField {
+  /** The item's own field name, as its back office calls it (`xsexm`). */
+  readonly name: string;
+  /** Data element id; for an item-local field, `<itemId>/<name>`. */
+  readonly element: string;
+  /** Extra constraints of this item, intersected with the element's schema. */
+  readonly schema?: JsonSchema;
+  readonly required: boolean;
+  readonly local: boolean;
+  readonly at: SourceRef;
+}
+
+export interface ItemMaterial {
+  readonly code: string;
+  readonly when?: TopLevelCondition;
+  readonly note?: string;
+  readonly at: SourceRef;
+}
+
+export interface ItemOutput {
+  readonly kind: 'element' | 'material';
+  readonly ref: string;
+  readonly at: SourceRef;
+}
+
+export interface Ref {
+  readonly ref: string;
+  readonly at: SourceRef;
+}
+
+export interface Item {
+  readonly id: string;
+  readonly title: string;
+  readonly titleEn: string;
+  readonly description?: string;
+  readonly department: string;
+  readonly departmentAt: SourceRef;
+  readonly timeLimitDays: number;
+  /** Code of the item's implicit application form material, `form:<id>`. */
+  readonly formMaterial: string;
+  readonly formGenerated: boolean;
+  readonly fields: readonly ItemField[];
+  readonly materials: readonly ItemMaterial[];
+  readonly commitment: readonly Ref[];
+  readonly needs: readonly Ref[];
+  readonly outputs: readonly ItemOutput[];
+  readonly at: SourceRef;
+}
+
+export interface BundleItem {
+  readonly item: string;
+  readonly after: readonly Ref[];
+  readonly optional: boolean;
+  readonly at: SourceRef;
+}
+
+export interface Section {
+  readonly id: string;
+  readonly title: string;
+  readonly titleEn: string;
+  readonly elements: readonly Ref[];
+  readonly at: SourceRef;
+}
+
+export interface BundleExample {
+  readonly description?: string;
+  readonly answers: Answers;
+  readonly profile?: Profile;
+}
+
+export interface BeforeAfter {
+  readonly before: number;
+  readonly after: number;
+}
+
+export interface Bundle {
+  readonly id: string;
+  readonly title: string;
+  readonly titleEn: string;
+  readonly version: string;
+  readonly description?: string;
+  readonly lead?: Ref;
+  readonly items: readonly BundleItem[];
+  readonly questions: readonly Ref[];
+  /** Per-bundle override of the dictionary's prefill source. */
+  readonly prefill: ReadonlyMap<string, { readonly prefill: Prefill; readonly at: SourceRef }>;
+  readonly rules: readonly Rule[];
+  readonly sections: readonly Section[];
+  readonly examples: Readonly<Record<string, BundleExample>>;
+  readonly official?: {
+    readonly source?: string;
+    readonly days?: BeforeAfter;
+    readonly visits?: BeforeAfter;
+    readonly materials?: BeforeAfter;
+    readonly steps?: BeforeAfter;
+  };
+  readonly at: SourceRef;
+}
+
+export interface Catalogue {
+  readonly elements: ReadonlyMap<string, DataElement>;
+  readonly materials: ReadonlyMap<string, Material>;
+  readonly departments: ReadonlyMap<string, Department>;
+  readonly items: ReadonlyMap<string, Item>;
+  readonly bundles: ReadonlyMap<string, Bundle>;
+  /**
+   * Ids of entries that exist but failed schema validation: references to them are not
+   * reported again as unknown, so one typo does not cascade into fifty errors.
+   */
+  readonly broken: ReadonlySet<string>;
+  readonly sources: ReadonlyMap<string, YamlSource>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs of evaluation
+
+/** Answers keyed by element id (`child.name`), item-local fields by `<itemId>/<field>`. */
+export type Answers = Readonly<Record<string, unknown>>;
+
+export interface ArchiveEntry {
+  readonly code: string;
+  readonly sha256?: string;
+  /** ISO date the copy was issued; with the material's validityMonths it bounds reuse. */
+  readonly issuedOn?: string;
+  /** ISO date; after it the copy is no longer reused. */
+  readonly validUntil?: string;
+}
+
+/**
+ * What the platform knows about the applicant before they type anything. The server fills it
+ * from real-name login, the data-sharing exchange and the applicant's archive (一人一档).
+ */
+export interface Profile {
+  readonly identity?: Readonly<Record<string, unknown>>;
+  readonly sharing?: {
+    /** Materials the exchange can deliver for this applicant; absent: every electronic licence. */
+    readonly available?: readonly string[];
+    /** Electronic licences the exchange could not find for this applicant. */
+    readonly unavailable?: readonly string[];
+    /** Values of `sharing:` prefilled elements, keyed by element id. */
+    readonly data?: Readonly<Record<string, unknown>>;
+  };
+  readonly archive?: readonly ArchiveEntry[];
+}
+
+/** Key of an element in the composed form: `child.name` → `child_name`, `birth-registration/hkszd` → `birth_registration__hkszd`. */
+export function elementKey(elementId: string): string {
+  const slash = elementId.indexOf('/');
+  if (slash >= 0) return `${elementId.slice(0, slash).replace(/-/g, '_')}__${elementId.slice(slash + 1)}`;
+  return elementId.replace(/\./g, '_');
+}
+
+export function localElementId(itemId: string, field: string): string {
+  return `${itemId}/${field}`;
+}
+
+export function formMaterialCode(itemId: string): string {
+  return `form:${itemId}`;
+}
