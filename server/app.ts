@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
@@ -20,11 +20,13 @@ export interface AppDeps {
   clientDir?: string;
   /** Feature modules, mounted under /api in order. */
   routers?: Router[];
+  /** Middleware run on every API request after body parsing (authentication). */
+  before?: RequestHandler[];
 }
 
 export const JSON_BODY_LIMIT = '1mb';
 
-export function createApp({ db, logger, clientDir, routers = [] }: AppDeps): Express {
+export function createApp({ db, logger, clientDir, routers = [], before = [] }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -67,6 +69,7 @@ export function createApp({ db, logger, clientDir, routers = [] }: AppDeps): Exp
   api.use(requireContentType(['application/json', 'multipart/form-data']));
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
   api.use(healthRouter(db));
+  for (const handler of before) api.use(handler);
   for (const router of routers) api.use(router);
   api.use(notFoundApi);
   app.use('/api', api);

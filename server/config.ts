@@ -11,6 +11,17 @@ export interface Config {
   sessionSecret: string;
   demo: boolean;
   production: boolean;
+  /** Base URL departments use to reach this server (material links in webhooks, callbacks). */
+  publicUrl: string;
+  scenariosDir: string;
+  maxUploadBytes: number;
+  /** Run the dispatch worker inside the web process (`npm run worker` runs one alone). */
+  worker: boolean;
+  deliveryMaxAttempts: number;
+  deliveryBackoffMs: number;
+  webhookTimeoutMs: number;
+  /** DEMO: departments left to human staff in the workbench instead of the simulated systems. */
+  demoHumanDepartments: string[];
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -35,6 +46,26 @@ function parsePort(env: Env): number {
     throw new ConfigError('PORT', `must be an integer from 0 to 65535, got "${raw}"`);
   }
   return Number(raw);
+}
+
+function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function parseUrl(name: string, raw: string | undefined, fallback: string): string {
+  if (raw === undefined || raw === '') return fallback;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
 }
 
 function parseBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {
@@ -94,13 +125,35 @@ export function loadConfig(env: Env = process.env): Config {
   } catch (err) {
     throw new ConfigError('DATA_DIR', `cannot create or use "${dataDir}": ${(err as Error).message}`);
   }
+  const port = parsePort(env);
   return {
-    port: parsePort(env),
+    port,
     dataDir,
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     logLevel: parseLogLevel(env.LOG_LEVEL),
     sessionSecret: resolveSessionSecret(env.SESSION_SECRET, dataDir),
     demo: parseBoolean('DEMO', env.DEMO, !production),
     production,
+    publicUrl: parseUrl('PUBLIC_URL', env.PUBLIC_URL, `http://127.0.0.1:${port}`),
+    scenariosDir: path.resolve(env.SCENARIOS_DIR || path.join(import.meta.dirname, '..', 'scenarios')),
+    maxUploadBytes: parseInteger(env, 'MAX_UPLOAD_BYTES', 20 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+    worker: parseBoolean('WORKER', env.WORKER, true),
+    deliveryMaxAttempts: parseInteger(env, 'DELIVERY_MAX_ATTEMPTS', 8, 1, 100),
+    deliveryBackoffMs: parseInteger(env, 'DELIVERY_BACKOFF_MS', 1000, 1, 3_600_000),
+    webhookTimeoutMs: parseInteger(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
+    demoHumanDepartments: (env.DEMO_HUMAN_DEPARTMENTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   };
+}
+
+/** For entry points: an invalid variable ends the process with a message naming it. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
 }

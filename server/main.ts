@@ -1,67 +1,61 @@
-import type { Server } from 'node:http';
-import { loadConfig, ConfigError, type Config } from './config.js';
-import { createLogger, type Logger } from './log.js';
+import type { AddressInfo } from 'node:net';
+import { loadConfigOrExit } from './config.js';
+import { createLogger } from './log.js';
+import { installShutdown } from './shutdown.js';
 import { openDatabase } from './db/open.js';
 import { migrate } from './db/migrate.js';
-import { createApp } from './app.js';
 import { ensureClientBuilt, CLIENT_DIST } from './client-build.js';
-import type { Database } from './db/types.js';
-
-const SHUTDOWN_GRACE_MS = 10_000;
-
-function readConfig(): Config {
-  try {
-    return loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
-}
-
-/** Stop accepting, let in-flight requests finish (up to a grace period), then close the database. */
-function installShutdown(server: Server, db: Database, logger: Logger): void {
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => {
-      logger.warn('grace period over: closing remaining connections');
-      server.closeAllConnections();
-    }, SHUTDOWN_GRACE_MS);
-    force.unref();
-    server.close(() => {
-      db.close()
-        .catch((err: unknown) => logger.error({ err }, 'closing the database failed'))
-        .finally(() => {
-          logger.info('stopped');
-          logger.flush();
-          process.exit(0);
-        });
-    });
-    server.closeIdleConnections();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-}
+import { buildServer } from './server.js';
+import { createSimulator } from './simulator/app.js';
 
 async function main(): Promise<void> {
-  const config = readConfig();
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   await ensureClientBuilt(logger);
   const db = await openDatabase(config);
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
-  const app = createApp({ db, logger, config, clientDir: CLIENT_DIST });
-  const server = app.listen(config.port, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info({ port, db: db.kind, demo: config.demo }, `listening on http://localhost:${port}`);
+  const parts = await buildServer(config, db, logger, CLIENT_DIST);
+  const server = parts.app.listen(config.port);
+  const port = await new Promise<number>((resolve) => server.once('listening', () => resolve((server.address() as AddressInfo).port)));
+  const servers = [server];
+
+  // DEMO: simulated department systems play every webhook department, in this process.
+  let targetFor = parts.targetFor;
+  let simulator: ReturnType<typeof createSimulator> | undefined;
+  if (config.demo) {
+    const human = new Set(config.demoHumanDepartments);
+    simulator = createSimulator({
+      apiBase: `http://127.0.0.1:${port}`,
+      secretFor: (code) => {
+        const t = parts.targetFor(code);
+        return t?.channel === 'webhook' ? t.secret : undefined;
+      },
+      tokenFor: (code) => parts.departmentTokens.get(code),
+      autoProcess: parts.departments.map((d) => d.code).filter((c) => !human.has(c)),
+      logger: logger.child({ component: 'simulator' }),
+    });
+    const simServer = simulator.app.listen(0, '127.0.0.1');
+    const simPort = await new Promise<number>((resolve) => simServer.once('listening', () => resolve((simServer.address() as AddressInfo).port)));
+    servers.push(simServer);
+    // Departments left to human staff receive in the web inbox; the others reach the simulator.
+    targetFor = (code) => {
+      const t = parts.targetFor(code);
+      if (human.has(code)) return { channel: 'inbox' };
+      return t?.channel === 'webhook' ? { ...t, url: `http://127.0.0.1:${simPort}/departments/${code}` } : t;
+    };
+    logger.info({ simulator: `http://127.0.0.1:${simPort}`, human: [...human] }, 'DEMO: simulated department systems running');
+  }
+
+  const worker = config.worker ? parts.createWorker({ targetFor }) : undefined;
+  worker?.start();
+  logger.info({ port, db: db.kind, demo: config.demo, worker: !!worker }, `listening on http://localhost:${port}`);
+
+  installShutdown(logger, servers, async () => {
+    await worker?.stop();
+    await simulator?.close();
+    await db.close();
   });
-  installShutdown(server, db, logger);
 }
 
 main().catch((err: unknown) => {

@@ -1,0 +1,49 @@
+import { Router } from 'express';
+import type { ApplicationService } from './service.js';
+import { currentUser, requireRole } from '../auth/middleware.js';
+import { parseUpload } from '../materials/upload.js';
+
+export function applicationsRouter(service: ApplicationService, maxUploadBytes: number): Router {
+  const router = Router();
+  const citizen = requireRole('citizen');
+
+  router.post('/applications', citizen, async (req, res) => {
+    const body = req.body as { bundleId?: unknown } | undefined;
+    const app = await service.create(currentUser(req.principal), body?.bundleId);
+    res.status(201).json({ id: app.id, bundleId: app.bundle_id, version: app.version, status: app.status, answers: app.answers });
+  });
+
+  router.get('/applications', citizen, async (req, res) => {
+    res.json(await service.list(currentUser(req.principal)));
+  });
+
+  router.get('/applications/:id', citizen, async (req, res) => {
+    res.json(await service.detail(currentUser(req.principal), req.params.id as string));
+  });
+
+  router.put('/applications/:id/answers', citizen, async (req, res) => {
+    const app = await service.saveAnswers(currentUser(req.principal), req.params.id as string, req.body);
+    res.json({ id: app.id, status: app.status, answers: app.answers, updatedAt: app.updated_at });
+  });
+
+  router.get('/applications/:id/evaluation', citizen, async (req, res) => {
+    res.json(await service.evaluation(currentUser(req.principal), req.params.id as string));
+  });
+
+  router.post('/applications/:id/materials/:code', citizen, parseUpload({ maxBytes: maxUploadBytes }), async (req, res) => {
+    const file = req.upload!;
+    res.status(201).json(await service.upload(currentUser(req.principal), req.params.id as string, req.params.code as string, file));
+  });
+
+  router.post('/applications/:id/submit', citizen, async (req, res) => {
+    const key = req.get('Idempotency-Key');
+    const { created, application } = await service.submit(currentUser(req.principal), req.params.id as string, key);
+    res.status(created ? 201 : 200).json(application);
+  });
+
+  router.post('/applications/:id/supplements/:subId', citizen, async (req, res) => {
+    res.json(await service.answerSupplement(currentUser(req.principal), req.params.id as string, req.params.subId as string, req.body));
+  });
+
+  return router;
+}

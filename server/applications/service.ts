@@ -1,0 +1,467 @@
+import { randomUUID } from 'node:crypto';
+import type { Database, Queryable } from '../db/types.js';
+import type { BundleRegistry, BundleVersion } from '../bundles/registry.js';
+import type { MaterialStore } from '../materials/store.js';
+import type { UploadedMaterial } from '../materials/upload.js';
+import type { User } from '../auth/types.js';
+import { evaluate, type Evaluation } from '../../shared/evaluate.js';
+import { split, type SubApplication } from '../../shared/split.js';
+import { account } from '../../shared/account.js';
+import { deriveApplicationStatus, type SubStatus } from '../../shared/lifecycle.js';
+import type { Profile } from '../../shared/model.js';
+import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../http/errors.js';
+import { profileFor } from './profile.js';
+import { validateComplete, validateDraft, fullForm } from './validation.js';
+import { recordEvent, historyOf, type HistoryEntry } from '../subapps/history.js';
+import { signalRelease } from '../dispatch/signal.js';
+
+export interface ApplicationRow {
+  id: string;
+  applicant_id: string;
+  bundle_id: string;
+  version: string;
+  status: string;
+  answers: Record<string, unknown>;
+  evaluation: Evaluation | null;
+  savings: unknown;
+  submit_key: string | null;
+  created_at: Date;
+  updated_at: Date;
+  submitted_at: Date | null;
+}
+
+interface SubRow {
+  id: string;
+  item_id: string;
+  department: string;
+  status: SubStatus;
+  outputs: Record<string, unknown> | null;
+  supplement: SupplementRequest | null;
+  reason: string | null;
+  payload: SubPayload;
+  round: number;
+  time_limit_days: number;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+export interface SupplementRequest {
+  reason: string | null;
+  materials: string[];
+  fields: string[];
+  /** The elements behind the requested fields, so the applicant is asked in the form's terms. */
+  elements: string[];
+  requestedAt: string;
+}
+
+export interface PayloadMaterial {
+  code: string;
+  title: string;
+  disposition: string;
+  reason: string;
+  producedBy?: string;
+  sha256?: string;
+  fileName?: string;
+  mime?: string;
+  value?: unknown;
+}
+
+/** What a department receives (the webhook body, less the per-attempt parts). */
+export interface SubPayload {
+  applicationId: string;
+  bundle: { id: string; version: string };
+  item: { id: string; title: string };
+  department: string;
+  fields: Record<string, unknown>;
+  pending: SubApplication['pending'];
+  materials: PayloadMaterial[];
+  inputs: Record<string, unknown>;
+  produces: { key: string; title: string; schema: unknown }[];
+  timeLimitDays: number;
+  submittedAt: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(id: string): boolean {
+  return UUID.test(id);
+}
+
+export interface ApplicationsDeps {
+  db: Database;
+  registry: BundleRegistry;
+  store: MaterialStore;
+}
+
+/** The citizen's side: drafts, answers, materials, submission, progress, supplements. */
+export class ApplicationService {
+  constructor(private readonly d: ApplicationsDeps) {}
+
+  async create(user: User, bundleId: unknown): Promise<ApplicationRow> {
+    if (typeof bundleId !== 'string' || bundleId === '') {
+      throw new BadRequestError('请指定一件事', 'Say which bundle to apply for', [{ path: 'bundleId', message: '必填', messageEn: 'required' }]);
+    }
+    const v = await this.d.registry.current(bundleId);
+    const { rows } = await this.d.db.query<ApplicationRow>(
+      `INSERT INTO applications (id, applicant_id, bundle_id, version) VALUES ($1, $2, $3, $4) RETURNING *`,
+      [randomUUID(), user.id, v.bundleId, v.version],
+    );
+    return rows[0]!;
+  }
+
+  /** Another applicant's application answers exactly like one that does not exist. */
+  async owned(user: User, id: string, db: Queryable = this.d.db, lock = false): Promise<ApplicationRow> {
+    if (!isUuid(id)) throw new NotFoundError('申请不存在', 'No such application');
+    const { rows } = await db.query<ApplicationRow>(`SELECT * FROM applications WHERE id = $1 AND applicant_id = $2${lock ? ' FOR UPDATE' : ''}`, [id, user.id]);
+    if (!rows[0]) throw new NotFoundError('申请不存在', 'No such application');
+    return rows[0];
+  }
+
+  private async context(user: User, app: ApplicationRow): Promise<{ v: BundleVersion; profile: Profile }> {
+    const [v, profile] = await Promise.all([this.d.registry.get(app.bundle_id, app.version), profileFor(this.d.db, user)]);
+    return { v, profile };
+  }
+
+  async saveAnswers(user: User, id: string, body: unknown): Promise<ApplicationRow> {
+    const answers = readAnswers(body);
+    const app = await this.owned(user, id);
+    if (app.status !== 'draft') throw new ConflictError('申请已提交，不能再修改', 'The application was submitted and can no longer be edited');
+    const { v, profile } = await this.context(user, app);
+    const prefilled = evaluate(v.bundle, v.catalogue, {}, profile).values;
+    const details = validateDraft(v, answers, prefilled);
+    if (details.length) throw new ValidationError(details);
+    const kept = Object.fromEntries(Object.entries(answers).filter(([, value]) => value !== null));
+    const { rows } = await this.d.db.query<ApplicationRow>(
+      `UPDATE applications SET answers = $3, updated_at = now() WHERE id = $1 AND applicant_id = $2 AND status = 'draft' RETURNING *`,
+      [app.id, user.id, JSON.stringify(kept)],
+    );
+    if (!rows[0]) throw new ConflictError('申请已提交，不能再修改', 'The application was submitted and can no longer be edited');
+    return rows[0];
+  }
+
+  async evaluation(user: User, id: string) {
+    const app = await this.owned(user, id);
+    const { v, profile } = await this.context(user, app);
+    const evaluation = app.evaluation ?? evaluate(v.bundle, v.catalogue, app.answers, profile);
+    const uploads = await this.uploads(app.id);
+    return {
+      bundleId: app.bundle_id,
+      version: app.version,
+      eligible: evaluation.eligible,
+      ineligible: evaluation.ineligible,
+      notices: evaluation.notices,
+      items: evaluation.items,
+      materials: evaluation.materials.map((m) => ({
+        code: m.code,
+        title: m.title,
+        titleEn: m.titleEn,
+        disposition: m.disposition,
+        reason: m.reason,
+        reasonEn: m.reasonEn,
+        items: m.items,
+        ...(uploads.has(m.code) ? { uploaded: uploads.get(m.code) } : {}),
+      })),
+      savings: app.savings ?? account(v.bundle, v.catalogue, evaluation),
+    };
+  }
+
+  private async uploads(applicationId: string): Promise<Map<string, { fileName: string; sha256: string; size: number; mime: string; uploadedAt: Date }>> {
+    const { rows } = await this.d.db.query<{ code: string; file_name: string; sha256: string; size: string; mime: string; uploaded_at: Date }>(
+      `SELECT m.code, m.file_name, m.sha256, b.size, b.mime, m.uploaded_at
+         FROM application_materials m JOIN blobs b ON b.sha256 = m.sha256 WHERE m.application_id = $1`,
+      [applicationId],
+    );
+    return new Map(rows.map((r) => [r.code, { fileName: r.file_name, sha256: r.sha256, size: Number(r.size), mime: r.mime, uploadedAt: r.uploaded_at }]));
+  }
+
+  /**
+   * Stores the file once by content and attaches it to the application. Allowed while a draft
+   * needs the material, and after submission only for a material a department asked for.
+   */
+  async upload(user: User, id: string, code: string, file: UploadedMaterial) {
+    const app = await this.owned(user, id);
+    const { v, profile } = await this.context(user, app);
+    const material = v.catalogue.materials.get(code);
+    if (app.status === 'draft') {
+      const evaluation = evaluate(v.bundle, v.catalogue, app.answers, profile);
+      if (!material || !evaluation.materials.some((m) => m.code === code)) {
+        throw new NotFoundError(`本申请不需要材料 ${code}`, `This application does not need material ${code}`);
+      }
+    } else {
+      const open = await this.d.db.query(`SELECT 1 FROM sub_applications WHERE application_id = $1 AND status = 'supplement' AND supplement->'materials' ? $2`, [app.id, code]);
+      if (!open.rowCount) throw new ConflictError('申请已提交；只有部门要求补正的材料可以再上传', 'The application was submitted; only materials a department asked for may be uploaded');
+    }
+    const blob = await this.d.store.put(file.data);
+    const validUntil = material?.validityMonths ? `current_date + make_interval(months => ${Number(material.validityMonths)})` : 'NULL';
+    await this.d.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO blobs (sha256, size, mime) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [blob.sha256, blob.size, file.mime]);
+      await tx.query(
+        `INSERT INTO application_materials (application_id, code, sha256, file_name, source) VALUES ($1, $2, $3, $4, 'upload')
+         ON CONFLICT (application_id, code) DO UPDATE SET sha256 = EXCLUDED.sha256, file_name = EXCLUDED.file_name, source = 'upload', uploaded_at = now()`,
+        [app.id, code, blob.sha256, file.originalName],
+      );
+      // 一人一档: kept for later applications while the material is valid.
+      await tx.query(
+        `INSERT INTO archive (owner_id, code, sha256, file_name, valid_until, source_application) VALUES ($1, $2, $3, $4, ${validUntil}, $5)
+         ON CONFLICT (owner_id, code, sha256) DO NOTHING`,
+        [user.id, code, blob.sha256, file.originalName, app.id],
+      );
+    });
+    return { code, sha256: blob.sha256, size: blob.size, mime: file.mime, fileName: file.originalName };
+  }
+
+  /**
+   * Files the application: evaluated again here (the browser's evaluation is never trusted),
+   * then the application, one sub-application per included item and the savings snapshot commit
+   * in one transaction. The same Idempotency-Key returns the first result and files nothing.
+   */
+  async submit(user: User, id: string, key: string | undefined) {
+    if (key !== undefined && (key.length === 0 || key.length > 200)) {
+      throw new BadRequestError('Idempotency-Key 长度应为 1–200', 'Idempotency-Key must be 1–200 characters', [{ path: 'Idempotency-Key', message: '长度应为 1–200', messageEn: 'must be 1–200 characters' }]);
+    }
+    const first = await this.owned(user, id);
+    const { v, profile } = await this.context(user, first);
+    const outcome = await this.d.db.transaction(async (tx) => {
+      if (key !== undefined) {
+        const prior = await tx.query<{ id: string }>('SELECT id FROM applications WHERE applicant_id = $1 AND submit_key = $2', [user.id, key]);
+        if (prior.rows[0]) {
+          if (prior.rows[0].id !== first.id) throw new ConflictError('此 Idempotency-Key 已用于另一份申请', 'This Idempotency-Key was used for another application');
+          return 'repeat' as const;
+        }
+      }
+      const app = await this.owned(user, id, tx, true);
+      if (app.status !== 'draft') throw new ConflictError('申请已提交', 'The application was already submitted');
+      const evaluation = evaluate(v.bundle, v.catalogue, app.answers, profile);
+      const details: ErrorDetail[] = [];
+      if (!evaluation.eligible) {
+        for (const r of evaluation.ineligible) details.push({ path: 'eligibility', message: r.reason, messageEn: r.reasonEn });
+      }
+      details.push(...unknownAnswers(v, app.answers));
+      details.push(...validateComplete(v, evaluation));
+      const files = await tx.query<{ code: string; sha256: string; file_name: string; mime: string }>(
+        'SELECT m.code, m.sha256, m.file_name, b.mime FROM application_materials m JOIN blobs b ON b.sha256 = m.sha256 WHERE m.application_id = $1',
+        [app.id],
+      );
+      const uploaded = new Map(files.rows.map((r) => [r.code, r]));
+      for (const m of evaluation.materials) {
+        if (m.disposition === 'upload' && !uploaded.has(m.code)) {
+          details.push({ path: `materials.${m.code}`, message: `请上传「${m.title}」`, messageEn: `upload "${m.titleEn}"` });
+        }
+      }
+      if (details.length) throw new ValidationError(details, '申请还不完整，请按提示补充', 'The application is not complete yet');
+
+      // Materials reused from the archive are attached now, so each department gets a file.
+      for (const m of evaluation.materials) {
+        if (m.disposition === 'reuse' && m.archive?.sha256 && !uploaded.has(m.code)) {
+          const fileName = `${m.title}`;
+          await tx.query(`INSERT INTO application_materials (application_id, code, sha256, file_name, source) VALUES ($1, $2, $3, $4, 'archive')`, [app.id, m.code, m.archive.sha256, fileName]);
+          const mime = await tx.query<{ mime: string }>('SELECT mime FROM blobs WHERE sha256 = $1', [m.archive.sha256]);
+          uploaded.set(m.code, { code: m.code, sha256: m.archive.sha256, file_name: fileName, mime: mime.rows[0]?.mime ?? 'application/octet-stream' });
+        }
+      }
+      const savings = account(v.bundle, v.catalogue, evaluation);
+      const subs = split(v.bundle, v.catalogue, evaluation.values, evaluation);
+      const submittedAt = new Date().toISOString();
+      for (const [position, sub] of subs.entries()) {
+        const payload = payloadFor(v, app.id, sub, uploaded, submittedAt);
+        const channel = v.catalogue.departments.get(sub.department)?.delivery.channel ?? 'inbox';
+        const status: SubStatus = sub.after.length ? 'waiting' : 'queued';
+        const subId = randomUUID();
+        await tx.query(
+          `INSERT INTO sub_applications (id, application_id, item_id, department, position, status, channel, after_items, payload, time_limit_days, next_attempt_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $6 = 'queued' THEN now() END)`,
+          [subId, app.id, sub.itemId, sub.department, position, status, channel, sub.after, JSON.stringify(payload), sub.timeLimitDays],
+        );
+        await recordEvent(tx, subId, status, `citizen:${user.id}`, null);
+      }
+      await tx.query(
+        `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now() WHERE id = $1`,
+        [app.id, JSON.stringify(evaluation), JSON.stringify(savings), key ?? null],
+      );
+      return 'filed' as const;
+    });
+    if (outcome === 'filed') signalRelease();
+    return { created: outcome === 'filed', application: await this.detail(user, id) };
+  }
+
+  async list(user: User) {
+    const { rows } = await this.d.db.query<ApplicationRow & { title: string }>(
+      `SELECT a.*, v.title FROM applications a JOIN bundle_versions v ON v.bundle_id = a.bundle_id AND v.version = a.version
+        WHERE a.applicant_id = $1 ORDER BY a.created_at DESC`,
+      [user.id],
+    );
+    return rows.map((a) => ({
+      id: a.id,
+      bundleId: a.bundle_id,
+      title: a.title,
+      version: a.version,
+      status: a.status,
+      createdAt: a.created_at,
+      submittedAt: a.submitted_at,
+    }));
+  }
+
+  async detail(user: User, id: string) {
+    const app = await this.owned(user, id);
+    const { rows } = await this.d.db.query<SubRow>('SELECT * FROM sub_applications WHERE application_id = $1 ORDER BY position', [app.id]);
+    const history = await historyOf(this.d.db, rows.map((r) => r.id));
+    const v = await this.d.registry.get(app.bundle_id, app.version);
+    return {
+      id: app.id,
+      bundleId: app.bundle_id,
+      title: v.bundle.title,
+      version: app.version,
+      status: app.status,
+      answers: app.answers,
+      createdAt: app.created_at,
+      submittedAt: app.submitted_at,
+      items: rows.map((s) => ({
+        id: s.id,
+        itemId: s.item_id,
+        title: v.catalogue.items.get(s.item_id)?.title ?? s.item_id,
+        department: s.department,
+        departmentName: v.catalogue.departments.get(s.department)?.name ?? s.department,
+        status: s.status,
+        outputs: s.outputs ?? {},
+        reason: s.reason,
+        supplement: s.supplement ? describeSupplement(v, s.supplement) : null,
+        history: (history.get(s.id) ?? []).map(publicHistory),
+      })),
+      savings: app.savings,
+    };
+  }
+
+  /**
+   * 补正: the applicant answers exactly what one department asked for (fields and materials),
+   * nothing else; only that sub-application goes out again, in a new delivery round.
+   */
+  async answerSupplement(user: User, id: string, subId: string, body: unknown) {
+    const answers = readAnswers(body);
+    const app = await this.owned(user, id);
+    const { v, profile } = await this.context(user, app);
+    if (!isUuid(subId)) throw new NotFoundError('事项不存在', 'No such item in this application');
+    await this.d.db.transaction(async (tx) => {
+      const { rows } = await tx.query<SubRow>('SELECT * FROM sub_applications WHERE id = $1 AND application_id = $2 FOR UPDATE', [subId, app.id]);
+      const sub = rows[0];
+      if (!sub) throw new NotFoundError('事项不存在', 'No such item in this application');
+      if (sub.status !== 'supplement' || !sub.supplement) throw new ConflictError('该事项没有待补正的内容', 'Nothing was asked for on this item');
+      const request = sub.supplement;
+      const details: ErrorDetail[] = [];
+      for (const key of Object.keys(answers)) {
+        if (!request.elements.includes(key)) details.push({ path: key, message: '部门没有要求补正此项', messageEn: 'the department did not ask for this' });
+      }
+      for (const element of request.elements) {
+        if (answers[element] === undefined || answers[element] === null || answers[element] === '') details.push({ path: element, message: '必填（部门要求补正）', messageEn: 'required (asked for by the department)' });
+      }
+      const prefilled = evaluate(v.bundle, v.catalogue, {}, profile).values;
+      details.push(...validateDraft(v, Object.fromEntries(Object.entries(answers).filter(([k]) => request.elements.includes(k))), prefilled));
+      const files = await tx.query<{ code: string; sha256: string; file_name: string; mime: string; uploaded_at: Date }>(
+        'SELECT m.code, m.sha256, m.file_name, b.mime, m.uploaded_at FROM application_materials m JOIN blobs b ON b.sha256 = m.sha256 WHERE m.application_id = $1',
+        [app.id],
+      );
+      const byCode = new Map(files.rows.map((f) => [f.code, f]));
+      for (const code of request.materials) {
+        const f = byCode.get(code);
+        if (!f || f.uploaded_at < new Date(request.requestedAt)) {
+          details.push({ path: `materials.${code}`, message: '请重新上传部门要求补正的材料', messageEn: 'upload the material the department asked for again' });
+        }
+      }
+      if (details.length) throw new ValidationError(details, '补正内容不完整', 'The supplement is not complete');
+
+      const item = v.catalogue.items.get(sub.item_id);
+      const payload: SubPayload = { ...sub.payload, fields: { ...sub.payload.fields } };
+      for (const f of item?.fields ?? []) {
+        if (request.fields.includes(f.name) && answers[f.element] !== undefined) payload.fields[f.name] = answers[f.element];
+      }
+      payload.materials = payload.materials.map((m) => {
+        const f = request.materials.includes(m.code) ? byCode.get(m.code) : undefined;
+        return f ? { ...m, disposition: 'upload', sha256: f.sha256, fileName: f.file_name, mime: f.mime } : m;
+      });
+      await tx.query(
+        `UPDATE applications SET answers = answers || $2::jsonb, updated_at = now() WHERE id = $1`,
+        [app.id, JSON.stringify(Object.fromEntries(request.elements.map((e) => [e, answers[e]])))],
+      );
+      await tx.query(
+        `UPDATE sub_applications SET status = 'queued', payload = $2, supplement = NULL, round = round + 1, attempts = 0,
+                first_attempt_at = NULL, next_attempt_at = now(), last_error = NULL, updated_at = now() WHERE id = $1`,
+        [sub.id, JSON.stringify(payload)],
+      );
+      await recordEvent(tx, sub.id, 'queued', `citizen:${user.id}`, { supplied: { fields: request.fields, materials: request.materials } });
+      await refreshApplicationStatus(tx, app.id);
+    });
+    signalRelease();
+    return this.detail(user, id);
+  }
+}
+
+function readAnswers(body: unknown): Record<string, unknown> {
+  const answers = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).answers : undefined;
+  if (!answers || typeof answers !== 'object' || Array.isArray(answers)) {
+    throw new BadRequestError('请求体应为 {"answers": {…}}', 'The body must be {"answers": {…}}', [{ path: 'answers', message: '应为对象', messageEn: 'must be an object' }]);
+  }
+  return answers as Record<string, unknown>;
+}
+
+function unknownAnswers(v: BundleVersion, answers: Record<string, unknown>): ErrorDetail[] {
+  const known = new Set(fullForm(v).elements.filter((e) => e.inForm).map((e) => e.element));
+  return Object.keys(answers)
+    .filter((k) => !known.has(k))
+    .map((k) => ({ path: k, message: '不是本事项表单中的字段', messageEn: 'is not a field of this form' }));
+}
+
+function payloadFor(v: BundleVersion, applicationId: string, sub: SubApplication, uploaded: Map<string, { sha256: string; file_name: string; mime: string }>, submittedAt: string): SubPayload {
+  const item = v.catalogue.items.get(sub.itemId);
+  return {
+    applicationId,
+    bundle: { id: v.bundleId, version: v.version },
+    item: { id: sub.itemId, title: sub.title },
+    department: sub.department,
+    fields: { ...sub.fields },
+    pending: sub.pending,
+    materials: sub.materials.map((m) => {
+      const file = uploaded.get(m.code);
+      const attach = file && (m.disposition === 'upload' || m.disposition === 'reuse');
+      return {
+        code: m.code,
+        title: m.title,
+        disposition: m.disposition,
+        reason: m.reason,
+        ...(m.producedBy ? { producedBy: m.producedBy } : {}),
+        ...(attach ? { sha256: file.sha256, fileName: file.file_name, mime: file.mime } : {}),
+      };
+    }),
+    inputs: {},
+    produces: (item?.outputs ?? []).map((o) => {
+      if (o.kind === 'element') {
+        const el = v.catalogue.elements.get(o.ref);
+        return { key: o.ref, title: el?.title ?? o.ref, schema: el?.schema ?? { type: 'string' } };
+      }
+      return { key: o.ref, title: v.catalogue.materials.get(o.ref)?.title ?? o.ref, schema: { type: 'string', minLength: 1 } };
+    }),
+    timeLimitDays: sub.timeLimitDays,
+    submittedAt,
+  };
+}
+
+export function describeSupplement(v: BundleVersion, s: SupplementRequest) {
+  return {
+    reason: s.reason,
+    requestedAt: s.requestedAt,
+    materials: s.materials.map((code) => ({ code, title: v.catalogue.materials.get(code)?.title ?? code })),
+    fields: s.elements.map((element) => ({ element, title: v.catalogue.elements.get(element)?.title ?? element })),
+  };
+}
+
+function publicHistory(h: HistoryEntry) {
+  return { at: h.at, status: h.status, note: h.note };
+}
+
+export async function refreshApplicationStatus(tx: Queryable, applicationId: string): Promise<void> {
+  const { rows } = await tx.query<{ status: SubStatus }>('SELECT status FROM sub_applications WHERE application_id = $1', [applicationId]);
+  const status = deriveApplicationStatus(rows.map((r) => r.status));
+  await tx.query(
+    `UPDATE applications SET status = $2, updated_at = now(), completed_at = CASE WHEN $2 IN ('completed', 'rejected', 'partially_completed') THEN COALESCE(completed_at, now()) ELSE NULL END
+      WHERE id = $1 AND status <> 'draft'`,
+    [applicationId, status],
+  );
+}

@@ -1,0 +1,115 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { addChineseFormats, formatMessage } from '../../shared/formats.js';
+import { compose, formDataFromAnswers, type ComposedElement, type ComposedForm } from '../../shared/compose.js';
+import type { Evaluation } from '../../shared/evaluate.js';
+import type { JsonSchema } from '../../shared/model.js';
+import type { ErrorDetail } from '../http/errors.js';
+import type { BundleVersion } from '../bundles/registry.js';
+
+const ajv = addChineseFormats(new Ajv({ allErrors: true, strict: false }));
+
+/** Compiled per element schema; schemas are shared by every version published from one file set. */
+const compiled = new Map<string, ValidateFunction>();
+function validatorFor(schema: JsonSchema): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let v = compiled.get(key);
+  if (!v) {
+    v = ajv.compile(schema as object);
+    compiled.set(key, v);
+  }
+  return v;
+}
+
+/** The full form of a version (every item, optional ones too): what a draft may contain. */
+const fullForms = new WeakMap<BundleVersion['bundle'], ComposedForm>();
+export function fullForm(v: BundleVersion): ComposedForm {
+  let form = fullForms.get(v.bundle);
+  if (!form) {
+    form = compose(v.bundle, v.catalogue);
+    fullForms.set(v.bundle, form);
+  }
+  return form;
+}
+
+function describe(err: ErrorObject, value: unknown): { message: string; messageEn: string } {
+  const p = err.params as Record<string, unknown>;
+  switch (err.keyword) {
+    case 'required':
+      return { message: '必填', messageEn: 'required' };
+    case 'format':
+      return { message: formatMessage(String(p.format), String(value), 'zh'), messageEn: formatMessage(String(p.format), String(value), 'en') };
+    case 'type':
+      return { message: `类型应为 ${String(p.type)}`, messageEn: `must be of type ${String(p.type)}` };
+    case 'enum':
+    case 'const':
+    case 'oneOf':
+      return { message: '不在可选范围内', messageEn: 'is not one of the allowed values' };
+    case 'minLength':
+      return { message: `至少 ${String(p.limit)} 个字符`, messageEn: `must have at least ${String(p.limit)} characters` };
+    case 'maxLength':
+      return { message: `最多 ${String(p.limit)} 个字符`, messageEn: `must have at most ${String(p.limit)} characters` };
+    case 'minimum':
+    case 'exclusiveMinimum':
+      return { message: `不能小于 ${String(p.limit)}`, messageEn: `must be ${String(p.comparison)} ${String(p.limit)}` };
+    case 'maximum':
+    case 'exclusiveMaximum':
+      return { message: `不能大于 ${String(p.limit)}`, messageEn: `must be ${String(p.comparison)} ${String(p.limit)}` };
+    case 'pattern':
+      return { message: '格式不正确', messageEn: `must match ${String(p.pattern)}` };
+    case 'minItems':
+      return { message: `至少选择 ${String(p.limit)} 项`, messageEn: `must have at least ${String(p.limit)} items` };
+    case 'maxItems':
+      return { message: `最多选择 ${String(p.limit)} 项`, messageEn: `must have at most ${String(p.limit)} items` };
+    default:
+      return { message: `不符合要求（${err.keyword}）`, messageEn: err.message ?? err.keyword };
+  }
+}
+
+/**
+ * A draft: every value present must be valid for its element, and every key must be an element
+ * of this bundle; nothing is required yet. All failures are reported at once.
+ */
+export function validateDraft(v: BundleVersion, answers: Record<string, unknown>, prefilled: Readonly<Record<string, unknown>>): ErrorDetail[] {
+  const byElement = new Map(fullForm(v).elements.map((e) => [e.element, e]));
+  const details: ErrorDetail[] = [];
+  for (const [key, value] of Object.entries(answers)) {
+    const el = byElement.get(key);
+    if (!el || !el.inForm) {
+      details.push({ path: key, message: '不是本事项表单中的字段', messageEn: 'is not a field of this form' });
+      continue;
+    }
+    if (value === null) continue;
+    if (Object.hasOwn(prefilled, key) && prefilled[key] !== value) {
+      details.push({ path: key, message: '此项由实名信息或数据共享自动填写，不能修改', messageEn: 'is prefilled from identity or data sharing and cannot be changed' });
+      continue;
+    }
+    const validate = validatorFor(el.schema);
+    if (!validate(value)) {
+      for (const err of validate.errors ?? []) {
+        const sub = err.instancePath ? `${key}${err.instancePath.replace(/\//g, '.')}` : key;
+        details.push({ path: sub, ...describe(err, value) });
+      }
+    }
+  }
+  return details;
+}
+
+/** At submission: the composed form of the included items, required fields and all. */
+export function validateComplete(v: BundleVersion, evaluation: Evaluation): ErrorDetail[] {
+  const form = compose(v.bundle, v.catalogue, { evaluation });
+  const data = formDataFromAnswers(form, evaluation.values);
+  // An untouched section must still be there for its required fields to be reported one by one.
+  for (const section of form.sections) data[section.id] ??= {};
+  const validate = validatorFor(form.schema);
+  if (validate(data)) return [];
+  const bySlot = new Map<string, ComposedElement>(form.elements.map((e) => [`${e.section}/${e.key}`, e]));
+  const details: ErrorDetail[] = [];
+  for (const err of validate.errors ?? []) {
+    const segments = err.instancePath.split('/').filter(Boolean);
+    if (err.keyword === 'required') segments.push(String((err.params as { missingProperty: string }).missingProperty));
+    const el = bySlot.get(`${segments[0]}/${segments[1]}`);
+    const value = el ? evaluation.values[el.element] : undefined;
+    details.push({ path: el ? el.element : segments.join('.'), ...describe(err, value) });
+  }
+  return details;
+}

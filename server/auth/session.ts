@@ -1,0 +1,100 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { Queryable } from '../db/types.js';
+import type { Role, User } from './types.js';
+
+export const SESSION_COOKIE = 'yjs_sid';
+export const CSRF_HEADER = 'x-csrf-token';
+const SESSION_HOURS = 12;
+
+function signature(secret: string, id: string): string {
+  return createHmac('sha256', secret).update(`session:${id}`).digest('base64url');
+}
+
+/** The cookie value is `<id>.<hmac>`: a forged or altered id is refused before any lookup. */
+export function sealSessionId(secret: string, id: string): string {
+  return `${id}.${signature(secret, id)}`;
+}
+
+export function unsealSessionId(secret: string, value: string): string | null {
+  const dot = value.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const id = value.slice(0, dot);
+  const given = Buffer.from(value.slice(dot + 1));
+  const expected = Buffer.from(signature(secret, id));
+  return given.length === expected.length && timingSafeEqual(given, expected) ? id : null;
+}
+
+export function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+export async function upsertUser(db: Queryable, user: User): Promise<void> {
+  await db.query(
+    `INSERT INTO users (id, name, role, department, id_number, mobile) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, department = EXCLUDED.department,
+       id_number = EXCLUDED.id_number, mobile = EXCLUDED.mobile`,
+    [user.id, user.name, user.role, user.department ?? null, user.idNumber ?? null, user.mobile ?? null],
+  );
+}
+
+export async function createSession(db: Queryable, userId: string): Promise<{ id: string; csrfToken: string }> {
+  const id = randomBytes(24).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  await db.query(
+    `INSERT INTO sessions (id, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))`,
+    [id, userId, csrfToken, SESSION_HOURS],
+  );
+  return { id, csrfToken };
+}
+
+export async function revokeSession(db: Queryable, id: string): Promise<void> {
+  await db.query('UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id]);
+}
+
+interface SessionRow {
+  session_id: string;
+  csrf_token: string;
+  id: string;
+  name: string;
+  role: Role;
+  department: string | null;
+  id_number: string | null;
+  mobile: string | null;
+}
+
+export async function findSession(db: Queryable, id: string): Promise<{ user: User; csrfToken: string } | null> {
+  const { rows } = await db.query<SessionRow>(
+    `SELECT s.id AS session_id, s.csrf_token, u.id, u.name, u.role, u.department, u.id_number, u.mobile
+       FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+    [id],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const user: User = { id: r.id, name: r.name, role: r.role };
+  if (r.department) user.department = r.department;
+  if (r.id_number) user.idNumber = r.id_number;
+  if (r.mobile) user.mobile = r.mobile;
+  return { user, csrfToken: r.csrf_token };
+}
+
+export function setSessionCookie(res: Response, secret: string, id: string, secure: boolean): void {
+  res.cookie(SESSION_COOKIE, sealSessionId(secret, id), {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    maxAge: SESSION_HOURS * 3600 * 1000,
+  });
+}
+
+export function clearSessionCookie(res: Response, secure: boolean): void {
+  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+}

@@ -1,0 +1,293 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import type { Database, Queryable } from '../db/types.js';
+import type { BundleRegistry } from '../bundles/registry.js';
+import type { MaterialStore } from '../materials/store.js';
+import type { Principal } from '../auth/types.js';
+import { addChineseFormats, formatMessage } from '../../shared/formats.js';
+import { checkAction, allowedActions, DEPARTMENT_ACTIONS, SUB_STATUSES, type DepartmentAction, type SubStatus } from '../../shared/lifecycle.js';
+import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../http/errors.js';
+import { describeSupplement, isUuid, refreshApplicationStatus, type SubPayload, type SupplementRequest } from '../applications/service.js';
+import { historyOf, recordEvent } from '../subapps/history.js';
+import { signalRelease } from '../dispatch/signal.js';
+import { audit } from '../audit.js';
+
+interface SubRow {
+  id: string;
+  application_id: string;
+  item_id: string;
+  department: string;
+  status: SubStatus;
+  after_items: string[];
+  payload: SubPayload;
+  outputs: Record<string, unknown> | null;
+  supplement: SupplementRequest | null;
+  reason: string | null;
+  round: number;
+  attempts: number;
+  time_limit_days: number;
+  created_at: Date;
+  delivered_at: Date | null;
+  completed_at: Date | null;
+  bundle_id: string;
+  version: string;
+}
+
+const ajv = addChineseFormats(new Ajv({ allErrors: true, strict: false }));
+const outputValidators = new Map<string, ValidateFunction>();
+
+function department(principal: Principal): string {
+  if (principal.kind === 'department') return principal.department;
+  if (principal.user.role === 'staff' && principal.user.department) return principal.user.department;
+  throw new NotFoundError('事项不存在', 'No such sub-application');
+}
+
+/** The department side: a department sees and acts on its own sub-applications only. */
+export class DepartmentService {
+  constructor(
+    private readonly db: Database,
+    private readonly registry: BundleRegistry,
+    private readonly store: MaterialStore,
+  ) {}
+
+  async list(principal: Principal, code: string, status: unknown) {
+    if (department(principal) !== code) throw new NotFoundError('部门不存在', 'No such department');
+    if (status !== undefined && !(typeof status === 'string' && (SUB_STATUSES as readonly string[]).includes(status))) {
+      throw new BadRequestError('status 参数无效', 'Invalid status parameter', [{ path: 'status', message: `应为 ${SUB_STATUSES.join('、')} 之一`, messageEn: `must be one of ${SUB_STATUSES.join(', ')}` }]);
+    }
+    const { rows } = await this.db.query<SubRow>(
+      `SELECT s.id, s.application_id, s.item_id, s.status, s.round, s.time_limit_days, s.created_at, s.delivered_at, s.completed_at
+         FROM sub_applications s
+        WHERE s.department = $1 AND ($2::text IS NULL OR s.status = $2) AND s.status NOT IN ('waiting', 'queued', 'dead')
+        ORDER BY s.created_at DESC LIMIT 500`,
+      [code, status ?? null],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      applicationId: r.application_id,
+      itemId: r.item_id,
+      status: r.status,
+      round: r.round,
+      timeLimitDays: r.time_limit_days,
+      deliveredAt: r.delivered_at,
+      completedAt: r.completed_at,
+    }));
+  }
+
+  private async load(db: Queryable, principal: Principal, id: string, lock = false): Promise<SubRow> {
+    const code = department(principal);
+    if (!isUuid(id)) throw new NotFoundError('事项不存在', 'No such sub-application');
+    const { rows } = await db.query<SubRow>(
+      `SELECT s.*, a.bundle_id, a.version FROM sub_applications s JOIN applications a ON a.id = s.application_id
+        WHERE s.id = $1 AND s.department = $2${lock ? ' FOR UPDATE OF s' : ''}`,
+      [id, code],
+    );
+    // Not yet delivered means not yet the department's to see.
+    const row = rows[0];
+    if (!row || row.status === 'waiting' || row.status === 'queued' || row.status === 'dead') throw new NotFoundError('事项不存在', 'No such sub-application');
+    return row;
+  }
+
+  async get(principal: Principal, id: string, reason: string | null) {
+    const row = await this.load(this.db, principal, id);
+    await audit(this.db, principal, 'read-sub-application', row.id, reason);
+    const v = await this.registry.get(row.bundle_id, row.version);
+    const item = v.catalogue.items.get(row.item_id);
+    const history = await historyOf(this.db, [row.id]);
+    return {
+      id: row.id,
+      applicationId: row.application_id,
+      itemId: row.item_id,
+      title: item?.title ?? row.item_id,
+      department: row.department,
+      status: row.status,
+      allowedActions: allowedActions(row.status),
+      round: row.round,
+      fields: row.payload.fields,
+      fieldLabels: Object.fromEntries((item?.fields ?? []).map((f) => [f.name, v.catalogue.elements.get(f.element)?.title ?? f.name])),
+      materials: row.payload.materials.map(({ sha256, ...m }) => ({ ...m, ...(sha256 ? { url: `/api/sub-applications/${row.id}/materials/${encodeURIComponent(m.code)}` } : {}) })),
+      inputs: row.payload.inputs,
+      produces: row.payload.produces,
+      outputs: row.outputs ?? {},
+      supplement: row.supplement ? describeSupplement(v, row.supplement) : null,
+      reason: row.reason,
+      timeLimitDays: row.time_limit_days,
+      deliveredAt: row.delivered_at,
+      completedAt: row.completed_at,
+      history: history.get(row.id) ?? [],
+    };
+  }
+
+  async material(principal: Principal, id: string, code: string): Promise<{ data: Buffer; mime: string; fileName: string }> {
+    const row = await this.load(this.db, principal, id);
+    const m = row.payload.materials.find((x) => x.code === code);
+    if (!m?.sha256) throw new NotFoundError('该事项没有这份材料的文件', 'This sub-application has no file for that material');
+    const data = await this.store.get(m.sha256);
+    if (!data) throw new NotFoundError('材料文件不存在', 'The material file is missing');
+    await audit(this.db, principal, 'download-material', row.id, null, { code });
+    return { data, mime: m.mime ?? 'application/octet-stream', fileName: m.fileName ?? code };
+  }
+
+  async act(principal: Principal, id: string, body: unknown) {
+    const b = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const action = b.action;
+    if (typeof action !== 'string' || !(DEPARTMENT_ACTIONS as readonly string[]).includes(action)) {
+      throw new BadRequestError('action 无效', 'Invalid action', [{ path: 'action', message: `应为 ${DEPARTMENT_ACTIONS.join('、')} 之一`, messageEn: `must be one of ${DEPARTMENT_ACTIONS.join(', ')}` }]);
+    }
+    const actor = principal.kind === 'user' ? `staff:${principal.user.id}` : `department:${principal.department}`;
+    let released = false;
+    await this.db.transaction(async (tx) => {
+      const row = await this.load(tx, principal, id, true);
+      const check = checkAction(row.status, action as DepartmentAction);
+      if (!check.ok) {
+        throw new ConflictError(`当前状态「${row.status}」不能执行 ${action}`, `Action ${action} is not allowed in status ${row.status}`, [
+          { path: 'action', message: `允许的操作：${check.allowed.join('、') || '无'}`, messageEn: `allowed: ${check.allowed.join(', ') || 'none'}` },
+        ]);
+      }
+      const v = await this.registry.get(row.bundle_id, row.version);
+      const item = v.catalogue.items.get(row.item_id);
+      const reason = typeof b.reason === 'string' ? b.reason.trim() : '';
+      switch (action as DepartmentAction) {
+        case 'accept':
+          await tx.query(`UPDATE sub_applications SET status = 'accepted', accepted_at = now(), updated_at = now() WHERE id = $1`, [row.id]);
+          await recordEvent(tx, row.id, 'accepted', actor, null);
+          break;
+        case 'reject': {
+          if (!reason) throw new ValidationError([{ path: 'reason', message: '不予受理须说明理由', messageEn: 'a rejection needs a reason' }]);
+          await tx.query(`UPDATE sub_applications SET status = 'rejected', reason = $2, updated_at = now() WHERE id = $1`, [row.id, reason]);
+          await recordEvent(tx, row.id, 'rejected', actor, { reason });
+          await this.rejectDependents(tx, row, actor);
+          break;
+        }
+        case 'request-supplement': {
+          const request = this.supplementRequest(b.missing, row, item, reason);
+          await tx.query(`UPDATE sub_applications SET status = 'supplement', supplement = $2, updated_at = now() WHERE id = $1`, [row.id, JSON.stringify(request)]);
+          await recordEvent(tx, row.id, 'supplement', actor, { reason: request.reason, materials: request.materials, fields: request.fields });
+          break;
+        }
+        case 'complete': {
+          const outputs = this.validateOutputs(b.outputs, row);
+          await tx.query(`UPDATE sub_applications SET status = 'completed', outputs = $2, completed_at = now(), updated_at = now() WHERE id = $1`, [row.id, JSON.stringify(outputs)]);
+          await recordEvent(tx, row.id, 'completed', actor, { outputs });
+          released = await this.release(tx, row.application_id);
+          break;
+        }
+      }
+      await refreshApplicationStatus(tx, row.application_id);
+    });
+    if (released) signalRelease();
+    return this.get(principal, id, 'after action');
+  }
+
+  private supplementRequest(missing: unknown, row: SubRow, item: { fields: readonly { name: string; element: string }[] } | undefined, reason: string): SupplementRequest {
+    const m = missing && typeof missing === 'object' && !Array.isArray(missing) ? (missing as Record<string, unknown>) : {};
+    const materials = Array.isArray(m.materials) ? m.materials : [];
+    const fields = Array.isArray(m.fields) ? m.fields : [];
+    const details: ErrorDetail[] = [];
+    if (!materials.length && !fields.length) details.push({ path: 'missing', message: '请一次性列出所有需补正的材料和字段', messageEn: 'list every missing material and field, all at once' });
+    const knownMaterials = new Set(row.payload.materials.map((x) => x.code));
+    const byName = new Map((item?.fields ?? []).map((f) => [f.name, f.element]));
+    materials.forEach((c, i) => {
+      if (typeof c !== 'string' || !knownMaterials.has(c)) details.push({ path: `missing.materials[${i}]`, message: '不是本事项的材料', messageEn: 'is not a material of this item' });
+    });
+    fields.forEach((f, i) => {
+      if (typeof f !== 'string' || !byName.has(f)) details.push({ path: `missing.fields[${i}]`, message: '不是本事项的字段', messageEn: 'is not a field of this item' });
+    });
+    if (details.length) throw new ValidationError(details);
+    return {
+      reason: reason || null,
+      materials: [...new Set(materials as string[])],
+      fields: [...new Set(fields as string[])],
+      elements: [...new Set((fields as string[]).map((f) => byName.get(f)!))],
+      requestedAt: new Date().toISOString(),
+    };
+  }
+
+  private validateOutputs(given: unknown, row: SubRow): Record<string, unknown> {
+    const outputs = given && typeof given === 'object' && !Array.isArray(given) ? (given as Record<string, unknown>) : {};
+    const details: ErrorDetail[] = [];
+    const declared = new Map(row.payload.produces.map((p) => [p.key, p]));
+    for (const key of Object.keys(outputs)) {
+      if (!declared.has(key)) details.push({ path: `outputs.${key}`, message: '本事项没有声明此项结果', messageEn: 'is not an output this item declares' });
+    }
+    for (const p of declared.values()) {
+      const value = outputs[p.key];
+      if (value === undefined || value === null || value === '') {
+        details.push({ path: `outputs.${p.key}`, message: `办结须填写「${p.title}」`, messageEn: `required to complete: ${p.key}` });
+        continue;
+      }
+      const key = JSON.stringify(p.schema);
+      let validate = outputValidators.get(key);
+      if (!validate) {
+        validate = ajv.compile(p.schema as object);
+        outputValidators.set(key, validate);
+      }
+      if (!validate(value)) {
+        const err = validate.errors?.[0];
+        const format = err?.keyword === 'format' ? String((err.params as { format: string }).format) : undefined;
+        details.push({
+          path: `outputs.${p.key}`,
+          message: format ? formatMessage(format, String(value), 'zh') : `「${p.title}」格式不正确`,
+          messageEn: format ? formatMessage(format, String(value), 'en') : (err?.message ?? 'invalid'),
+        });
+      }
+    }
+    if (details.length) throw new ValidationError(details, '办结结果不完整或有误', 'The outputs are incomplete or invalid');
+    return outputs;
+  }
+
+  /**
+   * Releases every waiting item whose predecessors have all completed, with the values it was
+   * waiting for (the pending fields, under its own field names, and materials produced inside
+   * the bundle) merged into its payload.
+   */
+  private async release(tx: Queryable, applicationId: string): Promise<boolean> {
+    const { rows } = await tx.query<{ id: string; item_id: string; status: SubStatus; after_items: string[]; outputs: Record<string, unknown> | null; payload: SubPayload }>(
+      'SELECT id, item_id, status, after_items, outputs, payload FROM sub_applications WHERE application_id = $1 ORDER BY position FOR UPDATE',
+      [applicationId],
+    );
+    const completed = new Map(rows.filter((r) => r.status === 'completed').map((r) => [r.item_id, r.outputs ?? {}]));
+    let released = false;
+    for (const r of rows) {
+      if (r.status !== 'waiting' || !r.after_items.every((a) => completed.has(a))) continue;
+      const payload: SubPayload = { ...r.payload, fields: { ...r.payload.fields }, inputs: { ...r.payload.inputs } };
+      for (const p of payload.pending) {
+        const value = completed.get(p.from)?.[p.element];
+        if (value !== undefined) {
+          payload.fields[p.field] = value;
+          payload.inputs[p.element] = value;
+        }
+      }
+      payload.materials = payload.materials.map((m) => {
+        const value = m.producedBy ? completed.get(m.producedBy)?.[m.code] : undefined;
+        if (value !== undefined) payload.inputs[m.code] = value;
+        return value !== undefined ? { ...m, value } : m;
+      });
+      await tx.query(`UPDATE sub_applications SET status = 'queued', payload = $2, next_attempt_at = now(), updated_at = now() WHERE id = $1`, [r.id, JSON.stringify(payload)]);
+      await recordEvent(tx, r.id, 'queued', 'dispatch', { released: true });
+      released = true;
+    }
+    return released;
+  }
+
+  /** An item that can never start because an earlier one was refused is closed with that reason. */
+  private async rejectDependents(tx: Queryable, row: SubRow, actor: string): Promise<void> {
+    const { rows } = await tx.query<{ id: string; item_id: string; after_items: string[]; status: SubStatus }>(
+      'SELECT id, item_id, after_items, status FROM sub_applications WHERE application_id = $1 FOR UPDATE',
+      [row.application_id],
+    );
+    const blocked = new Set([row.item_id]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const r of rows) {
+        if (r.status === 'waiting' && !blocked.has(r.item_id) && r.after_items.some((a) => blocked.has(a))) {
+          blocked.add(r.item_id);
+          grew = true;
+          const reason = '前序事项不予受理，本事项无法办理';
+          await tx.query(`UPDATE sub_applications SET status = 'rejected', reason = $2, updated_at = now() WHERE id = $1`, [r.id, reason]);
+          await recordEvent(tx, r.id, 'rejected', actor, { reason, cause: row.item_id });
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,184 @@
+import type { Database } from '../db/types.js';
+import type { Logger } from '../log.js';
+import type { DeliveryChannel, DeliveryResult, DeliveryTarget } from '../delivery/types.js';
+import { DEFAULT_BACKOFF, nextAttemptAt, type BackoffPolicy } from './backoff.js';
+import { releaseSignal } from './signal.js';
+import { recordEvent } from '../subapps/history.js';
+
+export interface WorkerOptions {
+  db: Database;
+  logger: Logger;
+  channels: Readonly<Record<DeliveryTarget['channel'], DeliveryChannel>>;
+  /** Where a department's sub-applications go; undefined parks the row (unknown department). */
+  targetFor(department: string): DeliveryTarget | undefined;
+  /** Base URL departments fetch materials from (links in the webhook body). */
+  publicUrl: string;
+  maxAttempts?: number;
+  backoff?: BackoffPolicy;
+  batchSize?: number;
+  /** How often an idle worker looks for due rows; a local submission wakes it at once. */
+  pollMs?: number;
+  /** How long a claimed row stays invisible to other workers while its delivery runs. */
+  leaseMs?: number;
+}
+
+interface ClaimedRow {
+  id: string;
+  application_id: string;
+  department: string;
+  payload: Record<string, unknown>;
+  round: number;
+  attempts: number;
+  first_attempt_at: Date;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
+/**
+ * The outbox worker. Claims due sub-applications with FOR UPDATE SKIP LOCKED and a lease (the
+ * claim commits before the HTTP call, so no transaction or connection is held while a department
+ * answers, and PGlite's single connection is never blocked by a slow department), delivers them,
+ * and records the result. Any number of workers in any number of processes can run against one
+ * PostgreSQL: a claimed row is invisible to the others until its lease ends, and results are
+ * written only if the row is still in the state the claim left it in.
+ */
+export class DispatchWorker {
+  private readonly maxAttempts: number;
+  private readonly backoff: BackoffPolicy;
+  private readonly batchSize: number;
+  private readonly pollMs: number;
+  private readonly leaseMs: number;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private readonly onRelease = () => this.wake();
+
+  constructor(private readonly o: WorkerOptions) {
+    this.maxAttempts = o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    this.backoff = o.backoff ?? DEFAULT_BACKOFF;
+    this.batchSize = o.batchSize ?? 32;
+    this.pollMs = o.pollMs ?? 500;
+    this.leaseMs = o.leaseMs ?? 60_000;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    releaseSignal.on('release', this.onRelease);
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    releaseSignal.off('release', this.onRelease);
+    this.wake();
+    await this.loop;
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let handled = 0;
+      try {
+        handled = await this.runOnce();
+      } catch (err) {
+        this.o.logger.error({ err }, 'dispatch: claiming or recording failed');
+      }
+      if (handled === 0 && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.pollMs);
+          this.wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeUp = undefined;
+      }
+    }
+  }
+
+  /** Claims one batch of due rows and delivers them concurrently; returns how many it handled. */
+  async runOnce(): Promise<number> {
+    const { rows } = await this.o.db.query<ClaimedRow>(
+      `WITH due AS (
+         SELECT id FROM sub_applications
+          WHERE status = 'queued' AND next_attempt_at <= now()
+          ORDER BY next_attempt_at
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED)
+       UPDATE sub_applications s
+          SET attempts = s.attempts + 1,
+              first_attempt_at = COALESCE(s.first_attempt_at, now()),
+              next_attempt_at = now() + make_interval(secs => $2::double precision / 1000),
+              updated_at = now()
+         FROM due
+        WHERE s.id = due.id
+      RETURNING s.id, s.application_id, s.department, s.payload, s.round, s.attempts, s.first_attempt_at`,
+      [this.batchSize, this.leaseMs],
+    );
+    await Promise.all(rows.map((row) => this.deliver(row)));
+    return rows.length;
+  }
+
+  private async deliver(row: ClaimedRow): Promise<void> {
+    const idempotencyKey = `${row.id}:${row.round}`;
+    const started = new Date();
+    const target = this.o.targetFor(row.department);
+    let result: DeliveryResult;
+    if (!target) {
+      result = { ok: false, retryable: false, durationMs: 0, error: `no delivery channel configured for department ${row.department}` };
+    } else {
+      const body = { ...row.payload, subApplicationId: row.id, round: row.round, materials: this.materialLinks(row) };
+      try {
+        result = await this.o.channels[target.channel].deliver({ subApplicationId: row.id, department: row.department, idempotencyKey, body, target });
+      } catch (err) {
+        result = { ok: false, retryable: true, durationMs: Date.now() - started.getTime(), error: (err as Error).message.slice(0, 500) };
+      }
+    }
+    await this.record(row, idempotencyKey, started, result);
+  }
+
+  private materialLinks(row: ClaimedRow): unknown {
+    const materials = Array.isArray(row.payload.materials) ? (row.payload.materials as Record<string, unknown>[]) : [];
+    return materials.map((m) =>
+      m.sha256 ? { ...m, url: `${this.o.publicUrl}/api/sub-applications/${row.id}/materials/${encodeURIComponent(String(m.code))}` } : m,
+    );
+  }
+
+  private async record(row: ClaimedRow, idempotencyKey: string, started: Date, result: DeliveryResult): Promise<void> {
+    const giveUp = !result.ok && (!result.retryable || row.attempts >= this.maxAttempts);
+    await this.o.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO delivery_attempts (sub_application_id, round, attempt, idempotency_key, started_at, duration_ms, ok, status_code, error)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [row.id, row.round, row.attempts, idempotencyKey, started, Math.round(result.durationMs), result.ok, result.statusCode ?? null, result.error ?? null],
+      );
+      // The guard (still queued, same round and attempt) keeps a worker whose lease ran out from
+      // overwriting what another worker recorded since.
+      const guard = `id = $1 AND status = 'queued' AND round = $2 AND attempts = $3`;
+      if (result.ok) {
+        const r = await tx.query(
+          `UPDATE sub_applications SET status = 'delivered', delivered_at = now(), next_attempt_at = NULL, last_error = NULL, updated_at = now() WHERE ${guard}`,
+          [row.id, row.round, row.attempts],
+        );
+        if (r.rowCount) await recordEvent(tx, row.id, 'delivered', 'dispatch', { attempt: row.attempts, statusCode: result.statusCode ?? null });
+      } else if (giveUp) {
+        const r = await tx.query(
+          `UPDATE sub_applications SET status = 'dead', next_attempt_at = NULL, last_error = $4, updated_at = now() WHERE ${guard}`,
+          [row.id, row.round, row.attempts, result.error ?? 'delivery failed'],
+        );
+        if (r.rowCount) await recordEvent(tx, row.id, 'dead', 'dispatch', { attempts: row.attempts, error: result.error ?? null });
+      } else {
+        const due = nextAttemptAt(row.first_attempt_at, row.attempts, this.backoff);
+        await tx.query(
+          `UPDATE sub_applications SET next_attempt_at = GREATEST($4::timestamptz, now()), last_error = $5, updated_at = now() WHERE ${guard}`,
+          [row.id, row.round, row.attempts, due, result.error ?? 'delivery failed'],
+        );
+      }
+    });
+    if (giveUp) this.o.logger.warn({ subApplication: row.id, department: row.department, attempts: row.attempts, error: result.error }, 'dispatch: parked as dead');
+  }
+}

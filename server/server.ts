@@ -1,0 +1,95 @@
+import type { Express } from 'express';
+import type { Config } from './config.js';
+import type { Database } from './db/types.js';
+import type { Logger } from './log.js';
+import { createApp } from './app.js';
+import { BundleRegistry } from './bundles/registry.js';
+import { readScenarioFiles } from './bundles/files.js';
+import { bundlesRouter } from './bundles/controller.js';
+import { authRouter } from './auth/controller.js';
+import { authenticate } from './auth/middleware.js';
+import { demoProvider } from './auth/demo-provider.js';
+import { departmentToken, webhookSecret } from './auth/secrets.js';
+import { ApplicationService } from './applications/service.js';
+import { applicationsRouter } from './applications/controller.js';
+import { DepartmentService } from './departments/service.js';
+import { departmentsRouter } from './departments/controller.js';
+import { adminRouter } from './admin/controller.js';
+import { openApiRouter } from './openapi.js';
+import { createMaterialStore } from './materials/store.js';
+import { createChannels } from './delivery/registry.js';
+import type { DeliveryTarget } from './delivery/types.js';
+import { DispatchWorker } from './dispatch/worker.js';
+import { load } from '../shared/loader.js';
+import type { Department } from '../shared/model.js';
+
+export interface ServerParts {
+  app: Express;
+  registry: BundleRegistry;
+  departments: Department[];
+  /** Bearer tokens of the department systems, by department code. */
+  departmentTokens: Map<string, string>;
+  createWorker(overrides?: { targetFor?: (department: string) => DeliveryTarget | undefined }): DispatchWorker;
+  /** Where each department's sub-applications go, as configured in the scenarios. */
+  targetFor(department: string): DeliveryTarget | undefined;
+}
+
+/**
+ * The composition root: reads the scenario folder, publishes what is new, and wires the feature
+ * modules (FormSG style: controller → service) into one Express app. main.ts and the tests share it.
+ */
+export async function buildServer(config: Config, db: Database, logger: Logger, clientDir?: string): Promise<ServerParts> {
+  const files = readScenarioFiles(config.scenariosDir);
+  const registry = new BundleRegistry(db, logger);
+  const { published } = await registry.publishFolder(files);
+  if (published.length) logger.info({ published }, 'bundle versions published from the scenario files');
+
+  const departments = [...load(files).catalogue.departments.values()];
+  const departmentTokens = new Map(departments.map((d) => [d.code, departmentToken(config.sessionSecret, d.code)]));
+  const deliveries = new Map(departments.map((d) => [d.code, d.delivery]));
+  const targetFor = (code: string): DeliveryTarget | undefined => {
+    const d = deliveries.get(code);
+    if (!d) return undefined;
+    return d.channel === 'inbox' ? { channel: 'inbox' } : { channel: 'webhook', url: d.url, secret: webhookSecret(config.sessionSecret, code, d.secret) };
+  };
+
+  const store = createMaterialStore({ dataDir: config.dataDir });
+  const provider = demoProvider(departments.map((d) => ({ code: d.code, name: d.name })));
+  const applications = new ApplicationService({ db, registry, store });
+  const departmentService = new DepartmentService(db, registry, store);
+  const channels = createChannels({ timeoutMs: config.webhookTimeoutMs });
+
+  const app = createApp({
+    db,
+    logger,
+    config,
+    ...(clientDir ? { clientDir } : {}),
+    before: [authenticate(db, config.sessionSecret, departmentTokens)],
+    routers: [
+      authRouter({ db, provider, sessionSecret: config.sessionSecret, demo: config.demo, secureCookies: config.publicUrl.startsWith('https:') }),
+      bundlesRouter(registry, db),
+      applicationsRouter(applications, config.maxUploadBytes),
+      departmentsRouter(departmentService),
+      adminRouter(db),
+      openApiRouter(),
+    ],
+  });
+
+  return {
+    app,
+    registry,
+    departments,
+    departmentTokens,
+    targetFor,
+    createWorker: (overrides = {}) =>
+      new DispatchWorker({
+        db,
+        logger,
+        channels,
+        targetFor: overrides.targetFor ?? targetFor,
+        publicUrl: config.publicUrl,
+        maxAttempts: config.deliveryMaxAttempts,
+        backoff: { baseMs: config.deliveryBackoffMs, maxGapMs: 5 * 60_000, jitter: 0.2 },
+      }),
+  };
+}
