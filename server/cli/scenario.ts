@@ -160,7 +160,7 @@ function preview(io: Io, catalogue: Catalogue, bundle: Bundle, evaluation: Evalu
     io.out(`  ${en ? s.titleEn : s.title} [${s.id}]`);
     for (const e of form.elements.filter((x) => x.section === s.id && x.inForm)) {
       const how = e.prefill ? `prefilled (${e.prefill})` : 'asked';
-      const used = e.departments.length > 0 ? `${en ? 'used by' : '用于'} ${e.departments.map(dept).join(en ? ', ' : '、')}` : en ? 'decides which items apply' : '用于确定办理事项';
+      const used = e.departments.length > 0 ? `${en ? 'used by ' : '用于：'}${e.departments.map(dept).join(en ? ', ' : '、')}` : en ? 'decides which items apply' : '用于确定办理事项';
       io.out(`    ${pad(`${e.key}${e.required ? '*' : ''}`, 38)} ${pad(en ? e.titleEn : e.title, 36)} ${pad(how, 20)} ${used}${e.sensitive ? ' · sensitive' : ''}`);
     }
   }
