@@ -131,7 +131,11 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
   };
   const child = (ref: SourceRef, ...path: PathSegment[]): SourceRef => ({ file: ref.file, path: [...ref.path, ...path] });
   const { elements, materials, departments, items, bundles, broken } = catalogue;
-  const isBroken = (kind: string, id: string): boolean => broken.has(`${kind}:${id}`);
+  const FILE_KIND: Record<string, string> = { element: 'dictionary', material: 'materials', department: 'departments' };
+  const isBroken = (kind: string, id: string): boolean => broken.has(`${kind}:${id}`) || broken.has(`file:${FILE_KIND[kind] ?? kind}`);
+  // With part of the catalogue unreadable, "unused" and "no earlier item produces" would be
+  // guesses: those findings wait until the broken files are fixed.
+  const incomplete = broken.size > 0;
   const itemName = (item: Item): string => `item "${item.id}" (${item.title})`;
   const bundleName = (b: Bundle): string => `bundle "${b.id}" (${b.title})`;
 
@@ -278,6 +282,7 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
       }
     }
     const plan = planBundle(bundle, catalogue);
+    const partial = bundle.items.some((bi) => isBroken('item', bi.item));
     const cycle = findCycle(
       plan.items.map((i) => i.id),
       plan.preds,
@@ -292,9 +297,13 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     }
 
     for (const q of bundle.questions) checkElement(q.at, q.ref, `${bname} question`);
+    for (const [elementId, p] of bundle.prefill) {
+      if (!checkElement(p.at, elementId, `${bname} prefill`)) continue;
+      if (p.prefill.kind === 'sharing') checkDepartment(p.at, p.prefill.source, `${bname} prefill of "${elementId}"`);
+    }
 
     // Needs: some earlier item (transitively before, via after:) must produce the value.
-    for (const item of plan.items) {
+    for (const item of partial ? [] : plan.items) {
       const bi = bundle.items.find((b) => b.item === item.id);
       if (!bi) continue;
       const before = plan.ancestors.get(item.id) ?? new Set<string>();
@@ -330,15 +339,17 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     for (const [elementId, uses] of plan.fieldsByElement) {
       const el = elements.get(elementId);
       if (!el) continue;
-      const constrained = uses.filter((u) => u.field.schema);
+      // A field that contradicts the dictionary on its own is reported once, above.
+      const constrained = uses.filter(
+        (u) => u.field.schema && intersectSchemas([{ schema: el.schema, label: '' }, { schema: u.field.schema, label: '' }]).conflicts.length === 0,
+      );
       if (constrained.length < 2) continue;
       const sources: ConstraintSource[] = [
         { schema: el.schema, label: 'the dictionary' },
         ...constrained.map((u) => ({ schema: u.field.schema as JsonSchema, label: itemName(u.item) })),
       ];
       for (const c of intersectSchemas(sources).conflicts) {
-        // Pairs already reported against the dictionary alone are not repeated here.
-        if (!c.sources.some((i) => i === 0) || c.sources.filter((i) => i > 0).length >= 2) {
+        {
           const lastIdx = Math.max(...c.sources);
           const use = constrained[lastIdx - 1];
           if (!use) continue;
@@ -358,7 +369,7 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
       const where = `${bname} rule "${rule.name}"`;
       const uses = checkCondition(rule.conditions, child(rule.at, 'conditions'), where);
       for (const u of uses) {
-        if (elements.has(u.fact) && !asked.has(u.fact)) {
+        if (!partial && elements.has(u.fact) && !asked.has(u.fact)) {
           report(child(rule.at, 'conditions', ...u.at, 'fact'), 'unasked-fact', `${where}: fact "${u.fact}" is asked by no item of the bundle and is not in questions:, so it is always empty`, 'warning');
         }
       }
@@ -386,7 +397,7 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
         report(bi.at, 'unreachable-item', `${bname}: optional item "${bi.item}" is never included: no include-item rule names it`, 'warning');
       }
     });
-    for (const item of plan.items) {
+    for (const item of partial ? [] : plan.items) {
       for (const pm of plan.materials.get(item.id) ?? []) {
         if (!pm.material.when) continue;
         for (const u of factsOf(pm.material.when)) {
@@ -409,13 +420,13 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
           continue;
         }
         placed.set(ref.ref, s.id);
-        if (!asked.has(ref.ref)) {
+        if (!partial && !asked.has(ref.ref)) {
           report(ref.at, 'unused', `${bname} section "${s.id}": element "${ref.ref}" (${elements.get(ref.ref)?.title ?? ''}) is asked by no item of this bundle`, 'warning');
         }
       }
     }
     const sectionsAt = child(bundle.at, 'sections');
-    for (const id of plan.unplaced) {
+    for (const id of partial ? [] : plan.unplaced) {
       // A value an item of the bundle produces is normally passed on, not asked.
       if (plan.elementProducers.has(id)) continue;
       report(sectionsAt, 'unplaced-element', `${bname}: element "${id}" (${elements.get(id)?.title ?? ''}) is in no section; it will be shown under 其他信息`, 'warning', 'key');
@@ -474,6 +485,7 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
   }
   for (const m of materials.values()) if (m.issuer) usedDepartments.add(m.issuer);
   for (const el of elements.values()) if (el.prefill.kind === 'sharing') usedDepartments.add(el.prefill.source);
+  if (incomplete) return out.sort(compareDiagnostics);
   for (const el of elements.values()) {
     if (!el.local && !usedElements.has(el.id)) report(el.at, 'unused', `element "${el.id}" (${el.title}) is used by no item, rule or bundle`, 'warning', 'key');
   }

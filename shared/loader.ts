@@ -223,7 +223,13 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
     const source = parseYaml(f.path, f.text, limits);
     sources.set(f.path, source);
     diagnostics.push(...source.diagnostics);
-    if (source.value === undefined) continue;
+    // An unreadable file leaves the catalogue incomplete; lint then holds back the findings
+    // that would only be echoes of it (unknown ids it probably defines, "unused" entries).
+    const fileId = (f.path.split('/').at(-1) ?? '').replace(/\.ya?ml$/, '');
+    if (source.value === undefined) {
+      broken.add(kind === 'item' || kind === 'bundle' ? `${kind}:${fileId}` : `file:${kind}`);
+      continue;
+    }
 
     const expected = expectedSchemaRef(f.path, kind);
     const modeline = /^#\s*yaml-language-server:\s*\$schema=(\S+)/m.exec(f.text.slice(0, 2000));
@@ -250,7 +256,7 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
       const prefix = kind === 'dictionary' ? 'element' : kind === 'materials' ? 'material' : 'department';
       // Errors at the top level (e.g. the map missing) make the whole file unusable.
       if (errorPaths.some((p) => p.length < 2)) {
-        for (const id of Object.keys(asRaw(root[top]))) broken.add(`${prefix}:${id}`);
+        broken.add(`file:${kind}`);
         continue;
       }
       const bad = new Set(errorPaths.map((p) => p[1]));
@@ -312,7 +318,7 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
     const id = str(root.id);
     const prefix = kind;
     if (errors.length > 0) {
-      if (id) broken.add(`${prefix}:${id}`);
+      broken.add(`${prefix}:${id ?? fileId}`);
       continue;
     }
     if (id === undefined) continue;

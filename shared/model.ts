@@ -224,8 +224,10 @@ export interface Catalogue {
   readonly items: ReadonlyMap<string, Item>;
   readonly bundles: ReadonlyMap<string, Bundle>;
   /**
-   * Ids of entries that exist but failed schema validation: references to them are not
-   * reported again as unknown, so one typo does not cascade into fifty errors.
+   * Entries that exist but failed parsing or schema validation, as `<kind>:<id>` (e.g.
+   * `item:birth-registration`), and `file:<kind>` when a dictionary, materials or departments
+   * file was unusable as a whole. References to them are not reported again as unknown, so
+   * one typo does not cascade into fifty errors.
    */
   readonly broken: ReadonlySet<string>;
   readonly sources: ReadonlyMap<string, YamlSource>;

@@ -61,9 +61,10 @@ export function pointerToPath(pointer: string): string[] {
 
 // Counting brackets outside quotes and comments is enough to refuse `[[[[…` before the parser
 // recurses into it; block nesting is bounded by the size limit and checked after parsing.
-function flowDepth(text: string): { depth: number; offset: number } {
+function flowDepth(text: string, limit: number): { depth: number; offset: number } {
   let depth = 0;
   let max = 0;
+  // Where nesting first went past the limit: the place to start simplifying.
   let at = 0;
   let quote = '';
   let comment = false;
@@ -88,7 +89,7 @@ function flowDepth(text: string): { depth: number; offset: number } {
       depth++;
       if (depth > max) {
         max = depth;
-        at = i;
+        if (depth === limit + 1) at = i;
       }
     } else if ((ch === ']' || ch === '}') && depth > 0) depth--;
   }
@@ -137,9 +138,10 @@ export function parseYaml(file: string, text: string, limits: YamlLimits = DEFAU
       ]);
     }
     const lineCounter = new LineCounter();
-    const flow = flowDepth(text);
+    const flow = flowDepth(text, limits.maxDepth);
     if (flow.depth > limits.maxDepth) {
       // Only the line index is needed for the position; the text is not parsed.
+      lineCounter.addNewLine(0);
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
       return failed(file, [
         diag(lineCounter.linePos(flow.offset), 'yaml-too-deep', `nesting is ${flow.depth} levels deep; the limit is ${limits.maxDepth}`),
