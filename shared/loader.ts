@@ -128,11 +128,13 @@ function schemaDiagnostics(source: YamlSource, errors: readonly ErrorObject[]): 
     let part: 'key' | 'value' = 'value';
     let message: string;
     const params = e.params as Record<string, unknown>;
+    let where = path;
     if (e.propertyName !== undefined) {
       path = [...path, e.propertyName];
       part = 'key';
       message = `name "${e.propertyName}" ${e.message ?? 'is invalid'}`;
     } else if (e.keyword === 'additionalProperties') {
+      where = path;
       path = [...path, String(params.additionalProperty)];
       part = 'key';
       message = `unknown property "${String(params.additionalProperty)}"`;
@@ -151,7 +153,8 @@ function schemaDiagnostics(source: YamlSource, errors: readonly ErrorObject[]): 
     } else {
       message = e.message ?? e.keyword;
     }
-    const full = `${dotted(path)}: ${message}`;
+    if (e.propertyName === undefined && e.keyword !== 'additionalProperties') where = path;
+    const full = `${dotted(where)}: ${message}`;
     const pos = source.locate(path, part);
     const key = `${pos.line}:${pos.col}:${full}`;
     if (seen.has(key)) continue;

@@ -95,6 +95,10 @@ export function split(bundle: Bundle, catalogue: Catalogue, answers: Answers, ev
         ...(need.disposition === 'reuse' && m.archive ? { archive: m.archive } : {}),
       });
     }
+    // In the item's own order: its form, its list, then anything a rule added.
+    const order = [item.formMaterial, ...item.materials.map((m) => m.code)];
+    const rank = (code: string): number => (order.includes(code) ? order.indexOf(code) : order.length);
+    materials.sort((a, b) => rank(a.code) - rank(b.code));
     out.push({
       bundle: bundle.id,
       version: bundle.version,

@@ -217,9 +217,8 @@ function makeLocator(doc: Document, pos: (offset: number) => Position): YamlSour
         if (last && part === 'key') return keyPos;
         const valueNode = pair.value as YamlNode | null;
         // `key:` with nothing after it has a null value node; point at the key instead.
-        best = valueNode && valueNode.range && !(isScalar(valueNode) && valueNode.source === undefined && valueNode.value === null && valueNode.range[0] === valueNode.range[1])
-          ? pos(valueNode.range[0])
-          : keyPos;
+        const empty = !valueNode?.range || (isScalar(valueNode) && valueNode.value === null && valueNode.range[0] === valueNode.range[1]);
+        best = empty ? keyPos : pos(valueNode.range?.[0] ?? 0);
         node = valueNode;
       } else if (isSeq(node)) {
         const index = typeof seg === 'number' ? seg : Number(seg);

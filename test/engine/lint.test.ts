@@ -1,0 +1,127 @@
+// One failing fixture per lint rule: test/fixtures/lint/<case>/ holds the files that replace
+// or join those of test/fixtures/lint/base/ (a small, clean scenario folder). Every expected
+// diagnostic is written out with its exact file, line and column, checked by reading the
+// fixture (the column is where the offending token starts).
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../../shared/diagnostic.js';
+import { formatDiagnostic } from '../../shared/diagnostic.js';
+import { LINT_CODES, check } from '../../shared/lint.js';
+import type { SourceFile } from '../../shared/yaml-source.js';
+import { FIXTURES, readFolder } from './support.js';
+
+const LINT = join(FIXTURES, 'lint');
+
+function withOverlay(name: string, extra: SourceFile[] = []): SourceFile[] {
+  const files = new Map(readFolder(join(LINT, 'base')).map((f) => [f.path, f.text]));
+  if (name) for (const f of readFolder(join(LINT, name))) files.set(f.path, f.text);
+  for (const f of extra) files.set(f.path, f.text);
+  return [...files].map(([path, text]) => ({ path, text }));
+}
+
+type Expected = Pick<Diagnostic, 'file' | 'line' | 'col' | 'severity' | 'code'> & { readonly includes?: string };
+
+function expectExactly(diagnostics: readonly Diagnostic[], expected: readonly Expected[]): void {
+  const got = diagnostics.map(({ file, line, col, severity, code }) => ({ file, line, col, severity, code }));
+  expect(got, diagnostics.map(formatDiagnostic).join('\n')).toEqual(expected.map(({ file, line, col, severity, code }) => ({ file, line, col, severity, code })));
+  expected.forEach((e, i) => {
+    if (e.includes) expect(diagnostics[i]?.message).toContain(e.includes);
+  });
+}
+
+const err = (file: string, line: number, col: number, code: string, includes?: string): Expected => ({ file, line, col, severity: 'error', code, ...(includes ? { includes } : {}) });
+const warn = (file: string, line: number, col: number, code: string, includes?: string): Expected => ({ file, line, col, severity: 'warning', code, ...(includes ? { includes } : {}) });
+
+const CASES: Record<string, readonly Expected[]> = {
+  // `fields: { xm: …` is never closed; the parser notices at the next key, line 8.
+  'yaml-syntax': [err('items/register.yaml', 8, 1, 'yaml-syntax', 'Flow map')],
+  // Line 3 is `nested: ` + 70 '['; the 65th bracket (past the limit of 64) is column 8 + 65.
+  'yaml-too-deep': [err('items/register.yaml', 3, 73, 'yaml-too-deep', 'limit is 64')],
+  'yaml-alias-bomb': [err('items/register.yaml', 1, 1, 'yaml-alias-bomb', 'billion laughs')],
+  // `timeLimitDays: two days`: the value starts at column 16.
+  schema: [err('items/register.yaml', 6, 16, 'schema', 'timeLimitDays: must be number')],
+  'schema-modeline': [warn('materials.yaml', 1, 1, 'schema-modeline', '$schema=schema/materials.schema.json')],
+  'unknown-file': [warn('notes.yaml', 1, 1, 'unknown-file')],
+  // items/registration.yaml declares `id: register-item` (value at 2:5) and no bundle uses it.
+  'file-name': [warn('items/registration.yaml', 2, 5, 'file-name', 'items/register-item.yaml'), warn('items/registration.yaml', 2, 5, 'unused')],
+  // materials/extra.yaml redefines idCard: the key at 3:3.
+  'duplicate-id': [err('materials/extra.yaml', 3, 3, 'duplicate-id', 'already defined in materials.yaml')],
+  // `  nl: person.agee`: the value at 10:7. person.age is then used nowhere (two warnings).
+  'unknown-element': [
+    warn('bundles/demo.yaml', 24, 56, 'unused', 'person.age'),
+    warn('dictionary.yaml', 13, 3, 'unused', 'person.age'),
+    err('items/followup.yaml', 10, 7, 'unknown-element', 'did you mean "person.age"'),
+  ],
+  'unknown-material': [err('items/followup.yaml', 12, 5, 'unknown-material', 'did you mean "certificate"')],
+  'unknown-department': [
+    warn('departments.yaml', 7, 3, 'unused', 'health'),
+    err('items/followup.yaml', 5, 13, 'unknown-department', 'did you mean "health"'),
+  ],
+  // `  - item: payment` on line 11.
+  'unknown-item': [err('bundles/demo.yaml', 11, 11, 'unknown-item', '"payment"')],
+  // `        - { fact: choice.extr, …`: the fact name at column 19.
+  'unknown-fact': [err('bundles/demo.yaml', 16, 19, 'unknown-fact', 'did you mean "choice.extra"')],
+  // `{ fact: pet.kind, operator: in, value: dog }`: the value `dog` at column 50.
+  'invalid-condition': [err('items/register.yaml', 16, 50, 'invalid-condition', 'needs a list')],
+  // `schema: { type: string, format: cn-name }`: the format value at column 37.
+  'invalid-schema': [err('dictionary.yaml', 6, 37, 'invalid-schema', 'unknown format "cn-name"')],
+  // register after followup (8:13) and followup after register.
+  cycle: [err('bundles/demo.yaml', 8, 13, 'cycle', 'register → followup → register')],
+  // followup lost its `after: [register]` but still needs result.code and the certificate.
+  'unmet-need': [
+    err('bundles/demo.yaml', 8, 11, 'unmet-need', 'add after: [register]'),
+    warn('items/followup.yaml', 12, 5, 'bundle-order', 'certificate'),
+  ],
+  'bundle-order': [warn('items/followup.yaml', 12, 5, 'bundle-order', 'add after: [register]')],
+  // incompatible types: followup's `xm` schema { type: integer } against the dictionary's string
+  'constraint-conflict': [err('items/followup.yaml', 8, 39, 'constraint-conflict', 'type integer from item "followup"')],
+  // disjoint enums between two items: register wants [cat], followup (line 11) wants [dog]
+  'constraint-conflict-enum': [err('items/followup.yaml', 11, 36, 'constraint-conflict', 'share nothing with ["cat"]')],
+  // min above max between two items: register maxLength 10, followup minLength 20 (line 8)
+  'constraint-conflict-range': [err('items/followup.yaml', 8, 39, 'constraint-conflict', 'minLength 20 from item "followup" (后续事项) is above maxLength 10')],
+  // the rule now includes `register`, which is always included; followup is then unreachable
+  'rule-target': [
+    warn('bundles/demo.yaml', 8, 11, 'unreachable-item'),
+    warn('bundles/demo.yaml', 19, 23, 'rule-target', 'not optional'),
+  ],
+  'unreachable-item': [warn('bundles/demo.yaml', 8, 11, 'unreachable-item', 'no include-item rule')],
+  'commitment-not-required': [warn('items/register.yaml', 18, 5, 'commitment-not-required', '"certificate"')],
+  // choice.extra is no longer in questions:, so the rule reads an empty fact.
+  'unasked-fact': [warn('bundles/demo.yaml', 15, 19, 'unasked-fact', 'choice.extra')],
+  // person.age is in no section: reported at the `sections:` key.
+  'unplaced-element': [warn('bundles/demo.yaml', 20, 1, 'unplaced-element', '其他信息')],
+  // examples.default.answers.pet.kind: fish (value at 29:17)
+  'invalid-example': [err('bundles/demo.yaml', 29, 17, 'invalid-example', 'pet.kind = "fish"')],
+  unused: [warn('materials.yaml', 15, 3, 'unused', 'passport')],
+};
+
+describe('lint fixtures', () => {
+  it('the base fixture is clean', () => {
+    expect(check(withOverlay('')).diagnostics).toEqual([]);
+  });
+
+  it('every fixture folder has a case and every case a folder', () => {
+    const folders = readdirSync(LINT).filter((n) => n !== 'base').sort();
+    expect(folders).toEqual(Object.keys(CASES).sort());
+  });
+
+  it('every lint code has at least one case (yaml-too-large is generated below)', () => {
+    const covered = new Set(Object.values(CASES).flatMap((c) => c.map((e) => e.code)));
+    covered.add('yaml-too-large');
+    expect(LINT_CODES.filter((c) => !covered.has(c))).toEqual([]);
+  });
+
+  for (const [name, expected] of Object.entries(CASES)) {
+    it(name, () => {
+      expectExactly(check(withOverlay(name)).diagnostics, expected);
+    });
+  }
+
+  it('yaml-too-large: a file over 1,000,000 characters is refused before parsing', () => {
+    const huge = `# yaml-language-server: $schema=../schema/item.schema.json\nid: register\ndescription: "${'x'.repeat(1_000_000)}"\n`;
+    expectExactly(check(withOverlay('', [{ path: 'items/register.yaml', text: huge }])).diagnostics, [
+      err('items/register.yaml', 1, 1, 'yaml-too-large', 'limit is 1000000'),
+    ]);
+  });
+});
