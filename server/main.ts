@@ -27,10 +27,7 @@ async function main(): Promise<void> {
     const human = new Set(config.demoHumanDepartments);
     simulator = createSimulator({
       apiBase: `http://127.0.0.1:${port}`,
-      secretFor: (code) => {
-        const t = parts.targetFor(code);
-        return t?.channel === 'webhook' ? t.secret : undefined;
-      },
+      secretFor: (code) => (parts.targetFor(code) ? parts.webhookSecretFor(code) : undefined),
       tokenFor: (code) => parts.departmentTokens.get(code),
       autoProcess: parts.departments.map((d) => d.code).filter((c) => !human.has(c)),
       logger: logger.child({ component: 'simulator' }),
@@ -38,11 +35,11 @@ async function main(): Promise<void> {
     const simServer = simulator.app.listen(0, '127.0.0.1');
     const simPort = await new Promise<number>((resolve) => simServer.once('listening', () => resolve((simServer.address() as AddressInfo).port)));
     servers.push(simServer);
-    // Departments left to human staff receive in the web inbox; the others reach the simulator.
+    // Departments left to human staff receive in the web inbox; the simulator plays all the others.
     targetFor = (code) => {
-      const t = parts.targetFor(code);
+      if (!parts.targetFor(code)) return undefined;
       if (human.has(code)) return { channel: 'inbox' };
-      return t?.channel === 'webhook' ? { ...t, url: `http://127.0.0.1:${simPort}/departments/${code}` } : t;
+      return { channel: 'webhook', url: `http://127.0.0.1:${simPort}/departments/${code}`, secret: parts.webhookSecretFor(code) };
     };
     logger.info({ simulator: `http://127.0.0.1:${simPort}`, human: [...human] }, 'DEMO: simulated department systems running');
   }

@@ -19,7 +19,7 @@ import { openApiRouter } from './openapi.js';
 import { createMaterialStore } from './materials/store.js';
 import { createChannels } from './delivery/registry.js';
 import type { DeliveryTarget } from './delivery/types.js';
-import { DispatchWorker } from './dispatch/worker.js';
+import { DispatchWorker, type WorkerOptions } from './dispatch/worker.js';
 import { load } from '../shared/loader.js';
 import type { Department } from '../shared/model.js';
 
@@ -29,9 +29,11 @@ export interface ServerParts {
   departments: Department[];
   /** Bearer tokens of the department systems, by department code. */
   departmentTokens: Map<string, string>;
-  createWorker(overrides?: { targetFor?: (department: string) => DeliveryTarget | undefined }): DispatchWorker;
+  createWorker(overrides?: Partial<Pick<WorkerOptions, 'targetFor' | 'maxAttempts' | 'pollMs' | 'backoff'>>): DispatchWorker;
   /** Where each department's sub-applications go, as configured in the scenarios. */
   targetFor(department: string): DeliveryTarget | undefined;
+  /** The signing secret of a department's webhooks (also for inbox departments a simulator plays). */
+  webhookSecretFor(department: string): string;
 }
 
 /**
@@ -47,10 +49,14 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   const departments = [...load(files).catalogue.departments.values()];
   const departmentTokens = new Map(departments.map((d) => [d.code, departmentToken(config.sessionSecret, d.code)]));
   const deliveries = new Map(departments.map((d) => [d.code, d.delivery]));
+  const webhookSecretFor = (code: string): string => {
+    const d = deliveries.get(code);
+    return webhookSecret(config.sessionSecret, code, d?.channel === 'webhook' ? d.secret : undefined);
+  };
   const targetFor = (code: string): DeliveryTarget | undefined => {
     const d = deliveries.get(code);
     if (!d) return undefined;
-    return d.channel === 'inbox' ? { channel: 'inbox' } : { channel: 'webhook', url: d.url, secret: webhookSecret(config.sessionSecret, code, d.secret) };
+    return d.channel === 'inbox' ? { channel: 'inbox' } : { channel: 'webhook', url: d.url, secret: webhookSecretFor(code) };
   };
 
   const store = createMaterialStore({ dataDir: config.dataDir });
@@ -81,15 +87,17 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
     departments,
     departmentTokens,
     targetFor,
+    webhookSecretFor,
     createWorker: (overrides = {}) =>
       new DispatchWorker({
         db,
         logger,
         channels,
-        targetFor: overrides.targetFor ?? targetFor,
+        targetFor,
         publicUrl: config.publicUrl,
         maxAttempts: config.deliveryMaxAttempts,
         backoff: { baseMs: config.deliveryBackoffMs, maxGapMs: 5 * 60_000, jitter: 0.2 },
+        ...overrides,
       }),
   };
 }

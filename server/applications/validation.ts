@@ -1,12 +1,13 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { addChineseFormats, formatMessage } from '../../shared/formats.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createAjv } from '../ajv.js';
+import { formatMessage } from '../../shared/formats.js';
 import { compose, formDataFromAnswers, type ComposedElement, type ComposedForm } from '../../shared/compose.js';
 import type { Evaluation } from '../../shared/evaluate.js';
 import type { JsonSchema } from '../../shared/model.js';
 import type { ErrorDetail } from '../http/errors.js';
 import type { BundleVersion } from '../bundles/registry.js';
 
-const ajv = addChineseFormats(new Ajv({ allErrors: true, strict: false }));
+const ajv = createAjv();
 
 /** Compiled per element schema; schemas are shared by every version published from one file set. */
 const compiled = new Map<string, ValidateFunction>();
@@ -66,6 +67,20 @@ function describe(err: ErrorObject, value: unknown): { message: string; messageE
 }
 
 /**
+ * One error per value: a value failing `oneOf` also fails each alternative, and the applicant
+ * needs to hear only that it is not one of the allowed values.
+ */
+function outermost(errors: readonly ErrorObject[]): ErrorObject[] {
+  const best = new Map<string, ErrorObject>();
+  for (const err of errors) {
+    const at = err.keyword === 'required' ? `${err.instancePath}/${String((err.params as { missingProperty: string }).missingProperty)}` : err.instancePath;
+    const prior = best.get(at);
+    if (!prior || err.schemaPath.split('/').length < prior.schemaPath.split('/').length) best.set(at, err);
+  }
+  return [...best.values()];
+}
+
+/**
  * A draft: every value present must be valid for its element, and every key must be an element
  * of this bundle; nothing is required yet. All failures are reported at once.
  */
@@ -85,7 +100,7 @@ export function validateDraft(v: BundleVersion, answers: Record<string, unknown>
     }
     const validate = validatorFor(el.schema);
     if (!validate(value)) {
-      for (const err of validate.errors ?? []) {
+      for (const err of outermost(validate.errors ?? [])) {
         const sub = err.instancePath ? `${key}${err.instancePath.replace(/\//g, '.')}` : key;
         details.push({ path: sub, ...describe(err, value) });
       }
@@ -104,7 +119,7 @@ export function validateComplete(v: BundleVersion, evaluation: Evaluation): Erro
   if (validate(data)) return [];
   const bySlot = new Map<string, ComposedElement>(form.elements.map((e) => [`${e.section}/${e.key}`, e]));
   const details: ErrorDetail[] = [];
-  for (const err of validate.errors ?? []) {
+  for (const err of outermost(validate.errors ?? [])) {
     const segments = err.instancePath.split('/').filter(Boolean);
     if (err.keyword === 'required') segments.push(String((err.params as { missingProperty: string }).missingProperty));
     const el = bySlot.get(`${segments[0]}/${segments[1]}`);

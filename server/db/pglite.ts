@@ -1,5 +1,19 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable, QueryResult } from './types.js';
+
+/**
+ * PGlite is one connection: a transaction holds it, so a query made on the database object from
+ * inside a transaction (instead of on its `tx`) would wait for the transaction forever. This
+ * marks the transaction's async context so such a query fails loudly instead of hanging.
+ */
+const insideTransaction = new AsyncLocalStorage<true>();
+
+function assertOutsideTransaction(): void {
+  if (insideTransaction.getStore()) {
+    throw new Error('PGlite: query on the database object inside a transaction would deadlock; use the transaction handle');
+  }
+}
 
 /** Embedded PostgreSQL (PGlite): the default, so `npm start` needs no database server. */
 export class PgliteDatabase implements Database {
@@ -27,23 +41,26 @@ export class PgliteDatabase implements Database {
   }
 
   async query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+    assertOutsideTransaction();
     return toResult<Row>(await this.pg.query<Row>(sql, params as unknown[]));
   }
 
   async exec(sql: string): Promise<void> {
+    assertOutsideTransaction();
     await this.pg.exec(sql);
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    assertOutsideTransaction();
     return this.pg.transaction(async (tx) =>
-      fn({
+      insideTransaction.run(true, () => fn({
         async query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []) {
           return toResult<Row>(await tx.query<Row>(sql, params as unknown[]));
         },
         async exec(sql: string) {
           await tx.exec(sql);
         },
-      }),
+      })),
     );
   }
 

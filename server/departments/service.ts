@@ -1,9 +1,10 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { createAjv } from '../ajv.js';
 import type { Database, Queryable } from '../db/types.js';
 import type { BundleRegistry } from '../bundles/registry.js';
 import type { MaterialStore } from '../materials/store.js';
 import type { Principal } from '../auth/types.js';
-import { addChineseFormats, formatMessage } from '../../shared/formats.js';
+import { formatMessage } from '../../shared/formats.js';
 import { checkAction, allowedActions, DEPARTMENT_ACTIONS, SUB_STATUSES, type DepartmentAction, type SubStatus } from '../../shared/lifecycle.js';
 import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../http/errors.js';
 import { describeSupplement, isUuid, refreshApplicationStatus, type SubPayload, type SupplementRequest } from '../applications/service.js';
@@ -32,7 +33,7 @@ interface SubRow {
   version: string;
 }
 
-const ajv = addChineseFormats(new Ajv({ allErrors: true, strict: false }));
+const ajv = createAjv();
 const outputValidators = new Map<string, ValidateFunction>();
 
 function department(principal: Principal): string {
@@ -135,6 +136,10 @@ export class DepartmentService {
     }
     const actor = principal.kind === 'user' ? `staff:${principal.user.id}` : `department:${principal.department}`;
     let released = false;
+    // The version is read before the transaction: PGlite is one connection, held by the transaction.
+    const before = await this.load(this.db, principal, id);
+    const v = await this.registry.get(before.bundle_id, before.version);
+    const item = v.catalogue.items.get(before.item_id);
     await this.db.transaction(async (tx) => {
       const row = await this.load(tx, principal, id, true);
       const check = checkAction(row.status, action as DepartmentAction);
@@ -143,8 +148,6 @@ export class DepartmentService {
           { path: 'action', message: `允许的操作：${check.allowed.join('、') || '无'}`, messageEn: `allowed: ${check.allowed.join(', ') || 'none'}` },
         ]);
       }
-      const v = await this.registry.get(row.bundle_id, row.version);
-      const item = v.catalogue.items.get(row.item_id);
       const reason = typeof b.reason === 'string' ? b.reason.trim() : '';
       switch (action as DepartmentAction) {
         case 'accept':

@@ -143,6 +143,53 @@ function numberFor(schema: JsonSchema, integer: boolean, ctx: Ctx): number {
   return integer ? Math.round(value) : Math.round(value * 100) / 100;
 }
 
+/**
+ * A value for an anchored pattern made only of character classes (`[A-Z]`, `[0-9]`, `\\d`),
+ * literal characters and `{n}` / `{n,m}` / `?` quantifiers, e.g. `^[A-Z][0-9]{9}$`;
+ * undefined for anything richer.
+ */
+export function fromSimplePattern(pattern: string): string | undefined {
+  const m = /^\^(.*)\$$/.exec(pattern);
+  if (!m) return undefined;
+  const body = m[1]!;
+  let out = '';
+  let i = 0;
+  while (i < body.length) {
+    let unit: string;
+    if (body[i] === '[') {
+      const end = body.indexOf(']', i);
+      if (end < 0) return undefined;
+      const cls = body.slice(i + 1, end);
+      const range = /^(.)-(.)/.exec(cls);
+      unit = range ? range[1]! : cls[0] ?? '';
+      if (!unit || cls.startsWith('^')) return undefined;
+      i = end + 1;
+    } else if (body[i] === '\\') {
+      const c = body[i + 1];
+      if (c === 'd') unit = '1';
+      else if (c && !/[A-Za-z]/.test(c)) unit = c;
+      else return undefined;
+      i += 2;
+    } else if (/[.()|*+]/.test(body[i]!)) {
+      return undefined;
+    } else {
+      unit = body[i]!;
+      i += 1;
+    }
+    let count = 1;
+    const q = /^\{(\d+)(?:,(\d*))?\}/.exec(body.slice(i));
+    if (q) {
+      count = Number(q[1]);
+      i += q[0].length;
+    } else if (body[i] === '?') {
+      count = 0;
+      i += 1;
+    }
+    out += unit.repeat(count);
+  }
+  return out;
+}
+
 function fitString(value: string, schema: JsonSchema): string {
   const chars = Array.from(value);
   const min = num(schema.minLength);
@@ -158,9 +205,11 @@ function fitString(value: string, schema: JsonSchema): string {
     } catch {
       re = undefined;
     }
-    // A pattern cannot be generated from in general: fall back to a value the designer wrote.
+    // A pattern cannot be generated from in general: try the simple shapes certificate numbers
+    // take (classes, literals, fixed counts), then fall back to a value the designer wrote.
     if (re && !re.test(fitted)) {
-      const example = [...(Array.isArray(schema.examples) ? schema.examples : []), schema.default].find(
+      const generated = fromSimplePattern(schema.pattern);
+      const example = [generated, ...(Array.isArray(schema.examples) ? schema.examples : []), schema.default].find(
         (e): e is string => typeof e === 'string' && re.test(e),
       );
       if (example !== undefined) fitted = example;

@@ -80,7 +80,7 @@ CREATE TABLE sub_applications (
   first_attempt_at  timestamptz,
   next_attempt_at   timestamptz,
   last_error        text,
-  time_limit_days   integer NOT NULL,
+  time_limit_days   double precision NOT NULL,
   created_at        timestamptz NOT NULL DEFAULT now(),
   updated_at        timestamptz NOT NULL DEFAULT now(),
   delivered_at      timestamptz,

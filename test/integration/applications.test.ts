@@ -1,0 +1,209 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { databaseTargets, type TestDatabase } from '../helpers/db.js';
+import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
+import type { DispatchWorker } from '../../server/dispatch/worker.js';
+import { checkCreditCode } from '../../shared/identifiers.js';
+
+type Detail = {
+  id: string;
+  status: string;
+  version: string;
+  items: { id: string; itemId: string; department: string; status: string; outputs: Record<string, unknown>; history: { status: string }[]; supplement: null | { materials: { code: string }[]; fields: { element: string }[] } }[];
+  savings: { materials: { separately: number; handedIn: number } };
+};
+type Evaluation = { materials: { code: string; disposition: string; items: string[] }[]; items: { id: string; included: boolean }[] };
+type ErrorBody = { error: { code: string; message: string; details: { path: string; message: string }[] } };
+
+const NEWBORN = {
+  'child.name': '张小明',
+  'child.gender': '1',
+  'child.birthDate': '2026-11-20',
+  'child.birthPlace': '湖南省长沙市岳麓区',
+  'child.ethnicity': '01',
+  'birth-certificate/jsjgmc': '湖南省妇幼保健院',
+  'applicant.relation': 'mother',
+  'mother.name': '李芳',
+  'mother.idNumber': '430102199207080028',
+  'mother.ethnicity': '01',
+  'father.name': '张伟',
+  'father.idNumber': '430104199003151237',
+  'father.ethnicity': '01',
+  'parents.married': true,
+  'household.headName': '张伟',
+  'household.relationToHead': '20',
+  'household.address': '湖南省长沙市岳麓区麓山南路1号',
+  'family.residenceAddress': '湖南省长沙市岳麓区麓山南路1号',
+  'choice.socialSecurityCard': true,
+  'card.bank': 'ICBC',
+  'card.withPhoto': false,
+  'delivery.method': 'mail',
+  'delivery.address': '湖南省长沙市岳麓区麓山南路1号',
+  'choice.maternityReimbursement': false,
+  'choice.parentingGuidance': false,
+};
+
+/** Fills in the newborn bundle as the demo mother would and returns the draft's id. */
+async function newbornDraft(citizen: ApiClient, answers: Record<string, unknown> = NEWBORN): Promise<string> {
+  const created = await citizen.post<{ id: string }>('/api/applications', { bundleId: 'newborn' });
+  expect(created.status).toBe(201);
+  const id = created.body.id;
+  const saved = await citizen.put(`/api/applications/${id}/answers`, { answers });
+  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+  const ev = await citizen.get<Evaluation>(`/api/applications/${id}/evaluation`);
+  for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) {
+    const up = await citizen.upload(`/api/applications/${id}/materials/${encodeURIComponent(m.code)}`, pdf(`${m.code} of ${id}`), `${m.code}.pdf`);
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+  }
+  return id;
+}
+
+describe.each(databaseTargets())('one submission, many departments, on $kind', ({ open }) => {
+  let db: TestDatabase;
+  let ts: TestServer;
+  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  let worker: DispatchWorker;
+
+  beforeAll(async () => {
+    db = await open();
+    ts = await startServer(db);
+    sim = await startSimulator(ts);
+    worker = workerTo(ts, sim.url);
+    worker.start();
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await sim?.close();
+    await ts?.close();
+    await db?.close();
+  });
+
+  it('lists demo users and signs in with a signed, httpOnly, SameSite=Lax cookie', async () => {
+    const anon = new ApiClient(ts.url);
+    const users = await anon.get<{ id: string; role: string; department?: string }[]>('/api/auth/demo-users');
+    expect(users.status).toBe(200);
+    const roles = users.body.map((u) => u.role);
+    expect(roles.filter((r) => r === 'citizen').length).toBeGreaterThanOrEqual(2);
+    expect(roles).toContain('designer');
+    expect(roles).toContain('admin');
+    const staffDepartments = users.body.filter((u) => u.role === 'staff').map((u) => u.department);
+    for (const d of ts.parts.departments) expect(staffDepartments).toContain(d.code);
+
+    const res = await fetch(`${ts.url}/api/auth/dev-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'citizen-li' }) });
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^yjs_sid=[^;]+\.[^;]+;/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect((await anon.post('/api/auth/dev-login', { user: 'nobody' })).status).toBe(401);
+  });
+
+  it('refuses bad draft values all at once, files once per Idempotency-Key, and every department completes', async () => {
+    const citizen = await ApiClient.login(ts.url, 'citizen-li');
+    const created = await citizen.post<{ id: string; version: string }>('/api/applications', { bundleId: 'newborn' });
+    expect(created.status).toBe(201);
+    expect(created.body.version).toBe('1.0.0');
+    const id = created.body.id;
+
+    const bad = await citizen.put<ErrorBody>(`/api/applications/${id}/answers`, {
+      answers: { 'mother.idNumber': '430102199207080029', 'child.gender': 'x', 'no.such.field': 1 },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details.map((d) => d.path).sort()).toEqual(['child.gender', 'mother.idNumber', 'no.such.field']);
+    expect(bad.body.error.details.find((d) => d.path === 'mother.idNumber')?.message).toMatch(/校验/);
+
+    // Missing values are fine in a draft; only submission asks for them.
+    const partial = await citizen.put(`/api/applications/${id}/answers`, { answers: { 'child.name': '张小明' } });
+    expect(partial.status).toBe(200);
+    const early = await citizen.post<ErrorBody>(`/api/applications/${id}/submit`);
+    expect(early.status).toBe(422);
+    expect(early.body.error.details.map((d) => d.path)).toContain('child.birthDate');
+    expect(early.body.error.details.some((d) => d.path.startsWith('materials.'))).toBe(true);
+
+    const filled = await newbornDraft(citizen);
+    const first = await citizen.post<Detail>(`/api/applications/${filled}/submit`, undefined, { 'Idempotency-Key': `k-${filled}` });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const again = await citizen.post<Detail>(`/api/applications/${filled}/submit`, undefined, { 'Idempotency-Key': `k-${filled}` });
+    expect(again.status).toBe(200);
+    expect(again.body.items.map((i) => i.id)).toEqual(first.body.items.map((i) => i.id));
+    const count = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sub_applications WHERE application_id = $1', [filled]);
+    expect(count.rows[0]!.n).toBe(first.body.items.length);
+    // Items with predecessors wait; the first ones are queued at once.
+    expect(first.body.items.find((i) => i.itemId === 'birth-registration')?.status).toBe('waiting');
+
+    const done = await until(
+      async () => {
+        const d = await citizen.get<Detail>(`/api/applications/${filled}`);
+        return d.body.status === 'completed' ? d.body : undefined;
+      },
+      20_000,
+      'every department to complete',
+    );
+    expect(done.items.every((i) => i.status === 'completed')).toBe(true);
+    for (const item of done.items) expect(item.history.map((h) => h.status)).toEqual(expect.arrayContaining(['delivered', 'accepted', 'completed']));
+    expect(Object.values(sim.sim.stats.byKey).every((n) => n === 1)).toBe(true);
+  });
+
+  it('passes an earlier item’s outputs into the payload of the next one', async () => {
+    const citizen = await ApiClient.login(ts.url, 'citizen-li');
+    const id = await newbornDraft(citizen);
+    await citizen.post(`/api/applications/${id}/submit`);
+    await until(async () => (await citizen.get<Detail>(`/api/applications/${id}`)).body.status === 'completed', 20_000, 'completion');
+    const rows = await db.query<{ item_id: string; outputs: Record<string, unknown>; payload: { inputs: Record<string, unknown>; pending: { field: string; element: string; from: string }[]; fields: Record<string, unknown> } }>(
+      'SELECT item_id, outputs, payload FROM sub_applications WHERE application_id = $1',
+      [id],
+    );
+    const byItem = new Map(rows.rows.map((r) => [r.item_id, r]));
+    const waitingOnes = rows.rows.filter((r) => r.payload.pending.length > 0);
+    expect(waitingOnes.length).toBeGreaterThan(0);
+    for (const r of waitingOnes) {
+      for (const p of r.payload.pending) {
+        const produced = byItem.get(p.from)?.outputs[p.element];
+        expect(produced, `${r.item_id}.${p.field} from ${p.from}`).toBeDefined();
+        expect(r.payload.fields[p.field]).toEqual(produced);
+      }
+    }
+  });
+});
+
+describe('business startup passes the credit code on', () => {
+  it('gives every later department the 统一社会信用代码 issued by 市场监管', async () => {
+    const target = databaseTargets()[0]!;
+    const db = await target.open();
+    const ts = await startServer(db);
+    const sim = await startSimulator(ts);
+    const worker = workerTo(ts, sim.url);
+    worker.start();
+    try {
+      const v = await ts.parts.registry.current('business-startup');
+      const example = v.bundle.examples.default;
+      expect(example).toBeDefined();
+      const citizen = await ApiClient.login(ts.url, 'citizen-wang');
+      const id = (await citizen.post<{ id: string }>('/api/applications', { bundleId: 'business-startup' })).body.id;
+      const saved = await citizen.put(`/api/applications/${id}/answers`, { answers: example!.answers });
+      expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+      const ev = await citizen.get<Evaluation>(`/api/applications/${id}/evaluation`);
+      for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) {
+        expect((await citizen.upload(`/api/applications/${id}/materials/${m.code}`, pdf(m.code), `${m.code}.pdf`)).status).toBe(201);
+      }
+      const submitted = await citizen.post<Detail>(`/api/applications/${id}/submit`);
+      expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+      const done = await until(async () => {
+        const d = await citizen.get<Detail>(`/api/applications/${id}`);
+        return d.body.status === 'completed' ? d.body : undefined;
+      }, 20_000, 'completion');
+      const creditCode = done.items.flatMap((i) => Object.entries(i.outputs)).find(([k]) => k === 'company.creditCode')?.[1];
+      expect(typeof creditCode).toBe('string');
+      expect(checkCreditCode(creditCode as string)).toBeNull();
+      const later = await db.query<{ item_id: string; payload: { inputs: Record<string, unknown> } }>(
+        `SELECT item_id, payload FROM sub_applications WHERE application_id = $1 AND payload->'inputs' ? 'company.creditCode'`,
+        [id],
+      );
+      expect(later.rows.length).toBeGreaterThan(0);
+      for (const r of later.rows) expect(r.payload.inputs['company.creditCode']).toBe(creditCode);
+    } finally {
+      await worker.stop();
+      await sim.close();
+      await ts.close();
+      await db.close();
+    }
+  });
+});
