@@ -1,4 +1,6 @@
 // Public API of the engine. Pure and isomorphic: the server and the browser import from here.
+// json-rules-engine (the reference evaluator) is deliberately not re-exported, so the browser
+// bundle does not carry it: import it from './rules.js' where it is wanted.
 export type { Diagnostic, Severity } from './diagnostic.js';
 export { compareDiagnostics, formatDiagnostic, hasErrors, summarise } from './diagnostic.js';
 export type { PathSegment, Position, SourceFile, YamlLimits, YamlSource } from './yaml-source.js';
@@ -11,8 +13,6 @@ export type { LintCode } from './lint.js';
 export { LINT_CODES, check, lint } from './lint.js';
 export type { CompiledCondition, FactLookup, FactUse } from './condition.js';
 export { OPERATOR_NAMES, compileCondition, evaluateCondition, factsOf, isSupportedPath } from './condition.js';
-export type { FactValues } from './rules.js';
-export { engineCondition, firingRules } from './rules.js';
 export type { ConstraintConflict, ConstraintSource, Intersection } from './constraints.js';
 export { intersectSchemas } from './constraints.js';
 export { ancestors, criticalPath, findCycle, restrict, topologicalOrder } from './dag.js';
