@@ -69,6 +69,7 @@ export class PgliteDatabase implements Database {
   }
 }
 
+/** PGlite reports affectedRows 0 for a SELECT; node-postgres's rowCount counts the rows returned. */
 function toResult<Row>(r: { rows: Row[]; affectedRows?: number }): QueryResult<Row> {
-  return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+  return { rows: r.rows, rowCount: Math.max(r.affectedRows ?? 0, r.rows.length) };
 }

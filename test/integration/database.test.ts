@@ -31,6 +31,15 @@ describe.each(databaseTargets())('database layer on $kind', ({ kind, open }) => 
     expect(r.rows).toEqual([{ sum: 5 }]);
   });
 
+  it('counts rows the same way on both databases', async () => {
+    db = await open();
+    await db.exec('CREATE TABLE c (v int)');
+    expect((await db.query('INSERT INTO c VALUES (1), (2), (3)')).rowCount).toBe(3);
+    expect((await db.query('SELECT v FROM c WHERE v > 1')).rowCount).toBe(2);
+    expect((await db.query('UPDATE c SET v = v + 1 WHERE v < 3')).rowCount).toBe(2);
+    expect((await db.query('DELETE FROM c WHERE v = 99')).rowCount).toBe(0);
+  });
+
   it('commits a transaction that resolves and rolls back one that throws', async () => {
     db = await open();
     await db.exec('CREATE TABLE t (v int)');
