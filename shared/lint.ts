@@ -482,6 +482,7 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
       if ('material' in r.event.params) usedMaterials.add(r.event.params.material);
     }
     if (b.lead) usedDepartments.add(b.lead.ref);
+    for (const p of b.prefill.values()) if (p.prefill.kind === 'sharing') usedDepartments.add(p.prefill.source);
   }
   for (const m of materials.values()) if (m.issuer) usedDepartments.add(m.issuer);
   for (const el of elements.values()) if (el.prefill.kind === 'sharing') usedDepartments.add(el.prefill.source);
