@@ -113,7 +113,7 @@ function getExampleAjv(): Ajv {
   const ajv = new Ajv({ allErrors: false, strict: false });
   addChineseFormats(ajv);
   ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
-  for (const f of KNOWN_FORMATS) if (!CHINESE_FORMATS.includes(f as never) && f !== 'date') ajv.addFormat(f, true);
+  for (const f of KNOWN_FORMATS) if (!(CHINESE_FORMATS as readonly string[]).includes(f) && f !== 'date') ajv.addFormat(f, true);
   exampleAjv = ajv;
   return ajv;
 }

@@ -1,5 +1,6 @@
 // Properties of compose, evaluate, split and account, on the shipped bundles and on small
 // catalogues written inline.
+import type { RJSFSchema } from '@rjsf/utils';
 import { customizeValidator } from '@rjsf/validator-ajv8';
 import { describe, expect, it } from 'vitest';
 import { account } from '../../shared/account.js';
@@ -104,7 +105,7 @@ describe('compose', () => {
       // Fill the prefilled values as the client would, then validate the whole form.
       const merged: Record<string, Record<string, unknown>> = structuredClone(data);
       for (const [sec, values] of Object.entries(form.formData)) merged[sec] = { ...merged[sec], ...values };
-      const result = validator.validateFormData(merged, form.schema as never);
+      const result = validator.validateFormData(merged, form.schema as RJSFSchema);
       const relevant = result.errors.filter((e) => e.name !== 'required');
       expect(relevant, `${id}: ${JSON.stringify(relevant)}`).toEqual([]);
     }
