@@ -192,7 +192,6 @@ export class ApplicationService {
       if (!open.rowCount) throw new ConflictError('申请已提交；只有部门要求补正的材料可以再上传', 'The application was submitted; only materials a department asked for may be uploaded');
     }
     const blob = await this.d.store.put(file.data);
-    const validUntil = material?.validityMonths ? `current_date + make_interval(months => ${Number(material.validityMonths)})` : 'NULL';
     await this.d.db.transaction(async (tx) => {
       await tx.query('INSERT INTO blobs (sha256, size, mime) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [blob.sha256, blob.size, file.mime]);
       await tx.query(
@@ -200,12 +199,7 @@ export class ApplicationService {
          ON CONFLICT (application_id, code) DO UPDATE SET sha256 = EXCLUDED.sha256, file_name = EXCLUDED.file_name, source = 'upload', uploaded_at = now()`,
         [app.id, code, blob.sha256, file.originalName],
       );
-      // 一人一档: kept for later applications while the material is valid.
-      await tx.query(
-        `INSERT INTO archive (owner_id, code, sha256, file_name, valid_until, source_application) VALUES ($1, $2, $3, $4, ${validUntil}, $5)
-         ON CONFLICT (owner_id, code, sha256) DO NOTHING`,
-        [user.id, code, blob.sha256, file.originalName, app.id],
-      );
+      if (app.status !== 'draft') await archive(tx, user.id, app.id, v, [{ code, sha256: blob.sha256, file_name: file.originalName }]);
     });
     return { code, sha256: blob.sha256, size: blob.size, mime: file.mime, fileName: file.originalName };
   }
@@ -259,6 +253,7 @@ export class ApplicationService {
           uploaded.set(m.code, { code: m.code, sha256: m.archive.sha256, file_name: fileName, mime: mime.rows[0]?.mime ?? 'application/octet-stream' });
         }
       }
+      await archive(tx, user.id, app.id, v, files.rows);
       const savings = account(v.bundle, v.catalogue, evaluation);
       const subs = split(v.bundle, v.catalogue, evaluation.values, evaluation);
       const submittedAt = new Date().toISOString();
@@ -391,6 +386,25 @@ export class ApplicationService {
     });
     signalRelease();
     return this.detail(user, id);
+  }
+}
+
+/**
+ * 一人一档: what an applicant handed in with a filed application is kept for their later
+ * applications while it is valid. Only materials the catalogue gives a validity period are
+ * kept: that is what says a copy serves again (a photo, for six months); a document about one
+ * case (this birth's hospital record) has none and is never offered for another case.
+ */
+async function archive(tx: Queryable, ownerId: string, applicationId: string, v: BundleVersion, files: readonly { code: string; sha256: string; file_name: string }[]): Promise<void> {
+  for (const f of files) {
+    const months = v.catalogue.materials.get(f.code)?.validityMonths;
+    if (!months) continue;
+    await tx.query(
+      `INSERT INTO archive (owner_id, code, sha256, file_name, valid_until, source_application)
+       VALUES ($1, $2, $3, $4, current_date + make_interval(months => $5::int), $6)
+       ON CONFLICT (owner_id, code, sha256) DO NOTHING`,
+      [ownerId, f.code, f.sha256, f.file_name, months, applicationId],
+    );
   }
 }
 

@@ -85,6 +85,11 @@ export class ApiClient {
     private readonly bearer?: string,
   ) {}
 
+  /** The session cookie as sent, for tests that replay it by hand. */
+  get cookieHeader(): string {
+    return this.cookie;
+  }
+
   static async login(base: string, user: string): Promise<ApiClient> {
     const c = new ApiClient(base);
     const res = await c.post<{ csrfToken: string }>('/api/auth/dev-login', { user });
