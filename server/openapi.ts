@@ -126,7 +126,7 @@ export const openApiDocument = {
         responses: { '200': json({ type: 'object', properties: { user: ref('User'), csrfToken: { type: 'string' } } }), ...errors(400, 401, 404) },
       },
     },
-    '/auth/me': { get: { summary: 'The signed-in user and CSRF token', security: citizen, responses: { '200': json({ type: 'object', properties: { user: ref('User'), csrfToken: { type: 'string' } } }), ...errors(401) } } },
+    '/auth/me': { get: { summary: 'The signed-in user and CSRF token; both null when nobody is signed in', responses: { '200': json({ type: 'object', properties: { user: { oneOf: [ref('User'), { type: 'null' }] }, csrfToken: { type: ['string', 'null'] } } }) } } },
     '/auth/logout': { post: { summary: 'Revoke the session', responses: { '204': { description: 'signed out' } } } },
     '/bundles': { get: { summary: 'Published bundles (一件事), newest versions, with savings previews', responses: { '200': json({ type: 'array', items: { type: 'object' } }) } } },
     '/bundles/{id}': { get: { summary: 'One bundle: items, departments, materials, savings preview', parameters: [id('id', 'bundle id')], responses: { '200': json({ type: 'object' }), ...errors(404) } } },

@@ -1,49 +1,49 @@
-import { useEffect, useState } from 'react';
-import { ConfigProvider, Layout, Typography, Tag } from 'antd';
+import { lazy, Suspense } from 'react';
+import { ConfigProvider, Result, Spin, App as AntApp } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/locale/en_US';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { I18nProvider, useI18n } from './i18n';
+import { AuthProvider } from './auth';
+import { Layout } from './shell/Layout';
 
-type Health = { status: string; db: string } | { status: 'unreachable' };
+// One chunk per area: a citizen never downloads the studio's editor.
+const Login = lazy(() => import('./shell/Login'));
+const Home = lazy(() => import('./portal/Home'));
 
-export function App() {
-  const [health, setHealth] = useState<Health | null>(null);
+function NotFound() {
+  const { t } = useI18n();
+  return <Result status="404" title="404" subTitle={t('页面不存在', 'Page not found')} />;
+}
 
-  useEffect(() => {
-    let cancelled = false;
-    fetch('/api/health')
-      .then((r) => r.json() as Promise<Health>)
-      .catch((): Health => ({ status: 'unreachable' }))
-      .then((h) => {
-        if (!cancelled) setHealth(h);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, []);
-
+function Themed() {
+  const { lang } = useI18n();
   return (
-    <ConfigProvider locale={zhCN}>
-      <Layout style={{ minHeight: '100vh' }}>
-        <Layout.Header style={{ display: 'flex', alignItems: 'center' }}>
-          <Typography.Title level={3} style={{ color: '#fff', margin: 0 }}>
-            一件事一次办
-          </Typography.Title>
-        </Layout.Header>
-        <Layout.Content style={{ padding: 24 }}>
-          <main>
-            <Typography.Paragraph>一张表单，一次提交，多个部门并联办理。</Typography.Paragraph>
-            <p>
-              服务状态：
-              {health === null ? (
-                <Tag>检查中</Tag>
-              ) : health.status === 'ok' ? (
-                <Tag color="green" data-testid="health">正常</Tag>
-              ) : (
-                <Tag color="red" data-testid="health">不可用</Tag>
-              )}
-            </p>
-          </main>
-        </Layout.Content>
-      </Layout>
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1d5fbf' } }}>
+      <AntApp>
+        <BrowserRouter>
+          <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
+            <Routes>
+              <Route element={<Layout />}>
+                <Route index element={<Home />} />
+                <Route path="login" element={<Login />} />
+                <Route path="*" element={<NotFound />} />
+              </Route>
+            </Routes>
+          </Suspense>
+        </BrowserRouter>
+      </AntApp>
     </ConfigProvider>
   );
 }
+
+export function App() {
+  return (
+    <I18nProvider>
+      <AuthProvider>
+        <Themed />
+      </AuthProvider>
+    </I18nProvider>
+  );
+}
+

@@ -43,10 +43,10 @@ export function authRouter({ db, provider, sessionSecret, demo, secureCookies }:
     res.json({ user: publicUser(user), csrfToken: session.csrfToken });
   });
 
+  // Anonymous is an ordinary answer here (every page asks on load), not an error.
   router.get('/auth/me', (req, res) => {
     const p = req.principal;
-    if (p?.kind !== 'user') throw new UnauthorizedError();
-    res.json({ user: publicUser(p.user), csrfToken: p.csrfToken });
+    res.json(p?.kind === 'user' ? { user: publicUser(p.user), csrfToken: p.csrfToken } : { user: null, csrfToken: null });
   });
 
   router.post('/auth/logout', async (req, res) => {

@@ -1,41 +1,40 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { hasChromium, launchBrowser, screenshot } from '../helpers/browser.js';
-import { listen } from '../helpers/server.js';
-import { createApp } from '../../server/app.js';
-import { CLIENT_DIST } from '../../server/client-build.js';
-import { captureLogger, testConfig } from '../helpers/app.js';
-import { freshPglite } from '../helpers/db.js';
-import type { Database } from '../../server/db/types.js';
+import { startServer, type TestServer } from '../helpers/api.js';
+import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 
 describe.runIf(hasChromium)('the client in Chromium', () => {
   let browser: Browser;
-  let db: Database;
-  let server: Awaited<ReturnType<typeof listen>>;
+  let db: TestDatabase;
+  let ts: TestServer;
 
   beforeAll(async () => {
-    db = await freshPglite();
-    server = await listen(createApp({ db, logger: captureLogger().logger, config: testConfig(), clientDir: CLIENT_DIST }));
+    db = await databaseTargets()[0]!.open();
+    ts = await startServer(db);
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
+    await ts?.close();
     await db?.close();
   });
 
-  it('loads the home page in Chinese, under the CSP, and shows the service healthy', async () => {
+  it('loads the home page in Chinese under the CSP, with each life event and its savings', async () => {
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(m.text());
     });
-    await page.goto(server.url + '/');
-    await expect.poll(() => page.getByTestId('health').textContent()).toBe('正常');
+    await page.goto(ts.url + '/');
+    await expect.poll(() => page.getByTestId('bundle-newborn').count()).toBe(1);
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
-    expect(await page.getByRole('heading', { level: 3 }).textContent()).toBe('一件事一次办');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('一件事一次办');
+    expect(await page.getByTestId('savings-newborn').textContent()).toMatch(/^少跑 \d+ 次 · 少交 \d+ 份材料 · [\d.]+ 天 → [\d.]+ 天$/);
     await screenshot(page, 'home');
+    await page.getByRole('button', { name: /切换到英文/ }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('One matter, one visit');
     expect(problems).toEqual([]);
   });
 });

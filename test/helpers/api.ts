@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../server/config.js';
 import { migrate } from '../../server/db/migrate.js';
 import { buildServer, type ServerParts } from '../../server/server.js';
+import { CLIENT_DIST } from '../../server/client-build.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../server/simulator/app.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 import type { Database } from '../../server/db/types.js';
@@ -25,7 +26,7 @@ export async function startServer(db: Database, env: Record<string, string> = {}
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info', DEMO: 'on', DELIVERY_BACKOFF_MS: '50', ...env });
   const { logger, lines } = captureLogger('info');
   await migrate(db);
-  const parts = await buildServer(config, db, logger);
+  const parts = await buildServer(config, db, logger, CLIENT_DIST);
   const server = await listen(parts.app);
   config.publicUrl = server.url;
   return { url: server.url, config, parts, db, logLines: lines, close: server.close };

@@ -75,7 +75,9 @@ describe.each(databaseTargets())('API surface on $kind', ({ open }) => {
     expect((await citizen.post('/api/auth/logout')).status).toBe(204);
     // The old cookie no longer works, even if a client keeps sending it.
     const after = await fetch(`${ts.url}/api/auth/me`, { headers: { cookie: kept } });
-    expect(after.status).toBe(401);
+    expect(await after.json()).toEqual({ user: null, csrfToken: null });
+    const write = await fetch(`${ts.url}/api/applications`, { method: 'POST', headers: { cookie: kept, 'content-type': 'application/json' }, body: '{"bundleId":"newborn"}' });
+    expect(write.status).toBe(401);
   });
 
   it('offers a material handed in once as reuse in a later application, and attaches the same file', async () => {

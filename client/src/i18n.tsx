@@ -1,0 +1,41 @@
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+
+export type Lang = 'zh' | 'en';
+
+const STORAGE_KEY = 'yjs.lang';
+
+interface I18n {
+  lang: Lang;
+  setLang(lang: Lang): void;
+  /** Picks the string for the current language: t('中文', 'English'). */
+  t(zh: string, en: string): string;
+}
+
+const Context = createContext<I18n>({ lang: 'zh', setLang: () => undefined, t: (zh) => zh });
+
+function initial(): Lang {
+  try {
+    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh';
+  } catch {
+    return 'zh';
+  }
+}
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(initial);
+  const setLang = useCallback((l: Lang) => {
+    setLangState(l);
+    document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
+    try {
+      localStorage.setItem(STORAGE_KEY, l);
+    } catch {
+      /* private mode: the choice lasts for this page only */
+    }
+  }, []);
+  const value = useMemo<I18n>(() => ({ lang, setLang, t: (zh, en) => (lang === 'en' ? en : zh) }), [lang, setLang]);
+  return <Context.Provider value={value}>{children}</Context.Provider>;
+}
+
+export function useI18n(): I18n {
+  return useContext(Context);
+}
