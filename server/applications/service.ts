@@ -336,6 +336,7 @@ export class ApplicationService {
     const { v, profile } = await this.context(user, app);
     if (!isUuid(subId)) throw new NotFoundError('事项不存在', 'No such item in this application');
     await this.d.db.transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM applications WHERE id = $1 FOR UPDATE', [app.id]);
       const { rows } = await tx.query<SubRow>('SELECT * FROM sub_applications WHERE id = $1 AND application_id = $2 FOR UPDATE', [subId, app.id]);
       const sub = rows[0];
       if (!sub) throw new NotFoundError('事项不存在', 'No such item in this application');
@@ -470,7 +471,13 @@ function publicHistory(h: HistoryEntry) {
   return { at: h.at, status: h.status, note: h.note };
 }
 
+/**
+ * Call inside the transaction that changed an item. The lock makes concurrent changes to one
+ * application's items take turns here, and the read after it sees every committed change, so
+ * the last writer never stores a status derived from a stale view.
+ */
 export async function refreshApplicationStatus(tx: Queryable, applicationId: string): Promise<void> {
+  await tx.query('SELECT 1 FROM applications WHERE id = $1 FOR UPDATE', [applicationId]);
   const { rows } = await tx.query<{ status: SubStatus }>('SELECT status FROM sub_applications WHERE application_id = $1', [applicationId]);
   const status = deriveApplicationStatus(rows.map((r) => r.status));
   await tx.query(

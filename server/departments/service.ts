@@ -58,7 +58,7 @@ export class DepartmentService {
     const { rows } = await this.db.query<SubRow>(
       `SELECT s.id, s.application_id, s.item_id, s.status, s.round, s.time_limit_days, s.created_at, s.delivered_at, s.completed_at
          FROM sub_applications s
-        WHERE s.department = $1 AND ($2::text IS NULL OR s.status = $2) AND s.status NOT IN ('waiting', 'queued', 'dead')
+        WHERE s.department = $1 AND ($2::text IS NULL OR s.status = $2) AND s.status NOT IN ('waiting', 'dead') AND NOT (s.status = 'queued' AND s.attempts = 0)
         ORDER BY s.created_at DESC LIMIT 500`,
       [code, status ?? null],
     );
@@ -82,9 +82,12 @@ export class DepartmentService {
         WHERE s.id = $1 AND s.department = $2${lock ? ' FOR UPDATE OF s' : ''}`,
       [id, code],
     );
-    // Not yet delivered means not yet the department's to see.
+    // Not yet sent means not yet the department's to see. A queued row that has been sent at
+    // least once is visible: the department may answer before the worker has recorded the 2xx.
     const row = rows[0];
-    if (!row || row.status === 'waiting' || row.status === 'queued' || row.status === 'dead') throw new NotFoundError('事项不存在', 'No such sub-application');
+    if (!row || row.status === 'waiting' || row.status === 'dead' || (row.status === 'queued' && row.attempts === 0)) {
+      throw new NotFoundError('事项不存在', 'No such sub-application');
+    }
     return row;
   }
 
@@ -141,7 +144,16 @@ export class DepartmentService {
     const v = await this.registry.get(before.bundle_id, before.version);
     const item = v.catalogue.items.get(before.item_id);
     await this.db.transaction(async (tx) => {
+      // Actions on one application take turns: completing an item locks its siblings to release
+      // them, and two departments completing at once would otherwise deadlock on each other's rows.
+      await tx.query('SELECT 1 FROM applications WHERE id = $1 FOR UPDATE', [before.application_id]);
       const row = await this.load(tx, principal, id, true);
+      if (row.status === 'queued') {
+        // The department acting on it is proof it arrived; the worker's late record finds the row moved on.
+        await tx.query(`UPDATE sub_applications SET status = 'delivered', delivered_at = now(), next_attempt_at = NULL, last_error = NULL, updated_at = now() WHERE id = $1`, [row.id]);
+        await recordEvent(tx, row.id, 'delivered', actor, { acknowledgedBy: 'department' });
+        row.status = 'delivered';
+      }
       const check = checkAction(row.status, action as DepartmentAction);
       if (!check.ok) {
         throw new ConflictError(`当前状态「${row.status}」不能执行 ${action}`, `Action ${action} is not allowed in status ${row.status}`, [

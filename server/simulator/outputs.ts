@@ -208,8 +208,7 @@ function fitString(value: string, schema: JsonSchema): string {
     // A pattern cannot be generated from in general: try the simple shapes certificate numbers
     // take (classes, literals, fixed counts), then fall back to a value the designer wrote.
     if (re && !re.test(fitted)) {
-      const generated = fromSimplePattern(schema.pattern);
-      const example = [generated, ...(Array.isArray(schema.examples) ? schema.examples : []), schema.default].find(
+      const example = [...(Array.isArray(schema.examples) ? schema.examples : []), schema.default, fromSimplePattern(schema.pattern)].find(
         (e): e is string => typeof e === 'string' && re.test(e),
       );
       if (example !== undefined) fitted = example;
