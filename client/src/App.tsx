@@ -6,10 +6,17 @@ import { BrowserRouter, Route, Routes } from 'react-router';
 import { I18nProvider, useI18n } from './i18n';
 import { AuthProvider } from './auth';
 import { Layout } from './shell/Layout';
+import * as portal from './portal/routes';
+import * as workbench from './workbench/routes';
+import * as studio from './studio/routes';
+import * as operator from './console/routes';
+import * as stats from './stats/routes';
+
+/** Every area of the client; each owns its routes and menu entries. */
+const AREAS = [portal, workbench, studio, operator, stats];
 
 // One chunk per area: a citizen never downloads the studio's editor.
 const Login = lazy(() => import('./shell/Login'));
-const Home = lazy(() => import('./portal/Home'));
 
 function NotFound() {
   const { t } = useI18n();
@@ -24,9 +31,9 @@ function Themed() {
         <BrowserRouter>
           <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
             <Routes>
-              <Route element={<Layout />}>
-                <Route index element={<Home />} />
+              <Route element={<Layout nav={AREAS.flatMap((a) => a.nav)} />}>
                 <Route path="login" element={<Login />} />
+                {AREAS.flatMap((a) => a.routes())}
                 <Route path="*" element={<NotFound />} />
               </Route>
             </Routes>

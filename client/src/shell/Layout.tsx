@@ -1,27 +1,15 @@
 import { Button, Dropdown, Layout as AntLayout, Menu, Space, Typography } from 'antd';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import { useAuth, type Role } from '../auth';
+import { useAuth } from '../auth';
+import type { NavEntry } from './nav';
 import { useI18n } from '../i18n';
 
-interface NavEntry {
-  path: string;
-  zh: string;
-  en: string;
-  roles: Role[] | 'all';
-}
-
-/** Each area registers its entry here; the menu shows what the signed-in role may open. */
-export const NAV: NavEntry[] = [
-  { path: '/', zh: '办事大厅', en: 'Services', roles: 'all' },
-  { path: '/applications', zh: '我的办件', en: 'My applications', roles: ['citizen'] },
-];
-
-export function Layout() {
+export function Layout({ nav }: { nav: NavEntry[] }) {
   const { user, logout } = useAuth();
   const { t, lang, setLang } = useI18n();
   const location = useLocation();
   const navigate = useNavigate();
-  const entries = NAV.filter((n) => n.roles === 'all' || (user && n.roles.includes(user.role)));
+  const entries = nav.filter((n) => n.roles === 'all' || (user && n.roles.includes(user.role)));
   const selected = entries
     .map((e) => e.path)
     .filter((p) => (p === '/' ? location.pathname === '/' : location.pathname.startsWith(p)))
