@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { redactUrl } from './redact.js';
 import { errorHandler, notFoundApi } from './http/errors.js';
 import { requireContentType } from './http/content-type.js';
+import { limitJsonDepth } from './http/json-depth.js';
 import { healthRouter } from './health/controller.js';
 
 export interface AppDeps {
@@ -68,6 +69,7 @@ export function createApp({ db, logger, clientDir, routers = [], before = [] }: 
   const api = express.Router();
   api.use(requireContentType(['application/json', 'multipart/form-data']));
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
+  api.use(limitJsonDepth);
   api.use(healthRouter(db));
   for (const handler of before) api.use(handler);
   for (const router of routers) api.use(router);

@@ -22,6 +22,8 @@ export interface Config {
   webhookTimeoutMs: number;
   /** DEMO: departments left to human staff in the workbench instead of the simulated systems. */
   demoHumanDepartments: string[];
+  /** Sign-in attempts per client address per minute. */
+  loginRateLimit: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -141,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     deliveryMaxAttempts: parseInteger(env, 'DELIVERY_MAX_ATTEMPTS', 8, 1, 100),
     deliveryBackoffMs: parseInteger(env, 'DELIVERY_BACKOFF_MS', 1000, 1, 3_600_000),
     webhookTimeoutMs: parseInteger(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
+    loginRateLimit: parseInteger(env, 'LOGIN_RATE_LIMIT', 30, 1, 1_000_000),
     demoHumanDepartments: (env.DEMO_HUMAN_DEPARTMENTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

@@ -63,7 +63,13 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   const provider = demoProvider(departments.map((d) => ({ code: d.code, name: d.name })));
   const applications = new ApplicationService({ db, registry, store });
   const departmentService = new DepartmentService(db, registry, store);
-  const channels = createChannels({ timeoutMs: config.webhookTimeoutMs });
+  // A worker's claim must outlast its longest attempt (the deadline: three idle timeouts, however
+  // a department trickles) with room to record the result, or another worker would send the row
+  // again while the first still waits. Twice the deadline: 60 s at the default timeout, and rows a
+  // crashed worker had claimed come back sooner when the timeout is short.
+  const deliveryDeadlineMs = 3 * config.webhookTimeoutMs;
+  const leaseMs = Math.max(5_000, 2 * deliveryDeadlineMs);
+  const channels = createChannels({ timeoutMs: config.webhookTimeoutMs, deadlineMs: deliveryDeadlineMs });
 
   const app = createApp({
     db,
@@ -72,7 +78,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
     ...(clientDir ? { clientDir } : {}),
     before: [authenticate(db, config.sessionSecret, departmentTokens)],
     routers: [
-      authRouter({ db, provider, sessionSecret: config.sessionSecret, demo: config.demo, secureCookies: config.publicUrl.startsWith('https:') }),
+      authRouter({ db, provider, sessionSecret: config.sessionSecret, demo: config.demo, secureCookies: config.publicUrl.startsWith('https:'), loginRateLimit: config.loginRateLimit }),
       bundlesRouter(registry, db),
       applicationsRouter(applications, config.maxUploadBytes),
       departmentsRouter(departmentService),
@@ -97,6 +103,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
         publicUrl: config.publicUrl,
         maxAttempts: config.deliveryMaxAttempts,
         backoff: { baseMs: config.deliveryBackoffMs, maxGapMs: 5 * 60_000, jitter: 0.2 },
+        leaseMs,
         ...overrides,
       }),
   };

@@ -3,6 +3,7 @@ import type { Database } from '../db/types.js';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../http/errors.js';
 import { clearSessionCookie, createSession, revokeSession, setSessionCookie, upsertUser } from './session.js';
 import type { IdentityProvider, User } from './types.js';
+import { rateLimit } from './rate-limit.js';
 
 export interface AuthOptions {
   db: Database;
@@ -10,13 +11,14 @@ export interface AuthOptions {
   sessionSecret: string;
   demo: boolean;
   secureCookies: boolean;
+  loginRateLimit: number;
 }
 
 function publicUser(u: User) {
   return { id: u.id, name: u.name, role: u.role, ...(u.department ? { department: u.department } : {}) };
 }
 
-export function authRouter({ db, provider, sessionSecret, demo, secureCookies }: AuthOptions): Router {
+export function authRouter({ db, provider, sessionSecret, demo, secureCookies, loginRateLimit }: AuthOptions): Router {
   const router = Router();
 
   // Outside DEMO mode these routes do not exist at all.
@@ -27,7 +29,7 @@ export function authRouter({ db, provider, sessionSecret, demo, secureCookies }:
     res.json(provider.listUsers().map(publicUser));
   });
 
-  router.post('/auth/dev-login', async (req, res) => {
+  router.post('/auth/dev-login', rateLimit({ limit: loginRateLimit, windowMs: 60_000 }), async (req, res) => {
     const body: unknown = req.body;
     const userId = body && typeof body === 'object' ? (body as Record<string, unknown>).user : undefined;
     if (typeof userId !== 'string' || userId === '') {
