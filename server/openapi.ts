@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { ratingsPaths } from './ratings/openapi.js';
 
 /**
  * OpenAPI 3.1 description of the HTTP API. Kept by hand beside the controllers; a test checks
@@ -87,6 +88,7 @@ export const openApiDocument = {
             },
           },
           savings: ref('Savings'),
+          rating: { type: ['object', 'null'], description: '好差评 once finished: {score 1–5, comment, createdAt}; see POST /applications/{id}/rating' },
         },
       },
       Answers: { type: 'object', required: ['answers'], properties: { answers: { type: 'object', description: 'Values keyed by data element id (`child.name`); item-local fields by `<itemId>/<field>`; null clears a value' } } },
@@ -116,6 +118,7 @@ export const openApiDocument = {
     },
   },
   paths: {
+    ...ratingsPaths,
     '/health': { get: { summary: 'Liveness and database check', responses: { '200': json({ type: 'object', properties: { status: { const: 'ok' }, db: { enum: ['pglite', 'postgres'] } } }), '503': { description: 'database unavailable' } } } },
     '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
     '/auth/demo-users': { get: { summary: 'Demo users (DEMO mode only; 404 otherwise)', responses: { '200': json({ type: 'array', items: ref('User') }), ...errors(404) } } },
@@ -132,9 +135,9 @@ export const openApiDocument = {
     '/bundles/{id}': { get: { summary: 'One bundle: items, departments, materials, savings preview', parameters: [id('id', 'bundle id')], responses: { '200': json({ type: 'object' }), ...errors(404) } } },
     '/bundles/{id}/form': {
       get: {
-        summary: 'The composed form of the newest version, prefilled from identity and data sharing',
-        parameters: [id('id', 'bundle id')],
-        responses: { '200': json({ type: 'object', required: ['bundleId', 'version', 'schema', 'uiSchema', 'prefill'], properties: { bundleId: { type: 'string' }, version: { type: 'string' }, schema: { type: 'object' }, uiSchema: { type: 'object' }, prefill: { type: 'object' } } }), ...errors(404) },
+        summary: 'The composed form of the newest version (or of `version`), prefilled from identity and data sharing',
+        parameters: [id('id', 'bundle id'), { name: 'version', in: 'query', required: false, schema: { type: 'string' }, description: 'a published version, e.g. the one a draft was started under' }],
+        responses: { '200': json({ type: 'object', required: ['bundleId', 'version', 'schema', 'uiSchema', 'prefill'], properties: { bundleId: { type: 'string' }, version: { type: 'string' }, schema: { type: 'object' }, uiSchema: { type: 'object' }, prefill: { type: 'object' }, model: { type: 'object', description: 'bundle, items, dictionary, materials and department names, for running the engine in the browser' }, profile: { type: ['object', 'null'], description: "the signed-in citizen's identity and archive (一人一档), null otherwise" } } }), ...errors(404) },
       },
     },
     '/applications': {

@@ -15,6 +15,7 @@ import { applicationsRouter } from './applications/controller.js';
 import { DepartmentService } from './departments/service.js';
 import { departmentsRouter } from './departments/controller.js';
 import { adminRouter } from './admin/controller.js';
+import { ratingsRouter } from './ratings/controller.js';
 import { openApiRouter } from './openapi.js';
 import { createMaterialStore } from './materials/store.js';
 import { createChannels } from './delivery/registry.js';
@@ -81,6 +82,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       authRouter({ db, provider, sessionSecret: config.sessionSecret, demo: config.demo, secureCookies: config.publicUrl.startsWith('https:'), loginRateLimit: config.loginRateLimit }),
       bundlesRouter(registry, db),
       applicationsRouter(applications, config.maxUploadBytes),
+      ratingsRouter(db),
       departmentsRouter(departmentService),
       adminRouter(db),
       openApiRouter(),

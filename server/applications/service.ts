@@ -14,6 +14,7 @@ import { profileFor } from './profile.js';
 import { validateComplete, validateDraft, fullForm } from './validation.js';
 import { recordEvent, historyOf, type HistoryEntry } from '../subapps/history.js';
 import { signalRelease } from '../dispatch/signal.js';
+import { ratingOf } from '../ratings/service.js';
 
 export interface ApplicationRow {
   id: string;
@@ -323,6 +324,7 @@ export class ApplicationService {
         history: (history.get(s.id) ?? []).map(publicHistory),
       })),
       savings: app.savings,
+      rating: await ratingOf(this.d.db, app.id),
     };
   }
 

@@ -6,6 +6,7 @@ import { account } from '../../shared/account.js';
 import { currentUser } from '../auth/middleware.js';
 import type { Database } from '../db/types.js';
 import { profileFor } from '../applications/profile.js';
+import { portableModel } from './portable.js';
 
 /** What saving a bundle promises before anyone has answered: every item, default situation. */
 function preview(v: BundleVersion) {
@@ -49,12 +50,17 @@ export function bundlesRouter(registry: BundleRegistry, db: Database): Router {
     });
   });
 
-  /** The composed form of the newest version, prefilled for the signed-in applicant. */
+  /**
+   * The composed form of the newest version (or of `?version=`, the one a draft was started
+   * under), prefilled for the signed-in applicant; `model` and `profile` let the browser run the
+   * same engine live (portable.ts).
+   */
   router.get('/bundles/:id/form', async (req, res) => {
-    const v = await registry.current(req.params.id as string);
+    const version = typeof req.query.version === 'string' ? req.query.version : undefined;
+    const v = version ? await registry.get(req.params.id as string, version) : await registry.current(req.params.id as string);
     const profile = req.principal?.kind === 'user' && req.principal.user.role === 'citizen' ? await profileFor(db, currentUser(req.principal)) : undefined;
     const form = compose(v.bundle, v.catalogue, { profile, answers: {} });
-    res.json({ bundleId: v.bundleId, version: v.version, schema: form.schema, uiSchema: form.uiSchema, prefill: form.formData, elements: form.elements, sections: form.sections });
+    res.json({ bundleId: v.bundleId, version: v.version, schema: form.schema, uiSchema: form.uiSchema, prefill: form.formData, elements: form.elements, sections: form.sections, model: portableModel(v), profile: profile ?? null });
   });
 
   return router;
