@@ -1,4 +1,7 @@
 import { Router } from 'express';
+import { workbenchPaths } from './workbench/openapi.js';
+import { studioPaths } from './studio/openapi.js';
+import { operationsPaths } from './operations/openapi.js';
 import { ratingsPaths } from './ratings/openapi.js';
 
 /**
@@ -118,6 +121,9 @@ export const openApiDocument = {
     },
   },
   paths: {
+    ...workbenchPaths,
+    ...studioPaths,
+    ...operationsPaths,
     ...ratingsPaths,
     '/health': { get: { summary: 'Liveness and database check', responses: { '200': json({ type: 'object', properties: { status: { const: 'ok' }, db: { enum: ['pglite', 'postgres'] } } }), '503': { description: 'database unavailable' } } } },
     '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
@@ -180,7 +186,7 @@ export const openApiDocument = {
       get: { summary: "A department's sub-applications", security: department, parameters: [id('code', 'department code'), { name: 'status', in: 'query', schema: ref('SubStatus') }], responses: { '200': json({ type: 'array', items: { type: 'object' } }), ...errors(400, 401, 404) } },
     },
     '/sub-applications/{id}': { get: { summary: 'One sub-application (audit-logged)', security: department, parameters: [id('id', 'sub-application id'), { name: 'reason', in: 'query', schema: { type: 'string' }, description: 'why it is read, for the audit log' }], responses: { '200': json(ref('SubApplication')), ...errors(401, 404) } } },
-    '/sub-applications/{id}/materials/{code}': { get: { summary: 'Download a material of the sub-application', security: department, parameters: [id('id', 'sub-application id'), id('code', 'material code')], responses: { '200': { description: 'the file' }, ...errors(401, 404) } } },
+    '/sub-applications/{id}/materials/{code}': { get: { summary: 'Download a material of the sub-application (audit-logged)', security: department, parameters: [id('id', 'sub-application id'), id('code', 'material code'), { name: 'reason', in: 'query', schema: { type: 'string' }, description: 'why it is read, for the audit log' }], responses: { '200': { description: 'the file' }, ...errors(401, 404) } } },
     '/sub-applications/{id}/actions': {
       post: { summary: 'Accept, reject, request a supplement, or complete with outputs', security: department, parameters: [id('id', 'sub-application id')], requestBody: json(ref('Action')), responses: { '200': json(ref('SubApplication')), ...errors(400, 401, 404, 409, 422) } },
     },

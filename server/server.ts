@@ -15,6 +15,12 @@ import { applicationsRouter } from './applications/controller.js';
 import { DepartmentService } from './departments/service.js';
 import { departmentsRouter } from './departments/controller.js';
 import { adminRouter } from './admin/controller.js';
+import { workbenchRouter } from './workbench/controller.js';
+import { WorkbenchService } from './workbench/service.js';
+import { studioRouter } from './studio/controller.js';
+import { StudioService } from './studio/service.js';
+import { operationsRouter } from './operations/controller.js';
+import { OperationsService } from './operations/service.js';
 import { ratingsRouter } from './ratings/controller.js';
 import { openApiRouter } from './openapi.js';
 import { createMaterialStore } from './materials/store.js';
@@ -85,6 +91,9 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       ratingsRouter(db),
       departmentsRouter(departmentService),
       adminRouter(db),
+      workbenchRouter(new WorkbenchService(db, registry, departmentService)),
+      studioRouter(new StudioService(db, registry)),
+      operationsRouter(new OperationsService(db, departments)),
       openApiRouter(),
     ],
   });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/types.js';
 import type { Logger } from '../log.js';
 import { load } from '../../shared/loader.js';
+import { check } from '../../shared/lint.js';
 import { hasErrors, formatDiagnostic, type Diagnostic } from '../../shared/diagnostic.js';
 import type { Bundle, Catalogue } from '../../shared/model.js';
 import type { SourceFile } from '../../shared/yaml-source.js';
@@ -70,7 +71,8 @@ export class BundleRegistry {
 
   /** Publishes one bundle from a designer's files (the studio). Refuses files that do not lint. */
   async publish(bundleId: string, files: readonly SourceFile[], by: string): Promise<BundleVersion> {
-    const { catalogue, diagnostics } = load(files);
+    // check(), not load(): a designer's files must pass the whole lint (unknown items, cycles…), not only the schemas.
+    const { catalogue, diagnostics } = check(files);
     if (hasErrors(diagnostics)) {
       throw new ValidationError(
         diagnostics.filter((d) => d.severity === 'error').map((d) => ({ path: `${d.file}:${d.line}:${d.col}`, message: d.message })),

@@ -29,7 +29,8 @@ export function departmentsRouter(service: DepartmentService): Router {
   });
 
   router.get('/sub-applications/:id/materials/:code', departmentCaller, async (req, res) => {
-    const file = await service.material(principal(req.principal), req.params.id as string, req.params.code as string);
+    const reason = typeof req.query.reason === 'string' ? req.query.reason.slice(0, 200) : null;
+    const file = await service.material(principal(req.principal), req.params.id as string, req.params.code as string, reason);
     res.setHeader('Content-Type', file.mime);
     res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
     res.setHeader('X-Content-Type-Options', 'nosniff');

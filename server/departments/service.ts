@@ -121,13 +121,13 @@ export class DepartmentService {
     };
   }
 
-  async material(principal: Principal, id: string, code: string): Promise<{ data: Buffer; mime: string; fileName: string }> {
+  async material(principal: Principal, id: string, code: string, reason: string | null = null): Promise<{ data: Buffer; mime: string; fileName: string }> {
     const row = await this.load(this.db, principal, id);
     const m = row.payload.materials.find((x) => x.code === code);
     if (!m?.sha256) throw new NotFoundError('该事项没有这份材料的文件', 'This sub-application has no file for that material');
     const data = await this.store.get(m.sha256);
     if (!data) throw new NotFoundError('材料文件不存在', 'The material file is missing');
-    await audit(this.db, principal, 'download-material', row.id, null, { code });
+    await audit(this.db, principal, 'download-material', row.id, reason, { code });
     return { data, mime: m.mime ?? 'application/octet-stream', fileName: m.fileName ?? code };
   }
 

@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import type { Database } from '../db/types.js';
+import type { BundleRegistry } from '../bundles/registry.js';
+import { BadRequestError, NotFoundError, type ErrorDetail } from '../http/errors.js';
+import { check } from '../../shared/lint.js';
+import { fileKind } from '../../shared/loader.js';
+import { hasErrors, type Diagnostic } from '../../shared/diagnostic.js';
+import { compose, type Lang } from '../../shared/compose.js';
+import { evaluate } from '../../shared/evaluate.js';
+import { account } from '../../shared/account.js';
+import type { SourceFile } from '../../shared/yaml-source.js';
+import type { Catalogue } from '../../shared/model.js';
+
+/** A designer's edits against a published version: files replaced or added, files removed. */
+export interface Draft {
+  base: string;
+  changes: SourceFile[];
+  removed: string[];
+}
+
+const MAX_CHANGED_FILES = 200;
+// Scenario files are small; the editor's whole bundle fits well inside the 1 MB JSON body limit.
+const MAX_FILE_CHARS = 512_000;
+
+const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Reads `{base, changes, removed}`, refusing anything that is not a scenario file path. */
+export function parseDraft(body: unknown): Draft {
+  const b = isRecord(body) ? body : {};
+  const details: ErrorDetail[] = [];
+  if (typeof b.base !== 'string' || !b.base) details.push({ path: 'base', message: '须指明所依据的已发布版本', messageEn: 'name the published version the edits start from' });
+  const changes: SourceFile[] = [];
+  const rawChanges = b.changes ?? [];
+  if (!Array.isArray(rawChanges) || rawChanges.length > MAX_CHANGED_FILES) {
+    details.push({ path: 'changes', message: `应为不超过 ${MAX_CHANGED_FILES} 个文件的数组`, messageEn: `must be an array of at most ${MAX_CHANGED_FILES} files` });
+  } else {
+    rawChanges.forEach((c, i) => {
+      const path = isRecord(c) ? c.path : undefined;
+      const text = isRecord(c) ? c.text : undefined;
+      if (typeof path !== 'string' || path.includes('..') || fileKind(path) === null) {
+        details.push({ path: `changes[${i}].path`, message: '不是场景文件路径（如 bundles/x.yaml、items/x.yaml）', messageEn: 'is not a scenario file path (bundles/x.yaml, items/x.yaml…)' });
+      } else if (typeof text !== 'string' || text.length > MAX_FILE_CHARS) {
+        details.push({ path: `changes[${i}].text`, message: `应为不超过 ${MAX_FILE_CHARS} 个字符的文本`, messageEn: `must be text of at most ${MAX_FILE_CHARS} characters` });
+      } else {
+        changes.push({ path, text });
+      }
+    });
+  }
+  const rawRemoved = b.removed ?? [];
+  const removed = Array.isArray(rawRemoved) ? rawRemoved.filter((p): p is string => typeof p === 'string') : [];
+  if (!Array.isArray(rawRemoved) || removed.length !== rawRemoved.length) details.push({ path: 'removed', message: '应为文件路径数组', messageEn: 'must be an array of file paths' });
+  if (details.length) throw new BadRequestError('草稿格式错误', 'Malformed draft', details);
+  return { base: b.base as string, changes, removed };
+}
+
+function bundleInfo(catalogue: Catalogue, bundleId: string) {
+  const b = catalogue.bundles.get(bundleId);
+  return b ? { id: b.id, title: b.title, titleEn: b.titleEn, version: b.version, file: b.at.file } : null;
+}
+
+/**
+ * The designer studio's server side. The lint runs here, not in the browser: shared/loader.ts
+ * compiles the scenario JSON Schemas with Ajv, which generates code with `new Function`, and the
+ * CSP (script-src 'self', no 'unsafe-eval') forbids that in the page. Same check(), same messages.
+ */
+export class StudioService {
+  /** Published versions are immutable, so their files can be kept once read. */
+  private readonly files = new Map<string, Promise<SourceFile[]>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly registry: BundleRegistry,
+  ) {}
+
+  /** Every bundle with every published version, its items and how many applications each version has. */
+  async bundles() {
+    const current = await this.registry.list();
+    const { rows: counts } = await this.db.query<{ bundle_id: string; version: string; submitted: string; drafts: string }>(
+      `SELECT bundle_id, version, count(*) FILTER (WHERE submitted_at IS NOT NULL) AS submitted, count(*) FILTER (WHERE submitted_at IS NULL) AS drafts
+         FROM applications GROUP BY bundle_id, version`,
+    );
+    const out = [];
+    for (const v of current) {
+      const versions = [];
+      for (const meta of await this.registry.versions(v.bundleId)) {
+        const version = await this.registry.get(v.bundleId, meta.version);
+        const files = new Map((await this.versionFiles(v.bundleId, meta.version)).map((f) => [f.path, f.text]));
+        const count = counts.find((c) => c.bundle_id === v.bundleId && c.version === meta.version);
+        versions.push({
+          version: meta.version,
+          seq: meta.seq,
+          publishedAt: meta.publishedAt,
+          publishedBy: meta.publishedBy,
+          applications: Number(count?.submitted ?? 0),
+          drafts: Number(count?.drafts ?? 0),
+          bundleFile: version.bundle.at.file,
+          items: version.bundle.items.map((bi) => {
+            const item = version.catalogue.items.get(bi.item);
+            const file = item?.at.file ?? null;
+            return {
+              id: bi.item,
+              title: item?.title ?? bi.item,
+              titleEn: item?.titleEn ?? bi.item,
+              department: item?.department ?? null,
+              timeLimitDays: item?.timeLimitDays ?? null,
+              optional: bi.optional,
+              file,
+              // Lets the studio show in which version an item's file last changed.
+              hash: file ? short(files.get(file) ?? '') : null,
+            };
+          }),
+        });
+      }
+      out.push({ id: v.bundleId, title: v.bundle.title, titleEn: v.bundle.titleEn, current: v.version, versions });
+    }
+    return out;
+  }
+
+  async versionFiles(bundleId: string, version: string): Promise<SourceFile[]> {
+    const key = `${bundleId}@${version}`;
+    let p = this.files.get(key);
+    if (!p) {
+      p = this.db.query<{ files: SourceFile[] }>('SELECT files FROM bundle_versions WHERE bundle_id = $1 AND version = $2', [bundleId, version]).then(({ rows }) => {
+        if (!rows[0]) throw new NotFoundError(`没有这个版本：${bundleId}@${version}`, `No such bundle version: ${bundleId}@${version}`);
+        return rows[0].files.map((f) => ({ path: f.path, text: f.text }));
+      });
+      p.catch(() => this.files.delete(key));
+      this.files.set(key, p);
+    }
+    return p;
+  }
+
+  /** The base version's files with the draft applied, sorted by path like the CLI reads a folder. */
+  async draftFiles(bundleId: string, draft: Draft): Promise<SourceFile[]> {
+    const byPath = new Map((await this.versionFiles(bundleId, draft.base)).map((f) => [f.path, f]));
+    for (const p of draft.removed) byPath.delete(p);
+    for (const f of draft.changes) byPath.set(f.path, f);
+    return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /**
+   * Lints the draft and, when it is clean, previews the bundle as the citizen would get it for
+   * the given answers: the composed form, the evaluation (items, materials and why) and savings.
+   */
+  async check(bundleId: string, draft: Draft, answers: Record<string, unknown>, lang: Lang) {
+    const files = await this.draftFiles(bundleId, draft);
+    const { catalogue, diagnostics } = check(files);
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    const bundle = catalogue.bundles.get(bundleId);
+    let preview = null;
+    if (bundle && !hasErrors(diagnostics)) {
+      const evaluation = evaluate(bundle, catalogue, answers);
+      const form = compose(bundle, catalogue, { evaluation, lang });
+      preview = {
+        form: { schema: form.schema, uiSchema: form.uiSchema, sections: form.sections, elements: form.elements, included: form.included },
+        evaluation: {
+          eligible: evaluation.eligible,
+          ineligible: evaluation.ineligible,
+          notices: evaluation.notices,
+          visits: evaluation.visits,
+          items: evaluation.items,
+          materials: evaluation.materials.map((m) => ({ code: m.code, title: m.title, titleEn: m.titleEn, disposition: m.disposition, reason: m.reason, reasonEn: m.reasonEn, items: m.items, form: m.form })),
+          notRequired: evaluation.notRequired,
+          firedRules: evaluation.firedRules,
+        },
+        savings: account(bundle, catalogue, evaluation),
+        official: bundle.official ?? null,
+        examples: bundle.examples,
+        departments: Object.fromEntries([...catalogue.departments.values()].map((d) => [d.code, { name: d.name, nameEn: d.nameEn, shortName: d.shortName, shortNameEn: d.shortNameEn }])),
+      };
+    }
+    return {
+      bundle: bundleInfo(catalogue, bundleId),
+      files: files.length,
+      errors,
+      warnings: diagnostics.length - errors,
+      diagnostics: diagnostics satisfies readonly Diagnostic[],
+      preview,
+    };
+  }
+
+  async publish(bundleId: string, draft: Draft, by: string) {
+    const files = await this.draftFiles(bundleId, draft);
+    const v = await this.registry.publish(bundleId, files, by);
+    return { bundleId: v.bundleId, version: v.version, seq: v.seq, publishedAt: v.publishedAt, publishedBy: by };
+  }
+}

@@ -1,0 +1,178 @@
+import type { Database } from '../db/types.js';
+import type { BundleRegistry } from '../bundles/registry.js';
+import type { DepartmentService } from '../departments/service.js';
+import type { Principal, User } from '../auth/types.js';
+import { BadRequestError, NotFoundError } from '../http/errors.js';
+import { SUB_STATUSES, type SubStatus } from '../../shared/lifecycle.js';
+import { deadline, type Deadline, type WorkCalendar } from './working-days.js';
+
+/** Statuses in which the department's clock runs: the item sits with the department. */
+const RUNNING: readonly SubStatus[] = ['queued', 'delivered', 'accepted'];
+
+/** `open`: waiting for the department (to accept or to complete); `all`: everything it can see. */
+export const INBOX_FILTERS = ['open', 'all', ...SUB_STATUSES.filter((s) => s !== 'waiting' && s !== 'dead')] as const;
+export type InboxFilter = (typeof INBOX_FILTERS)[number];
+
+interface InboxRow {
+  id: string;
+  application_id: string;
+  item_id: string;
+  status: SubStatus;
+  round: number;
+  time_limit_days: number;
+  created_at: Date;
+  delivered_at: Date | null;
+  completed_at: Date | null;
+  updated_at: Date;
+  bundle_id: string;
+  version: string;
+}
+
+export interface Clock {
+  /** Where the limit stands now; null while the clock is stopped (补正: waiting for the applicant). */
+  deadline: Deadline | null;
+  /** Completed after the close of its last working day. */
+  completedLate: boolean;
+}
+
+function clockOf(row: { status: SubStatus; time_limit_days: number; created_at: Date; delivered_at: Date | null; completed_at: Date | null }, now: Date, calendar: WorkCalendar): Clock {
+  // The limit runs from receipt; a supplement re-delivers the item and the count starts again
+  // (补正后重新计算), which delivered_at records.
+  const started = row.delivered_at ?? row.created_at;
+  if (row.status === 'supplement' || row.status === 'rejected') return { deadline: null, completedLate: false };
+  if (row.status === 'completed') {
+    const d = deadline(started, row.time_limit_days, row.completed_at ?? now, calendar);
+    return { deadline: { ...d, overdue: false }, completedLate: d.overdue };
+  }
+  return { deadline: deadline(started, row.time_limit_days, now, calendar), completedLate: false };
+}
+
+function staffDepartment(user: User): string {
+  if (user.role !== 'staff' || !user.department) throw new NotFoundError('部门不存在', 'No such department');
+  return user.department;
+}
+
+/**
+ * The web inbox of one department's staff: the department API's rows with what a counter needs
+ * on top: item titles, the time limit in working days and whether it has run out (督办).
+ */
+export class WorkbenchService {
+  constructor(
+    private readonly db: Database,
+    private readonly registry: BundleRegistry,
+    private readonly departments: DepartmentService,
+    private readonly calendar: WorkCalendar = {},
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Items of the department in the newest versions, for the filter; titles in both languages. */
+  private async itemTitles(department: string): Promise<Map<string, { title: string; titleEn: string }>> {
+    const out = new Map<string, { title: string; titleEn: string }>();
+    for (const v of await this.registry.list()) {
+      for (const bi of v.bundle.items) {
+        const item = v.catalogue.items.get(bi.item);
+        if (item?.department === department && !out.has(item.id)) out.set(item.id, { title: item.title, titleEn: item.titleEn });
+      }
+    }
+    return out;
+  }
+
+  async inbox(user: User, query: { status?: unknown; item?: unknown; overdue?: unknown }) {
+    const department = staffDepartment(user);
+    const status = query.status ?? 'open';
+    if (typeof status !== 'string' || !(INBOX_FILTERS as readonly string[]).includes(status)) {
+      throw new BadRequestError('status 参数无效', 'Invalid status parameter', [{ path: 'status', message: `应为 ${INBOX_FILTERS.join('、')} 之一`, messageEn: `must be one of ${INBOX_FILTERS.join(', ')}` }]);
+    }
+    const item = query.item;
+    if (item !== undefined && (typeof item !== 'string' || item.length > 200)) throw new BadRequestError('item 参数无效', 'Invalid item parameter', [{ path: 'item', message: '应为事项编码', messageEn: 'must be an item id' }]);
+    const overdue = query.overdue;
+    if (overdue !== undefined && overdue !== 'true' && overdue !== 'false') {
+      throw new BadRequestError('overdue 参数无效', 'Invalid overdue parameter', [{ path: 'overdue', message: '应为 true 或 false', messageEn: 'must be true or false' }]);
+    }
+
+    // The same visibility as the department API: nothing before it was sent, nothing parked.
+    const statuses: readonly string[] = status === 'open' ? RUNNING : status === 'all' ? SUB_STATUSES : [status];
+    const { rows } = await this.db.query<InboxRow>(
+      `SELECT s.id, s.application_id, s.item_id, s.status, s.round, s.time_limit_days, s.created_at, s.delivered_at, s.completed_at, s.updated_at, a.bundle_id, a.version
+         FROM sub_applications s JOIN applications a ON a.id = s.application_id
+        WHERE s.department = $1 AND s.status = ANY($2::text[]) AND ($3::text IS NULL OR s.item_id = $3)
+          AND s.status NOT IN ('waiting', 'dead') AND NOT (s.status = 'queued' AND s.attempts = 0)
+        ORDER BY s.created_at DESC LIMIT 1000`,
+      [department, statuses, item ?? null],
+    );
+    const titles = await this.itemTitles(department);
+    const now = this.now();
+    const all = rows.map((r) => {
+      const clock = clockOf(r, now, this.calendar);
+      const title = titles.get(r.item_id);
+      return {
+        id: r.id,
+        applicationId: r.application_id,
+        bundleId: r.bundle_id,
+        version: r.version,
+        itemId: r.item_id,
+        itemTitle: title?.title ?? r.item_id,
+        itemTitleEn: title?.titleEn ?? r.item_id,
+        // A row the worker has not yet marked delivered is with the department all the same.
+        status: r.status === 'queued' ? ('delivered' as const) : r.status,
+        round: r.round,
+        timeLimitDays: r.time_limit_days,
+        receivedAt: r.delivered_at ?? r.created_at,
+        completedAt: r.completed_at,
+        updatedAt: r.updated_at,
+        dueDate: clock.deadline?.dueDate ?? null,
+        dueAt: clock.deadline?.dueAt ?? null,
+        overdue: clock.deadline?.overdue ?? false,
+        workingDaysLeft: clock.deadline && RUNNING.includes(r.status) ? clock.deadline.workingDaysLeft : null,
+        completedLate: clock.completedLate,
+      };
+    });
+    // Most urgent first: overdue, then by due time; finished ones newest first after them.
+    const rank = (r: (typeof all)[number]) => (r.workingDaysLeft === null ? 1 : 0);
+    all.sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? a.dueAt!.getTime() - b.dueAt!.getTime() : b.updatedAt.getTime() - a.updatedAt.getTime()));
+    const filtered = overdue === 'true' ? all.filter((r) => r.overdue) : overdue === 'false' ? all.filter((r) => !r.overdue) : all;
+    return {
+      department,
+      items: [...titles].map(([id, t]) => ({ id, ...t })),
+      overdueCount: all.filter((r) => r.overdue).length,
+      rows: filtered.slice(0, 500),
+    };
+  }
+
+  /**
+   * One sub-application for the workbench: the department API's view (which writes the audit
+   * record, with the reason the staff member gave) plus English labels and the clock.
+   */
+  async detail(principal: Principal, id: string, reason: unknown) {
+    if (typeof reason !== 'string' || !reason.trim()) {
+      throw new BadRequestError('查阅个人信息须说明事由', 'Say why you open personal data', [{ path: 'reason', message: '请选择或填写查阅事由，如“审核办理”', messageEn: 'choose or enter a reason, e.g. “审核办理” (processing)' }]);
+    }
+    const sub = await this.departments.get(principal, id, reason.trim().slice(0, 200));
+    const { rows } = await this.db.query<{ bundle_id: string; version: string; created_at: Date; time_limit_days: number; status: SubStatus; delivered_at: Date | null; completed_at: Date | null }>(
+      `SELECT a.bundle_id, a.version, s.created_at, s.time_limit_days, s.status, s.delivered_at, s.completed_at
+         FROM sub_applications s JOIN applications a ON a.id = s.application_id WHERE s.id = $1`,
+      [sub.id],
+    );
+    const row = rows[0]!;
+    const v = await this.registry.get(row.bundle_id, row.version);
+    const item = v.catalogue.items.get(sub.itemId);
+    const clock = clockOf(row, this.now(), this.calendar);
+    const el = (element: string) => v.catalogue.elements.get(element);
+    return {
+      ...sub,
+      bundle: { id: v.bundleId, version: v.version, title: v.bundle.title, titleEn: v.bundle.titleEn },
+      titleEn: item?.titleEn ?? sub.itemId,
+      departmentName: v.catalogue.departments.get(sub.department)?.name ?? sub.department,
+      departmentNameEn: v.catalogue.departments.get(sub.department)?.nameEn ?? sub.department,
+      fieldLabelsEn: Object.fromEntries((item?.fields ?? []).map((f) => [f.name, el(f.element)?.titleEn ?? f.name])),
+      sensitiveFields: (item?.fields ?? []).filter((f) => el(f.element)?.sensitive).map((f) => f.name),
+      producesEn: Object.fromEntries(sub.produces.map((p) => [p.key, el(p.key)?.titleEn ?? v.catalogue.materials.get(p.key)?.titleEn ?? p.key])),
+      materialsEn: Object.fromEntries(sub.materials.map((m) => [m.code, v.catalogue.materials.get(m.code)?.titleEn ?? m.code])),
+      dueDate: clock.deadline?.dueDate ?? null,
+      dueAt: clock.deadline?.dueAt ?? null,
+      overdue: clock.deadline?.overdue ?? false,
+      workingDaysLeft: clock.deadline && RUNNING.includes(row.status) ? clock.deadline.workingDaysLeft : null,
+      completedLate: clock.completedLate,
+    };
+  }
+}
