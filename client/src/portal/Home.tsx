@@ -1,15 +1,17 @@
 import { useEffect, useState } from 'react';
-import { Alert, Card, Col, Row, Space, Tag, Typography } from 'antd';
+import { Alert, Card, Col, Row, Space, Spin, Typography } from 'antd';
 import { Link } from 'react-router';
 import { api } from '../api';
 import { useI18n } from '../i18n';
+import { Pill, days, useDocumentTitle } from './labels';
 import type { BundleSummary } from './types';
 
-/** The life events as cards, each with what it bundles and what it saves. */
+/** The life events as cards, each with what it bundles and what it saves, in the engine's numbers. */
 export default function Home() {
   const { t, lang } = useI18n();
   const [bundles, setBundles] = useState<BundleSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  useDocumentTitle(t('一件事一次办', 'One matter, one visit'));
 
   useEffect(() => {
     api<BundleSummary[]>('GET', '/api/bundles').then(setBundles, (e: unknown) => setError(String(e)));
@@ -18,30 +20,63 @@ export default function Home() {
   return (
     <>
       <Typography.Title level={2}>{t('选择您要办理的一件事', 'Choose your life event')}</Typography.Title>
+      <Typography.Paragraph type="secondary">
+        {t('一张表单、一次提交，多个部门并联办理；共同信息只填一次，政府已有的材料不用再交。', 'One form, one submission, every department at once: shared facts asked once, documents the government holds never asked for.')}
+      </Typography.Paragraph>
       {error && <Alert type="error" title={error} showIcon />}
+      {bundles === null && !error && <Spin aria-label={t('正在加载', 'Loading')} />}
       <Row gutter={[16, 16]}>
         {(bundles ?? []).map((b) => {
           const s = b.savings;
+          const title = lang === 'en' ? b.titleEn : b.title;
           const visitsSaved = s.visits.separately - s.visits.bundled;
           const materialsSaved = s.materials.separately - s.materials.handedIn;
+          const fieldsSaved = s.fields.separately - s.fields.asked;
           return (
             <Col key={b.id} xs={24} md={12}>
               <Card
-                title={<Typography.Title level={3} style={{ margin: 0, fontSize: 18 }}>{lang === 'en' ? b.titleEn : b.title}</Typography.Title>}
-                extra={<Link to={`/apply/${b.id}`} aria-label={`${t('办理', 'Apply')} ${lang === 'en' ? b.titleEn : b.title}`}>{t('开始办理', 'Apply')}</Link>}
+                title={
+                  <Typography.Title level={3} style={{ margin: 0, fontSize: 18, whiteSpace: 'normal' }}>
+                    {title}
+                  </Typography.Title>
+                }
                 data-testid={`bundle-${b.id}`}
+                style={{ height: '100%' }}
               >
-                {b.description && <Typography.Paragraph>{b.description}</Typography.Paragraph>}
-                <Typography.Paragraph strong data-testid={`savings-${b.id}`}>
+                {b.description && lang === 'zh' && <Typography.Paragraph>{b.description}</Typography.Paragraph>}
+                <Typography.Paragraph strong data-testid={`savings-${b.id}`} style={{ fontSize: 16 }}>
                   {t(
-                    `少跑 ${visitsSaved} 次 · 少交 ${materialsSaved} 份材料 · ${s.days.separately} 天 → ${s.days.criticalPath} 天`,
-                    `${visitsSaved} fewer visits · ${materialsSaved} fewer documents · ${s.days.separately} → ${s.days.criticalPath} days`,
+                    `少跑 ${visitsSaved} 次 · 少交 ${materialsSaved} 份材料 · ${days(s.days.separately)} 天 → ${days(s.days.criticalPath)} 天`,
+                    `${visitsSaved} fewer visits · ${materialsSaved} fewer documents · ${days(s.days.separately)} → ${days(s.days.criticalPath)} days`,
                   )}
                 </Typography.Paragraph>
-                <Space wrap size={[4, 4]}>
-                  {b.departments.map((d) => (
-                    <Tag key={d.code}>{lang === 'en' ? d.nameEn : d.name}</Tag>
-                  ))}
+                <Typography.Paragraph type="secondary" data-testid={`scope-${b.id}`}>
+                  {t(
+                    `${b.departments.length} 个部门 · ${b.items.length} 个事项 · 共同信息只填一次（少填 ${fieldsSaved} 项）`,
+                    `${b.departments.length} departments · ${b.items.length} services · shared facts asked once (${fieldsSaved} fewer fields)`,
+                  )}
+                </Typography.Paragraph>
+                <ul className="bundle-items" aria-label={t(`${title}包含的事项`, `Services in ${title}`)}>
+                  {b.items.map((i) => {
+                    const d = b.departments.find((x) => x.code === i.department);
+                    return (
+                      <li key={i.id}>
+                        {lang === 'en' ? i.titleEn : i.title}
+                        {d && <span className="muted"> · {lang === 'en' ? d.nameEn : d.name}</span>}
+                        {i.optional && (
+                          <>
+                            {' '}
+                            <Pill>{t('可选', 'optional')}</Pill>
+                          </>
+                        )}
+                      </li>
+                    );
+                  })}
+                </ul>
+                <Space>
+                  <Link to={`/apply/${b.id}`} className="apply-link" data-testid={`apply-${b.id}`} aria-label={`${t('开始办理', 'Apply')}：${title}`}>
+                    {t('开始办理', 'Apply')}
+                  </Link>
                 </Space>
               </Card>
             </Col>

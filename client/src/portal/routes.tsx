@@ -1,13 +1,30 @@
 import { lazy, type ReactElement } from 'react';
 import { Route } from 'react-router';
 import type { NavEntry } from '../shell/nav';
+import { RequireRole } from '../shell/RequireRole';
+import './portal.css';
 
 const Home = lazy(() => import('./Home'));
+const Start = lazy(() => import('./Start'));
+const Apply = lazy(() => import('./Apply'));
+const MyApplications = lazy(() => import('./MyApplications'));
+const Follow = lazy(() => import('./Follow'));
 
 /** This area's menu entries (the header shows those the signed-in role may open). */
-export const nav: NavEntry[] = [{ path: '/', zh: '办事大厅', en: 'Services', roles: 'all' }];
+export const nav: NavEntry[] = [
+  { path: '/', zh: '办事大厅', en: 'Services', roles: 'all' },
+  { path: '/applications', zh: '我的办件', en: 'My applications', roles: ['citizen'] },
+];
+
+const citizen = (page: ReactElement) => <RequireRole roles={['citizen']}>{page}</RequireRole>;
 
 /** This area's routes, called as a function inside <Routes> (react-router needs <Route> children). */
 export function routes(): ReactElement[] {
-  return [<Route key="home" index element={<Home />} />];
+  return [
+    <Route key="home" index element={<Home />} />,
+    <Route key="apply" path="apply/:bundleId" element={citizen(<Start />)} />,
+    <Route key="applications" path="applications" element={citizen(<MyApplications />)} />,
+    <Route key="application" path="applications/:id" element={citizen(<Follow />)} />,
+    <Route key="edit" path="applications/:id/edit" element={citizen(<Apply />)} />,
+  ];
 }

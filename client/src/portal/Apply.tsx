@@ -1,0 +1,319 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, Button, Col, Grid, Progress, Result, Row, Space, Spin, Steps, Typography } from 'antd';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { evaluate, type Evaluation } from '../../../shared/evaluate.js';
+import { compose, type ComposedForm } from '../../../shared/compose.js';
+import { api, ApiError } from '../api';
+import { useI18n } from '../i18n';
+import { SchemaForm, type SchemaFormContext } from '../components/form/SchemaForm';
+import type { FieldError } from '../components/form/validate';
+import { composeLive, useModel, type EngineModel } from './model';
+import { useAutosave, type Autosave } from './autosave';
+import { checkElement, checkSection, savable, type Answers } from './answers';
+import { RulesPanel } from './RulesPanel';
+import { MaterialsStep } from './MaterialsStep';
+import { ReviewStep } from './ReviewStep';
+import { useDocumentTitle } from './labels';
+import type { ApplicationDetail } from './types';
+import { focusField, MATERIALS_STEP, REVIEW_STEP } from './steps';
+
+
+/** /applications/:id/edit: loads the draft and its bundle version, then the wizard. */
+export default function Apply() {
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const { t, lang } = useI18n();
+  const [app, setApp] = useState<ApplicationDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    api<ApplicationDetail>('GET', `/api/applications/${id}`).then(
+      (a) => {
+        if (!live) return;
+        // A filed application is followed, not edited.
+        if (a.status !== 'draft') navigate(`/applications/${a.id}`, { replace: true });
+        else setApp(a);
+      },
+      (e: unknown) => live && setError(e instanceof ApiError ? (lang === 'en' ? e.messageEn : e.message) : String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id, navigate, lang]);
+
+  const { model, error: modelError } = useModel(app?.bundleId, app?.version);
+  if (error || modelError) {
+    return <Result status="warning" title={error ?? modelError?.message} extra={<Link to="/applications">{t('返回我的办件', 'Back to my applications')}</Link>} />;
+  }
+  if (!app || !model) return <Spin style={{ display: 'block', margin: 48 }} aria-label={t('正在加载', 'Loading')} />;
+  return <Wizard key={app.id} app={app} model={model} />;
+}
+
+interface Step {
+  key: string;
+  title: string;
+}
+
+const clock = (d: Date): string => d.toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+function SaveState({ autosave }: { autosave: Autosave }) {
+  const { t } = useI18n();
+  const text = {
+    saved: autosave.savedAt ? t(`草稿已自动保存 ${clock(autosave.savedAt)}`, `Draft saved at ${clock(autosave.savedAt)}`) : t('草稿保存在服务器上，可随时继续', 'The draft is kept on the server: continue any time'),
+    pending: t('有改动，稍后自动保存…', 'Changes will be saved shortly…'),
+    saving: t('正在保存…', 'Saving…'),
+    failed: autosave.refused.length ? t('有填写内容未通过校验，未保存', 'Some values were refused and not saved') : t('保存失败，将自动重试', 'Saving failed; retrying'),
+  }[autosave.state];
+  return (
+    <Typography.Text type={autosave.state === 'failed' ? 'danger' : 'secondary'} role="status" data-testid="save-state" data-state={autosave.state}>
+      {text}
+    </Typography.Text>
+  );
+}
+
+function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) {
+  const { t, lang } = useI18n();
+  const navigate = useNavigate();
+  const screens = Grid.useBreakpoint();
+  const [params, setParams] = useSearchParams();
+  const [answers, setAnswers] = useState<Answers>(() => ({ ...app.answers }));
+  const [errors, setErrors] = useState<Record<string, FieldError>>({});
+  const [stepProblem, setStepProblem] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  const evaluation: Evaluation = useMemo(() => evaluate(model.bundle, model.catalogue, answers, model.profile), [model, answers]);
+  const form: ComposedForm = useMemo(() => composeLive(model, evaluation, lang), [model, evaluation, lang]);
+  // Every item, optional ones too: what the server checks a draft's values against.
+  const full = useMemo(() => compose(model.bundle, model.catalogue, { lang }), [model, lang]);
+  const payload = useMemo(() => savable(answers, full, evaluation), [answers, full, evaluation]);
+  const autosave = useAutosave(app.id, payload);
+
+  const steps: Step[] = useMemo(
+    () => [
+      ...form.sections.map((s) => ({ key: s.id, title: lang === 'en' ? s.titleEn : s.title })),
+      { key: MATERIALS_STEP, title: t('材料', 'Documents') },
+      { key: REVIEW_STEP, title: t('确认提交', 'Review and submit') },
+    ],
+    [form, lang, t],
+  );
+  const requested = params.get('step');
+  const index = Math.max(0, steps.findIndex((s) => s.key === requested));
+  const step = steps[index] as Step;
+  const section = form.sections.find((s) => s.id === step.key);
+  useDocumentTitle(`${step.title} · ${t(model.bundle.title, model.bundle.titleEn)}`);
+
+  const go = useCallback(
+    (key: string) => {
+      setStepProblem(null);
+      setParams({ step: key });
+    },
+    [setParams],
+  );
+
+  // A new step is announced by moving focus to its heading (keyboard and screen reader users
+  // would otherwise stay on a button that is no longer there).
+  const firstRender = useRef(true);
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    heading.current?.focus();
+    window.scrollTo({ top: 0 });
+  }, [step.key]);
+
+  // Field errors: the browser's checks, and any value the server refused when saving.
+  const refused = useMemo(() => {
+    const out: Record<string, FieldError> = {};
+    for (const d of autosave.refused) out[d.path] = { message: d.message, messageEn: d.messageEn ?? d.message };
+    return out;
+  }, [autosave.refused]);
+
+  const sectionView = useMemo(() => {
+    if (!section) return null;
+    const props = ((form.schema.properties ?? {}) as Record<string, Record<string, unknown>>)[section.id] ?? {};
+    const ui = (form.uiSchema[section.id] ?? {}) as Record<string, unknown>;
+    const els = form.elements.filter((e) => e.section === section.id && e.inForm);
+    const badges: Record<string, string> = {};
+    for (const e of els) {
+      if (e.prefill === 'identity') badges[e.key] = t('来自实名认证，不可修改', 'From your verified identity; read-only');
+      else if (e.prefill === 'sharing') badges[e.key] = t('经数据共享获取，不可修改', 'From data sharing; read-only');
+    }
+    return { schema: props, ui, els, context: { badges } satisfies SchemaFormContext };
+  }, [form, section, t]);
+
+  const formData = useMemo(() => {
+    if (!section || !sectionView) return {};
+    const data: Record<string, unknown> = { ...(form.formData[section.id] ?? {}) };
+    for (const e of sectionView.els) if (answers[e.element] !== undefined && !Object.hasOwn(evaluation.prefilled, e.element)) data[e.key] = answers[e.element];
+    return data;
+  }, [form, section, sectionView, answers, evaluation]);
+
+  const shownErrors = useMemo(() => {
+    if (!sectionView) return {};
+    const out: Record<string, string> = {};
+    for (const e of sectionView.els) {
+      const err = errors[e.element] ?? refused[e.element];
+      if (err) out[e.key] = lang === 'en' ? err.messageEn : err.message;
+    }
+    return out;
+  }, [sectionView, errors, refused, lang]);
+
+  const onChange = useCallback(
+    (data: Record<string, unknown>) => {
+      if (!sectionView) return;
+      setAnswers((prev) => {
+        let next: Answers | null = null;
+        for (const e of sectionView.els) {
+          if (e.prefill) continue;
+          const v = data[e.key];
+          const old = prev[e.element];
+          if (v === old || (v === undefined && !Object.hasOwn(prev, e.element))) continue;
+          if (JSON.stringify(v) === JSON.stringify(old)) continue;
+          next ??= { ...prev };
+          if (v === undefined) delete next[e.element];
+          else next[e.element] = v;
+        }
+        return next ?? prev;
+      });
+      // A field showing an error is re-checked as it is corrected; others wait for blur.
+      setErrors((prev) => {
+        let next: Record<string, FieldError> | null = null;
+        for (const e of sectionView.els) {
+          if (!prev[e.element]) continue;
+          const now = checkElement(e, full, data[e.key], false);
+          if (now?.message === prev[e.element]?.message) continue;
+          next ??= { ...prev };
+          if (now) next[e.element] = now;
+          else delete next[e.element];
+        }
+        return next ?? prev;
+      });
+    },
+    [sectionView, full],
+  );
+
+  const onBlur = useCallback(
+    (key: string) => {
+      const el = sectionView?.els.find((e) => e.key === key);
+      if (!el || el.prefill) return;
+      const problem = checkElement(el, full, answers[el.element], false);
+      setErrors((prev) => {
+        if (problem?.message === prev[el.element]?.message) return prev;
+        const next = { ...prev };
+        if (problem) next[el.element] = problem;
+        else delete next[el.element];
+        return next;
+      });
+    },
+    [sectionView, full, answers],
+  );
+
+  const next = () => {
+    if (section) {
+      const problems = checkSection(form, full, section.id, answers, evaluation);
+      if (problems.size > 0) {
+        setErrors((prev) => ({ ...prev, ...Object.fromEntries(problems) }));
+        setStepProblem(t(`本页有 ${problems.size} 处需要修改`, `${problems.size} field(s) on this page need attention`));
+        const first = form.elements.find((e) => e.section === section.id && problems.has(e.element));
+        if (first) focusField(`f_${first.key}`);
+        return;
+      }
+    }
+    const following = steps[index + 1];
+    if (following) go(following.key);
+  };
+
+  const back = () => {
+    const previous = steps[index - 1];
+    if (previous) go(previous.key);
+  };
+
+  // Items coming and going as rules fire, said aloud once per change.
+  const [announcement, setAnnouncement] = useState('');
+  const included = evaluation.included.join(',');
+  const previousIncluded = useRef(included);
+  useEffect(() => {
+    const before = new Set(previousIncluded.current.split(',').filter(Boolean));
+    previousIncluded.current = included;
+    const now = evaluation.items.filter((i) => i.included);
+    const added = now.filter((i) => !before.has(i.id));
+    const removed = evaluation.items.filter((i) => !i.included && before.has(i.id));
+    if (added.length === 0 && removed.length === 0) return;
+    const parts = [
+      ...added.map((i) => (lang === 'en' ? `Added: ${i.titleEn} (${i.reasonEn})` : `已纳入：${i.title}（${i.reason}）`)),
+      ...removed.map((i) => (lang === 'en' ? `Removed: ${i.titleEn}` : `已移除：${i.title}`)),
+    ];
+    const timer = setTimeout(() => setAnnouncement(parts.join('；')), 0);
+    return () => clearTimeout(timer);
+  }, [included, evaluation, lang]);
+
+  const title = lang === 'en' ? model.bundle.titleEn : model.bundle.title;
+  const compact = !screens.md;
+  return (
+    <div className="wizard">
+      <Typography.Title level={2} style={{ fontSize: 22, marginTop: 0 }}>
+        {title}
+      </Typography.Title>
+      <Space wrap style={{ marginBottom: 12 }} size={[16, 4]}>
+        <SaveState autosave={autosave} />
+        <Link to="/applications">{t('我的办件', 'My applications')}</Link>
+      </Space>
+      <div className="visually-hidden" aria-live="polite" data-testid="rules-announcement">
+        {announcement}
+      </div>
+      <nav aria-label={t('填写步骤', 'Steps')} style={{ marginBottom: 16 }}>
+        {compact ? (
+          <div>
+            <Typography.Text strong>{t(`第 ${index + 1} 步，共 ${steps.length} 步`, `Step ${index + 1} of ${steps.length}`)}</Typography.Text>
+            <Progress percent={Math.round(((index + 1) / steps.length) * 100)} showInfo={false} size="small" aria-hidden="true" />
+          </div>
+        ) : (
+          <Steps size="small" current={index} items={steps.map((s) => ({ title: s.title }))} />
+        )}
+      </nav>
+      <Row gutter={[24, 16]}>
+        <Col xs={24} lg={16}>
+          <section aria-labelledby="step-heading">
+            <h2 id="step-heading" ref={heading} tabIndex={-1} className="step-heading" data-testid="step-heading" data-step={step.key}>
+              {step.title}
+            </h2>
+            {stepProblem && <Alert type="error" showIcon title={stepProblem} style={{ marginBottom: 16 }} role="alert" />}
+            {section && sectionView && (
+              <SchemaForm idPrefix="f" schema={sectionView.schema} uiSchema={sectionView.ui} formData={formData} errors={shownErrors} context={sectionView.context} onChange={onChange} onBlur={onBlur} />
+            )}
+            {step.key === MATERIALS_STEP && <MaterialsStep app={app} evaluation={evaluation} flush={autosave.flush} onNext={() => go(REVIEW_STEP)} onBack={back} />}
+            {step.key === REVIEW_STEP && (
+              <ReviewStep
+                app={app}
+                model={model}
+                form={form}
+                full={full}
+                answers={answers}
+                evaluation={evaluation}
+                flush={autosave.flush}
+                onEdit={go}
+                onBack={back}
+                onSubmitted={() => navigate(`/applications/${app.id}`, { state: { submitted: true } })}
+              />
+            )}
+            {section && (
+              <Space style={{ marginTop: 8 }} wrap>
+                {index > 0 && <Button onClick={back}>{t('上一步', 'Back')}</Button>}
+                <Button type="primary" onClick={next} data-testid="next">
+                  {t('下一步', 'Next')}
+                </Button>
+              </Space>
+            )}
+          </section>
+        </Col>
+        <Col xs={24} lg={8}>
+          <aside aria-label={t('规则与事项', 'Rules and services')}>
+            <RulesPanel evaluation={evaluation} model={model} />
+          </aside>
+        </Col>
+      </Row>
+    </div>
+  );
+}

@@ -1,0 +1,187 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Card, Col, Descriptions, Result, Row, Space, Spin, Steps, Timeline, Typography } from 'antd';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { api, ApiError } from '../api';
+import { useI18n } from '../i18n';
+import { useModel, type EngineModel } from './model';
+import { Pill, StatusPill, days, formatTime, statusTone, subStatusLabel, useDocumentTitle } from './labels';
+import { Supplement } from './Supplement';
+import { RatingCard } from './RatingCard';
+import type { ApplicationDetail, ApplicationItem } from './types';
+
+const POLL_MS = 2000;
+const FINISHED = ['completed', 'rejected', 'partially_completed'];
+
+/** Where an item stands on 已提交 → 已受理 → 办理中 → 已办结 (or 需补正 / 不予受理 on the way). */
+function stage(item: ApplicationItem): { current: number; status: 'process' | 'finish' | 'error' | 'wait' } {
+  switch (item.status) {
+    case 'accepted':
+      return { current: 2, status: 'process' };
+    case 'supplement':
+      return { current: 2, status: 'error' };
+    case 'completed':
+      return { current: 3, status: 'finish' };
+    case 'rejected':
+      return { current: 1, status: 'error' };
+    default:
+      return { current: 0, status: 'process' };
+  }
+}
+
+function noteText(note: unknown, lang: 'zh' | 'en'): string | null {
+  if (!note || typeof note !== 'object') return typeof note === 'string' ? note : null;
+  const n = note as Record<string, unknown>;
+  if (typeof n.reason === 'string' && n.reason) return n.reason;
+  if (n.supplied && typeof n.supplied === 'object') return lang === 'en' ? 'Supplement sent' : '已提交补正内容';
+  return null;
+}
+
+function ItemCard({ app, item, model, onChanged }: { app: ApplicationDetail; item: ApplicationItem; model: EngineModel | null; onChanged(d: ApplicationDetail): void }) {
+  const { t, lang } = useI18n();
+  const s = stage(item);
+  const label = (key: string): string => {
+    const el = model?.catalogue.elements.get(key);
+    if (el) return lang === 'en' ? el.titleEn : el.title;
+    const m = model?.catalogue.materials.get(key);
+    if (m) return lang === 'en' ? m.titleEn : m.title;
+    return key;
+  };
+  const outputs = Object.entries(item.outputs);
+  const dept = model?.catalogue.departments.get(item.department);
+  const itemModel = model?.catalogue.items.get(item.itemId);
+  return (
+    <Card
+      size="small"
+      data-testid={`item-${item.itemId}`}
+      data-status={item.status}
+      title={
+        <Typography.Title level={3} style={{ margin: 0, fontSize: 16, whiteSpace: 'normal' }}>
+          {lang === 'en' && dept ? dept.nameEn : item.departmentName}
+        </Typography.Title>
+      }
+      extra={<Pill tone={statusTone(item.status)} testId={`item-status-${item.itemId}`}>{subStatusLabel(item.status, lang)}</Pill>}
+    >
+      <Typography.Paragraph strong>{lang === 'en' && itemModel ? itemModel.titleEn : item.title}</Typography.Paragraph>
+      <Steps
+        size="small"
+        current={s.current}
+        status={s.status}
+        responsive={false}
+        className="item-stages"
+        items={[
+          { title: t('已提交', 'Submitted') },
+          { title: item.status === 'rejected' ? t('不予受理', 'Rejected') : t('已受理', 'Accepted') },
+          { title: item.status === 'supplement' ? t('需补正', 'Supplement') : t('办理中', 'In progress') },
+          { title: t('已办结', 'Completed') },
+        ]}
+      />
+      {item.status === 'waiting' && <Typography.Paragraph type="secondary">{t('等待前序事项办结后自动推送', 'Sent automatically once the earlier services are done')}</Typography.Paragraph>}
+      {item.status === 'rejected' && item.reason && <Alert type="error" showIcon title={`${t('不予受理原因', 'Reason')}：${item.reason}`} style={{ margin: '8px 0' }} />}
+      {outputs.length > 0 && (
+        <Descriptions
+          size="small"
+          column={1}
+          title={<span className="desc-title">{t('办理结果', 'Results')}</span>}
+          items={outputs.map(([k, v]) => ({ key: k, label: label(k), children: <span data-testid={`output-${k}`}>{typeof v === 'string' ? v : JSON.stringify(v)}</span> }))}
+          style={{ marginTop: 8 }}
+        />
+      )}
+      {item.status === 'supplement' && item.supplement && model && <Supplement app={app} item={item} model={model} onDone={onChanged} />}
+      <details className="history">
+        <summary>{t('办理记录', 'History')}</summary>
+        <Timeline
+          style={{ marginTop: 12 }}
+          items={item.history.map((h, i) => {
+            const note = noteText(h.note, lang);
+            return { key: i, content: `${formatTime(h.at, lang)} · ${subStatusLabel(h.status, lang)}${note ? ` · ${note}` : ''}` };
+          })}
+        />
+      </details>
+    </Card>
+  );
+}
+
+/** /applications/:id: each department's progress, its results, a supplement request, the rating. */
+export default function Follow() {
+  const { id = '' } = useParams();
+  const { t, lang } = useI18n();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const justSubmitted = (location.state as { submitted?: boolean } | null)?.submitted === true;
+  const [detail, setDetail] = useState<ApplicationDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const { model } = useModel(detail?.bundleId, detail?.version);
+  useDocumentTitle(detail ? `${detail.title} · ${t('办理进度', 'Progress')}` : t('办理进度', 'Progress'));
+
+  const load = useCallback(
+    () =>
+      api<ApplicationDetail>('GET', `/api/applications/${id}`).then(
+        (d) => {
+          if (d.status === 'draft') navigate(`/applications/${d.id}/edit`, { replace: true });
+          else setDetail(d);
+        },
+        (e: unknown) => setError(e instanceof ApiError ? (lang === 'en' ? e.messageEn : e.message) : String(e)),
+      ),
+    [id, navigate, lang],
+  );
+
+  const finished = detail ? FINISHED.includes(detail.status) : false;
+  useEffect(() => {
+    void load();
+    if (finished) return;
+    // Departments answer by themselves (webhooks, the workbench): keep the page current.
+    const timer = setInterval(() => void load(), POLL_MS);
+    return () => clearInterval(timer);
+  }, [load, finished]);
+
+  if (error) return <Result status="warning" title={error} extra={<Link to="/applications">{t('返回我的办件', 'Back to my applications')}</Link>} />;
+  if (!detail) return <Spin style={{ display: 'block', margin: 48 }} aria-label={t('正在加载', 'Loading')} />;
+
+  const s = detail.savings;
+  const done = detail.items.filter((i) => i.status === 'completed').length;
+  return (
+    <>
+      <Typography.Title level={2} style={{ fontSize: 22 }}>
+        {model && lang === 'en' ? model.bundle.titleEn : detail.title}
+      </Typography.Title>
+      {justSubmitted && (
+        <Alert
+          type="success"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t('提交成功！', 'Submitted!')}
+          description={t('一次提交，已分送各部门并联办理；办理结果会自动流转到下一个部门。', 'One submission, sent to every department; results pass from one to the next by themselves.')}
+        />
+      )}
+      <Space wrap size={[12, 4]} style={{ marginBottom: 16 }}>
+        <StatusPill status={detail.status} />
+        <Typography.Text type="secondary">{t(`提交于 ${formatTime(detail.submittedAt, 'zh')}`, `Submitted ${formatTime(detail.submittedAt, 'en')}`)}</Typography.Text>
+        <Typography.Text data-testid="progress-count">{t(`已办结 ${done}/${detail.items.length} 项`, `${done} of ${detail.items.length} done`)}</Typography.Text>
+        <Link to="/applications">{t('我的办件', 'My applications')}</Link>
+      </Space>
+      <div className="visually-hidden" aria-live="polite">
+        {t(`已办结 ${done} 项，共 ${detail.items.length} 项`, `${done} of ${detail.items.length} done`)}
+      </div>
+      {s && (
+        <Typography.Paragraph data-testid="detail-savings">
+          {t(
+            `本次少跑 ${s.visits.separately - s.visits.bundled} 次，少交 ${s.materials.separately - s.materials.handedIn} 份材料，少填 ${s.fields.separately - s.fields.asked} 项，时限 ${days(s.days.separately)} 天 → ${days(s.days.criticalPath)} 天`,
+            `${s.visits.separately - s.visits.bundled} fewer visits, ${s.materials.separately - s.materials.handedIn} fewer documents, ${s.fields.separately - s.fields.asked} fewer fields, ${days(s.days.separately)} → ${days(s.days.criticalPath)} days`,
+          )}
+        </Typography.Paragraph>
+      )}
+      {finished && (
+        <div style={{ marginBottom: 16 }}>
+          <RatingCard applicationId={detail.id} rating={detail.rating} onRated={(rating) => setDetail({ ...detail, rating })} />
+        </div>
+      )}
+      <Row gutter={[16, 16]}>
+        {detail.items.map((item) => (
+          <Col key={item.id} xs={24} lg={12}>
+            <ItemCard app={detail} item={item} model={model} onChanged={setDetail} />
+          </Col>
+        ))}
+      </Row>
+    </>
+  );
+}

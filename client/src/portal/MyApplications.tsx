@@ -1,0 +1,59 @@
+import { useEffect, useState } from 'react';
+import { Alert, Card, Empty, List, Space, Spin, Typography } from 'antd';
+import { Link } from 'react-router';
+import { api } from '../api';
+import { useI18n } from '../i18n';
+import { StatusPill, formatTime, useDocumentTitle } from './labels';
+import type { ApplicationSummary } from './types';
+
+/** /applications: every application of the signed-in applicant, newest first. */
+export default function MyApplications() {
+  const { t } = useI18n();
+  const [list, setList] = useState<ApplicationSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useDocumentTitle(t('我的办件', 'My applications'));
+
+  useEffect(() => {
+    api<ApplicationSummary[]>('GET', '/api/applications').then(setList, (e: unknown) => setError(String(e)));
+  }, []);
+
+  return (
+    <>
+      <Typography.Title level={2} style={{ fontSize: 22 }}>
+        {t('我的办件', 'My applications')}
+      </Typography.Title>
+      {error && <Alert type="error" showIcon title={error} />}
+      {list === null && !error && <Spin aria-label={t('正在加载', 'Loading')} />}
+      {list?.length === 0 && (
+        <Empty description={t('还没有申请', 'No applications yet')}>
+          <Link to="/">{t('去办事大厅', 'Go to services')}</Link>
+        </Empty>
+      )}
+      {list && list.length > 0 && (
+        <Card size="small">
+          <List
+            dataSource={list}
+            renderItem={(a) => (
+              <List.Item data-testid={`application-${a.id}`}>
+                <Space orientation="vertical" size={2} style={{ width: '100%' }}>
+                  <Space wrap size={[8, 4]}>
+                    <Typography.Text strong>{a.title}</Typography.Text>
+                    <StatusPill status={a.status} />
+                  </Space>
+                  <Typography.Text type="secondary">
+                    {a.submittedAt
+                      ? t(`提交于 ${formatTime(a.submittedAt, 'zh')}`, `Submitted ${formatTime(a.submittedAt, 'en')}`)
+                      : t(`草稿，创建于 ${formatTime(a.createdAt, 'zh')}`, `Draft started ${formatTime(a.createdAt, 'en')}`)}
+                  </Typography.Text>
+                  <Link to={a.status === 'draft' ? `/applications/${a.id}/edit` : `/applications/${a.id}`} aria-label={`${a.status === 'draft' ? t('继续填写', 'Continue') : t('查看进度', 'View progress')}：${a.title}`}>
+                    {a.status === 'draft' ? t('继续填写', 'Continue') : t('查看进度', 'View progress')}
+                  </Link>
+                </Space>
+              </List.Item>
+            )}
+          />
+        </Card>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,51 @@
+import { useEffect, useState } from 'react';
+import { Result, Spin } from 'antd';
+import { Link, useNavigate, useParams } from 'react-router';
+import { api, ApiError } from '../api';
+import { useI18n } from '../i18n';
+import type { ApplicationSummary } from './types';
+
+const starting = new Map<string, Promise<string>>();
+
+/**
+ * The latest draft of this bundle, or a new one. The draft lives on the server, so the same link
+ * resumes it after a reload or on another device. Concurrent calls (a double click, React's
+ * development double effects) share one request: they must not start two drafts.
+ */
+function draftFor(bundleId: string): Promise<string> {
+  let p = starting.get(bundleId);
+  if (!p) {
+    p = (async () => {
+      const mine = await api<ApplicationSummary[]>('GET', '/api/applications');
+      const draft = mine.find((a) => a.bundleId === bundleId && a.status === 'draft');
+      if (draft) return draft.id;
+      return (await api<{ id: string }>('POST', '/api/applications', { bundleId })).id;
+    })();
+    const done = p;
+    void done.finally(() => starting.delete(bundleId)).catch(() => undefined);
+    starting.set(bundleId, p);
+  }
+  return p;
+}
+
+/** /apply/:bundleId */
+export default function Start() {
+  const { bundleId = '' } = useParams();
+  const navigate = useNavigate();
+  const { t, lang } = useI18n();
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    draftFor(bundleId).then(
+      (id) => live && navigate(`/applications/${id}/edit`, { replace: true }),
+      (e: unknown) => live && setError(e instanceof ApiError ? (lang === 'en' ? e.messageEn : e.message) : String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [bundleId, navigate, lang]);
+
+  if (error) return <Result status="warning" title={error} extra={<Link to="/">{t('返回办事大厅', 'Back to services')}</Link>} />;
+  return <Spin style={{ display: 'block', margin: 48 }} aria-label={t('正在打开申请', 'Opening your application')} />;
+}

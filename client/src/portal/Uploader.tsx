@@ -1,0 +1,86 @@
+import { useRef, useState } from 'react';
+import { Button, Progress, Space, Typography } from 'antd';
+import { UploadOutlined } from '@ant-design/icons';
+import { ApiError, upload } from '../api';
+import { useI18n } from '../i18n';
+import { ACCEPT, checkFile, formatSize } from './upload-check';
+import type { Uploaded } from './types';
+
+interface Props {
+  applicationId: string;
+  code: string;
+  /** The material's title, for the button's accessible name. */
+  title: string;
+  uploaded?: Pick<Uploaded, 'fileName' | 'size'> | undefined;
+  onUploaded(file: { fileName: string; size: number }): void;
+}
+
+/**
+ * One material's upload: checked before it is sent (type by content, size), sent with a
+ * progress bar, and checked again by the server, whose refusal is shown the same way.
+ */
+export function Uploader({ applicationId, code, title, uploaded, onUploaded }: Props) {
+  const { t, lang } = useI18n();
+  const input = useRef<HTMLInputElement>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const problemId = `upload-${code.replace(/[^a-zA-Z0-9_-]/g, '_')}-problem`;
+
+  const choose = async (file: File | undefined) => {
+    if (!file) return;
+    setProblem(null);
+    const bad = await checkFile(file);
+    if (bad) {
+      setProblem(bad[lang]);
+      return;
+    }
+    setProgress(0);
+    try {
+      await upload(`/api/applications/${applicationId}/materials/${encodeURIComponent(code)}`, file, (f) => setProgress(Math.round(f * 100)));
+      setProgress(100);
+      onUploaded({ fileName: file.name, size: file.size });
+    } catch (e) {
+      setProblem(e instanceof ApiError ? (lang === 'en' ? e.messageEn : e.message) : String(e));
+    } finally {
+      setProgress(null);
+      if (input.current) input.current.value = '';
+    }
+  };
+
+  const busy = progress !== null;
+  return (
+    <div className="uploader" data-testid={`upload-${code}`}>
+      <input
+        ref={input}
+        type="file"
+        accept={ACCEPT}
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-hidden="true"
+        data-testid={`file-${code}`}
+        onChange={(e) => void choose(e.target.files?.[0])}
+      />
+      <Space wrap size={[8, 4]}>
+        <Button icon={<UploadOutlined />} onClick={() => input.current?.click()} disabled={busy} aria-describedby={problem ? problemId : undefined} aria-label={`${uploaded ? t('重新上传', 'Replace') : t('上传', 'Upload')}：${title}`}>
+          {uploaded ? t('重新上传', 'Replace') : t('选择文件上传', 'Choose a file')}
+        </Button>
+        {uploaded && !busy && (
+          <Typography.Text data-testid={`uploaded-${code}`}>
+            {t('已上传', 'Uploaded')}：{uploaded.fileName}（{formatSize(uploaded.size)}）
+          </Typography.Text>
+        )}
+      </Space>
+      {busy && (
+        <div role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress} aria-label={`${t('上传进度', 'Upload progress')}：${title}`} data-testid={`progress-${code}`}>
+          <Progress percent={progress} size="small" aria-hidden="true" />
+        </div>
+      )}
+      {problem && (
+        <div id={problemId} className="sf-error" role="alert">
+          {problem}
+        </div>
+      )}
+      <div className="sf-help">{t('PDF、JPEG、PNG 或 OFD，不超过 20 MB', 'PDF, JPEG, PNG or OFD, up to 20 MB')}</div>
+    </div>
+  );
+}
