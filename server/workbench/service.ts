@@ -158,6 +158,12 @@ export class WorkbenchService {
     const item = v.catalogue.items.get(sub.itemId);
     const clock = clockOf(row, this.now(), this.calendar);
     const el = (element: string) => v.catalogue.elements.get(element);
+    // Coded values (性别 2, 民族 01) with the words the code stands for, as the dictionary lists them.
+    const valueLabel = (element: string, value: unknown) => {
+      const options = el(element)?.schema.oneOf;
+      const o = Array.isArray(options) ? (options as { const?: unknown; title?: string; titleEn?: string }[]).find((x) => x.const === value) : undefined;
+      return o?.title ? { zh: o.title, en: o.titleEn ?? o.title } : null;
+    };
     return {
       ...sub,
       bundle: { id: v.bundleId, version: v.version, title: v.bundle.title, titleEn: v.bundle.titleEn },
@@ -165,6 +171,10 @@ export class WorkbenchService {
       departmentName: v.catalogue.departments.get(sub.department)?.name ?? sub.department,
       departmentNameEn: v.catalogue.departments.get(sub.department)?.nameEn ?? sub.department,
       fieldLabelsEn: Object.fromEntries((item?.fields ?? []).map((f) => [f.name, el(f.element)?.titleEn ?? f.name])),
+      valueLabels: Object.fromEntries((item?.fields ?? []).flatMap((f) => {
+        const l = valueLabel(f.element, sub.fields[f.name]);
+        return l ? [[f.name, l]] : [];
+      })),
       sensitiveFields: (item?.fields ?? []).filter((f) => el(f.element)?.sensitive).map((f) => f.name),
       producesEn: Object.fromEntries(sub.produces.map((p) => [p.key, el(p.key)?.titleEn ?? v.catalogue.materials.get(p.key)?.titleEn ?? p.key])),
       materialsEn: Object.fromEntries(sub.materials.map((m) => [m.code, v.catalogue.materials.get(m.code)?.titleEn ?? m.code])),

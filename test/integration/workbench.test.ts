@@ -14,6 +14,7 @@ type Detail = {
   fieldLabels: Record<string, string>;
   fieldLabelsEn: Record<string, string>;
   sensitiveFields: string[];
+  valueLabels: Record<string, { zh: string; en: string }>;
   bundle: { id: string; version: string };
   dueDate: string;
   overdue: boolean;
@@ -103,6 +104,7 @@ describe.each(databaseTargets())('department workbench and audit log on $kind', 
     expect(d.body.fields).toMatchObject({ xm: '王小宝', mqxm: '王芳', fqsfzh: '430104199003151237' });
     expect(d.body.fieldLabels.xm).toBe('新生儿姓名');
     expect(d.body.fieldLabelsEn.xm).toMatch(/name/i);
+    expect(d.body.valueLabels.xb).toEqual({ zh: '女', en: expect.any(String) });
     expect(d.body.sensitiveFields).toEqual(expect.arrayContaining(['fqsfzh', 'mqsfzh']));
     expect(d.body.bundle).toMatchObject({ id: 'newborn', version: '1.0.0' });
     // The certificate number 卫健 issued flowed in under 公安's own field name.

@@ -1,0 +1,86 @@
+import { useEffect, useState } from 'react';
+import { Alert, DatePicker, Input, Select, Space, Table, Tag } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { api, ApiError } from '../api';
+import { useI18n } from '../i18n';
+import type { AuditPage, AuditRow } from './types';
+
+const ACTIONS: Record<string, [string, string]> = {
+  'read-sub-application': ['查阅申请', 'Read an application'],
+  'download-material': ['下载材料', 'Downloaded a material'],
+};
+
+/** Who read which personal data, when and why: newest first, paged on the server. */
+export default function AuditLog() {
+  const { t } = useI18n();
+  const [actor, setActor] = useState('');
+  const [subject, setSubject] = useState('');
+  const [action, setAction] = useState<string | undefined>();
+  const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(20);
+  const [data, setData] = useState<AuditPage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const q = new URLSearchParams({ page: String(page), pageSize: String(pageSize) });
+    if (actor.trim()) q.set('actor', actor.trim());
+    if (subject.trim()) q.set('subject', subject.trim());
+    if (action) q.set('action', action);
+    if (range?.[0]) q.set('from', range[0].startOf('day').toISOString());
+    if (range?.[1]) q.set('to', range[1].add(1, 'day').startOf('day').toISOString());
+    api<AuditPage>('GET', `/api/admin/audit?${q}`).then(
+      (d) => {
+        setData(d);
+        setError(null);
+      },
+      (e: unknown) => setError(e instanceof ApiError ? t(e.message, e.messageEn) : String(e)),
+    );
+  }, [actor, subject, action, range, page, pageSize, t]);
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <Space wrap>
+        <Input.Search aria-label={t('查阅人', 'Actor')} placeholder={t('查阅人（用户编号）', 'Actor (user id)')} allowClear onSearch={(v) => { setActor(v); setPage(1); }} style={{ width: 200 }} data-testid="audit-actor" />
+        <Input.Search aria-label={t('事项编号', 'Subject')} placeholder={t('子申请编号', 'Sub-application id')} allowClear onSearch={(v) => { setSubject(v); setPage(1); }} style={{ width: 300 }} />
+        <Select
+          aria-label={t('操作', 'Action')}
+          allowClear
+          placeholder={t('全部操作', 'All actions')}
+          value={action}
+          onChange={(v: string | undefined) => { setAction(v); setPage(1); }}
+          style={{ minWidth: 140 }}
+          options={Object.entries(ACTIONS).map(([value, l]) => ({ value, label: t(...l) }))}
+        />
+        <DatePicker.RangePicker aria-label={t('时间范围', 'Time range')} value={range} onChange={(v) => { setRange(v); setPage(1); }} />
+      </Space>
+      {error && <Alert type="error" title={error} showIcon />}
+      <Table<AuditRow>
+        rowKey="id"
+        size="small"
+        loading={data === null && !error}
+        dataSource={data?.rows ?? []}
+        scroll={{ x: 900 }}
+        pagination={{
+          current: page,
+          pageSize,
+          total: data?.total ?? 0,
+          showSizeChanger: true,
+          showTotal: (n) => t(`共 ${n} 条`, `${n} entries`),
+          onChange: (p, s) => {
+            setPage(p);
+            setPageSize(s);
+          },
+        }}
+        columns={[
+          { title: t('时间', 'When'), key: 'at', render: (_: unknown, r) => dayjs(r.at).format('YYYY-MM-DD HH:mm:ss') },
+          { title: t('查阅人', 'Who'), key: 'actor', render: (_: unknown, r) => <span>{r.actorId} <Tag>{r.actorRole}</Tag></span> },
+          { title: t('操作', 'What'), key: 'action', render: (_: unknown, r) => t(...(ACTIONS[r.action] ?? [r.action, r.action])) },
+          { title: t('对象', 'Subject'), key: 'subject', render: (_: unknown, r) => <span>{r.itemId ?? ''} {r.department ? <Tag>{r.department}</Tag> : null}<br /><code style={{ fontSize: 11 }}>{r.subject}</code></span> },
+          { title: t('事由', 'Why'), key: 'reason', render: (_: unknown, r) => r.reason ?? <Tag color="warning">{t('未说明', 'not given')}</Tag> },
+          { title: t('详情', 'Details'), key: 'details', render: (_: unknown, r) => (r.details ? <code style={{ fontSize: 11 }}>{JSON.stringify(r.details)}</code> : '') },
+        ]}
+      />
+    </Space>
+  );
+}

@@ -1,0 +1,32 @@
+import { Tabs, Typography } from 'antd';
+import { useSearchParams } from 'react-router';
+import { useI18n } from '../i18n';
+import Deliveries from './Deliveries';
+import Departments from './Departments';
+import AuditLog from './AuditLog';
+
+const TABS = ['deliveries', 'departments', 'audit'] as const;
+type Tab = (typeof TABS)[number];
+
+/** The operator console: failed deliveries, each department's delivery health, and the audit log. */
+export default function Console() {
+  const { t } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const raw = params.get('tab');
+  const tab: Tab = (TABS as readonly string[]).includes(raw ?? '') ? (raw as Tab) : 'deliveries';
+  return (
+    <>
+      <Typography.Title level={2}>{t('运维控制台', 'Operator console')}</Typography.Title>
+      <Tabs
+        activeKey={tab}
+        onChange={(k) => setParams({ tab: k }, { replace: true })}
+        destroyOnHidden
+        items={[
+          { key: 'deliveries', label: t('投递失败', 'Dead deliveries'), children: <Deliveries /> },
+          { key: 'departments', label: t('部门投递概况', 'Departments'), children: <Departments /> },
+          { key: 'audit', label: t('审计日志', 'Audit log'), children: <AuditLog /> },
+        ]}
+      />
+    </>
+  );
+}

@@ -1,0 +1,91 @@
+import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
+import { Alert, Button, Progress, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { api, ApiError } from '../api';
+import { useI18n } from '../i18n';
+import { since } from './format';
+import type { DepartmentHealth } from './types';
+
+/** Per department: delivery success rate, last error, queue depth and the oldest waiting item. */
+export default function Departments() {
+  const { t, lang } = useI18n();
+  const [days, setDays] = useState(7);
+  const [rows, setRows] = useState<DepartmentHealth[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+
+  const load = useCallback(() => {
+    api<DepartmentHealth[]>('GET', `/api/admin/departments?days=${days}`).then(
+      (r) => {
+        setRows(r);
+        setNow(Date.now());
+        setError(null);
+      },
+      (e: unknown) => setError(e instanceof ApiError ? t(e.message, e.messageEn) : String(e)),
+    );
+  }, [days, t]);
+  useEffect(load, [load]);
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <Space wrap>
+        <label>
+          {t('统计区间', 'Window')}{' '}
+          <Select<number>
+            aria-label={t('统计区间', 'Window')}
+            value={days}
+            onChange={setDays}
+            style={{ minWidth: 120 }}
+            options={[1, 7, 30].map((d) => ({ value: d, label: t(`近 ${d} 天`, `last ${d} day${d === 1 ? '' : 's'}`) }))}
+          />
+        </label>
+        <Button onClick={load}>{t('刷新', 'Refresh')}</Button>
+      </Space>
+      {error && <Alert type="error" title={error} showIcon />}
+      <Table<DepartmentHealth>
+        rowKey="code"
+        size="middle"
+        pagination={false}
+        loading={rows === null && !error}
+        dataSource={rows ?? []}
+        scroll={{ x: 900 }}
+        onRow={(r) => ({ 'data-testid': `department-${r.code}` }) as HTMLAttributes<HTMLElement>}
+        columns={[
+          { title: t('部门', 'Department'), key: 'name', render: (_: unknown, r) => (lang === 'en' ? r.nameEn : r.name) },
+          { title: t('渠道', 'Channel'), key: 'channel', render: (_: unknown, r) => (r.channel === 'inbox' ? <Tag>{t('网页收件箱', 'Web inbox')}</Tag> : <Tag color="blue">Webhook</Tag>) },
+          {
+            title: t('投递成功率', 'Success rate'),
+            key: 'rate',
+            render: (_: unknown, r) =>
+              r.successRate === null ? (
+                <Typography.Text type="secondary">{t('无投递', 'No attempts')}</Typography.Text>
+              ) : (
+                <Tooltip title={t(`${r.succeeded} / ${r.attempts} 次尝试成功`, `${r.succeeded} of ${r.attempts} attempts succeeded`)}>
+                  <Progress percent={Math.round(r.successRate * 1000) / 10} size="small" status={r.successRate < 0.9 ? 'exception' : 'normal'} style={{ minWidth: 120 }} data-testid={`rate-${r.code}`} />
+                </Tooltip>
+              ),
+          },
+          {
+            title: t('最近错误', 'Last error'),
+            key: 'error',
+            render: (_: unknown, r) =>
+              r.lastError ? (
+                <Tooltip title={dayjs(r.lastError.at).format('YYYY-MM-DD HH:mm:ss')}>
+                  <Typography.Text type="danger" ellipsis style={{ maxWidth: 220 }}>
+                    {r.lastError.statusCode ? `HTTP ${r.lastError.statusCode} ` : ''}
+                    {r.lastError.error ?? ''}
+                  </Typography.Text>
+                </Tooltip>
+              ) : (
+                '—'
+              ),
+          },
+          { title: t('待投递', 'Queued'), key: 'queue', render: (_: unknown, r) => <span data-testid={`queue-${r.code}`}>{r.queueDepth}</span> },
+          { title: t('最久等待', 'Oldest waiting'), key: 'oldest', render: (_: unknown, r) => (r.oldestQueued ? <Tooltip title={r.oldestQueued.itemId}>{since(r.oldestQueued.since, now, t)}</Tooltip> : '—') },
+          { title: t('投递失败', 'Dead'), key: 'dead', render: (_: unknown, r) => (r.dead ? <Tag color="red">{r.dead}</Tag> : 0) },
+          { title: t('部门办理中', 'With the department'), dataIndex: 'open' },
+        ]}
+      />
+    </Space>
+  );
+}

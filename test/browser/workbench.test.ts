@@ -1,0 +1,123 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { hasChromium, launchBrowser, screenshot } from '../helpers/browser.js';
+import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
+import { databaseTargets, type TestDatabase } from '../helpers/db.js';
+import { fileNewborn } from '../helpers/newborn.js';
+import { randomIdNumber } from '../../server/simulator/outputs.js';
+import type { DispatchWorker } from '../../server/dispatch/worker.js';
+
+/** A browser context signed in as a demo user (the session cookie is shared with its pages). */
+async function signedIn(browser: Browser, base: string, user: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const res = await context.request.post(`${base}/api/auth/dev-login`, { data: { user } });
+  expect(res.status()).toBe(200);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  return { context, page, problems };
+}
+
+describe.runIf(hasChromium)('department workbench in Chromium', () => {
+  let browser: Browser;
+  let db: TestDatabase;
+  let ts: TestServer;
+  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  let worker: DispatchWorker;
+
+  beforeAll(async () => {
+    db = await databaseTargets()[0]!.open();
+    ts = await startServer(db);
+    sim = await startSimulator(ts);
+    // 卫健 is played by the simulator and completes by itself, so 出生登记 reaches 公安's staff.
+    worker = workerTo(ts, sim.url, {}, ['police']);
+    worker.start();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.stop();
+    await sim?.close();
+    await ts?.close();
+    await db?.close();
+  });
+
+  it('公安 staff take a newborn registration through 补正 and 办结 while 医保 staff cannot open it', { timeout: 90_000 }, async () => {
+    const citizen = await ApiClient.login(ts.url, 'citizen-wang');
+    const filed = await fileNewborn(citizen);
+    const sub = filed.items.find((i) => i.itemId === 'birth-registration')!.id;
+    const police = await ApiClient.login(ts.url, 'staff-police');
+    await until(async () => (await police.get<{ rows: { id: string }[] }>('/api/workbench/inbox')).body.rows.some((r) => r.id === sub), 20_000, 'the registration in the police inbox');
+
+    const { context, page, problems } = await signedIn(browser, ts.url, 'staff-police');
+    await page.goto(`${ts.url}/workbench`);
+    await page.getByTestId(`inbox-row-${sub}`).waitFor();
+    await expect.poll(() => page.getByTestId(`inbox-row-${sub}`).textContent()).toContain('剩余 10 个工作日');
+    await screenshot(page, 'workbench-inbox');
+    await page.getByTestId(`open-${sub}`).click();
+
+    // Only 公安's fields, under 公安's own names and labels.
+    await expect.poll(() => page.getByTestId('field-xm').textContent()).toBe('王小宝');
+    expect(await page.getByText('新生儿姓名').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('field-jsjgmc').count()).toBe(0);
+    expect(await page.getByTestId('version').textContent()).toBe('1.0.0');
+
+    // 补正: one notice for everything missing.
+    await page.getByTestId('action-supplement').click();
+    await page.getByTestId('missing-material-householdRegister').click();
+    await page.getByTestId('missing-field-xm').click();
+    await page.getByTestId('supplement-notice').fill('户口簿信息不全，新生儿姓名与出生医学证明不一致');
+    await page.getByTestId('supplement-ok').click();
+    await expect.poll(() => page.getByTestId('status').textContent()).toBe('待补正');
+    await screenshot(page, 'workbench-supplement');
+
+    // The applicant answers exactly that; the item comes back as round 2.
+    expect((await citizen.upload(`/api/applications/${filed.id}/materials/householdRegister`, pdf('户口簿'), '户口簿.pdf')).status).toBe(201);
+    const answered = await citizen.post(`/api/applications/${filed.id}/supplements/${sub}`, { answers: { 'child.name': '王小贝' } });
+    expect(answered.status, JSON.stringify(answered.body)).toBe(200);
+    await until(async () => (await police.get<{ rows: { id: string; round: number }[] }>('/api/workbench/inbox')).body.rows.find((r) => r.id === sub)?.round === 2, 10_000, 're-delivery');
+
+    await page.reload();
+    await expect.poll(() => page.getByTestId('field-xm').textContent()).toBe('王小贝');
+    expect(await page.getByTestId('download-householdRegister').count()).toBe(1);
+    const download = page.waitForEvent('download');
+    await page.getByTestId('download-householdRegister').click();
+    expect((await download).suggestedFilename()).toBe('户口簿.pdf');
+
+    // 受理, then 办结 with the output the item declares, validated at the field.
+    await page.getByTestId('action-accept').click();
+    await page.getByTestId('accept-ok').click();
+    await expect.poll(() => page.getByTestId('status').textContent()).toBe('办理中');
+    await page.getByTestId('action-complete').click();
+    const idInput = page.getByTestId('output-input-child.idNumber');
+    const childId = randomIdNumber('2026-11-21');
+    await idInput.fill(childId.slice(0, 17) + (childId[17] === '1' ? '2' : '1'));
+    await page.getByTestId('complete-ok').click();
+    await expect.poll(() => page.locator('.ant-form-item-explain-error').textContent()).toMatch(/校验码/);
+    await idInput.fill(childId);
+    await page.getByTestId('complete-ok').click();
+    await expect.poll(() => page.getByTestId('status').textContent()).toBe('已办结');
+    expect(await page.getByTestId('output-child.idNumber').textContent()).toBe(childId);
+    await screenshot(page, 'workbench-completed');
+    expect(problems).toEqual([]);
+    await context.close();
+
+    // 医保 staff: not in their inbox, and opening it directly finds nothing.
+    const other = await signedIn(browser, ts.url, 'staff-medicalInsurance');
+    await other.page.goto(`${ts.url}/workbench/${sub}`);
+    await other.page.getByTestId('not-found').waitFor();
+    await other.page.goto(`${ts.url}/workbench?status=all`);
+    await other.page.getByText(/暂无事项|城乡居民/).first().waitFor();
+    expect(await other.page.getByTestId(`inbox-row-${sub}`).count()).toBe(0);
+    await other.context.close();
+
+    // Every opening by 公安 staff is in the audit log with its reason; 医保's refused attempt is not a read.
+    const audit = await db.query<{ actor_id: string; reason: string | null; action: string }>('SELECT actor_id, reason, action FROM audit_log WHERE subject = $1', [sub]);
+    expect(audit.rows.filter((r) => r.actor_id === 'staff-police' && r.action === 'read-sub-application' && r.reason === '审核办理').length).toBeGreaterThanOrEqual(2);
+    expect(audit.rows).toEqual(expect.arrayContaining([{ actor_id: 'staff-police', reason: '审核办理', action: 'download-material' }]));
+    expect(audit.rows.some((r) => r.actor_id === 'staff-medicalInsurance')).toBe(false);
+  });
+});
