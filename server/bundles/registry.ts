@@ -39,6 +39,8 @@ export function contentHash(files: readonly SourceFile[]): string {
  */
 export class BundleRegistry {
   private readonly catalogues = new Map<string, Promise<Catalogue>>();
+  /** Published versions already read, by bundle and version (they never change). */
+  private readonly versionsRead = new Map<string, Promise<BundleVersion>>();
 
   constructor(
     private readonly db: Database,
@@ -147,7 +149,22 @@ export class BundleRegistry {
     return this.toVersion(rows[0]);
   }
 
+  /**
+   * Published versions are immutable, so a version once read is kept (a failed read is not):
+   * every submission, application detail and department read asked for the same row again.
+   */
   async get(bundleId: string, version: string): Promise<BundleVersion> {
+    const key = `${bundleId}\0${version}`;
+    let v = this.versionsRead.get(key);
+    if (!v) {
+      v = this.read(bundleId, version);
+      v.catch(() => this.versionsRead.delete(key));
+      this.versionsRead.set(key, v);
+    }
+    return v;
+  }
+
+  private async read(bundleId: string, version: string): Promise<BundleVersion> {
     const { rows } = await this.db.query<VersionRow>(
       'SELECT bundle_id, version, seq, content_hash, published_at FROM bundle_versions WHERE bundle_id = $1 AND version = $2',
       [bundleId, version],

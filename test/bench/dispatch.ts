@@ -1,0 +1,616 @@
+// Submission and dispatch figures against a PostgreSQL server (issue 4, item 11). Everything runs
+// in this one process over real HTTP on ephemeral loopback ports: the product (buildServer), a
+// bare Express endpoint doing only the submit transaction's writes (the ceiling), the simulated
+// department systems (autoProcess off: they never call back) and the outbox workers. A fresh
+// schema is created and dropped afterwards. Figures are reported, never asserted.
+//
+//   1. POST /api/applications/:id/submit (with an Idempotency-Key), newborn bundle, 1/16/64
+//      concurrent clients, each a signed-in demo citizen; drafts (answers + uploaded materials)
+//      are prepared over the API before the clock starts; only submit is timed; no worker runs.
+//   2. The ceiling, same concurrency: a bare endpoint that only writes what a submit writes, in
+//      one transaction: the N sub_applications rows with their N first events, then the UPDATE
+//      of applications, with the payloads a real submission wrote. Twice: with the statements the
+//      server uses (one multi-row INSERT), and as the issue first described it (one INSERT per row).
+//   3. Deliveries/s: the rows (1) queued, drained by one worker, then again (as a new delivery
+//      round) by two workers in this process.
+//   4. Commit-to-delivery: one worker running and idle, one submission at a time; from submit's
+//      2xx reaching the client (and from its COMMIT in the server) to the simulator receiving each
+//      of its queued sub-applications.
+//
+// Progress, and where the CPU went in each phase (this process; the PostgreSQL backends serving
+// it, found by application_name; everything else on the machine) go to stderr. On a shared
+// machine other people's work competes for the same cores: see "everything else".
+//
+// BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://root@127.0.0.1:5432/test.
+// BENCH_DISPATCH_SCALE (default 1) multiplies the number of submissions, for quick trial runs.
+// BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each timed phase there.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import express from 'express';
+import pg from 'pg';
+import { loadConfig } from '../../server/config.js';
+import { createLogger } from '../../server/log.js';
+import { migrate } from '../../server/db/migrate.js';
+import { PostgresDatabase } from '../../server/db/postgres.js';
+import { buildServer } from '../../server/server.js';
+import { createSimulator } from '../../server/simulator/app.js';
+import type { DispatchWorker } from '../../server/dispatch/worker.js';
+import type { Database, Queryable } from '../../server/db/types.js';
+import { ApiClient, pdf } from '../helpers/api.js';
+import { listen } from '../helpers/server.js';
+import type { BenchRow } from './types.js';
+
+const DATABASE_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://root@127.0.0.1:5432/test';
+const SCALE = Number(process.env.BENCH_DISPATCH_SCALE || '1');
+
+/** Concurrency level → submissions per client (the same counts for the ceiling). */
+const LEVELS: readonly { clients: number; perClient: number }[] = [
+  { clients: 1, perClient: Math.max(10, Math.round(150 * SCALE)) },
+  { clients: 16, perClient: Math.max(2, Math.round(40 * SCALE)) },
+  { clients: 64, perClient: Math.max(2, Math.round(20 * SCALE)) },
+];
+const WARM_UP = 30;
+const LATENCY_SAMPLES = Math.max(20, Math.round(100 * SCALE));
+const CITIZENS = ['citizen-zhang', 'citizen-li', 'citizen-wang'] as const;
+
+/** The answers of the working newborn flow (test/integration/applications.test.ts). */
+const NEWBORN = {
+  'child.name': '张小明',
+  'child.gender': '1',
+  'child.birthDate': '2026-11-20',
+  'child.birthPlace': '湖南省长沙市岳麓区',
+  'child.ethnicity': '01',
+  'birth-certificate/jsjgmc': '湖南省妇幼保健院',
+  'applicant.relation': 'mother',
+  'mother.name': '李芳',
+  'mother.idNumber': '430102199207080028',
+  'mother.ethnicity': '01',
+  'father.name': '张伟',
+  'father.idNumber': '430104199003151237',
+  'father.ethnicity': '01',
+  'parents.married': true,
+  'household.headName': '张伟',
+  'household.relationToHead': '20',
+  'household.address': '湖南省长沙市岳麓区麓山南路1号',
+  'family.residenceAddress': '湖南省长沙市岳麓区麓山南路1号',
+  'choice.socialSecurityCard': true,
+  'card.bank': 'ICBC',
+  'card.withPhoto': false,
+  'delivery.method': 'mail',
+  'delivery.address': '湖南省长沙市岳麓区麓山南路1号',
+  'choice.maternityReimbursement': false,
+  'choice.parentingGuidance': false,
+};
+
+type Detail = { id: string; items: { id: string; status: string }[] };
+type Evaluation = { materials: { code: string; disposition: string }[] };
+
+/** The bench's own connections are named, to tell their CPU from other users of the same server. */
+const APPLICATION_NAME = 'yjs-bench-dispatch';
+
+/** CPU seconds a process has used so far (Linux /proc; undefined when gone or not Linux). */
+function processCpu(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of the line, in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds used so far by each PostgreSQL backend serving this bench (same machine only). */
+async function backendCpu(db: Database): Promise<Map<number, number>> {
+  const { rows } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [APPLICATION_NAME]);
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    const cpu = processCpu(pid);
+    if (cpu !== undefined) out.set(pid, cpu);
+  }
+  return out;
+}
+
+const machineCpu = (): number => os.cpus().reduce((sum, c) => sum + c.times.user + c.times.nice + c.times.sys + c.times.irq, 0) / 1000;
+const nodeCpu = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/**
+ * Where the CPU went during a phase: cores busy on average in this process (server, clients,
+ * simulator, workers), in the PostgreSQL backends serving it, and in everything else on the
+ * machine (PostgreSQL's own background work, and on a shared machine other people's work and
+ * their PostgreSQL sessions); and CPU milliseconds per operation here and in those backends.
+ */
+async function cpuMeter(db: Database): Promise<(operations: number) => Promise<string>> {
+  const backends0 = await backendCpu(db);
+  const machine0 = machineCpu();
+  const node0 = nodeCpu();
+  const t0 = performance.now();
+  return async (operations) => {
+    const wall = (performance.now() - t0) / 1000;
+    const node = nodeCpu() - node0;
+    const machine = machineCpu() - machine0;
+    let postgres = 0;
+    for (const [pid, cpu] of await backendCpu(db)) postgres += cpu - (backends0.get(pid) ?? 0);
+    const other = Math.max(0, machine - node - postgres);
+    const cores = (s: number): string => (s / wall).toFixed(2);
+    const perOp = (s: number): string => ((1000 * s) / operations).toFixed(2);
+    return `cores busy: node ${cores(node)}, its postgres backends ${cores(postgres)}, everything else ${cores(other)} of ${os.cpus().length}; CPU ms/op: node ${perOp(node)}, postgres ${perOp(postgres)}`;
+  };
+}
+
+/** With BENCH_PROFILE_DIR, a V8 CPU profile of the phase (open it in Chrome DevTools). */
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (!dir) return fn();
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `dispatch-${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+function progress(message: string): void {
+  process.stderr.write(`[dispatch] ${message}\n`);
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (!sorted.length) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+interface Timing {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  count: number;
+}
+
+/** Runs `clients` loops at once, each doing its `perClient` operations in turn; times each one. */
+async function concurrently(clients: number, perClient: number, op: (client: number, k: number) => Promise<void>): Promise<Timing> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      for (let k = 0; k < perClient; k++) {
+        const t0 = performance.now();
+        await op(c, k);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length };
+}
+
+async function pollUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string, everyMs = 10): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`dispatch bench: timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** The sub-application rows one newborn submission writes, copied as the ceiling's template. */
+interface Template {
+  evaluation: string;
+  savings: string;
+  subs: { item_id: string; department: string; position: number; status: string; channel: string; after_items: string[]; payload: string; time_limit_days: number }[];
+}
+
+export async function bench(): Promise<BenchRow[]> {
+  const schema = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA "${schema}"`);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yjs-bench-'));
+  // No pool size given, as openDatabase gives none: the server's default (10 connections).
+  const url = new URL(DATABASE_URL);
+  url.searchParams.set('application_name', APPLICATION_NAME);
+  const db = await PostgresDatabase.open({ connectionString: url.toString(), searchPath: schema });
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    return await run(db, dataDir, closers);
+  } finally {
+    for (const close of closers.reverse()) await close().catch((err: unknown) => progress(`closing: ${String(err)}`));
+    await db.close();
+    await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Statements and transactions the server sent, to count round trips per submission. */
+interface Traffic {
+  statements: number;
+  transactions: number;
+}
+
+/**
+ * The database as the server sees it, counting what it sends and noting when a transaction that
+ * filed sub-applications has committed (COMMIT answered): where commit-to-delivery starts.
+ */
+function observed(db: Database, traffic: Traffic, onFiled: (at: number) => void): Database {
+  return {
+    kind: db.kind,
+    query: (sql, params) => {
+      traffic.statements++;
+      return db.query(sql, params);
+    },
+    exec: (sql) => db.exec(sql),
+    close: () => db.close(),
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      let files = false;
+      traffic.transactions++;
+      const result = await db.transaction((tx) =>
+        fn({
+          query: (sql, params) => {
+            traffic.statements++;
+            if (sql.includes('INSERT INTO sub_applications')) files = true;
+            return tx.query(sql, params);
+          },
+          exec: (sql) => tx.exec(sql),
+        }),
+      );
+      if (files) onFiled(performance.now());
+      return result;
+    },
+  };
+}
+
+async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promise<void>)[]): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const started = performance.now();
+  // Logs at info, as in production, written nowhere: producing them is part of the cost.
+  const logger = createLogger('info', new Writable({ write: (_chunk, _enc, done) => done() }));
+  // Many sign-ins of three demo citizens (one per client) are setup, not what is measured.
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info', DEMO: 'on', LOGIN_RATE_LIMIT: '1000000' });
+  await migrate(db);
+  // What one round trip to PostgreSQL costs on this machine, for reading the figures below.
+  const rtCpu = await cpuMeter(db);
+  const rt0 = performance.now();
+  for (let i = 0; i < 2000; i++) await db.query('SELECT $1::int AS n', [i]);
+  progress(`one round trip (SELECT $1, serial): ${((1000 * (performance.now() - rt0)) / 2000).toFixed(0)} µs (${await rtCpu(2000)})`);
+  const filed = { at: Number.NaN };
+  const traffic: Traffic = { statements: 0, transactions: 0 };
+  const parts = await buildServer(config, observed(db, traffic, (at) => (filed.at = at)), logger);
+  const server = await listen(parts.app);
+  config.publicUrl = server.url;
+  closers.push(server.close);
+
+  // Simulated departments behind a hook noting when each delivery arrives, by its idempotency
+  // key (`<sub-application id>:<round>`).
+  const arrivals = new Map<string, number>();
+  let onArrival: (() => void) | undefined;
+  const sim = createSimulator({
+    apiBase: server.url,
+    secretFor: (code) => (parts.targetFor(code) ? parts.webhookSecretFor(code) : undefined),
+    tokenFor: (code) => parts.departmentTokens.get(code),
+    autoProcess: false,
+    processDelayMs: 0,
+    logger: createLogger('silent'),
+  });
+  const simFront = express();
+  simFront.use((req, _res, next) => {
+    const key = req.get('Idempotency-Key');
+    if (key) {
+      arrivals.set(key, performance.now());
+      onArrival?.();
+    }
+    next();
+  });
+  simFront.use(sim.app);
+  const simServer = await listen(simFront);
+  closers.push(async () => {
+    await sim.close();
+    await simServer.close();
+  });
+  const workers: DispatchWorker[] = [];
+  closers.push(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+  });
+  /** A worker with the server's settings (batch, lease, poll), every department played by the simulator. */
+  const newWorker = (): DispatchWorker => {
+    const w = parts.createWorker({
+      targetFor: (code) => (parts.targetFor(code) ? { channel: 'webhook', url: `${simServer.url}/departments/${code}`, secret: parts.webhookSecretFor(code) } : undefined),
+    });
+    workers.push(w);
+    return w;
+  };
+
+  // ---- drafts, prepared before any clock starts ---------------------------------------------
+  const login = async (i: number): Promise<{ client: ApiClient; citizen: string }> => {
+    const citizen = CITIZENS[i % CITIZENS.length]!;
+    return { client: await ApiClient.login(server.url, citizen), citizen };
+  };
+  const first = await login(0);
+  const probe = (await first.client.post<{ id: string }>('/api/applications', { bundleId: 'newborn' })).body.id;
+  await first.client.put(`/api/applications/${probe}/answers`, { answers: NEWBORN });
+  const evaluation = await first.client.get<Evaluation>(`/api/applications/${probe}/evaluation`);
+  const toUpload = evaluation.body.materials.filter((m) => m.disposition === 'upload').map((m) => m.code);
+
+  /**
+   * A complete draft, as the citizen's browser leaves it: created, answered, every material to
+   * hand in uploaded. The same file per citizen and material, as one family would hand in (a
+   * fresh file each time would grow three demo citizens' archives to thousands of entries).
+   */
+  async function draft(client: ApiClient, citizen: string): Promise<string> {
+    const created = await client.post<{ id: string }>('/api/applications', { bundleId: 'newborn' });
+    if (created.status !== 201) throw new Error(`draft: ${created.status} ${JSON.stringify(created.body)}`);
+    const id = created.body.id;
+    const saved = await client.put(`/api/applications/${id}/answers`, { answers: NEWBORN });
+    if (saved.status !== 200) throw new Error(`answers: ${saved.status} ${JSON.stringify(saved.body)}`);
+    for (const code of toUpload) {
+      const up = await client.upload(`/api/applications/${id}/materials/${encodeURIComponent(code)}`, pdf(`${code} of ${citizen}`), `${code}.pdf`);
+      if (up.status !== 201) throw new Error(`upload ${code}: ${up.status} ${JSON.stringify(up.body)}`);
+    }
+    return id;
+  }
+
+  /** What the timed operation is: the citizen's submit, with an Idempotency-Key as a client sends it. */
+  async function submit(client: ApiClient, id: string): Promise<Detail> {
+    const res = await client.post<Detail>(`/api/applications/${id}/submit`, undefined, { 'Idempotency-Key': `bench-${id}` });
+    if (res.status !== 201) throw new Error(`submit: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  /** `clients` signed-in citizens (cycling through the demo ones), each with `perClient` drafts. */
+  async function prepare(clients: number, perClient: number): Promise<{ client: ApiClient; drafts: string[] }[]> {
+    return Promise.all(
+      Array.from({ length: clients }, async (_, i) => {
+        const { client, citizen } = await login(i);
+        const drafts: string[] = [];
+        for (let k = 0; k < perClient; k++) drafts.push(await draft(client, citizen));
+        return { client, drafts };
+      }),
+    );
+  }
+
+  const totalDrafts = WARM_UP + LEVELS.reduce((n, l) => n + l.clients * l.perClient, 0) + LATENCY_SAMPLES;
+  progress(`preparing ${totalDrafts} newborn drafts over HTTP…`);
+  const [warm] = await prepare(1, WARM_UP);
+  const prepared = [];
+  for (const level of LEVELS) prepared.push(await prepare(level.clients, level.perClient));
+  const [latencyDrafts] = await prepare(1, LATENCY_SAMPLES);
+  progress(`drafts ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  // ---- the ceiling: the same writes, nothing else ---------------------------------------------
+  const sample = await submit(warm!.client, warm!.drafts[0]!);
+  const template = await templateOf(db, sample.id);
+  const bare = express();
+  bare.post('/ceiling/:kind/:id', async (req, res) => {
+    const id = req.params.id;
+    const perRow = req.params.kind === 'per-row';
+    await db.transaction(async (tx) => {
+      if (perRow) {
+        for (const s of template.subs) {
+          const subId = randomUUID();
+          await tx.query(
+            `INSERT INTO sub_applications (id, application_id, item_id, department, position, status, channel, after_items, payload, time_limit_days, next_attempt_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $6 = 'queued' THEN now() END)`,
+            [subId, id, s.item_id, s.department, s.position, s.status, s.channel, s.after_items, s.payload, s.time_limit_days],
+          );
+          await tx.query('INSERT INTO sub_application_events (sub_application_id, status, actor, note) VALUES ($1, $2, $3, $4)', [subId, s.status, 'citizen:bench', null]);
+        }
+      } else {
+        // The statement ApplicationService.submit sends.
+        const values: string[] = [];
+        const params: unknown[] = [id, 'citizen:bench'];
+        for (const s of template.subs) {
+          const p = params.length;
+          values.push(`($${p + 1}::uuid, $1::uuid, $${p + 2}, $${p + 3}, $${p + 4}::int, $${p + 5}, $${p + 6}, $${p + 7}::text[], $${p + 8}::jsonb, $${p + 9}::double precision, CASE WHEN $${p + 5} = 'queued' THEN now() END)`);
+          params.push(randomUUID(), s.item_id, s.department, s.position, s.status, s.channel, s.after_items, s.payload, s.time_limit_days);
+        }
+        await tx.query(
+          `WITH inserted AS (
+             INSERT INTO sub_applications (id, application_id, item_id, department, position, status, channel, after_items, payload, time_limit_days, next_attempt_at)
+             VALUES ${values.join(', ')}
+             RETURNING id, status, position)
+           INSERT INTO sub_application_events (sub_application_id, status, actor, note)
+           SELECT id, status, $2, NULL FROM inserted ORDER BY position`,
+          params,
+        );
+      }
+      await tx.query(
+        `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now() WHERE id = $1`,
+        [id, template.evaluation, template.savings, `bench-${id}`],
+      );
+    });
+    res.status(201).json({ id });
+  });
+  const bareServer = await listen(bare);
+  closers.push(bareServer.close);
+  const ceilingIds: string[] = [];
+  /** Draft rows for the ceiling to file (copies of a real draft, made in SQL: not timed). */
+  async function ceilingDrafts(n: number): Promise<string[]> {
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO applications (id, applicant_id, bundle_id, version, answers)
+       SELECT gen_random_uuid(), applicant_id, bundle_id, version, answers FROM applications CROSS JOIN generate_series(1, $2) WHERE id = $1
+       RETURNING id`,
+      [sample.id, n],
+    );
+    const ids = rows.map((r) => r.id);
+    ceilingIds.push(...ids);
+    return ids;
+  }
+  const ceiling = async (kind: 'batched' | 'per-row', id: string): Promise<void> => {
+    const res = await fetch(`${bareServer.url}/ceiling/${kind}/${id}`, { method: 'POST' });
+    if (res.status !== 201) throw new Error(`ceiling: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+
+  // ---- warm-up: every timed path once, so no phase pays for JIT compilation -------------------
+  progress('warming up…');
+  for (const id of warm!.drafts.slice(1)) await submit(warm!.client, id);
+  for (const id of await ceilingDrafts(WARM_UP)) await ceiling('batched', id);
+  for (const id of await ceilingDrafts(WARM_UP)) await ceiling('per-row', id);
+  const queued = async (): Promise<number> =>
+    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sub_applications WHERE status = 'queued'`)).rows[0]!.n;
+  async function deleteCeilingRows(): Promise<void> {
+    await db.transaction(async (tx) => {
+      await tx.query('DELETE FROM sub_application_events WHERE sub_application_id IN (SELECT id FROM sub_applications WHERE application_id = ANY($1::uuid[]))', [ceilingIds]);
+      await tx.query('DELETE FROM sub_applications WHERE application_id = ANY($1::uuid[])', [ceilingIds]);
+      await tx.query('DELETE FROM applications WHERE id = ANY($1::uuid[])', [ceilingIds]);
+    });
+    ceilingIds.length = 0;
+  }
+  await deleteCeilingRows();
+  const warmWorker = newWorker();
+  warmWorker.start();
+  await pollUntil(async () => (await queued()) === 0, 60_000, 'the warm-up deliveries');
+  await warmWorker.stop();
+
+  // ---- 1 and 2: submit beside the ceiling -----------------------------------------------------
+  for (const [i, level] of LEVELS.entries()) {
+    const set = prepared[i]!;
+    const n = `${level.clients} client${level.clients > 1 ? 's' : ''}`;
+    let cpu = await cpuMeter(db);
+    const before = { ...traffic };
+    const s = await profiled(`submit-${level.clients}`, () => concurrently(level.clients, level.perClient, (c, k) => submit(set[c]!.client, set[c]!.drafts[k]!).then(() => undefined)));
+    progress(`${n}: submit ${s.perSecond.toFixed(0)}/s, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms (${await cpu(s.count)})`);
+    // BEGIN and COMMIT are a round trip each.
+    const roundTrips = (traffic.statements - before.statements + 2 * (traffic.transactions - before.transactions)) / s.count;
+    if (level.clients === 1) progress(`${roundTrips.toFixed(1)} database round trips per submit`);
+    const ceilings: Record<'batched' | 'per-row', Timing> = { batched: s, 'per-row': s };
+    for (const kind of ['batched', 'per-row'] as const) {
+      const ids = await ceilingDrafts(level.clients * level.perClient);
+      cpu = await cpuMeter(db);
+      const b = await profiled(`ceiling-${kind}-${level.clients}`, () => concurrently(level.clients, level.perClient, (c, k) => ceiling(kind, ids[c * level.perClient + k]!)));
+      progress(`${n}: ceiling (${kind}) ${b.perSecond.toFixed(0)}/s, p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms (${await cpu(b.count)})`);
+      ceilings[kind] = b;
+    }
+    const b = ceilings.batched;
+    rows.push(
+      { name: `submit, ${n}`, value: s.perSecond, unit: 'subm/s' },
+      { name: `submit, ${n}, p50`, value: s.p50, unit: 'ms' },
+      { name: `submit, ${n}, p99`, value: s.p99, unit: 'ms', ...(level.clients === 16 ? { target: { max: 100 } } : {}) },
+      { name: `ceiling, ${n}`, value: b.perSecond, unit: 'tx/s' },
+      { name: `ceiling, ${n}, p50`, value: b.p50, unit: 'ms' },
+      { name: `ceiling, ${n}, p99`, value: b.p99, unit: 'ms' },
+      { name: `submit ÷ ceiling, ${n}`, value: (100 * s.perSecond) / b.perSecond, unit: '%', target: { min: 50 } },
+      { name: `ceiling one INSERT per row, ${n}`, value: ceilings['per-row'].perSecond, unit: 'tx/s' },
+      { name: `submit ÷ ceiling one INSERT per row, ${n}`, value: (100 * s.perSecond) / ceilings['per-row'].perSecond, unit: '%' },
+    );
+    if (level.clients === 1) {
+      rows.push({
+        // The ceiling: BEGIN, the INSERT, the UPDATE, COMMIT; one INSERT per row: BEGIN, 2N, UPDATE, COMMIT.
+        name: `database round trips per submit (ceiling 4, one INSERT per row ${2 * template.subs.length + 3})`,
+        value: roundTrips,
+        unit: 'trips',
+      });
+    }
+  }
+  // The ceiling's rows are not part of the product's queue.
+  await deleteCeilingRows();
+
+  // ---- 3: deliveries/s ------------------------------------------------------------------------
+  async function drain(workerCount: number): Promise<number> {
+    await db.exec('VACUUM ANALYZE sub_applications');
+    const total = await queued();
+    const cpu = await cpuMeter(db);
+    const t0 = performance.now();
+    const seconds = await profiled(`deliveries-${workerCount}`, async () => {
+      const ws = Array.from({ length: workerCount }, () => newWorker());
+      for (const w of ws) w.start();
+      await pollUntil(async () => (await queued()) === 0, 120_000, 'the queue to drain');
+      const elapsed = (performance.now() - t0) / 1000;
+      await Promise.all(ws.map((w) => w.stop()));
+      return elapsed;
+    });
+    const usage = await cpu(total);
+    const left = await db.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM sub_applications WHERE status NOT IN ('waiting', 'delivered') GROUP BY status`);
+    if (left.rows.length) progress(`not delivered: ${JSON.stringify(left.rows)}`);
+    progress(`${workerCount} worker${workerCount > 1 ? 's' : ''}: ${total} deliveries in ${seconds.toFixed(2)} s = ${(total / seconds).toFixed(0)}/s (${usage})`);
+    return total / seconds;
+  }
+  const drained = (await db.query<{ id: string }>(`SELECT id FROM sub_applications WHERE status = 'queued'`)).rows.map((r) => r.id);
+  rows.push({ name: 'deliveries, 1 worker', value: await drain(1), unit: 'deliv/s', target: { min: 1000 } });
+  // The same rows again, as a new delivery round (new idempotency keys, as after a supplement).
+  await db.query(
+    `UPDATE sub_applications SET status = 'queued', round = round + 1, attempts = 0, first_attempt_at = NULL,
+            next_attempt_at = now(), delivered_at = NULL, updated_at = now() WHERE id = ANY($1::uuid[])`,
+    [drained],
+  );
+  rows.push({ name: 'deliveries, 2 workers in one process', value: await drain(2), unit: 'deliv/s', target: { min: 1000 } });
+
+  // ---- 4: commit-to-delivery ------------------------------------------------------------------
+  const worker = newWorker();
+  worker.start();
+  await new Promise((r) => setTimeout(r, 100));
+  const fromAnswer: number[] = [];
+  const fromCommit: number[] = [];
+  for (const id of latencyDrafts!.drafts) {
+    filed.at = Number.NaN;
+    const detail = await submit(latencyDrafts!.client, id);
+    const answered = performance.now();
+    const committed = filed.at;
+    const keys = detail.items.filter((i) => i.status === 'queued').map((i) => `${i.id}:1`);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('dispatch bench: a queued sub-application never reached the simulator')), 10_000);
+      const check = (): void => {
+        if (keys.every((k) => arrivals.has(k))) {
+          clearTimeout(timer);
+          onArrival = undefined;
+          resolve();
+        }
+      };
+      onArrival = check;
+      check();
+    });
+    for (const k of keys) {
+      fromAnswer.push(arrivals.get(k)! - answered);
+      fromCommit.push(arrivals.get(k)! - committed);
+    }
+    // Idle again before the next one: its deliveries are recorded.
+    await pollUntil(
+      async () => (await db.query(`SELECT 1 FROM sub_applications WHERE application_id = $1 AND status = 'queued'`, [id])).rowCount === 0,
+      10_000,
+      'the deliveries to be recorded',
+      2,
+    );
+  }
+  await worker.stop();
+  fromAnswer.sort((a, b) => a - b);
+  fromCommit.sort((a, b) => a - b);
+  progress(
+    `commit→delivery over ${fromCommit.length} deliveries: from COMMIT p50 ${percentile(fromCommit, 50).toFixed(1)} ms, p99 ${percentile(fromCommit, 99).toFixed(1)} ms; ` +
+      `from the 2xx p50 ${percentile(fromAnswer, 50).toFixed(1)} ms, p99 ${percentile(fromAnswer, 99).toFixed(1)} ms (negative: delivered before the response reached the client)`,
+  );
+  rows.push(
+    { name: 'commit→delivery from the 2xx, p50', value: percentile(fromAnswer, 50), unit: 'ms' },
+    { name: 'commit→delivery from the 2xx, p99', value: percentile(fromAnswer, 99), unit: 'ms' },
+    { name: 'commit→delivery from COMMIT, p50', value: percentile(fromCommit, 50), unit: 'ms' },
+    { name: 'commit→delivery from COMMIT, p99', value: percentile(fromCommit, 99), unit: 'ms' },
+  );
+  progress(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return rows;
+}
+
+/** What one real newborn submission wrote, as the ceiling's payload. */
+async function templateOf(db: PostgresDatabase, applicationId: string): Promise<Template> {
+  const app = await db.query<{ evaluation: unknown; savings: unknown }>('SELECT evaluation, savings FROM applications WHERE id = $1', [applicationId]);
+  const subs = await db.query<Omit<Template['subs'][number], 'payload'> & { payload: unknown }>(
+    'SELECT item_id, department, position, status, channel, after_items, payload, time_limit_days FROM sub_applications WHERE application_id = $1 ORDER BY position',
+    [applicationId],
+  );
+  return {
+    evaluation: JSON.stringify(app.rows[0]!.evaluation),
+    savings: JSON.stringify(app.rows[0]!.savings),
+    subs: subs.rows.map((s) => ({ ...s, payload: JSON.stringify(s.payload) })),
+  };
+}
