@@ -66,7 +66,7 @@ function SaveState({ autosave }: { autosave: Autosave }) {
     failed: autosave.refused.length ? t('有填写内容未通过校验，未保存', 'Some values were refused and not saved') : t('保存失败，将自动重试', 'Saving failed; retrying'),
   }[autosave.state];
   return (
-    <Typography.Text type={autosave.state === 'failed' ? 'danger' : 'secondary'} role="status" data-testid="save-state" data-state={autosave.state}>
+    <Typography.Text className={autosave.state === 'failed' ? 'save-failed' : 'muted'} role="status" data-testid="save-state" data-state={autosave.state}>
       {text}
     </Typography.Text>
   );
@@ -252,7 +252,7 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
   const title = lang === 'en' ? model.bundle.titleEn : model.bundle.title;
   const compact = !screens.md;
   return (
-    <div className="wizard">
+    <div className="portal wizard">
       <Typography.Title level={2} style={{ fontSize: 22, marginTop: 0 }}>
         {title}
       </Typography.Title>

@@ -75,7 +75,7 @@ function ItemCard({ app, item, model, onChanged }: { app: ApplicationDetail; ite
           { title: t('已办结', 'Completed') },
         ]}
       />
-      {item.status === 'waiting' && <Typography.Paragraph type="secondary">{t('等待前序事项办结后自动推送', 'Sent automatically once the earlier services are done')}</Typography.Paragraph>}
+      {item.status === 'waiting' && <Typography.Paragraph className="muted">{t('等待前序事项办结后自动推送', 'Sent automatically once the earlier services are done')}</Typography.Paragraph>}
       {item.status === 'rejected' && item.reason && <Alert type="error" showIcon title={`${t('不予受理原因', 'Reason')}：${item.reason}`} style={{ margin: '8px 0' }} />}
       {outputs.length > 0 && (
         <Descriptions
@@ -140,7 +140,7 @@ export default function Follow() {
   const s = detail.savings;
   const done = detail.items.filter((i) => i.status === 'completed').length;
   return (
-    <>
+    <div className="portal">
       <Typography.Title level={2} style={{ fontSize: 22 }}>
         {model && lang === 'en' ? model.bundle.titleEn : detail.title}
       </Typography.Title>
@@ -155,7 +155,7 @@ export default function Follow() {
       )}
       <Space wrap size={[12, 4]} style={{ marginBottom: 16 }}>
         <StatusPill status={detail.status} />
-        <Typography.Text type="secondary">{t(`提交于 ${formatTime(detail.submittedAt, 'zh')}`, `Submitted ${formatTime(detail.submittedAt, 'en')}`)}</Typography.Text>
+        <Typography.Text className="muted">{t(`提交于 ${formatTime(detail.submittedAt, 'zh')}`, `Submitted ${formatTime(detail.submittedAt, 'en')}`)}</Typography.Text>
         <Typography.Text data-testid="progress-count">{t(`已办结 ${done}/${detail.items.length} 项`, `${done} of ${detail.items.length} done`)}</Typography.Text>
         <Link to="/applications">{t('我的办件', 'My applications')}</Link>
       </Space>
@@ -182,6 +182,6 @@ export default function Follow() {
           </Col>
         ))}
       </Row>
-    </>
+    </div>
   );
 }

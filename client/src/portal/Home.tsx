@@ -18,9 +18,9 @@ export default function Home() {
   }, []);
 
   return (
-    <>
+    <div className="portal">
       <Typography.Title level={2}>{t('选择您要办理的一件事', 'Choose your life event')}</Typography.Title>
-      <Typography.Paragraph type="secondary">
+      <Typography.Paragraph className="muted">
         {t('一张表单、一次提交，多个部门并联办理；共同信息只填一次，政府已有的材料不用再交。', 'One form, one submission, every department at once: shared facts asked once, documents the government holds never asked for.')}
       </Typography.Paragraph>
       {error && <Alert type="error" title={error} showIcon />}
@@ -50,7 +50,7 @@ export default function Home() {
                     `${visitsSaved} fewer visits · ${materialsSaved} fewer documents · ${days(s.days.separately)} → ${days(s.days.criticalPath)} days`,
                   )}
                 </Typography.Paragraph>
-                <Typography.Paragraph type="secondary" data-testid={`scope-${b.id}`}>
+                <Typography.Paragraph className="muted" data-testid={`scope-${b.id}`}>
                   {t(
                     `${b.departments.length} 个部门 · ${b.items.length} 个事项 · 共同信息只填一次（少填 ${fieldsSaved} 项）`,
                     `${b.departments.length} departments · ${b.items.length} services · shared facts asked once (${fieldsSaved} fewer fields)`,
@@ -83,6 +83,6 @@ export default function Home() {
           );
         })}
       </Row>
-    </>
+    </div>
   );
 }

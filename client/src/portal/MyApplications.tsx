@@ -18,7 +18,7 @@ export default function MyApplications() {
   }, []);
 
   return (
-    <>
+    <div className="portal">
       <Typography.Title level={2} style={{ fontSize: 22 }}>
         {t('我的办件', 'My applications')}
       </Typography.Title>
@@ -40,7 +40,7 @@ export default function MyApplications() {
                     <Typography.Text strong>{a.title}</Typography.Text>
                     <StatusPill status={a.status} />
                   </Space>
-                  <Typography.Text type="secondary">
+                  <Typography.Text className="muted">
                     {a.submittedAt
                       ? t(`提交于 ${formatTime(a.submittedAt, 'zh')}`, `Submitted ${formatTime(a.submittedAt, 'en')}`)
                       : t(`草稿，创建于 ${formatTime(a.createdAt, 'zh')}`, `Draft started ${formatTime(a.createdAt, 'en')}`)}
@@ -54,6 +54,6 @@ export default function MyApplications() {
           />
         </Card>
       )}
-    </>
+    </div>
   );
 }

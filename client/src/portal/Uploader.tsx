@@ -61,7 +61,7 @@ export function Uploader({ applicationId, code, title, uploaded, onUploaded }: P
         onChange={(e) => void choose(e.target.files?.[0])}
       />
       <Space wrap size={[8, 4]}>
-        <Button icon={<UploadOutlined />} onClick={() => input.current?.click()} disabled={busy} aria-describedby={problem ? problemId : undefined} aria-label={`${uploaded ? t('重新上传', 'Replace') : t('上传', 'Upload')}：${title}`}>
+        <Button icon={<UploadOutlined />} onClick={() => input.current?.click()} disabled={busy} aria-describedby={problem ? problemId : undefined} aria-label={`${uploaded ? t('重新上传', 'Replace') : t('选择文件上传', 'Choose a file')}：${title}`}>
           {uploaded ? t('重新上传', 'Replace') : t('选择文件上传', 'Choose a file')}
         </Button>
         {uploaded && !busy && (

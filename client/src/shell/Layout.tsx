@@ -36,7 +36,7 @@ export function Layout({ nav }: { nav: NavEntry[] }) {
           />
         </nav>
         <Space wrap>
-          <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} aria-label={t('切换到英文', 'Switch to Chinese')}>
+          <Button size="small" autoInsertSpace={false} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} aria-label={t('EN 切换到英文', '中文 Switch to Chinese')}>
             {lang === 'zh' ? 'EN' : '中文'}
           </Button>
           {user ? (

@@ -1,0 +1,252 @@
+// The citizen portal end to end in Chromium, under the product's CSP: a demo citizen goes from
+// the home page through the newborn form (a wrong 身份证号 is caught at the field, a reload keeps
+// the draft), uploads what must be uploaded, submits once despite a double click, watches every
+// simulated department complete, and rates the service. Every page is checked with axe-core.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { hasChromium, launchBrowser, screenshot } from '../helpers/browser.js';
+import { pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
+import { databaseTargets, type TestDatabase } from '../helpers/db.js';
+import type { DispatchWorker } from '../../server/dispatch/worker.js';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_URL = '/__test__/axe.min.js';
+
+/**
+ * axe-core, loaded with page.addScriptTag from a same-origin URL the test serves itself: the CSP
+ * (script-src 'self') refuses inline scripts, and it stays on for these tests.
+ */
+async function axe(page: Page, name: string): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    await page.addScriptTag({ url: AXE_URL });
+    // Colours are judged as they settle, not halfway through a button's fade.
+    await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
+  }
+  const violations = await page.evaluate(async () => {
+    type Result = { violations: { id: string; impact: string | null; nodes: { target: string[]; failureSummary?: string }[] }[] };
+    const r = (await (window as unknown as { axe: { run(ctx: Document): Promise<Result> } }).axe.run(document)) as Result;
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+  expect(violations, `axe on ${name}`).toEqual([]);
+}
+
+async function withAxe(page: Page): Promise<void> {
+  await page.route(`**${AXE_URL}`, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: AXE_SOURCE }));
+}
+
+/** Console errors and page errors, less antd's deprecation notices from components outside the portal. */
+function watch(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/deprecated/.test(m.text())) problems.push(m.text());
+  });
+  return problems;
+}
+
+const heading = (page: Page) => page.getByTestId('step-heading');
+const group = (page: Page, name: RegExp) => page.getByRole('group', { name });
+
+async function next(page: Page, expectStep: string): Promise<void> {
+  await page.getByTestId('next').click();
+  await expect.poll(() => heading(page).getAttribute('data-step')).toBe(expectStep);
+}
+
+describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
+  let browser: Browser;
+  let db: TestDatabase;
+  let ts: TestServer;
+  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  let worker: DispatchWorker;
+
+  beforeAll(async () => {
+    db = await databaseTargets()[0]!.open();
+    ts = await startServer(db);
+    sim = await startSimulator(ts, { processDelayMs: 300 });
+    worker = workerTo(ts, sim.url);
+    worker.start();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.stop();
+    await sim?.close();
+    await ts?.close();
+    await db?.close();
+  });
+
+  it('takes a citizen from the home page through the newborn form to every department’s completion and a rating', { timeout: 120_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watch(page);
+    await withAxe(page);
+    const submits: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/submit')) submits.push(r.headers()['idempotency-key'] ?? '');
+    });
+
+    // Home: the life events with the engine's savings.
+    await page.goto(ts.url + '/');
+    await expect.poll(() => page.getByTestId('bundle-newborn').count()).toBe(1);
+    expect(await page.getByTestId('savings-newborn').textContent()).toMatch(/^少跑 \d+ 次 · 少交 \d+ 份材料 · [\d.]+ 天 → [\d.]+ 天$/);
+    expect(await page.getByTestId('scope-newborn').textContent()).toMatch(/\d+ 个部门 · \d+ 个事项/);
+    await axe(page, 'home');
+    await screenshot(page, 'portal-01-home');
+
+    // Apply: sign in on the way, land in a draft.
+    await page.getByTestId('apply-newborn').click();
+    await page.getByTestId('login-citizen-li').click();
+    await expect.poll(() => page.url()).toMatch(/\/applications\/[0-9a-f-]{36}\/edit/);
+    const id = /applications\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+    await expect.poll(() => heading(page).getAttribute('data-step')).toBe('newborn');
+
+    // 1 新生儿信息
+    await page.getByLabel('新生儿姓名').fill('张小明');
+    await group(page, /新生儿性别/).getByLabel('男').check();
+    await page.getByLabel('出生日期').fill('2026-11-20');
+    await page.getByLabel('出生地点（省市县）').fill('湖南省长沙市岳麓区');
+    await page.getByLabel('新生儿民族').selectOption({ label: '汉族' });
+    await page.getByLabel('接生机构名称').fill('湖南省妇幼保健院');
+    await axe(page, 'step newborn');
+    await screenshot(page, 'portal-02-newborn');
+    await next(page, 'parents');
+
+    // 2 父母信息: a wrong check digit is refused at the field, in Chinese, when leaving it.
+    await group(page, /申请人与新生儿关系/).getByLabel('母亲').check();
+    await page.getByLabel('母亲姓名').fill('李芳');
+    const motherId = page.getByLabel('母亲公民身份号码');
+    await motherId.fill('430102199207080029');
+    await motherId.blur();
+    const fieldError = page.locator('[data-field="mother_idNumber"] .sf-error');
+    await expect.poll(() => fieldError.textContent()).toMatch(/校验/);
+    expect(await motherId.getAttribute('aria-invalid')).toBe('true');
+    expect(await motherId.getAttribute('aria-describedby')).toContain(await fieldError.getAttribute('id'));
+    await screenshot(page, 'portal-03-invalid-id');
+    await page.getByTestId('next').click();
+    expect(await heading(page).getAttribute('data-step')).toBe('parents');
+    await motherId.fill('430102199207080028');
+    await expect.poll(() => fieldError.count()).toBe(0);
+    await page.getByLabel('母亲民族').selectOption({ label: '汉族' });
+    await page.getByLabel('父亲姓名').fill('张伟');
+    await page.getByLabel('父亲公民身份号码').fill('430104199003151237');
+    await page.getByLabel('父亲民族').selectOption({ label: '汉族' });
+    await group(page, /父母是否已办理结婚登记/).getByLabel('是').check();
+
+    // A reload in the middle of the form: the draft is on the server, the step is in the URL.
+    await expect.poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('saved');
+    await page.reload();
+    await expect.poll(() => heading(page).getAttribute('data-step')).toBe('parents');
+    expect(await page.getByLabel('母亲姓名').inputValue()).toBe('李芳');
+    expect(await page.getByLabel('母亲公民身份号码').inputValue()).toBe('430102199207080028');
+    expect(await group(page, /父母是否已办理结婚登记/).getByLabel('是').isChecked()).toBe(true);
+    const saved = await db.query<{ answers: Record<string, unknown> }>('SELECT answers FROM applications WHERE id = $1', [id]);
+    expect(saved.rows[0]!.answers).toMatchObject({ 'child.name': '张小明', 'mother.idNumber': '430102199207080028', 'parents.married': true });
+    await axe(page, 'step parents');
+    await screenshot(page, 'portal-04-parents-after-reload');
+    await next(page, 'household');
+
+    // 3 户籍与落户
+    await page.getByLabel('户主姓名').fill('张伟');
+    await page.getByLabel('与户主关系').selectOption({ label: '子' });
+    await page.getByLabel('落户地址').fill('湖南省长沙市岳麓区麓山南路1号');
+    await page.getByLabel('常住地址').fill('湖南省长沙市岳麓区麓山南路1号');
+    await next(page, 'insurance');
+
+    // 4 参保与社保卡: a choice brings an item (and its fields and step) in, with the rule's reason.
+    expect(await page.getByTestId('item-out-social-security-card').count()).toBe(1);
+    await group(page, /是否同时申领社会保障卡/).getByLabel('是').check();
+    await expect.poll(() => page.getByTestId('item-in-social-security-card').textContent()).toContain('申请人选择同时申领社会保障卡');
+    await expect.poll(() => page.getByTestId('rules-announcement').textContent()).toContain('已纳入');
+    await page.getByLabel('社保卡合作银行').selectOption({ label: '中国工商银行' });
+    await group(page, /社保卡是否加印照片/).getByLabel('否').check();
+    await group(page, /是否申请生育医疗费用报销/).getByLabel('否').check();
+    await group(page, /是否登记科学育儿指导服务/).getByLabel('否').check();
+    await axe(page, 'step insurance');
+    await screenshot(page, 'portal-05-insurance-rules');
+    await next(page, 'delivery');
+
+    // 5 领取方式 (there because of the card)
+    await group(page, /领取方式/).getByLabel('免费邮寄到家').check();
+    await page.getByLabel('邮寄地址').fill('湖南省长沙市岳麓区麓山南路1号');
+    await next(page, 'applicant');
+
+    // 6 申请人: prefilled from the verified identity, read-only and said so.
+    const name = page.getByLabel(/申请人姓名/);
+    expect(await name.inputValue()).toBe('李娜');
+    expect(await name.getAttribute('readonly')).not.toBeNull();
+    expect(await page.locator('[data-field="applicant_idNumber"] .sf-badge').textContent()).toContain('实名认证');
+    await axe(page, 'step applicant');
+    await next(page, 'materials');
+
+    // 材料: every material with its disposition and reason; uploads checked first, with progress.
+    await expect.poll(() => page.getByTestId('materials-counter').textContent()).toMatch(/^本次涉及 \d+ 份材料，您只需提交 \d+ 份$/);
+    const counter = (await page.getByTestId('materials-counter').textContent())!;
+    const toUpload = page.locator('[data-testid^="material-"][data-disposition="upload"]');
+    const uploadCodes = await toUpload.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('material-'.length)));
+    expect(uploadCodes.length).toBe(Number(/只需提交 (\d+) 份/.exec(counter)![1]));
+    expect(await page.locator('[data-testid^="material-"][data-disposition="sharing"]').first().textContent()).toContain('数据共享获取');
+    expect(await page.locator('[data-testid^="material-"][data-disposition="bundle"]').first().textContent()).toMatch(/办结.*内部流转/);
+    expect(await page.locator('[data-testid^="material-"][data-disposition="generated"]').count()).toBeGreaterThan(0);
+    // A file that is not PDF/JPEG/PNG/OFD is refused before it is sent.
+    const first = uploadCodes[0]!;
+    await page.getByTestId(`file-${first}`).setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('just text, not a PDF') });
+    await expect.poll(() => page.getByTestId(`upload-${first}`).locator('[role="alert"]').textContent()).toContain('只能上传 PDF、JPEG、PNG 或 OFD');
+    await page.getByTestId('next').click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: '还有' }).count()).toBe(1);
+    for (const code of uploadCodes) {
+      await page.getByTestId(`file-${code}`).setInputFiles({ name: `${code}.pdf`, mimeType: 'application/pdf', buffer: pdf(`${code} ${'x'.repeat(200_000)}`) });
+      await expect.poll(() => page.getByTestId(`uploaded-${code}`).count(), { timeout: 10_000 }).toBe(1);
+    }
+    await axe(page, 'materials');
+    await screenshot(page, 'portal-06-materials');
+    await next(page, 'review');
+
+    // 确认提交: read-only summary, who receives what, savings; a double click files once.
+    await expect.poll(() => page.getByTestId('review-step').count()).toBe(1);
+    expect(await page.getByTestId('review-newborn').textContent()).toContain('张小明');
+    expect(await page.getByTestId('receives-birth-registration').textContent()).toContain('公安');
+    for (const k of ['materials', 'fields', 'visits', 'days']) expect(await page.getByTestId(`saving-${k}`).textContent()).toMatch(/\d+ → \d+/);
+    await axe(page, 'review');
+    await screenshot(page, 'portal-07-review');
+    await page.getByTestId('submit').dblclick();
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(new RegExp(`/applications/${id}$`));
+    expect(submits.length).toBe(1);
+    const filed = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sub_applications WHERE application_id = $1', [id]);
+    expect(filed.rows[0]!.n).toBe(5);
+
+    // Progress: every department completes through the simulated back offices, with outputs.
+    const items = page.locator('[data-testid^="item-"][data-status]');
+    await expect.poll(() => items.count()).toBe(5);
+    await axe(page, 'progress');
+    await screenshot(page, 'portal-08-progress');
+    await until(async () => (await items.evaluateAll((els) => els.every((e) => e.getAttribute('data-status') === 'completed'))) || undefined, 40_000, 'every department to complete in the page');
+    expect(await page.getByTestId('application-status').textContent()).toBe('已办结');
+    expect(await page.getByTestId('item-status-birth-registration').textContent()).toBe('已办结');
+    expect(await page.getByTestId('output-child.idNumber').textContent()).toMatch(/^\d{17}[\dX]$/);
+
+    // 好差评, once.
+    await page.getByTestId('score-5').check();
+    await page.getByLabel('评价内容（选填）').fill('一次都没跑，很方便');
+    await axe(page, 'rating');
+    await page.getByTestId('send-rating').click();
+    await expect.poll(() => page.getByTestId('rating-given').textContent()).toContain('5 · 非常满意');
+    await page.reload();
+    await expect.poll(() => page.getByTestId('rating-given').textContent()).toContain('5 · 非常满意');
+    expect(await page.getByTestId('send-rating').count()).toBe(0);
+    await screenshot(page, 'portal-09-completed-rated');
+
+    // My applications, in Chinese and in English.
+    await page.goto(ts.url + '/applications');
+    await expect.poll(() => page.getByTestId(`application-${id}`).textContent()).toContain('已办结');
+    await axe(page, 'my applications');
+    await page.getByRole('button', { name: /切换到英文/ }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 2 }).textContent()).toBe('My applications');
+    expect(await page.getByTestId(`application-${id}`).textContent()).toContain('Completed');
+    await axe(page, 'my applications (en)');
+    await page.getByRole('button', { name: /Switch to Chinese/ }).click();
+
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
