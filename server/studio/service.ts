@@ -106,6 +106,8 @@ export class StudioService {
               title: item?.title ?? bi.item,
               titleEn: item?.titleEn ?? bi.item,
               department: item?.department ?? null,
+              departmentName: item ? (version.catalogue.departments.get(item.department)?.name ?? item.department) : null,
+              departmentNameEn: item ? (version.catalogue.departments.get(item.department)?.nameEn ?? item.department) : null,
               timeLimitDays: item?.timeLimitDays ?? null,
               optional: bi.optional,
               file,

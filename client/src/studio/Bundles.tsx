@@ -1,0 +1,114 @@
+import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Col, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { Link } from 'react-router';
+import dayjs from 'dayjs';
+import { api, ApiError } from '../api';
+import { useI18n } from '../i18n';
+import type { StudioBundle, StudioItem, StudioVersion } from './types';
+
+/** Every bundle, its published versions (with the applications filed under each) and its items. */
+export default function Bundles() {
+  const { t, lang } = useI18n();
+  const [bundles, setBundles] = useState<StudioBundle[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    api<StudioBundle[]>('GET', '/api/studio/bundles').then(setBundles, (e: unknown) => setError(e instanceof ApiError ? t(e.message, e.messageEn) : String(e)));
+  }, [t]);
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <Typography.Title level={2} style={{ margin: 0 }}>
+        {t('场景设计', 'Designer studio')}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
+        {t('每个一件事的已发布版本不可修改；编辑后发布为新版本，新申请使用最新版本，已提交的申请保留其版本。', 'Published versions are immutable: edit and publish a new version. New applications use the newest; filed ones keep theirs.')}
+      </Typography.Paragraph>
+      {error && <Alert type="error" title={error} showIcon />}
+      {bundles === null && !error && <Card loading />}
+      <Row gutter={[16, 16]}>
+        {(bundles ?? []).map((b) => (
+          <Col key={b.id} xs={24}>
+            <BundleCard bundle={b} lang={lang} t={t} />
+          </Col>
+        ))}
+      </Row>
+    </Space>
+  );
+}
+
+function BundleCard({ bundle, lang, t }: { bundle: StudioBundle; lang: 'zh' | 'en'; t: (zh: string, en: string) => string }) {
+  const [selected, setSelected] = useState(bundle.current);
+  const index = bundle.versions.findIndex((v) => v.version === selected);
+  const version = bundle.versions[index];
+  const previous = index > 0 ? bundle.versions[index - 1] : undefined;
+  const changed = (item: StudioItem) => {
+    if (!previous) return false;
+    const before = previous.items.find((i) => i.id === item.id);
+    return !before || before.hash !== item.hash;
+  };
+  return (
+    <Card
+      data-testid={`studio-bundle-${bundle.id}`}
+      title={
+        <Space wrap>
+          <Typography.Title level={3} style={{ margin: 0, fontSize: 18 }}>
+            {lang === 'en' ? bundle.titleEn : bundle.title}
+          </Typography.Title>
+          <Tag color="blue">{t(`当前版本 ${bundle.current}`, `current ${bundle.current}`)}</Tag>
+        </Space>
+      }
+      extra={
+        <Link to={`/studio/${bundle.id}?base=${encodeURIComponent(bundle.current)}`} data-testid={`edit-${bundle.id}`}>
+          <Button type="primary">{t('编辑', 'Edit')}</Button>
+        </Link>
+      }
+    >
+      <Table<StudioVersion>
+        rowKey="version"
+        size="small"
+        pagination={false}
+        dataSource={[...bundle.versions].reverse()}
+        scroll={{ x: 600 }}
+        onRow={(v) => ({ onClick: () => setSelected(v.version), style: { cursor: 'pointer', background: v.version === selected ? '#e6f4ff' : undefined } })}
+        columns={[
+          { title: t('版本', 'Version'), key: 'version', render: (_: unknown, v) => <span data-testid={`version-${bundle.id}-${v.version}`}>{v.version}</span> },
+          { title: t('发布时间', 'Published'), key: 'at', render: (_: unknown, v) => dayjs(v.publishedAt).format('YYYY-MM-DD HH:mm') },
+          { title: t('发布人', 'By'), key: 'by', render: (_: unknown, v) => v.publishedBy ?? t('场景文件', 'scenario files') },
+          { title: t('已提交申请', 'Filed'), key: 'apps', render: (_: unknown, v) => <span data-testid={`filed-${bundle.id}-${v.version}`}>{v.applications}</span> },
+          { title: t('草稿', 'Drafts'), dataIndex: 'drafts' },
+        ]}
+      />
+      {version && (
+        <>
+          <Space style={{ marginTop: 16 }} wrap>
+            <Typography.Text strong>{t('事项', 'Items')}</Typography.Text>
+            <Select
+              size="small"
+              value={selected}
+              onChange={setSelected}
+              aria-label={t('查看版本', 'Version shown')}
+              options={bundle.versions.map((v) => ({ value: v.version, label: v.version }))}
+            />
+          </Space>
+          <Table<StudioItem>
+            rowKey="id"
+            size="small"
+            pagination={false}
+            style={{ marginTop: 8 }}
+            dataSource={version.items}
+            scroll={{ x: 600 }}
+            columns={[
+              { title: t('事项', 'Item'), key: 'title', render: (_: unknown, i) => (lang === 'en' ? i.titleEn : i.title) },
+              { title: t('部门', 'Department'), key: 'department', render: (_: unknown, i) => (lang === 'en' ? i.departmentNameEn : i.departmentName) },
+              { title: t('时限（工作日）', 'Limit (working days)'), dataIndex: 'timeLimitDays' },
+              { title: t('可选', 'Optional'), key: 'optional', render: (_: unknown, i) => (i.optional ? t('是', 'yes') : '') },
+              { title: t('文件', 'File'), key: 'file', render: (_: unknown, i) => <Typography.Text code>{i.file}</Typography.Text> },
+              { title: t('本版本', 'This version'), key: 'changed', render: (_: unknown, i) => (changed(i) ? <Tag color="orange">{t('有修改', 'changed')}</Tag> : null) },
+            ]}
+          />
+        </>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,122 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { hasChromium, launchBrowser, screenshot } from '../helpers/browser.js';
+import { ApiClient, startServer, type TestServer } from '../helpers/api.js';
+import { databaseTargets, type TestDatabase } from '../helpers/db.js';
+import { fileNewborn } from '../helpers/newborn.js';
+
+/** The text of the editor's line `n` (1-based) as CodeMirror renders it. */
+function lineText(page: Page, n: number): Promise<string> {
+  return page.locator('.cm-content .cm-line').nth(n - 1).innerText();
+}
+
+describe.runIf(hasChromium)('designer studio in Chromium', () => {
+  let browser: Browser;
+  let db: TestDatabase;
+  let ts: TestServer;
+
+  beforeAll(async () => {
+    db = await databaseTargets()[0]!.open();
+    ts = await startServer(db);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await ts?.close();
+    await db?.close();
+  });
+
+  it('a designer breaks the bundle, sees the error at its line, fixes it and publishes version 2; new applications take it, earlier ones keep version 1', { timeout: 90_000 }, async () => {
+    const citizen = await ApiClient.login(ts.url, 'citizen-li');
+    const earlier = await fileNewborn(citizen);
+    expect(earlier.version).toBe('1.0.0');
+
+    const context = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
+    expect((await context.request.post(`${ts.url}/api/auth/dev-login`, { data: { user: 'designer' } })).status()).toBe(200);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+
+    await page.goto(`${ts.url}/studio`);
+    await expect.poll(() => page.getByTestId('filed-newborn-1.0.0').textContent()).toBe('1');
+    await page.getByTestId('edit-newborn').click();
+
+    // The published file, linted clean by the server's check().
+    await page.locator('.cm-content').waitFor();
+    await expect.poll(() => page.getByTestId('lint-status').textContent(), { timeout: 15_000 }).toMatch(/检查通过/);
+    expect(await lineText(page, 15)).toBe('  - item: birth-registration');
+
+    // The preview runs the rules: the default example asks for a social security card.
+    await page.getByTestId('load-example').click();
+    await page.getByTitle(/^default/).click();
+    await page.getByTestId('included-social-security-card').waitFor();
+    await screenshot(page, 'studio-clean');
+
+    // Break it: a typo in an item reference on line 15.
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+Home');
+    for (let i = 0; i < 14; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
+    for (let i = 0; i < 'registration'.length; i++) await page.keyboard.press('Backspace');
+    await page.keyboard.type('registraton');
+    expect(await lineText(page, 15)).toBe('  - item: birth-registraton');
+    await expect.poll(() => page.getByTestId('lint-status').textContent(), { timeout: 15_000 }).toMatch(/个错误/);
+
+    // The CLI's message, underlined where it points: line 15, column 11.
+    const underline = page.locator('.cm-lintRange-error').first();
+    await underline.waitFor();
+    expect(await underline.innerText()).toBe('birth-registraton');
+    expect(await page.locator('.cm-line', { has: page.locator('.cm-lintRange-error') }).first().innerText()).toBe('  - item: birth-registraton');
+    const first = page.getByTestId('problem').first();
+    expect(await first.innerText()).toContain('bundles/newborn.yaml:15:11: error: bundle "newborn" (新生儿出生一件事): unknown item "birth-registraton" (did you mean "birth-registration"?) [unknown-item]');
+    expect(await page.getByTestId('publish').isDisabled()).toBe(true);
+    await underline.hover();
+    await expect.poll(() => page.locator('.cm-tooltip-lint').innerText()).toContain('unknown item "birth-registraton"');
+    await screenshot(page, 'studio-error');
+
+    // Fix it.
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+Home');
+    for (let i = 0; i < 14; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
+    for (let i = 0; i < 'registraton'.length; i++) await page.keyboard.press('Backspace');
+    await page.keyboard.type('registration');
+    await expect.poll(() => page.getByTestId('lint-status').textContent(), { timeout: 15_000 }).toMatch(/检查通过/);
+    expect(await page.locator('.cm-lintRange-error').count()).toBe(0);
+
+    // Publish version 2.
+    await page.getByTestId('publish').click();
+    const version = page.getByTestId('publish-version');
+    expect(await version.inputValue()).toBe('2.0.0');
+    await page.getByTestId('publish-ok').click();
+    await page.getByText('基于已发布版本 2.0.0').waitFor();
+    expect(await lineText(page, 9)).toBe('version: "2.0.0"');
+
+    // Export: the files of the editor as a ZIP, with the new version in the bundle file.
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export').click();
+    const file = await (await download).path();
+    const bytes = readFileSync(file);
+    expect(bytes.subarray(0, 4).toString('hex')).toBe('504b0304');
+    expect(bytes.includes(Buffer.from('bundles/newborn.yaml'))).toBe(true);
+    expect(bytes.includes(Buffer.from('version: "2.0.0"'))).toBe(true);
+
+    // The citizen form now uses version 2; the application filed before keeps version 1.
+    expect((await citizen.get<{ version: string }>('/api/bundles/newborn/form')).body.version).toBe('2.0.0');
+    const later = await fileNewborn(citizen);
+    expect(later.version).toBe('2.0.0');
+    expect((await citizen.get<{ version: string }>(`/api/applications/${earlier.id}`)).body.version).toBe('1.0.0');
+    expect((await citizen.get<{ version: string }>(`/api/applications/${later.id}`)).body.version).toBe('2.0.0');
+
+    await page.goto(`${ts.url}/studio`);
+    await expect.poll(() => page.getByTestId('filed-newborn-2.0.0').textContent()).toBe('1');
+    expect(await page.getByTestId('filed-newborn-1.0.0').textContent()).toBe('1');
+    await screenshot(page, 'studio-versions');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
