@@ -76,7 +76,7 @@ export default function Deliveries() {
         expandable={{
           expandedRowRender: (r) => (
             <Table<Attempt>
-              rowKey={(a) => `${a.round}-${a.attempt}`}
+              rowKey={(a) => `${a.round}-${a.attempt}-${a.startedAt}`}
               size="small"
               pagination={false}
               dataSource={r.history}

@@ -61,7 +61,10 @@ export default function Departments() {
                 <Typography.Text type="secondary">{t('无投递', 'No attempts')}</Typography.Text>
               ) : (
                 <Tooltip title={t(`${r.succeeded} / ${r.attempts} 次尝试成功`, `${r.succeeded} of ${r.attempts} attempts succeeded`)}>
-                  <Progress percent={Math.round(r.successRate * 1000) / 10} size="small" status={r.successRate < 0.9 ? 'exception' : 'normal'} style={{ minWidth: 120 }} data-testid={`rate-${r.code}`} />
+                  <Space size={8}>
+                    <Progress percent={Math.round(r.successRate * 1000) / 10} size="small" showInfo={false} status={r.successRate < 0.9 ? 'exception' : 'normal'} style={{ width: 80 }} />
+                    <span data-testid={`rate-${r.code}`}>{Math.round(r.successRate * 1000) / 10}%</span>
+                  </Space>
                 </Tooltip>
               ),
           },
