@@ -3,6 +3,7 @@ import { workbenchPaths } from './workbench/openapi.js';
 import { studioPaths } from './studio/openapi.js';
 import { operationsPaths } from './operations/openapi.js';
 import { ratingsPaths } from './ratings/openapi.js';
+import { statsPaths } from './stats/openapi.js';
 
 /**
  * OpenAPI 3.1 description of the HTTP API. Kept by hand beside the controllers; a test checks
@@ -125,6 +126,7 @@ export const openApiDocument = {
     ...studioPaths,
     ...operationsPaths,
     ...ratingsPaths,
+    ...statsPaths,
     '/health': { get: { summary: 'Liveness and database check', responses: { '200': json({ type: 'object', properties: { status: { const: 'ok' }, db: { enum: ['pglite', 'postgres'] } } }), '503': { description: 'database unavailable' } } } },
     '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
     '/auth/demo-users': { get: { summary: 'Demo users (DEMO mode only; 404 otherwise)', responses: { '200': json({ type: 'array', items: ref('User') }), ...errors(404) } } },

@@ -22,6 +22,7 @@ import { StudioService } from './studio/service.js';
 import { operationsRouter } from './operations/controller.js';
 import { OperationsService } from './operations/service.js';
 import { ratingsRouter } from './ratings/controller.js';
+import { statsRouter } from './stats/controller.js';
 import { openApiRouter } from './openapi.js';
 import { createMaterialStore } from './materials/store.js';
 import { createChannels } from './delivery/registry.js';
@@ -94,6 +95,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       workbenchRouter(new WorkbenchService(db, registry, departmentService)),
       studioRouter(new StudioService(db, registry)),
       operationsRouter(new OperationsService(db, departments)),
+      statsRouter({ db, registry }),
       openApiRouter(),
     ],
   });

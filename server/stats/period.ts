@@ -1,0 +1,66 @@
+import { ValidationError, type ErrorDetail } from '../http/errors.js';
+
+/** An inclusive range of China dates (YYYY-MM-DD); the cohort is the applications filed in it. */
+export interface Period {
+  from: string;
+  to: string;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+const CST_OFFSET_MS = 8 * 3600_000;
+/** Ten years of days: the rollups answer that quickly, and a longer range is a typo. */
+export const MAX_DAYS = 3660;
+
+/** Today's date in China Standard Time (UTC+8 all year). */
+export function chinaToday(now: Date = new Date()): string {
+  return new Date(now.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+function isRealDate(s: string): boolean {
+  if (!ISO_DATE.test(s)) return false;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+function readDate(value: unknown, path: string, details: ErrorDetail[]): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !isRealDate(value)) {
+    details.push({ path, message: '应为 YYYY-MM-DD 格式的有效日期', messageEn: 'must be a valid date as YYYY-MM-DD' });
+    return undefined;
+  }
+  return value;
+}
+
+/**
+ * `from` and `to` from a query string. Without `to`, today (China time); without `from`, the
+ * first of January of `to`'s year: the reform reports by calendar year.
+ */
+export function parsePeriod(query: { from?: unknown; to?: unknown }, now: Date = new Date()): Period {
+  const details: ErrorDetail[] = [];
+  const from = readDate(query.from, 'from', details);
+  const to = readDate(query.to, 'to', details);
+  if (details.length) throw new ValidationError(details, '统计区间有误', 'The period is invalid');
+  const end = to ?? chinaToday(now);
+  const start = from ?? `${end.slice(0, 4)}-01-01`;
+  if (start > end) throw new ValidationError([{ path: 'from', message: '开始日期不能晚于结束日期', messageEn: 'must not be after to' }], '统计区间有误', 'The period is invalid');
+  if (daysBetween(start, end) >= MAX_DAYS) {
+    throw new ValidationError([{ path: 'from', message: `统计区间最长 ${MAX_DAYS} 天`, messageEn: `the period may span at most ${MAX_DAYS} days` }], '统计区间有误', 'The period is invalid');
+  }
+  return { from: start, to: end };
+}
+
+/** A calendar year from `?year=`; the current year (China time) when absent. */
+export function parseYear(value: unknown, now: Date = new Date()): Period & { year: number } {
+  const current = Number(chinaToday(now).slice(0, 4));
+  if (value === undefined || value === '') return { year: current, from: `${current}-01-01`, to: `${current}-12-31` };
+  const year = typeof value === 'string' && /^\d{4}$/.test(value) ? Number(value) : NaN;
+  if (!(year >= 2000 && year <= current + 1)) {
+    throw new ValidationError([{ path: 'year', message: `应为 2000–${current + 1} 之间的年份`, messageEn: `must be a year from 2000 to ${current + 1}` }], '年份有误', 'The year is invalid');
+  }
+  return { year, from: `${year}-01-01`, to: `${year}-12-31` };
+}
