@@ -3,7 +3,7 @@ import { Alert, Button, Col, Grid, Progress, Result, Row, Space, Spin, Steps, Ty
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { evaluate, type Evaluation } from '../../../shared/evaluate.js';
 import { compose, type ComposedForm } from '../../../shared/compose.js';
-import { api, ApiError } from '../api';
+import { ApiError } from '../api';
 import { useI18n } from '../i18n';
 import { SchemaForm, type SchemaFormContext } from '../components/form/SchemaForm';
 import type { FieldError } from '../components/form/validate';
@@ -16,6 +16,7 @@ import { ReviewStep } from './ReviewStep';
 import { useDocumentTitle } from './labels';
 import type { ApplicationDetail } from './types';
 import { focusField, MATERIALS_STEP, REVIEW_STEP } from './steps';
+import { applicationDetail } from './prefetch';
 
 
 /** /applications/:id/edit: loads the draft and its bundle version, then the wizard. */
@@ -28,7 +29,7 @@ export default function Apply() {
 
   useEffect(() => {
     let live = true;
-    api<ApplicationDetail>('GET', `/api/applications/${id}`).then(
+    applicationDetail(id).then(
       (a) => {
         if (!live) return;
         // A filed application is followed, not edited.

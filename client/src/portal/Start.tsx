@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
 import type { ApplicationSummary } from './types';
+import { prefetchDraft, preloadWizard } from './prefetch';
 
 const starting = new Map<string, Promise<string>>();
 
@@ -17,9 +18,9 @@ function draftFor(bundleId: string): Promise<string> {
   if (!p) {
     p = (async () => {
       const mine = await api<ApplicationSummary[]>('GET', '/api/applications');
-      const draft = mine.find((a) => a.bundleId === bundleId && a.status === 'draft');
-      if (draft) return draft.id;
-      return (await api<{ id: string }>('POST', '/api/applications', { bundleId })).id;
+      const draft = mine.find((a) => a.bundleId === bundleId && a.status === 'draft') ?? (await api<ApplicationSummary>('POST', '/api/applications', { bundleId }));
+      prefetchDraft(draft.id, draft.bundleId, draft.version);
+      return draft.id;
     })();
     const done = p;
     void done.finally(() => starting.delete(bundleId)).catch(() => undefined);
@@ -37,6 +38,7 @@ export default function Start() {
 
   useEffect(() => {
     let live = true;
+    preloadWizard();
     draftFor(bundleId).then(
       (id) => live && navigate(`/applications/${id}/edit`, { replace: true }),
       (e: unknown) => live && setError(e instanceof ApiError ? (lang === 'en' ? e.messageEn : e.message) : String(e)),

@@ -3,9 +3,10 @@ import { Route } from 'react-router';
 import type { NavEntry } from '../shell/nav';
 import { RequireRole } from '../shell/RequireRole';
 import './portal.css';
+// Not split off: it is tiny, and a separate chunk would be one more round trip before the form.
+import Start from './Start';
 
 const Home = lazy(() => import('./Home'));
-const Start = lazy(() => import('./Start'));
 const Apply = lazy(() => import('./Apply'));
 const MyApplications = lazy(() => import('./MyApplications'));
 const Follow = lazy(() => import('./Follow'));
