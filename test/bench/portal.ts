@@ -87,8 +87,8 @@ async function signedIn(browser: Browser, ts: TestServer): Promise<BrowserContex
 async function interactive(page: Page, url: string, selector: string): Promise<number> {
   await page.addInitScript(`window.__readySelector = ${JSON.stringify(selector)};`);
   await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { __ready?: number }).__ready !== undefined, undefined, { timeout: 30_000 });
-  return page.evaluate(() => (window as unknown as { __ready: number }).__ready);
+  await page.waitForFunction('window.__ready !== undefined', undefined, { timeout: 30_000 });
+  return (await page.evaluate('window.__ready')) as number;
 }
 
 async function typing(page: Page, selector: string): Promise<{ proc: number[]; frame: number[] }> {
@@ -96,16 +96,13 @@ async function typing(page: Page, selector: string): Promise<{ proc: number[]; f
   // Warm-up keystrokes are not counted: the first ones pay for lazy work (fonts, JIT).
   await page.keyboard.type('预热');
   await page.waitForTimeout(300);
-  await page.evaluate(() => {
-    const w = window as unknown as { __lat: { proc: number[]; frame: number[] } };
-    w.__lat = { proc: [], frame: [] };
-  });
+  await page.evaluate('window.__lat = { proc: [], frame: [] }');
   for (let i = 0; i < KEYS; i++) {
     await page.keyboard.type('a');
     await page.waitForTimeout(40);
   }
   await page.waitForTimeout(100);
-  return page.evaluate(() => (window as unknown as { __lat: { proc: number[]; frame: number[] } }).__lat);
+  return (await page.evaluate('window.__lat')) as { proc: number[]; frame: number[] };
 }
 
 export async function bench(): Promise<BenchRow[]> {

@@ -14,15 +14,20 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 const AXE_URL = '/__test__/axe.min.js';
 const WIDTH = 375;
 
+/** The few page globals these tests read (the root tsconfig has no DOM types: it checks the server). */
+type Page_ = { document: { documentElement: { scrollWidth: number }; activeElement: { id: string; matches(selector: string): boolean } | null } };
+
 /** axe-core from a same-origin URL the test serves (the CSP refuses inline scripts). */
 async function axe(page: Page, name: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) {
+  if (!(await page.evaluate(() => 'axe' in globalThis))) {
     await page.addScriptTag({ url: AXE_URL });
     await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
   }
   const violations = await page.evaluate(async () => {
     type Result = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
-    const r = (await (window as unknown as { axe: { run(ctx: Document): Promise<Result> } }).axe.run(document)) as Result;
+    // The root tsconfig has no DOM types (it checks the server): the page's globals are typed here.
+    const g = globalThis as unknown as { axe: { run(ctx: unknown): Promise<Result> }; document: unknown };
+    const r = await g.axe.run(g.document);
     return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
   });
   expect(violations, `axe on ${name}`).toEqual([]);
@@ -30,14 +35,14 @@ async function axe(page: Page, name: string): Promise<void> {
 
 /** Nothing wider than the phone: no sideways scrolling. */
 async function fits(page: Page, name: string): Promise<void> {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  const width = await page.evaluate(() => (globalThis as unknown as Page_).document.documentElement.scrollWidth);
   expect(width, `page width on ${name}`).toBeLessThanOrEqual(WIDTH);
 }
 
 /** Presses Tab until `test` holds for the focused element; fails if it takes more than `max`. */
 async function tabTo(page: Page, test: string, max = 40): Promise<void> {
   for (let i = 0; i < max; i++) {
-    if (await page.evaluate((t) => document.activeElement?.matches(t) ?? false, test)) return;
+    if (await page.evaluate((t) => (globalThis as unknown as Page_).document.activeElement?.matches(t) ?? false, test)) return;
     await page.keyboard.press('Tab');
   }
   throw new Error(`Tab never reached ${test}`);
@@ -121,7 +126,7 @@ describe.runIf(hasChromium)('the citizen portal on a phone, by keyboard, with a 
     await page.keyboard.press('Tab');
     await page.keyboard.press('Space');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f_child_birthDate');
+    expect(await page.evaluate(() => (globalThis as unknown as Page_).document.activeElement?.id)).toBe('f_child_birthDate');
     // A date field's segments follow the browser's locale: month/day/year here, year/month/day in zh.
     await page.keyboard.type('11212026');
     if ((await page.locator('#f_child_birthDate').inputValue()) !== '2026-11-21') {
@@ -142,7 +147,7 @@ describe.runIf(hasChromium)('the citizen portal on a phone, by keyboard, with a 
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('step-heading').getAttribute('data-step')).toBe('parents');
     // The new step takes the focus, so the keyboard continues from its top.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('step-heading');
+    expect(await page.evaluate(() => (globalThis as unknown as Page_).document.activeElement?.id)).toBe('step-heading');
     await expect.poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('saved');
     const saved = await db.query<{ answers: Record<string, unknown> }>('SELECT answers FROM applications WHERE id = $1', [id]);
     expect(saved.rows[0]!.answers).toMatchObject({ 'child.name': '王小宝', 'child.gender': '1', 'child.birthDate': '2026-11-21', 'child.ethnicity': '01' });

@@ -19,14 +19,16 @@ const AXE_URL = '/__test__/axe.min.js';
  * (script-src 'self') refuses inline scripts, and it stays on for these tests.
  */
 async function axe(page: Page, name: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) {
+  if (!(await page.evaluate(() => 'axe' in globalThis))) {
     await page.addScriptTag({ url: AXE_URL });
     // Colours are judged as they settle, not halfway through a button's fade.
     await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
   }
   const violations = await page.evaluate(async () => {
     type Result = { violations: { id: string; impact: string | null; nodes: { target: string[]; failureSummary?: string }[] }[] };
-    const r = (await (window as unknown as { axe: { run(ctx: Document): Promise<Result> } }).axe.run(document)) as Result;
+    // The root tsconfig has no DOM types (it checks the server): the page's globals are typed here.
+    const g = globalThis as unknown as { axe: { run(ctx: unknown): Promise<Result> }; document: unknown };
+    const r = await g.axe.run(g.document);
     return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
   });
   expect(violations, `axe on ${name}`).toEqual([]);
@@ -183,7 +185,7 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     await expect.poll(() => page.getByTestId('materials-counter').textContent()).toMatch(/^本次涉及 \d+ 份材料，您只需提交 \d+ 份$/);
     const counter = (await page.getByTestId('materials-counter').textContent())!;
     const toUpload = page.locator('[data-testid^="material-"][data-disposition="upload"]');
-    const uploadCodes = await toUpload.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('material-'.length)));
+    const uploadCodes = await Promise.all((await toUpload.all()).map(async (m) => (await m.getAttribute('data-testid'))!.slice('material-'.length)));
     expect(uploadCodes.length).toBe(Number(/只需提交 (\d+) 份/.exec(counter)![1]));
     expect(await page.locator('[data-testid^="material-"][data-disposition="sharing"]').first().textContent()).toContain('数据共享获取');
     expect(await page.locator('[data-testid^="material-"][data-disposition="bundle"]').first().textContent()).toMatch(/办结.*内部流转/);
@@ -220,7 +222,8 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     await expect.poll(() => items.count()).toBe(5);
     await axe(page, 'progress');
     await screenshot(page, 'portal-08-progress');
-    await until(async () => (await items.evaluateAll((els) => els.every((e) => e.getAttribute('data-status') === 'completed'))) || undefined, 40_000, 'every department to complete in the page');
+    const statuses = async () => Promise.all((await items.all()).map((i) => i.getAttribute('data-status')));
+    await until(async () => (await statuses()).every((s) => s === 'completed') || undefined, 40_000, 'every department to complete in the page');
     expect(await page.getByTestId('application-status').textContent()).toBe('已办结');
     expect(await page.getByTestId('item-status-birth-registration').textContent()).toBe('已办结');
     expect(await page.getByTestId('output-child.idNumber').textContent()).toMatch(/^\d{17}[\dX]$/);

@@ -32,7 +32,9 @@ export function Layout({ nav }: { nav: NavEntry[] }) {
             mode="horizontal"
             selectedKeys={selected}
             items={entries.map((e) => ({ key: e.path, label: <Link to={e.path}>{t(e.zh, e.en)}</Link> }))}
-            style={{ minWidth: 0 }}
+            // Wrap on a phone instead of folding items into an overflow menu, whose hidden copies stay focusable (axe: aria-hidden-focus).
+            disabledOverflow
+            style={{ minWidth: 0, flexWrap: 'wrap' }}
           />
         </nav>
         <Space wrap>
