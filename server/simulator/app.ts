@@ -12,6 +12,7 @@
  * `/stats` and `/control` are unauthenticated: this server is a test double and binds to the
  * loopback interface by default (main.ts); it must never be exposed.
  */
+import { setMaxListeners } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -217,6 +218,9 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const hanging = new Set<ServerResponse>();
   const tasks = new Set<Promise<void>>();
   const lifetime = new AbortController();
+  // Every scheduled task sleeps on this one signal and stops listening when it wakes; past the
+  // default ten listeners Node would warn of a leak whenever more than ten deliveries are in hand.
+  setMaxListeners(0, lifetime.signal);
 
   const bump = (map: Record<string, number>, key: string) => (map[key] = (map[key] ?? 0) + 1);
 
