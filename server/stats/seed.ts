@@ -85,7 +85,7 @@ interface Variant {
 function departmentPace(code: string): number {
   let h = 2166136261;
   for (const ch of code) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-  return 0.7 + (h % 66) / 100;
+  return 0.7 + (h % 91) / 100;
 }
 
 function variantsOf(v: BundleVersion, firstVid: number, bundleWeight: number): Variant[] {
@@ -233,7 +233,7 @@ const APPS = `
                    ((s.day::timestamp + make_interval(secs => 3600 * CASE WHEN s.u_night < 0.1 THEN 24 * s.u_h1 ELSE 8 + 12 * (s.u_h1 + s.u_h2) / 2 END)
                       - interval '8 hours') AT TIME ZONE 'UTC')) AS submitted_at,
              -- Log-normal pace: most applicants' items take a third of their limit, a few more than all of it.
-             least(3, greatest(0.05, 0.3 * exp(0.6 * sqrt(-2 * ln(1 - s.u_p1)) * cos(2 * pi() * s.u_p2)))) AS pace,
+             least(4, greatest(0.05, 0.3 * exp(0.8 * sqrt(-2 * ln(1 - s.u_p1)) * cos(2 * pi() * s.u_p2)))) AS pace,
              CASE WHEN s.u_rej < 0.015 THEN floor(s.u_rpos * v.n_items)::int END AS reject_pos,
              s.u_r1 AS rate_u, s.u_r2 AS rate_v, s.u_r3 AS rate_w
         FROM s
