@@ -37,7 +37,7 @@ describe('npm start (server/main.ts as its own process)', () => {
       again.child.kill('SIGTERM');
       await again.exited;
     }
-  });
+  }, 150_000);
 
   it('stops at start-up with a message naming an invalid variable', async () => {
     const server = spawnTs('server/main.ts', { PORT: 'eighty', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'yjs-start-')) });
@@ -66,5 +66,5 @@ describe('npm start (server/main.ts as its own process)', () => {
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();
     }
-  });
+  }, 90_000);
 });
