@@ -50,13 +50,19 @@ describe.runIf(hasChromium)('operator console in Chromium', () => {
       const page = await context.newPage();
       const problems: string[] = [];
       page.on('pageerror', (e) => problems.push(e.message));
+    page.on('response', (r) => {
+      if (r.status() >= 500) problems.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    });
       page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(m.text());
+        if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
       });
 
       await page.goto(`${ts.url}/console`);
       const row = page.getByTestId(`delivery-${dead.id}`);
-      await row.waitFor();
+      await row.waitFor({ timeout: 10_000 }).catch(async (e: unknown) => {
+        await screenshot(page, 'console-failure');
+        throw new Error(`no dead row; the API says ${JSON.stringify((await admin.get('/api/admin/deliveries?state=dead')).body)}; problems ${JSON.stringify(problems)}`, { cause: e });
+      });
       expect(await row.innerText()).toContain('birth-certificate');
       expect(await row.innerText()).toMatch(/ECONNREFUSED|connect|refused/i);
       // Every attempt, with its error.

@@ -38,7 +38,10 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 500) problems.push(`${r.status()} ${r.request().method()} ${r.url()}`);
     });
 
     await page.goto(`${ts.url}/studio`);
@@ -67,9 +70,9 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     await expect.poll(() => page.getByTestId('lint-status').textContent(), { timeout: 15_000 }).toMatch(/个错误/);
 
     // The CLI's message, underlined where it points: line 15, column 11.
+    // An answer for half-typed text may come first; the one for the finished line follows.
     const underline = page.locator('.cm-lintRange-error').first();
-    await underline.waitFor();
-    expect(await underline.innerText()).toBe('birth-registraton');
+    await expect.poll(() => underline.innerText(), { timeout: 15_000 }).toBe('birth-registraton');
     expect(await page.locator('.cm-line', { has: page.locator('.cm-lintRange-error') }).first().innerText()).toBe('  - item: birth-registraton');
     const first = page.getByTestId('problem').first();
     expect(await first.innerText()).toContain('bundles/newborn.yaml:15:11: error: bundle "newborn" (新生儿出生一件事): unknown item "birth-registraton" (did you mean "birth-registration"?) [unknown-item]');

@@ -15,8 +15,11 @@ async function signedIn(browser: Browser, base: string, user: string): Promise<{
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(e.message));
+  page.on('response', (r) => {
+    if (r.status() >= 500) problems.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+  });
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
   });
   return { context, page, problems };
 }
@@ -108,7 +111,10 @@ describe.runIf(hasChromium)('department workbench in Chromium', () => {
     // 医保 staff: not in their inbox, and opening it directly finds nothing.
     const other = await signedIn(browser, ts.url, 'staff-medicalInsurance');
     await other.page.goto(`${ts.url}/workbench/${sub}`);
-    await other.page.getByTestId('not-found').waitFor();
+    await other.page.getByTestId('not-found').waitFor({ timeout: 15_000 }).catch(async (e: unknown) => {
+      await screenshot(other.page, 'workbench-failure');
+      throw new Error(`no 404 page; problems: ${JSON.stringify(other.problems)}`, { cause: e });
+    });
     await other.page.goto(`${ts.url}/workbench?status=all`);
     await other.page.getByText(/暂无事项|城乡居民/).first().waitFor();
     expect(await other.page.getByTestId(`inbox-row-${sub}`).count()).toBe(0);

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, App, Badge, Button, Card, Col, Form, Input, List, Modal, Row, Select, Space, Spin, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Badge, Button, Card, Col, Form, Input, Modal, Row, Select, Space, Spin, Tag, Tooltip, Typography } from 'antd';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
@@ -279,19 +279,21 @@ export default function Editor() {
             <YamlEditor path={active} text={files[active] ?? ''} diagnostics={activeDiagnostics} jump={jump} label={t(`编辑 ${active}`, `Editing ${active}`)} onChange={onChange} />
           </Card>
           <Card size="small" title={<Badge count={result?.diagnostics.length ?? 0} offset={[14, 0]} color={errors ? 'red' : 'gold'}>{t('问题', 'Problems')}</Badge>} style={{ marginTop: 16 }}>
-            <List
-              size="small"
-              dataSource={result?.diagnostics ?? []}
-              locale={{ emptyText: t('没有问题', 'No problems') }}
-              style={{ maxHeight: 240, overflow: 'auto' }}
-              renderItem={(d) => (
-                <List.Item style={{ cursor: 'pointer' }} onClick={() => goTo(d)} data-testid="problem">
-                  <Typography.Text type={d.severity === 'error' ? 'danger' : 'warning'} style={{ fontFamily: 'monospace', fontSize: 12 }}>
-                    {formatDiagnostic(d)}
-                  </Typography.Text>
-                </List.Item>
-              )}
-            />
+            {(result?.diagnostics.length ?? 0) === 0 ? (
+              <Typography.Text type="secondary">{t('没有问题', 'No problems')}</Typography.Text>
+            ) : (
+              <ul className="studio-problems" style={{ listStyle: 'none', margin: 0, padding: 0, maxHeight: 240, overflow: 'auto' }}>
+                {result!.diagnostics.map((d, i) => (
+                  <li key={i} style={{ padding: '4px 0', borderBottom: '1px solid #f0f0f0' }}>
+                    <button type="button" onClick={() => goTo(d)} data-testid="problem" style={{ all: 'unset', cursor: 'pointer', display: 'block', width: '100%' }}>
+                      <Typography.Text type={d.severity === 'error' ? 'danger' : 'warning'} style={{ fontFamily: 'monospace', fontSize: 12 }}>
+                        {formatDiagnostic(d)}
+                      </Typography.Text>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
           </Card>
         </Col>
         <Col xs={24} xl={10}>
@@ -328,7 +330,11 @@ export default function Editor() {
       <Modal open={newFileOpen} title={t('新建事项文件', 'New item file')} okText={t('新建', 'Create')} cancelText={t('取消', 'Cancel')} onOk={addFile} onCancel={() => setNewFileOpen(false)} destroyOnHidden>
         <Form layout="vertical">
           <Form.Item label={t('事项编号（小写字母、数字和连字符）', 'Item id (lower case, digits, hyphens)')} validateStatus={newFileName && !/^[a-z][a-z0-9-]*$/.test(newFileName) ? 'error' : undefined}>
-            <Input value={newFileName} onChange={(e) => setNewFileName(e.target.value)} addonBefore="items/" addonAfter=".yaml" />
+            <Space.Compact style={{ width: '100%' }}>
+              <Button disabled>items/</Button>
+              <Input value={newFileName} onChange={(e) => setNewFileName(e.target.value)} aria-label={t('事项编号', 'Item id')} />
+              <Button disabled>.yaml</Button>
+            </Space.Compact>
           </Form.Item>
         </Form>
       </Modal>
