@@ -555,6 +555,11 @@ describe.each(databaseTargets())('statistics of seeded applications (direct inse
                      WHERE status = 'completed' AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.application_id = a.id) ORDER BY id LIMIT 6`);
     const pending = await db.query<{ n: number }>('SELECT (SELECT count(*) FROM stats_app_changes) + (SELECT count(*) FROM stats_dept_changes) AS n');
     expect(Number(pending.rows[0]!.n)).toBeGreaterThan(0);
+    // What the dispatcher and a draft's autosave write moves no figure, and leaves no change row.
+    await db.query(`UPDATE sub_applications SET attempts = attempts + 1, last_error = 'timeout', updated_at = now() WHERE status = 'accepted'`);
+    await db.query(`UPDATE applications SET answers = answers, updated_at = now() WHERE status = 'completed'`);
+    const still = await db.query<{ n: number }>('SELECT (SELECT count(*) FROM stats_app_changes) + (SELECT count(*) FROM stats_dept_changes) AS n');
+    expect(Number(still.rows[0]!.n)).toBe(Number(pending.rows[0]!.n));
 
     // Pending changes read without folding, as a reader does while another process folds.
     const names = await namesOf(ts);

@@ -115,26 +115,24 @@ CREATE TABLE stats_dept_changes (id bigserial PRIMARY KEY, LIKE stats_dept_daily
 CREATE INDEX sub_applications_open_due ON sub_applications (stats_due_at(delivered_at, time_limit_days))
   WHERE status IN ('queued', 'delivered', 'accepted') AND delivered_at IS NOT NULL;
 
--- `src` is the statement's rows with a sign: +1 for new rows, -1 for old ones. Each trigger
--- function appends one row per rollup key whose net change is not zero.
-CREATE FUNCTION stats_transition_source(op text) RETURNS text
-  LANGUAGE sql IMMUTABLE
-  AS $$
-    SELECT CASE op
-      WHEN 'INSERT' THEN 'SELECT 1 AS sign, * FROM stats_new'
-      WHEN 'DELETE' THEN 'SELECT -1 AS sign, * FROM stats_old'
-      ELSE 'SELECT 1 AS sign, * FROM stats_new UNION ALL SELECT -1 AS sign, * FROM stats_old'
-    END
-  $$;
+-- The statistics triggers. Writers pay for them, so each trigger function is static SQL that
+-- PL/pgSQL plans once per session, one function per table and operation, generated below from
+-- one template per table: `{src}` stands for the statement's rows with a sign, +1 for new rows and
+-- -1 for old ones, and each template appends one row per rollup key whose net change is not zero
+-- (an aggregate wrapped in `g`, kept when some figure moved). An UPDATE that changes none of the
+-- columns the figures read (the dispatcher's attempts and leases, a payload released with its
+-- inputs, a draft's answers) returns before any of that.
+DO $do$
+DECLARE
+  t record;
+  op text;
+  src text;
+  early text;
+BEGIN
+  FOR t IN
+    SELECT * FROM (VALUES
+      ('applications', 'id', 'status, submitted_at, completed_at, savings, bundle_id', $t$
 
--- Each trigger function wraps its aggregate in `g` and keeps a key only when some figure moved.
-CREATE FUNCTION stats_applications_changed() RETURNS trigger
-  LANGUAGE plpgsql
-  AS $fn$
-  DECLARE
-    src text := stats_transition_source(TG_OP);
-  BEGIN
-    EXECUTE format($q$
       INSERT INTO stats_app_changes (day, bundle_id, filed, completed, partially_completed, rejected,
         materials_separately, materials_handed_in, waived_sharing, waived_bundle, waived_commitment, waived_generated,
         handed_in_once_for_several, reused_from_archive, visits_separately, visits_bundled, limit_sum, critical_path)
@@ -155,30 +153,20 @@ CREATE FUNCTION stats_applications_changed() RETURNS trigger
                sum(sign * coalesce((savings #>> '{days,separately}')::numeric, 0)) AS limit_sum,
                sum(sign * coalesce((savings #>> '{days,criticalPath}')::numeric, 0)) AS critical_path
           FROM (SELECT r.sign, stats_cst_date(r.submitted_at) AS day, r.bundle_id, r.status, r.savings
-                  FROM (%s) AS r WHERE r.submitted_at IS NOT NULL) AS c
+                  FROM ({src}) AS r WHERE r.submitted_at IS NOT NULL) AS c
          GROUP BY day, bundle_id) AS g
-      WHERE jsonb_path_exists(to_jsonb(g) - 'day' - 'bundle_id', '$.* ? (@ != 0)')
-    $q$, src);
-    EXECUTE format($q$
+      WHERE jsonb_path_exists(to_jsonb(g) - 'day' - 'bundle_id', '$.* ? (@ != 0)');
+
       INSERT INTO stats_app_hist_changes (day, bundle_id, working_days, n)
       SELECT stats_cst_date(r.submitted_at), r.bundle_id,
              stats_working_days(stats_cst_date(r.submitted_at), stats_cst_date(r.completed_at)), sum(r.sign)
-        FROM (%s) AS r
+        FROM ({src}) AS r
        WHERE r.submitted_at IS NOT NULL AND r.status = 'completed' AND r.completed_at IS NOT NULL
        GROUP BY 1, 2, 3
-      HAVING sum(r.sign) <> 0
-    $q$, src);
-    RETURN NULL;
-  END
-  $fn$;
+      HAVING sum(r.sign) <> 0;
+      $t$),
+      ('sub_applications', 'id', 'status, delivered_at, completed_at, created_at, time_limit_days, department, application_id', $t$
 
-CREATE FUNCTION stats_sub_applications_changed() RETURNS trigger
-  LANGUAGE plpgsql
-  AS $fn$
-  DECLARE
-    src text := stats_transition_source(TG_OP);
-  BEGIN
-    EXECUTE format($q$
       INSERT INTO stats_dept_changes (day, bundle_id, department, items, received, completed, on_time, rejected, open, limit_sum, actual_sum)
       SELECT g.* FROM (
         SELECT day, bundle_id, department, sum(sign) AS items, sum(sign * received::int) AS received,
@@ -200,54 +188,44 @@ CREATE FUNCTION stats_sub_applications_changed() RETURNS trigger
                        CASE WHEN r.status = 'completed' AND r.completed_at IS NOT NULL
                             THEN stats_working_days(stats_cst_date(coalesce(r.delivered_at, r.created_at)), stats_cst_date(r.completed_at))
                             ELSE 0 END AS actual_days
-                  FROM (%s) AS r) AS c
+                  FROM ({src}) AS r) AS c
          GROUP BY day, bundle_id, department) AS g
-      WHERE jsonb_path_exists(to_jsonb(g) - 'day' - 'bundle_id' - 'department', '$.* ? (@ != 0)')
-    $q$, src);
-    RETURN NULL;
-  END
-  $fn$;
+      WHERE jsonb_path_exists(to_jsonb(g) - 'day' - 'bundle_id' - 'department', '$.* ? (@ != 0)');
+      $t$),
+      -- A rating counts on its application's filing day, like everything else.
+      ('ratings', 'application_id', 'score', $t$
 
--- A rating counts on its application's filing day, like everything else.
-CREATE FUNCTION stats_ratings_changed() RETURNS trigger
-  LANGUAGE plpgsql
-  AS $fn$
-  DECLARE
-    src text := stats_transition_source(TG_OP);
-  BEGIN
-    EXECUTE format($q$
       INSERT INTO stats_app_changes (day, bundle_id, rating_count, rating_sum, rating_1, rating_2, rating_3, rating_4, rating_5)
       SELECT g.* FROM (
         SELECT stats_cst_date(a.submitted_at) AS day, a.bundle_id, sum(r.sign) AS rating_count, sum(r.sign * r.score) AS rating_sum,
                sum(r.sign * (r.score = 1)::int) AS rating_1, sum(r.sign * (r.score = 2)::int) AS rating_2,
                sum(r.sign * (r.score = 3)::int) AS rating_3, sum(r.sign * (r.score = 4)::int) AS rating_4,
                sum(r.sign * (r.score = 5)::int) AS rating_5
-          FROM (%s) AS r JOIN applications AS a ON a.id = r.application_id
+          FROM ({src}) AS r JOIN applications AS a ON a.id = r.application_id
          WHERE a.submitted_at IS NOT NULL
          GROUP BY 1, 2) AS g
-      WHERE jsonb_path_exists(to_jsonb(g) - 'day' - 'bundle_id', '$.* ? (@ != 0)')
-    $q$, src);
-    RETURN NULL;
-  END
-  $fn$;
-
-CREATE TRIGGER stats_applications_insert AFTER INSERT ON applications
-  REFERENCING NEW TABLE AS stats_new FOR EACH STATEMENT EXECUTE FUNCTION stats_applications_changed();
-CREATE TRIGGER stats_applications_update AFTER UPDATE ON applications
-  REFERENCING OLD TABLE AS stats_old NEW TABLE AS stats_new FOR EACH STATEMENT EXECUTE FUNCTION stats_applications_changed();
-CREATE TRIGGER stats_applications_delete AFTER DELETE ON applications
-  REFERENCING OLD TABLE AS stats_old FOR EACH STATEMENT EXECUTE FUNCTION stats_applications_changed();
-
-CREATE TRIGGER stats_sub_applications_insert AFTER INSERT ON sub_applications
-  REFERENCING NEW TABLE AS stats_new FOR EACH STATEMENT EXECUTE FUNCTION stats_sub_applications_changed();
-CREATE TRIGGER stats_sub_applications_update AFTER UPDATE ON sub_applications
-  REFERENCING OLD TABLE AS stats_old NEW TABLE AS stats_new FOR EACH STATEMENT EXECUTE FUNCTION stats_sub_applications_changed();
-CREATE TRIGGER stats_sub_applications_delete AFTER DELETE ON sub_applications
-  REFERENCING OLD TABLE AS stats_old FOR EACH STATEMENT EXECUTE FUNCTION stats_sub_applications_changed();
-
-CREATE TRIGGER stats_ratings_insert AFTER INSERT ON ratings
-  REFERENCING NEW TABLE AS stats_new FOR EACH STATEMENT EXECUTE FUNCTION stats_ratings_changed();
-CREATE TRIGGER stats_ratings_update AFTER UPDATE ON ratings
-  REFERENCING OLD TABLE AS stats_old NEW TABLE AS stats_new FOR EACH STATEMENT EXECUTE FUNCTION stats_ratings_changed();
-CREATE TRIGGER stats_ratings_delete AFTER DELETE ON ratings
-  REFERENCING OLD TABLE AS stats_old FOR EACH STATEMENT EXECUTE FUNCTION stats_ratings_changed();
+      WHERE jsonb_path_exists(to_jsonb(g) - 'day' - 'bundle_id', '$.* ? (@ != 0)');
+      $t$)
+    ) AS x(tbl, pk, watched, template)
+  LOOP
+    FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
+      src := CASE op
+        WHEN 'insert' THEN 'SELECT 1 AS sign, * FROM stats_new'
+        WHEN 'delete' THEN 'SELECT -1 AS sign, * FROM stats_old'
+        ELSE 'SELECT 1 AS sign, * FROM stats_new UNION ALL SELECT -1 AS sign, * FROM stats_old'
+      END;
+      -- Every new row has an old row with the same key and the same watched values: nothing moved.
+      early := CASE WHEN op = 'update' THEN format(
+        'IF (SELECT count(*) FROM stats_new) = (SELECT count(*) FROM stats_new n JOIN stats_old o ON o.%1$s = n.%1$s AND (%2$s) IS NOT DISTINCT FROM (%3$s)) THEN RETURN NULL; END IF;',
+        t.pk,
+        (SELECT string_agg('n.' || trim(c), ', ') FROM unnest(string_to_array(t.watched, ',')) AS c),
+        (SELECT string_agg('o.' || trim(c), ', ') FROM unnest(string_to_array(t.watched, ',')) AS c)) ELSE '' END;
+      EXECUTE format('CREATE FUNCTION stats_%1$s_%2$s() RETURNS trigger LANGUAGE plpgsql AS %3$L',
+        t.tbl, op, 'BEGIN ' || early || replace(t.template, '{src}', src) || ' RETURN NULL; END');
+      EXECUTE format('CREATE TRIGGER stats_%1$s_%2$s AFTER %3$s ON %1$I REFERENCING %4$s FOR EACH STATEMENT EXECUTE FUNCTION stats_%1$s_%2$s()',
+        t.tbl, op, upper(op),
+        CASE op WHEN 'insert' THEN 'NEW TABLE AS stats_new' WHEN 'delete' THEN 'OLD TABLE AS stats_old' ELSE 'OLD TABLE AS stats_old NEW TABLE AS stats_new' END);
+    END LOOP;
+  END LOOP;
+END
+$do$;
