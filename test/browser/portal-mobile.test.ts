@@ -12,6 +12,9 @@ import type { DispatchWorker } from '../../server/dispatch/worker.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const AXE_URL = '/__test__/axe.min.js';
+
+/** The machine running these may be busy (two cores, other suites): waits are generous, not tight. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 100 });
 const WIDTH = 375;
 
 /** The few page globals these tests read (the root tsconfig has no DOM types: it checks the server). */
@@ -23,6 +26,8 @@ async function axe(page: Page, name: string): Promise<void> {
     await page.addScriptTag({ url: AXE_URL });
     await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
   }
+  // The page as it rests: a pointer left over a button would judge antd's hover colours instead.
+  await page.mouse.move(0, 0);
   const violations = await page.evaluate(async () => {
     type Result = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
     // The root tsconfig has no DOM types (it checks the server): the page's globals are typed here.
@@ -106,17 +111,17 @@ describe.runIf(hasChromium)('the citizen portal on a phone, by keyboard, with a 
     page.on('pageerror', (e) => problems.push(e.message));
 
     await page.goto(ts.url + '/');
-    await expect.poll(() => page.getByTestId('bundle-newborn').count()).toBe(1);
+    await poll(() => page.getByTestId('bundle-newborn').count()).toBe(1);
     await fits(page, 'home');
     await axe(page, 'home (375 px)');
     await screenshot(page, 'portal-mobile-01-home');
 
     // Sign in and start with the keyboard.
     await page.goto(ts.url + '/login?next=/apply/newborn');
-    await expect.poll(() => page.getByTestId('login-citizen-wang').count()).toBe(1);
+    await poll(() => page.getByTestId('login-citizen-wang').count()).toBe(1);
     await tabTo(page, '[data-testid="login-citizen-wang"]');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('step-heading').getAttribute('data-step')).toBe('newborn');
+    await poll(() => page.getByTestId('step-heading').getAttribute('data-step')).toBe('newborn');
     const id = /applications\/([0-9a-f-]{36})\/edit/.exec(page.url())![1]!;
     expect(await page.getByText('第 1 步，共').count()).toBe(1);
 
@@ -145,10 +150,10 @@ describe.runIf(hasChromium)('the citizen portal on a phone, by keyboard, with a 
     await screenshot(page, 'portal-mobile-02-keyboard');
     await tabTo(page, '[data-testid="next"]', 5);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('step-heading').getAttribute('data-step')).toBe('parents');
+    await poll(() => page.getByTestId('step-heading').getAttribute('data-step')).toBe('parents');
     // The new step takes the focus, so the keyboard continues from its top.
     expect(await page.evaluate(() => (globalThis as unknown as Page_).document.activeElement?.id)).toBe('step-heading');
-    await expect.poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('saved');
+    await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
     const saved = await db.query<{ answers: Record<string, unknown> }>('SELECT answers FROM applications WHERE id = $1', [id]);
     expect(saved.rows[0]!.answers).toMatchObject({ 'child.name': '王小宝', 'child.gender': '1', 'child.birthDate': '2026-11-21', 'child.ethnicity': '01' });
 
@@ -160,18 +165,18 @@ describe.runIf(hasChromium)('the citizen portal on a phone, by keyboard, with a 
       expect((await citizen.upload(`/api/applications/${id}/materials/${encodeURIComponent(m.code)}`, pdf(m.code), `${m.code}.pdf`)).status).toBe(201);
     }
     await page.goto(`${ts.url}/applications/${id}/edit?step=materials`);
-    await expect.poll(() => page.getByTestId('materials-counter').count()).toBe(1);
+    await poll(() => page.getByTestId('materials-counter').count()).toBe(1);
     await fits(page, 'materials');
     await axe(page, 'materials (375 px)');
     await page.goto(`${ts.url}/applications/${id}/edit?step=review`);
-    await expect.poll(() => page.getByTestId('review-step').count()).toBe(1);
+    await poll(() => page.getByTestId('review-step').count()).toBe(1);
     expect(await page.getByTestId('review-newborn').textContent()).toContain('王小宝');
     await fits(page, 'review');
     await axe(page, 'review (375 px)');
     await screenshot(page, 'portal-mobile-03-review');
     await tabTo(page, '[data-testid="submit"]', 80);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(new RegExp(`/applications/${id}$`));
+    await poll(() => page.url()).toMatch(new RegExp(`/applications/${id}$`));
 
     // 卫健 asks, once, for everything missing: one field and one material.
     const health = new ApiClient(ts.url, ts.parts.departmentTokens.get('health'));
@@ -191,7 +196,7 @@ describe.runIf(hasChromium)('the citizen portal on a phone, by keyboard, with a 
     expect(asked.status).toBe(200);
 
     const card = page.getByTestId('supplement-birth-certificate');
-    await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(1);
+    await poll(() => card.count()).toBe(1);
     expect(await card.textContent()).toContain('出生医学记录不清晰');
     // Exactly what was asked: one field (with the value given before) and one upload.
     expect(await card.locator('input:not([type="file"]), select, textarea').count()).toBe(1);
@@ -204,12 +209,12 @@ describe.runIf(hasChromium)('the citizen portal on a phone, by keyboard, with a 
 
     // Sending without the material is refused in the page; then it goes.
     await card.getByTestId('send-supplement-birth-certificate').click();
-    await expect.poll(() => card.getByRole('alert').textContent()).toContain('请上传');
+    await poll(() => card.getByRole('alert').textContent()).toContain('请上传');
     await nameField.fill('王小宝贝');
     await card.getByTestId('file-birthMedicalRecord').setInputFiles({ name: 'record.pdf', mimeType: 'application/pdf', buffer: pdf('a clearer record') });
-    await expect.poll(() => card.getByTestId('uploaded-birthMedicalRecord').count(), { timeout: 10_000 }).toBe(1);
+    await poll(() => card.getByTestId('uploaded-birthMedicalRecord').count()).toBe(1);
     await card.getByTestId('send-supplement-birth-certificate').click();
-    await expect.poll(() => page.getByTestId('supplement-birth-certificate').count(), { timeout: 10_000 }).toBe(0);
+    await poll(() => page.getByTestId('supplement-birth-certificate').count()).toBe(0);
     const after = await db.query<{ status: string; round: number; answers: Record<string, unknown> }>(
       'SELECT s.status, s.round, a.answers FROM sub_applications s JOIN applications a ON a.id = s.application_id WHERE s.id = $1',
       [sub.id],

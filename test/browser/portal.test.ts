@@ -14,6 +14,9 @@ import type { DispatchWorker } from '../../server/dispatch/worker.js';
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const AXE_URL = '/__test__/axe.min.js';
 
+/** The machine running these may be busy (two cores, other suites): waits are generous, not tight. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 100 });
+
 /**
  * axe-core, loaded with page.addScriptTag from a same-origin URL the test serves itself: the CSP
  * (script-src 'self') refuses inline scripts, and it stays on for these tests.
@@ -24,6 +27,8 @@ async function axe(page: Page, name: string): Promise<void> {
     // Colours are judged as they settle, not halfway through a button's fade.
     await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
   }
+  // The page as it rests: a pointer left over a button would judge antd's hover colours instead.
+  await page.mouse.move(0, 0);
   const violations = await page.evaluate(async () => {
     type Result = { violations: { id: string; impact: string | null; nodes: { target: string[]; failureSummary?: string }[] }[] };
     // The root tsconfig has no DOM types (it checks the server): the page's globals are typed here.
@@ -53,7 +58,7 @@ const group = (page: Page, name: RegExp) => page.getByRole('group', { name });
 
 async function next(page: Page, expectStep: string): Promise<void> {
   await page.getByTestId('next').click();
-  await expect.poll(() => heading(page).getAttribute('data-step')).toBe(expectStep);
+  await poll(() => heading(page).getAttribute('data-step')).toBe(expectStep);
 }
 
 describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
@@ -90,7 +95,7 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
 
     // Home: the life events with the engine's savings.
     await page.goto(ts.url + '/');
-    await expect.poll(() => page.getByTestId('bundle-newborn').count()).toBe(1);
+    await poll(() => page.getByTestId('bundle-newborn').count()).toBe(1);
     expect(await page.getByTestId('savings-newborn').textContent()).toMatch(/^少跑 \d+ 次 · 少交 \d+ 份材料 · [\d.]+ 天 → [\d.]+ 天$/);
     expect(await page.getByTestId('scope-newborn').textContent()).toMatch(/\d+ 个部门 · \d+ 个事项/);
     await axe(page, 'home');
@@ -99,9 +104,9 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     // Apply: sign in on the way, land in a draft.
     await page.getByTestId('apply-newborn').click();
     await page.getByTestId('login-citizen-li').click();
-    await expect.poll(() => page.url()).toMatch(/\/applications\/[0-9a-f-]{36}\/edit/);
+    await poll(() => page.url()).toMatch(/\/applications\/[0-9a-f-]{36}\/edit/);
     const id = /applications\/([0-9a-f-]{36})/.exec(page.url())![1]!;
-    await expect.poll(() => heading(page).getAttribute('data-step')).toBe('newborn');
+    await poll(() => heading(page).getAttribute('data-step')).toBe('newborn');
 
     // 1 新生儿信息
     await page.getByLabel('新生儿姓名').fill('张小明');
@@ -121,14 +126,14 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     await motherId.fill('430102199207080029');
     await motherId.blur();
     const fieldError = page.locator('[data-field="mother_idNumber"] .sf-error');
-    await expect.poll(() => fieldError.textContent()).toMatch(/校验/);
+    await poll(() => fieldError.textContent()).toMatch(/校验/);
     expect(await motherId.getAttribute('aria-invalid')).toBe('true');
     expect(await motherId.getAttribute('aria-describedby')).toContain(await fieldError.getAttribute('id'));
     await screenshot(page, 'portal-03-invalid-id');
     await page.getByTestId('next').click();
     expect(await heading(page).getAttribute('data-step')).toBe('parents');
     await motherId.fill('430102199207080028');
-    await expect.poll(() => fieldError.count()).toBe(0);
+    await poll(() => fieldError.count()).toBe(0);
     await page.getByLabel('母亲民族').selectOption({ label: '汉族' });
     await page.getByLabel('父亲姓名').fill('张伟');
     await page.getByLabel('父亲公民身份号码').fill('430104199003151237');
@@ -136,9 +141,9 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     await group(page, /父母是否已办理结婚登记/).getByLabel('是').check();
 
     // A reload in the middle of the form: the draft is on the server, the step is in the URL.
-    await expect.poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('saved');
+    await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
     await page.reload();
-    await expect.poll(() => heading(page).getAttribute('data-step')).toBe('parents');
+    await poll(() => heading(page).getAttribute('data-step')).toBe('parents');
     expect(await page.getByLabel('母亲姓名').inputValue()).toBe('李芳');
     expect(await page.getByLabel('母亲公民身份号码').inputValue()).toBe('430102199207080028');
     expect(await group(page, /父母是否已办理结婚登记/).getByLabel('是').isChecked()).toBe(true);
@@ -158,8 +163,8 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     // 4 参保与社保卡: a choice brings an item (and its fields and step) in, with the rule's reason.
     expect(await page.getByTestId('item-out-social-security-card').count()).toBe(1);
     await group(page, /是否同时申领社会保障卡/).getByLabel('是').check();
-    await expect.poll(() => page.getByTestId('item-in-social-security-card').textContent()).toContain('申请人选择同时申领社会保障卡');
-    await expect.poll(() => page.getByTestId('rules-announcement').textContent()).toContain('已纳入');
+    await poll(() => page.getByTestId('item-in-social-security-card').textContent()).toContain('申请人选择同时申领社会保障卡');
+    await poll(() => page.getByTestId('rules-announcement').textContent()).toContain('已纳入');
     await page.getByLabel('社保卡合作银行').selectOption({ label: '中国工商银行' });
     await group(page, /社保卡是否加印照片/).getByLabel('否').check();
     await group(page, /是否申请生育医疗费用报销/).getByLabel('否').check();
@@ -182,7 +187,7 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     await next(page, 'materials');
 
     // 材料: every material with its disposition and reason; uploads checked first, with progress.
-    await expect.poll(() => page.getByTestId('materials-counter').textContent()).toMatch(/^本次涉及 \d+ 份材料，您只需提交 \d+ 份$/);
+    await poll(() => page.getByTestId('materials-counter').textContent()).toMatch(/^本次涉及 \d+ 份材料，您只需提交 \d+ 份$/);
     const counter = (await page.getByTestId('materials-counter').textContent())!;
     const toUpload = page.locator('[data-testid^="material-"][data-disposition="upload"]');
     const uploadCodes = await Promise.all((await toUpload.all()).map(async (m) => (await m.getAttribute('data-testid'))!.slice('material-'.length)));
@@ -193,33 +198,33 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     // A file that is not PDF/JPEG/PNG/OFD is refused before it is sent.
     const first = uploadCodes[0]!;
     await page.getByTestId(`file-${first}`).setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('just text, not a PDF') });
-    await expect.poll(() => page.getByTestId(`upload-${first}`).locator('[role="alert"]').textContent()).toContain('只能上传 PDF、JPEG、PNG 或 OFD');
+    await poll(() => page.getByTestId(`upload-${first}`).locator('[role="alert"]').textContent()).toContain('只能上传 PDF、JPEG、PNG 或 OFD');
     await page.getByTestId('next').click();
-    await expect.poll(() => page.getByRole('alert').filter({ hasText: '还有' }).count()).toBe(1);
+    await poll(() => page.getByRole('alert').filter({ hasText: '还有' }).count()).toBe(1);
     for (const code of uploadCodes) {
       await page.getByTestId(`file-${code}`).setInputFiles({ name: `${code}.pdf`, mimeType: 'application/pdf', buffer: pdf(`${code} ${'x'.repeat(200_000)}`) });
-      await expect.poll(() => page.getByTestId(`uploaded-${code}`).count(), { timeout: 10_000 }).toBe(1);
+      await poll(() => page.getByTestId(`uploaded-${code}`).count()).toBe(1);
     }
     await axe(page, 'materials');
     await screenshot(page, 'portal-06-materials');
     await next(page, 'review');
 
     // 确认提交: read-only summary, who receives what, savings; a double click files once.
-    await expect.poll(() => page.getByTestId('review-step').count()).toBe(1);
+    await poll(() => page.getByTestId('review-step').count()).toBe(1);
     expect(await page.getByTestId('review-newborn').textContent()).toContain('张小明');
     expect(await page.getByTestId('receives-birth-registration').textContent()).toContain('公安');
     for (const k of ['materials', 'fields', 'visits', 'days']) expect(await page.getByTestId(`saving-${k}`).textContent()).toMatch(/\d+ → \d+/);
     await axe(page, 'review');
     await screenshot(page, 'portal-07-review');
     await page.getByTestId('submit').dblclick();
-    await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(new RegExp(`/applications/${id}$`));
+    await poll(() => page.url()).toMatch(new RegExp(`/applications/${id}$`));
     expect(submits.length).toBe(1);
     const filed = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sub_applications WHERE application_id = $1', [id]);
     expect(filed.rows[0]!.n).toBe(5);
 
     // Progress: every department completes through the simulated back offices, with outputs.
     const items = page.locator('[data-testid^="item-"][data-status]');
-    await expect.poll(() => items.count()).toBe(5);
+    await poll(() => items.count()).toBe(5);
     await axe(page, 'progress');
     await screenshot(page, 'portal-08-progress');
     const statuses = async () => Promise.all((await items.all()).map((i) => i.getAttribute('data-status')));
@@ -233,18 +238,18 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     await page.getByLabel('评价内容（选填）').fill('一次都没跑，很方便');
     await axe(page, 'rating');
     await page.getByTestId('send-rating').click();
-    await expect.poll(() => page.getByTestId('rating-given').textContent()).toContain('5 · 非常满意');
+    await poll(() => page.getByTestId('rating-given').textContent()).toContain('5 · 非常满意');
     await page.reload();
-    await expect.poll(() => page.getByTestId('rating-given').textContent()).toContain('5 · 非常满意');
+    await poll(() => page.getByTestId('rating-given').textContent()).toContain('5 · 非常满意');
     expect(await page.getByTestId('send-rating').count()).toBe(0);
     await screenshot(page, 'portal-09-completed-rated');
 
     // My applications, in Chinese and in English.
     await page.goto(ts.url + '/applications');
-    await expect.poll(() => page.getByTestId(`application-${id}`).textContent()).toContain('已办结');
+    await poll(() => page.getByTestId(`application-${id}`).textContent()).toContain('已办结');
     await axe(page, 'my applications');
     await page.getByRole('button', { name: /切换到英文/ }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 2 }).textContent()).toBe('My applications');
+    await poll(() => page.getByRole('heading', { level: 2 }).textContent()).toBe('My applications');
     expect(await page.getByTestId(`application-${id}`).textContent()).toContain('Completed');
     await axe(page, 'my applications (en)');
     await page.getByRole('button', { name: /Switch to Chinese/ }).click();

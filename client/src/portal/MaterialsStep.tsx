@@ -59,8 +59,13 @@ export function MaterialsStep({ app, evaluation, flush, onNext, onBack }: Props)
     onNext();
   };
 
-  const uploaded = (code: string, file: { fileName: string; size: number }) =>
+  const uploaded = (code: string, file: { fileName: string; size: number }) => {
+    setMissing(null);
     setServer((s) => s && { ...s, materials: s.materials.map((m) => (m.code === code ? { ...m, uploaded: { ...file, sha256: '', mime: '', uploadedAt: new Date().toISOString() } } : m)) });
+  };
+  // What asks something of the applicant first: uploads, then reuse, then what the government does.
+  const order: Record<string, number> = { upload: 0, reuse: 1, commitment: 2, sharing: 3, bundle: 4, generated: 5 };
+  const listed = [...server.materials].sort((a, b) => (order[a.disposition] ?? 9) - (order[b.disposition] ?? 9));
 
   return (
     <div data-testid="materials-step">
@@ -76,7 +81,7 @@ export function MaterialsStep({ app, evaluation, flush, onNext, onBack }: Props)
       />
       {missing && <Alert type="error" showIcon role="alert" title={missing} style={{ marginBottom: 16 }} />}
       <ul className="material-list">
-        {server.materials.map((m) => {
+        {listed.map((m) => {
           const d = DISPOSITION[m.disposition];
           return (
             <li key={m.code} data-testid={`material-${m.code}`} data-disposition={m.disposition}>
