@@ -93,58 +93,62 @@ export class OperationsService {
     const details: ErrorDetail[] = [];
     const days = positive(query.days, 'days', 7, 366, details);
     if (details.length) throw new BadRequestError('查询参数无效', 'Invalid query parameters', details);
-    const counts = await this.db.query<{ department: string; queued: string; dead: string; waiting: string; open: string }>(
-      `SELECT department,
-                count(*) FILTER (WHERE status = 'queued') AS queued,
-                count(*) FILTER (WHERE status = 'dead') AS dead,
-                count(*) FILTER (WHERE status = 'waiting') AS waiting,
-                count(*) FILTER (WHERE status IN ('delivered', 'accepted')) AS open
-           FROM sub_applications GROUP BY department`,
-    );
-    const attempts = await this.db.query<{ department: string; total: string; ok: string; last_at: Date | null }>(
-      `SELECT s.department, count(*) AS total, count(*) FILTER (WHERE d.ok) AS ok, max(d.started_at) AS last_at
-           FROM delivery_attempts d JOIN sub_applications s ON s.id = d.sub_application_id
-          WHERE d.started_at > now() - make_interval(days => $1::int)
-          GROUP BY s.department`,
-      [days],
-    );
-    const lastErrors = await this.db.query<{ department: string; error: string | null; status_code: number | null; started_at: Date; sub_application_id: string }>(
-      `SELECT DISTINCT ON (s.department) s.department, d.error, d.status_code, d.started_at, d.sub_application_id
-           FROM delivery_attempts d JOIN sub_applications s ON s.id = d.sub_application_id
-          WHERE NOT d.ok ORDER BY s.department, d.id DESC`,
-    );
-    // Queued since the last time it was (re)queued: released, retried or sent back after a supplement.
-    const oldest = await this.db.query<{ department: string; id: string; item_id: string; since: Date }>(
-      `SELECT DISTINCT ON (s.department) s.department, s.id, s.item_id, q.at AS since
-           FROM sub_applications s
-           JOIN LATERAL (SELECT e.at FROM sub_application_events e WHERE e.sub_application_id = s.id AND e.status = 'queued' ORDER BY e.id DESC LIMIT 1) q ON true
-          WHERE s.status = 'queued' ORDER BY s.department, q.at ASC`,
-    );
-    const codes = new Set([...this.departments.map((d) => d.code), ...counts.rows.map((r) => r.department)]);
-    return [...codes].map((code) => {
-      const d = this.departments.find((x) => x.code === code);
-      const c = counts.rows.find((r) => r.department === code);
-      const a = attempts.rows.find((r) => r.department === code);
-      const e = lastErrors.rows.find((r) => r.department === code);
-      const o = oldest.rows.find((r) => r.department === code);
-      const total = Number(a?.total ?? 0);
-      return {
-        code,
-        name: d?.name ?? code,
-        nameEn: d?.nameEn ?? code,
-        channel: d?.delivery.channel ?? null,
-        windowDays: days,
-        attempts: total,
-        succeeded: Number(a?.ok ?? 0),
-        successRate: total ? Number(a?.ok ?? 0) / total : null,
-        lastAttemptAt: a?.last_at ?? null,
-        lastError: e ? { at: e.started_at, error: e.error, statusCode: e.status_code, subApplicationId: e.sub_application_id } : null,
-        queueDepth: Number(c?.queued ?? 0),
-        oldestQueued: o ? { id: o.id, itemId: o.item_id, since: o.since } : null,
-        dead: Number(c?.dead ?? 0),
-        waiting: Number(c?.waiting ?? 0),
-        open: Number(c?.open ?? 0),
-      };
+    // One snapshot for the four reads: otherwise a delivery committed between them shows as both queued and succeeded.
+    return this.db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const counts = await tx.query<{ department: string; queued: string; dead: string; waiting: string; open: string }>(
+        `SELECT department,
+                  count(*) FILTER (WHERE status = 'queued') AS queued,
+                  count(*) FILTER (WHERE status = 'dead') AS dead,
+                  count(*) FILTER (WHERE status = 'waiting') AS waiting,
+                  count(*) FILTER (WHERE status IN ('delivered', 'accepted')) AS open
+             FROM sub_applications GROUP BY department`,
+      );
+      const attempts = await tx.query<{ department: string; total: string; ok: string; last_at: Date | null }>(
+        `SELECT s.department, count(*) AS total, count(*) FILTER (WHERE d.ok) AS ok, max(d.started_at) AS last_at
+             FROM delivery_attempts d JOIN sub_applications s ON s.id = d.sub_application_id
+            WHERE d.started_at > now() - make_interval(days => $1::int)
+            GROUP BY s.department`,
+        [days],
+      );
+      const lastErrors = await tx.query<{ department: string; error: string | null; status_code: number | null; started_at: Date; sub_application_id: string }>(
+        `SELECT DISTINCT ON (s.department) s.department, d.error, d.status_code, d.started_at, d.sub_application_id
+             FROM delivery_attempts d JOIN sub_applications s ON s.id = d.sub_application_id
+            WHERE NOT d.ok ORDER BY s.department, d.id DESC`,
+      );
+      // Queued since the last time it was (re)queued: released, retried or sent back after a supplement.
+      const oldest = await tx.query<{ department: string; id: string; item_id: string; since: Date }>(
+        `SELECT DISTINCT ON (s.department) s.department, s.id, s.item_id, q.at AS since
+             FROM sub_applications s
+             JOIN LATERAL (SELECT e.at FROM sub_application_events e WHERE e.sub_application_id = s.id AND e.status = 'queued' ORDER BY e.id DESC LIMIT 1) q ON true
+            WHERE s.status = 'queued' ORDER BY s.department, q.at ASC`,
+      );
+      const codes = new Set([...this.departments.map((d) => d.code), ...counts.rows.map((r) => r.department)]);
+      return [...codes].map((code) => {
+        const d = this.departments.find((x) => x.code === code);
+        const c = counts.rows.find((r) => r.department === code);
+        const a = attempts.rows.find((r) => r.department === code);
+        const e = lastErrors.rows.find((r) => r.department === code);
+        const o = oldest.rows.find((r) => r.department === code);
+        const total = Number(a?.total ?? 0);
+        return {
+          code,
+          name: d?.name ?? code,
+          nameEn: d?.nameEn ?? code,
+          channel: d?.delivery.channel ?? null,
+          windowDays: days,
+          attempts: total,
+          succeeded: Number(a?.ok ?? 0),
+          successRate: total ? Number(a?.ok ?? 0) / total : null,
+          lastAttemptAt: a?.last_at ?? null,
+          lastError: e ? { at: e.started_at, error: e.error, statusCode: e.status_code, subApplicationId: e.sub_application_id } : null,
+          queueDepth: Number(c?.queued ?? 0),
+          oldestQueued: o ? { id: o.id, itemId: o.item_id, since: o.since } : null,
+          dead: Number(c?.dead ?? 0),
+          waiting: Number(c?.waiting ?? 0),
+          open: Number(c?.open ?? 0),
+        };
+      });
     });
   }
 }
