@@ -96,6 +96,9 @@ describe.runIf(hasChromium)('operator console in Chromium', () => {
       await page.getByTestId('audit-actor').locator('input').press('Enter');
       await expect.poll(() => page.locator('.ant-table-tbody').last().innerText()).toContain('督办检查');
       await screenshot(page, 'console-audit');
+      await page.getByRole('button', { name: /切换到英文/ }).click();
+      await expect.poll(() => page.getByRole('tab', { name: 'Audit log' }).count()).toBe(1);
+      expect(await page.locator('.ant-table-tbody').last().innerText()).toContain('Read an application');
       expect(problems).toEqual([]);
       await context.close();
     } finally {

@@ -119,6 +119,8 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     await expect.poll(() => page.getByTestId('filed-newborn-2.0.0').textContent()).toBe('1');
     expect(await page.getByTestId('filed-newborn-1.0.0').textContent()).toBe('1');
     await screenshot(page, 'studio-versions');
+    await page.getByRole('button', { name: /切换到英文/ }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 2 }).first().textContent()).toBe('Designer studio');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -105,6 +105,10 @@ describe.runIf(hasChromium)('department workbench in Chromium', () => {
     await expect.poll(() => page.getByTestId('status').textContent()).toBe('已办结');
     expect(await page.getByTestId('output-child.idNumber').textContent()).toBe(childId);
     await screenshot(page, 'workbench-completed');
+    // The same page in English, labels from the dictionary's English titles.
+    await page.getByRole('button', { name: /切换到英文/ }).click();
+    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Completed');
+    expect(await page.getByText("Newborn's name").count()).toBeGreaterThan(0);
     expect(problems).toEqual([]);
     await context.close();
 
