@@ -13,9 +13,37 @@ const STATE_LABELS: Record<SubStatus, [string, string]> = {
   queued: ['待投递', 'Queued'],
 };
 
+type Names = Map<string, { zh: string; en: string }>;
+
+/** Item and department names for the codes the delivery rows carry (newest published versions). */
+function useNames(): { items: Names; departments: Names } {
+  const [names, setNames] = useState<{ items: Names; departments: Names }>({ items: new Map(), departments: new Map() });
+  useEffect(() => {
+    api<{ items: { id: string; title: string; titleEn: string }[]; departments: { code: string; name: string; nameEn: string }[] }[]>('GET', '/api/bundles').then(
+      (bundles) => {
+        const items: Names = new Map();
+        const departments: Names = new Map();
+        for (const b of bundles) {
+          for (const i of b.items) items.set(i.id, { zh: i.title, en: i.titleEn });
+          for (const d of b.departments) departments.set(d.code, { zh: d.name, en: d.nameEn });
+        }
+        setNames({ items, departments });
+      },
+      // Without names the codes still identify every row.
+      () => undefined,
+    );
+  }, []);
+  return names;
+}
+
 /** Deliveries that ran out of attempts, every attempt with its error, and a retry button. */
 export default function Deliveries() {
   const { t } = useI18n();
+  const names = useNames();
+  const named = (map: Names, code: string) => {
+    const n = map.get(code);
+    return n ? `${t(n.zh, n.en)}（${code}）` : code;
+  };
   const { message } = App.useApp();
   const [state, setState] = useState<SubStatus>('dead');
   const [rows, setRows] = useState<DeadDelivery[] | null>(null);
@@ -92,8 +120,8 @@ export default function Deliveries() {
           ),
         }}
         columns={[
-          { title: t('事项', 'Item'), dataIndex: 'itemId' },
-          { title: t('部门', 'Department'), dataIndex: 'department' },
+          { title: t('事项', 'Item'), key: 'item', render: (_: unknown, r) => named(names.items, r.itemId) },
+          { title: t('部门', 'Department'), key: 'department', render: (_: unknown, r) => named(names.departments, r.department) },
           { title: t('尝试次数', 'Attempts'), dataIndex: 'attempts' },
           { title: t('最后错误', 'Last error'), dataIndex: 'lastError', render: (e: string | null) => <Typography.Text type="danger">{e ?? '—'}</Typography.Text> },
           { title: t('更新时间', 'Updated'), key: 'updated', render: (_: unknown, r) => dayjs(r.updatedAt).format('YYYY-MM-DD HH:mm:ss') },

@@ -89,6 +89,15 @@ export default function Editor() {
     );
   }, [base, bundleId, t]);
 
+  // Edits live in this page only: leaving it with unpublished edits asks first.
+  const edited = loaded !== null && Object.entries(files).some(([p, text]) => loaded.texts[p] !== text);
+  useEffect(() => {
+    if (!edited) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [edited]);
+
   // A different base is loading: nothing to show until its files arrive.
   const original = loaded && loaded.base === base ? loaded.texts : null;
   const changes = useMemo(() => (original ? Object.entries(files).filter(([p, text]) => original[p] !== text).map(([path, text]) => ({ path, text })) : []), [files, original]);
