@@ -132,6 +132,8 @@ export class StatsService {
     // One snapshot for every query, so the sections of one answer agree with each other.
     return this.db.transaction(async (tx: Queryable) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      // These read hundreds to thousands of rollup rows: starting parallel workers costs more than it saves.
+      await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
       const apps = await tx.query<AppRow>(READ_APPS, params);
       const hist = await tx.query<HistRow>(READ_HIST, params);
       const depts = await tx.query<DeptRow>(READ_DEPARTMENTS, params);
