@@ -26,12 +26,19 @@ const HISTORY: Record<string, [string, string]> = {
   delivered: ['已推送到部门', 'Delivered to the department'],
   accepted: ['已受理', 'Accepted'],
   supplement: ['要求补正', 'Supplement requested'],
-  supplemented: ['申请人已补正', 'Supplement answered'],
   completed: ['已办结', 'Completed'],
   rejected: ['不予受理', 'Rejected'],
   dead: ['投递失败', 'Delivery failed'],
   waiting: ['等待前序事项', 'Waiting for earlier items'],
 };
+
+/** A history entry in words: queued again with what was supplied is a supplement answered; by an operator, a retry. */
+function historyLabel(status: string, actor: string, note: unknown): [string, string] {
+  const n = note !== null && typeof note === 'object' ? (note as Record<string, unknown>) : {};
+  if (status === 'queued' && 'supplied' in n) return ['申请人已补正，重新推送', 'Supplement answered, sent again'];
+  if (status === 'queued' && actor.startsWith('admin:')) return ['运维人员重试投递', 'Delivery retried by an operator'];
+  return HISTORY[status] ?? [status, status];
+}
 
 /** One sub-application at the counter: the department's own fields and materials, the clock, and the actions. */
 export default function Detail() {
@@ -259,7 +266,7 @@ export default function Detail() {
               title: dayjs(h.at).format('YYYY-MM-DD HH:mm:ss'),
               content: (
                 <span>
-                  {t(...(HISTORY[h.status] ?? [h.status, h.status]))} <Typography.Text type="secondary">{h.actor}</Typography.Text>
+                  {t(...historyLabel(h.status, h.actor, h.note))} <Typography.Text type="secondary">{h.actor}</Typography.Text>
                 </span>
               ),
             }))}
