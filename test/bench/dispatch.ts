@@ -50,9 +50,9 @@ const SCALE = Number(process.env.BENCH_DISPATCH_SCALE || '1');
 
 /** Concurrency level → submissions per client (the same counts for the ceiling). */
 const LEVELS: readonly { clients: number; perClient: number }[] = [
-  { clients: 1, perClient: Math.max(10, Math.round(150 * SCALE)) },
-  { clients: 16, perClient: Math.max(2, Math.round(40 * SCALE)) },
-  { clients: 64, perClient: Math.max(2, Math.round(20 * SCALE)) },
+  { clients: 1, perClient: Math.max(10, Math.round(120 * SCALE)) },
+  { clients: 16, perClient: Math.max(2, Math.round(30 * SCALE)) },
+  { clients: 64, perClient: Math.max(2, Math.round(12 * SCALE)) },
 ];
 const WARM_UP = 30;
 const LATENCY_SAMPLES = Math.max(20, Math.round(100 * SCALE));
@@ -369,14 +369,27 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
     return res.body;
   }
 
-  /** `clients` signed-in citizens (cycling through the demo ones), each with `perClient` drafts. */
-  async function prepare(clients: number, perClient: number): Promise<{ client: ApiClient; drafts: string[] }[]> {
-    return Promise.all(
-      Array.from({ length: clients }, async (_, i) => {
-        const { client, citizen } = await login(i);
-        const drafts: string[] = [];
-        for (let k = 0; k < perClient; k++) drafts.push(await draft(client, citizen));
-        return { client, drafts };
+  /**
+   * `clients` signed-in citizens (cycling through the demo ones), each with `perClient` drafts.
+   * Only the drafts are made here (sign-ins first); `fill` makes them all, 32 at a time.
+   */
+  type ClientSet = { client: ApiClient; citizen: string; drafts: string[] }[];
+  const toFill: { set: ClientSet; perClient: number }[] = [];
+  async function prepare(clients: number, perClient: number): Promise<ClientSet> {
+    const set: ClientSet = [];
+    for (let i = 0; i < clients; i++) set.push({ ...(await login(i)), drafts: [] });
+    toFill.push({ set, perClient });
+    return set;
+  }
+  async function fill(): Promise<void> {
+    const jobs = toFill.flatMap(({ set, perClient }) => set.flatMap((c) => Array.from({ length: perClient }, () => c)));
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < jobs.length) {
+          const c = jobs[next++]!;
+          c.drafts.push(await draft(c.client, c.citizen));
+        }
       }),
     );
   }
@@ -387,6 +400,7 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
   const prepared = [];
   for (const level of LEVELS) prepared.push(await prepare(level.clients, level.perClient));
   const [latencyDrafts] = await prepare(1, LATENCY_SAMPLES);
+  await fill();
   progress(`drafts ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   // ---- the ceiling: the same writes, nothing else ---------------------------------------------
@@ -461,6 +475,9 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
   for (const id of await ceilingDrafts(WARM_UP)) await ceiling('per-row', id);
   const queued = async (): Promise<number> =>
     (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sub_applications WHERE status = 'queued'`)).rows[0]!.n;
+  // Cheap enough to poll every 25 ms while workers drain the queue without competing much.
+  const anyQueued = async (): Promise<boolean> =>
+    (await db.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM sub_applications WHERE status = 'queued') AS any`)).rows[0]!.any;
   async function deleteCeilingRows(): Promise<void> {
     await db.transaction(async (tx) => {
       await tx.query('DELETE FROM sub_application_events WHERE sub_application_id IN (SELECT id FROM sub_applications WHERE application_id = ANY($1::uuid[]))', [ceilingIds]);
@@ -472,7 +489,7 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
   await deleteCeilingRows();
   const warmWorker = newWorker();
   warmWorker.start();
-  await pollUntil(async () => (await queued()) === 0, 60_000, 'the warm-up deliveries');
+  await pollUntil(async () => !(await anyQueued()), 60_000, 'the warm-up deliveries', 25);
   await warmWorker.stop();
 
   // ---- 1 and 2: submit beside the ceiling -----------------------------------------------------
@@ -527,7 +544,7 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
     const seconds = await profiled(`deliveries-${workerCount}`, async () => {
       const ws = Array.from({ length: workerCount }, () => newWorker());
       for (const w of ws) w.start();
-      await pollUntil(async () => (await queued()) === 0, 120_000, 'the queue to drain');
+      await pollUntil(async () => !(await anyQueued()), 120_000, 'the queue to drain', 25);
       const elapsed = (performance.now() - t0) / 1000;
       await Promise.all(ws.map((w) => w.stop()));
       return elapsed;
