@@ -67,6 +67,9 @@ const PROBES = `
   }).observe(document, { childList: true, subtree: true });
 `;
 
+/** What PROBES leaves on the page (typed here: the root tsconfig has no DOM types). */
+type Probed = { __ready?: number; __lat: { proc: number[]; frame: number[] } };
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? Number.NaN;
@@ -87,8 +90,12 @@ async function signedIn(browser: Browser, ts: TestServer): Promise<BrowserContex
 async function interactive(page: Page, url: string, selector: string): Promise<number> {
   await page.addInitScript(`window.__readySelector = ${JSON.stringify(selector)};`);
   await page.goto(url);
-  await page.waitForFunction('window.__ready !== undefined', undefined, { timeout: 30_000 });
-  return (await page.evaluate('window.__ready')) as number;
+  try {
+    await page.waitForFunction(() => (globalThis as unknown as Probed).__ready !== undefined, undefined, { timeout: 30_000 });
+  } catch (e) {
+    throw new Error(`${url} never became interactive; the page showed: ${(await page.locator('body').innerText()).slice(0, 300)}`, { cause: e });
+  }
+  return page.evaluate(() => (globalThis as unknown as Probed).__ready as number);
 }
 
 async function typing(page: Page, selector: string): Promise<{ proc: number[]; frame: number[] }> {
@@ -96,13 +103,15 @@ async function typing(page: Page, selector: string): Promise<{ proc: number[]; f
   // Warm-up keystrokes are not counted: the first ones pay for lazy work (fonts, JIT).
   await page.keyboard.type('预热');
   await page.waitForTimeout(300);
-  await page.evaluate('window.__lat = { proc: [], frame: [] }');
+  await page.evaluate(() => {
+    (globalThis as unknown as Probed).__lat = { proc: [], frame: [] };
+  });
   for (let i = 0; i < KEYS; i++) {
     await page.keyboard.type('a');
     await page.waitForTimeout(40);
   }
   await page.waitForTimeout(100);
-  return (await page.evaluate('window.__lat')) as { proc: number[]; frame: number[] };
+  return page.evaluate(() => (globalThis as unknown as Probed).__lat);
 }
 
 export async function bench(): Promise<BenchRow[]> {

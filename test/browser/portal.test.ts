@@ -132,6 +132,9 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     await screenshot(page, 'portal-03-invalid-id');
     await page.getByTestId('next').click();
     expect(await heading(page).getAttribute('data-step')).toBe('parents');
+    // Errors shown on the way keep every value already typed.
+    await poll(() => page.locator('[data-field="father_name"] .sf-error').textContent()).toBe('必填');
+    expect(await page.getByLabel('母亲姓名').inputValue()).toBe('李芳');
     await motherId.fill('430102199207080028');
     await poll(() => fieldError.count()).toBe(0);
     await page.getByLabel('母亲民族').selectOption({ label: '汉族' });

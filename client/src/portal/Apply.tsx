@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Col, Grid, Progress, Result, Row, Space, Spin, Steps, Typography } from 'antd';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { evaluate, type Evaluation } from '../../../shared/evaluate.js';
@@ -72,6 +72,23 @@ function SaveState({ autosave }: { autosave: Autosave }) {
     </Typography.Text>
   );
 }
+
+/** Where the applicant is among the steps: a bar on a phone, the list of steps otherwise. */
+const StepsNav = memo(function StepsNav({ steps, index, compact }: { steps: Step[]; index: number; compact: boolean }) {
+  const { t } = useI18n();
+  return (
+    <nav aria-label={t('填写步骤', 'Steps')} style={{ marginBottom: 16 }}>
+      {compact ? (
+        <div>
+          <Typography.Text strong>{t(`第 ${index + 1} 步，共 ${steps.length} 步`, `Step ${index + 1} of ${steps.length}`)}</Typography.Text>
+          <Progress percent={Math.round(((index + 1) / steps.length) * 100)} showInfo={false} size="small" aria-hidden="true" />
+        </div>
+      ) : (
+        <Steps size="small" current={index} items={steps.map((s) => ({ title: s.title }))} />
+      )}
+    </nav>
+  );
+});
 
 function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) {
   const { t, lang } = useI18n();
@@ -196,10 +213,10 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
   );
 
   const onBlur = useCallback(
-    (key: string) => {
+    (key: string, value: unknown) => {
       const el = sectionView?.els.find((e) => e.key === key);
       if (!el || el.prefill) return;
-      const problem = checkElement(el, full, answers[el.element], false);
+      const problem = checkElement(el, full, value, false);
       setErrors((prev) => {
         if (problem?.message === prev[el.element]?.message) return prev;
         const next = { ...prev };
@@ -208,7 +225,7 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
         return next;
       });
     },
-    [sectionView, full, answers],
+    [sectionView, full],
   );
 
   const next = () => {
@@ -264,16 +281,7 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
       <div className="visually-hidden" aria-live="polite" data-testid="rules-announcement">
         {announcement}
       </div>
-      <nav aria-label={t('填写步骤', 'Steps')} style={{ marginBottom: 16 }}>
-        {compact ? (
-          <div>
-            <Typography.Text strong>{t(`第 ${index + 1} 步，共 ${steps.length} 步`, `Step ${index + 1} of ${steps.length}`)}</Typography.Text>
-            <Progress percent={Math.round(((index + 1) / steps.length) * 100)} showInfo={false} size="small" aria-hidden="true" />
-          </div>
-        ) : (
-          <Steps size="small" current={index} items={steps.map((s) => ({ title: s.title }))} />
-        )}
-      </nav>
+      <StepsNav steps={steps} index={index} compact={compact} />
       <Row gutter={[24, 16]}>
         <Col xs={24} lg={16}>
           <section aria-labelledby="step-heading">
@@ -282,7 +290,7 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
             </h2>
             {stepProblem && <Alert type="error" showIcon title={stepProblem} style={{ marginBottom: 16 }} role="alert" />}
             {section && sectionView && (
-              <SchemaForm idPrefix="f" schema={sectionView.schema} uiSchema={sectionView.ui} formData={formData} errors={shownErrors} context={sectionView.context} onChange={onChange} onBlur={onBlur} />
+              <SchemaForm key={section.id} idPrefix="f" schema={sectionView.schema} uiSchema={sectionView.ui} formData={formData} errors={shownErrors} context={sectionView.context} onChange={onChange} onBlur={onBlur} />
             )}
             {step.key === MATERIALS_STEP && <MaterialsStep app={app} evaluation={evaluation} flush={autosave.flush} onNext={() => go(REVIEW_STEP)} onBack={back} />}
             {step.key === REVIEW_STEP && (

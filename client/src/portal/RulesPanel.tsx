@@ -10,7 +10,7 @@ import { Pill } from './labels';
  * the server runs: which items are in and why, what is out and why, notices, and whether a trip
  * to a counter is still needed.
  */
-export const RulesPanel = memo(function RulesPanel({ evaluation, model }: { evaluation: Evaluation; model: EngineModel }) {
+function RulesPanelView({ evaluation, model }: { evaluation: Evaluation; model: EngineModel }) {
   const { t, lang } = useI18n();
   const reason = (r: { reason: string; reasonEn: string }) => (lang === 'en' ? r.reasonEn : r.reason);
   const dept = (code: string) => {
@@ -58,4 +58,9 @@ export const RulesPanel = memo(function RulesPanel({ evaluation, model }: { eval
       )}
     </Card>
   );
-});
+}
+
+/** What the panel shows of an evaluation: a new evaluation per keystroke mostly says the same. */
+const shown = (e: Evaluation): string => JSON.stringify([e.items.map((i) => [i.id, i.included, i.reason]), e.notices, e.visits, e.ineligible]);
+
+export const RulesPanel = memo(RulesPanelView, (a, b) => a.model === b.model && shown(a.evaluation) === shown(b.evaluation));

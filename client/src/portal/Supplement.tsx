@@ -90,8 +90,8 @@ export function Supplement({ app, item, model, onDone }: Props) {
           formData={data}
           errors={errors}
           onChange={setData}
-          onBlur={(key) => {
-            const e = validateObject({ ...schema, required: [] }, { [key]: data[key] }).get(key);
+          onBlur={(key, value) => {
+            const e = validateObject({ ...schema, required: [] }, { [key]: value }).get(key);
             setErrors((prev) => {
               const next = { ...prev };
               if (e) next[key] = lang === 'en' ? e.messageEn : e.message;

@@ -2,7 +2,6 @@
 // start page begins the later links while the wizard's code is still loading, so the form is
 // usable sooner. Each prefetched detail is used once: after that the wizard asks afresh.
 import { api } from '../api';
-import { loadModel } from './model';
 import type { ApplicationDetail } from './types';
 
 const details = new Map<string, Promise<ApplicationDetail>>();
@@ -13,7 +12,8 @@ export function prefetchDraft(id: string, bundleId: string, version: string): vo
     p.catch(() => details.delete(id));
     details.set(id, p);
   }
-  void loadModel(bundleId, version).catch(() => undefined);
+  // The engine comes with the wizard's code, not with the first page: imported on demand.
+  void import('./model').then((m) => m.loadModel(bundleId, version)).catch(() => undefined);
 }
 
 export function applicationDetail(id: string): Promise<ApplicationDetail> {

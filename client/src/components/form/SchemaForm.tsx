@@ -6,7 +6,7 @@
 // well inside the budget, so the widgets and templates here are plain HTML elements styled like
 // antd (form.css) rather than antd components. Validation runs per field on blur (validate.ts),
 // never per keystroke, and is shown through `extraErrors`.
-import { memo, useCallback, useMemo, type ChangeEvent, type FocusEvent } from 'react';
+import { memo, useCallback, useMemo, useState, type ChangeEvent, type FocusEvent } from 'react';
 import Form from '@rjsf/core';
 import type { IChangeEvent } from '@rjsf/core';
 import {
@@ -50,12 +50,19 @@ export interface SchemaFormProps {
   /** A flat object schema: one section of the composed form. */
   schema: JsonSchema;
   uiSchema?: Readonly<Record<string, unknown>>;
+  /**
+   * The values. The form keeps what is typed itself: rjsf only hears of `formData` again when it
+   * differs from what the form last reported (new answers loaded from elsewhere) or the schema
+   * changes (a rule brought a field in or took one out). Handing every keystroke back would make
+   * rjsf deep-compare and re-derive the whole form each time.
+   */
   formData: Data;
   /** Field key → the message to show at that field (already in the page's language). */
   errors?: Readonly<Record<string, string>>;
   context?: SchemaFormContext;
   onChange(data: Data): void;
-  onBlur?(key: string): void;
+  /** A field was left, with the value it holds. */
+  onBlur?(key: string, value: unknown): void;
 }
 
 const SEPARATOR = '_';
@@ -173,16 +180,9 @@ function BaseInputTemplate(props: BaseInputTemplateProps<Data, RJSFSchema, Schem
   const numeric = inputProps.type === 'number' || inputProps.type === 'integer';
   const shown = numeric ? (value || value === 0 ? value : '') : (value ?? '');
   const emptyValue = options.emptyValue as unknown;
-  const handleChange = useCallback(
-    (e: ChangeEvent<HTMLInputElement>) => {
-      const v = e.target.value;
-      if (v === '') onChange(emptyValue);
-      else if (numeric) onChange(Number.isNaN(Number(v)) ? v : Number(v));
-      else onChange(v);
-    },
-    [onChange, emptyValue, numeric],
-  );
-  const handleBlur = useCallback((e: FocusEvent<HTMLInputElement>) => onBlur(id, e.target.value), [onBlur, id]);
+  const convert = useCallback((v: string): unknown => (v === '' ? emptyValue : numeric && !Number.isNaN(Number(v)) ? Number(v) : v), [emptyValue, numeric]);
+  const handleChange = useCallback((e: ChangeEvent<HTMLInputElement>) => onChange(convert(e.target.value)), [onChange, convert]);
+  const handleBlur = useCallback((e: FocusEvent<HTMLInputElement>) => onBlur(id, convert(e.target.value)), [onBlur, id, convert]);
   const handleFocus = useCallback((e: FocusEvent<HTMLInputElement>) => onFocus(id, e.target.value), [onFocus, id]);
   const invalid = !!rawErrors?.length;
   return (
@@ -325,6 +325,15 @@ const templates: Partial<TemplatesType<Data, RJSFSchema, SchemaFormContext>> = {
 
 const widgets: RegistryWidgetsType<Data, RJSFSchema, SchemaFormContext> = { SelectWidget, RadioWidget, CheckboxesWidget };
 
+/** Same values, an absent key and an undefined one alike. */
+function sameData(a: Data, b: Data): boolean {
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (a[k] === b[k]) continue;
+    if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) return false;
+  }
+  return true;
+}
+
 const validators = { zh: createValidator('zh'), en: createValidator('en') };
 const DEFAULTS = { constAsDefaults: 'never', emptyObjectFields: 'skipDefaults' } as const;
 
@@ -341,6 +350,18 @@ function errorSchemaOf(errors: Readonly<Record<string, string>> | undefined): Er
  */
 export const SchemaForm = memo(function SchemaForm({ idPrefix, schema, uiSchema, formData, errors, context, onChange, onBlur }: SchemaFormProps) {
   const { lang } = useI18n();
+  // rjsf re-derives its whole state whenever any prop changes, from the `formData` prop. So it is
+  // handed the same props while the applicant types (it keeps the values itself), and the latest
+  // values together with anything else that changes (errors, schema), or when the parent brings
+  // values of its own (not an echo of what the form reported).
+  const [reported, setReported] = useState<Data | null>(null);
+  const [seed, setSeed] = useState({ schema, uiSchema, errors, context, formData });
+  const latest = reported ?? seed.formData;
+  const external = formData !== seed.formData && !sameData(formData, latest);
+  if (external || seed.schema !== schema || seed.uiSchema !== uiSchema || seed.errors !== errors || seed.context !== context) {
+    setSeed({ schema, uiSchema, errors, context, formData: external ? formData : latest });
+    if (external) setReported(null);
+  }
   const ui = useMemo(() => withWidgets(schema, uiSchema), [schema, uiSchema]);
   const extraErrors = useMemo(() => errorSchemaOf(errors), [errors]);
   const translate = useCallback(
@@ -353,20 +374,26 @@ export const SchemaForm = memo(function SchemaForm({ idPrefix, schema, uiSchema,
   );
   const prefix = `${idPrefix}${SEPARATOR}`;
   const handleBlur = useCallback(
-    (id: string) => {
+    (id: string, value: unknown) => {
       if (!onBlur || !id.startsWith(prefix)) return;
-      onBlur(id.slice(prefix.length));
+      onBlur(id.slice(prefix.length), value);
     },
     [onBlur, prefix],
   );
-  const handleChange = useCallback((e: IChangeEvent<Data, RJSFSchema, SchemaFormContext>) => onChange(e.formData ?? {}), [onChange]);
+  const handleChange = useCallback(
+    (e: IChangeEvent<Data, RJSFSchema, SchemaFormContext>) => {
+      setReported(e.formData ?? {});
+      onChange(e.formData ?? {});
+    },
+    [onChange],
+  );
   return (
     <Form<Data, RJSFSchema, SchemaFormContext>
       tagName="div"
       className="sf-form"
       schema={schema as RJSFSchema}
       uiSchema={ui}
-      formData={formData}
+      formData={seed.formData}
       formContext={context}
       validator={validators[lang]}
       templates={templates}
