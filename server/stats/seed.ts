@@ -117,6 +117,7 @@ function variantsOf(v: BundleVersion, firstVid: number, bundleWeight: number): V
       });
       for (const p of profiles) {
         const profile = p.make(base.profile);
+        // A fixed day for the archive's validity, so the variants do not depend on when the load runs.
         const evaluation = evaluate(bundle, catalogue, answers, profile, { today: '2026-06-01' });
         if (!evaluation.included.length) continue;
         const savings = account(bundle, catalogue, evaluation);

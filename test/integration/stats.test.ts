@@ -260,7 +260,8 @@ async function getOnce(client: ApiClient, url: string) {
   try {
     return await client.get<StatsReport>(url);
   } catch (err) {
-    if ((err as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw err;
+    const code = (err as { cause?: { code?: string } }).cause?.code;
+    if (code !== 'ECONNRESET' && code !== 'UND_ERR_SOCKET') throw err;
     return client.get<StatsReport>(url);
   }
 }
