@@ -84,7 +84,7 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     await db?.close();
   });
 
-  it('takes a citizen from the home page through the newborn form to every department’s completion and a rating', { timeout: 120_000 }, async () => {
+  it('takes a citizen from the home page through the newborn form to every department’s completion and a rating', { timeout: 150_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watch(page);
     await withAxe(page);
@@ -231,7 +231,7 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     await axe(page, 'progress');
     await screenshot(page, 'portal-08-progress');
     const statuses = async () => Promise.all((await items.all()).map((i) => i.getAttribute('data-status')));
-    await until(async () => (await statuses()).every((s) => s === 'completed') || undefined, 40_000, 'every department to complete in the page');
+    await until(async () => (await statuses()).every((s) => s === 'completed') || undefined, 60_000, 'every department to complete in the page');
     expect(await page.getByTestId('application-status').textContent()).toBe('已办结');
     expect(await page.getByTestId('item-status-birth-registration').textContent()).toBe('已办结');
     expect(await page.getByTestId('output-child.idNumber').textContent()).toMatch(/^\d{17}[\dX]$/);
