@@ -78,6 +78,7 @@ describe.runIf(hasChromium)('operator console in Chromium', () => {
       await until(async () => (await citizen.get<Detail>(`/api/applications/${applicationId}`)).body.items.find((i) => i.id === dead.id)?.status === 'completed', 20_000, 'the retried item to complete');
       await page.getByTestId('delivery-state').click();
       await page.getByTitle('已办结').click();
+      await page.waitForURL(/state=completed/);
       await page.getByTestId(`delivery-${dead.id}`).waitFor();
 
       // Per department: one success out of three attempts, nothing queued or dead any more.

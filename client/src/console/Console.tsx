@@ -19,6 +19,7 @@ export default function Console() {
       <Typography.Title level={2}>{t('运维控制台', 'Operator console')}</Typography.Title>
       <Tabs
         activeKey={tab}
+        // Each tab keeps its own filters in the address; a new tab starts from its defaults.
         onChange={(k) => setParams({ tab: k }, { replace: true })}
         destroyOnHidden
         items={[

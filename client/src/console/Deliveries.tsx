@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
 import { Alert, App, Button, Select, Space, Table, Tag, Typography } from 'antd';
+import { useSearchParams } from 'react-router';
 import dayjs from 'dayjs';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
@@ -45,7 +46,14 @@ export default function Deliveries() {
     return n ? `${t(n.zh, n.en)}（${code}）` : code;
   };
   const { message } = App.useApp();
-  const [state, setState] = useState<SubStatus>('dead');
+  const [params, setParams] = useSearchParams();
+  const raw = params.get('state');
+  const state: SubStatus = (SUB_STATUSES as readonly string[]).includes(raw ?? '') ? (raw as SubStatus) : 'dead';
+  const setState = (s: SubStatus) => {
+    const next = new URLSearchParams(params);
+    next.set('state', s);
+    setParams(next, { replace: true });
+  };
   const [rows, setRows] = useState<DeadDelivery[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [retrying, setRetrying] = useState<string | null>(null);
