@@ -77,6 +77,16 @@ function BundleCard({ bundle, lang, t }: { bundle: StudioBundle; lang: 'zh' | 'e
           { title: t('发布人', 'By'), key: 'by', render: (_: unknown, v) => v.publishedBy ?? t('场景文件', 'scenario files') },
           { title: t('已提交申请', 'Filed'), key: 'apps', render: (_: unknown, v) => <span data-testid={`filed-${bundle.id}-${v.version}`}>{v.applications}</span> },
           { title: t('草稿', 'Drafts'), dataIndex: 'drafts' },
+          {
+            title: '',
+            key: 'edit',
+            render: (_: unknown, v) =>
+              v.version === bundle.current ? null : (
+                <Link to={`/studio/${bundle.id}?base=${encodeURIComponent(v.version)}`} onClick={(e) => e.stopPropagation()}>
+                  {t('以此版本为基础编辑', 'Edit from this version')}
+                </Link>
+              ),
+          },
         ]}
       />
       {version && (

@@ -61,18 +61,22 @@ export default function Editor() {
     filesRef.current = files;
   }, [files]);
 
-  // Which version to start from: ?base=, else the newest.
+  // Which version to start from: ?base=, else the newest; and which is the newest, to warn about an older base.
+  const [current, setCurrent] = useState<string | null>(null);
   useEffect(() => {
-    if (base) return;
     api<StudioBundle[]>('GET', '/api/studio/bundles').then(
       (list) => {
         const b = list.find((x) => x.id === bundleId);
-        if (b) setBase(b.current);
-        else setLoadError(t(`没有这个一件事：${bundleId}`, `No such bundle: ${bundleId}`));
+        if (!b) {
+          setLoadError(t(`没有这个一件事：${bundleId}`, `No such bundle: ${bundleId}`));
+          return;
+        }
+        setCurrent(b.current);
+        setBase((x) => x ?? b.current);
       },
       (e: unknown) => setLoadError(e instanceof ApiError ? t(e.message, e.messageEn) : String(e)),
     );
-  }, [base, bundleId, t]);
+  }, [bundleId, t]);
 
   useEffect(() => {
     if (!base) return;
@@ -175,6 +179,7 @@ export default function Editor() {
       const body = { base, changes: Object.entries(next).filter(([p, x]) => original[p] !== x).map(([path, x]) => ({ path, text: x })) };
       const r = await api<{ version: string }>('POST', `/api/studio/bundles/${encodeURIComponent(bundleId)}/versions`, body);
       message.success(t(`已发布版本 ${r.version}`, `Published version ${r.version}`));
+      setCurrent(r.version);
       setPublishOpen(false);
       navigate(`/studio/${encodeURIComponent(bundleId)}?base=${encodeURIComponent(r.version)}`, { replace: true });
       setBase(r.version);
@@ -250,6 +255,14 @@ export default function Editor() {
           ) : null}
         </span>
       </Space>
+      {current && base && current !== base && (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="old-base"
+          title={t(`正在基于旧版本 ${base} 编辑，最新版本是 ${current}：发布的新版本只包含这里的文件，${current} 中的修改不会带入。`, `Editing from ${base}, not the newest ${current}: a version published from here has these files only, without the changes made in ${current}.`)}
+        />
+      )}
       {checkError && <Alert type="error" title={checkError} showIcon />}
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14}>
