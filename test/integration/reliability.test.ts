@@ -194,6 +194,23 @@ describe.each(databaseTargets())('a department that fails for a while still gets
 
 const postgres = databaseTargets().find((t) => t.kind === 'postgres');
 
+/**
+ * Every process the tests below start, until it exits. A test that times out is abandoned, not
+ * stopped, and its `finally` may never run: whatever it left running is killed after it.
+ */
+const running = new Set<Spawned>();
+
+function spawn(entry: string, env: Record<string, string>): Spawned {
+  const p = spawnTs(entry, env);
+  running.add(p);
+  void p.exited.then(() => running.delete(p));
+  return p;
+}
+
+afterEach(async () => {
+  await Promise.all([...running].map((p) => killHard(p)));
+});
+
 function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }
@@ -333,8 +350,8 @@ describe('kill -9 of the server during a burst of submissions, then a restart', 
     const deployment: Deployment = {
       base,
       async start() {
-        web = spawnTs('server/main.ts', { ...common, PORT: String(port), DATA_DIR: webData, DEMO: 'on', WORKER: 'off', LOG_LEVEL: 'warn' });
-        worker = spawnTs('server/worker-main.ts', { ...common, DATA_DIR: workerData, PUBLIC_URL: base, LOG_LEVEL: 'info' });
+        web = spawn('server/main.ts', { ...common, PORT: String(port), DATA_DIR: webData, DEMO: 'on', WORKER: 'off', LOG_LEVEL: 'warn' });
+        worker = spawn('server/worker-main.ts', { ...common, DATA_DIR: workerData, PUBLIC_URL: base, LOG_LEVEL: 'info' });
         spawned.push(web, worker);
         await Promise.all([whenReady(web, () => healthy(base), 'the web server'), whenReady(worker, workerRunning(worker), 'the worker')]);
       },
@@ -379,7 +396,7 @@ describe('kill -9 of the server during a burst of submissions, then a restart', 
     const deployment: Deployment = {
       base,
       async start() {
-        web = spawnTs('server/main.ts', {
+        web = spawn('server/main.ts', {
           PORT: String(port),
           DATA_DIR: dataDir,
           DATABASE_URL: '',
@@ -442,7 +459,7 @@ describe.runIf(!!postgres)('two dispatch worker processes against one PostgreSQL
       await db.query(`UPDATE sub_applications SET next_attempt_at = now() + interval '1 hour' WHERE status = 'queued'`);
       for (const listener of [run.listener, second]) {
         workers.push(
-          spawnTs('server/worker-main.ts', {
+          spawn('server/worker-main.ts', {
             DATABASE_URL: db.url!,
             SCENARIOS_DIR: scenariosPointingAt(listener.url),
             SESSION_SECRET: ts.config.sessionSecret,
