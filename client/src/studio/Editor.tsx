@@ -13,8 +13,11 @@ import type { CheckResult, Preview as PreviewData, SourceFile, StudioBundle } fr
 // Long enough that a burst of typing is one request, short enough to feel live.
 const CHECK_DELAY_MS = 350;
 
-function saveAs(bytes: Uint8Array, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+/** data-* attributes pass through antd's button props, which do not declare them. */
+const testId = (id: string): Record<string, string> => ({ 'data-testid': id });
+
+function saveAs(bytes: Uint8Array<ArrayBuffer>, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/zip' }));
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;
@@ -330,7 +333,7 @@ export default function Editor() {
         title={t('发布新版本', 'Publish a new version')}
         okText={t('发布', 'Publish')}
         cancelText={t('取消', 'Cancel')}
-        okButtonProps={{ loading: publishing, ...{ 'data-testid': 'publish-ok' } }}
+        okButtonProps={{ loading: publishing, ...testId('publish-ok') }}
         onOk={() => void publish()}
         onCancel={() => setPublishOpen(false)}
         destroyOnHidden

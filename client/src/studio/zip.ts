@@ -26,7 +26,7 @@ function dosTime(d: Date): { time: number; date: number } {
   };
 }
 
-export function zip(files: readonly { path: string; text: string }[], modified: Date = new Date()): Uint8Array {
+export function zip(files: readonly { path: string; text: string }[], modified: Date = new Date()): Uint8Array<ArrayBuffer> {
   const enc = new TextEncoder();
   const { time, date } = dosTime(modified);
   const locals: Uint8Array[] = [];
