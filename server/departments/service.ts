@@ -58,7 +58,7 @@ export class DepartmentService {
     const { rows } = await this.db.query<SubRow>(
       `SELECT s.id, s.application_id, s.item_id, s.status, s.round, s.time_limit_days, s.created_at, s.delivered_at, s.completed_at
          FROM sub_applications s
-        WHERE s.department = $1 AND ($2::text IS NULL OR s.status = $2) AND s.status NOT IN ('waiting', 'dead') AND NOT (s.status = 'queued' AND s.attempts = 0)
+        WHERE s.department = $1 AND ($2::text IS NULL OR s.status = $2) AND s.status <> 'waiting' AND NOT (s.status IN ('queued', 'dead') AND s.attempts = 0)
         ORDER BY s.created_at DESC LIMIT 500`,
       [code, status ?? null],
     );
@@ -82,10 +82,10 @@ export class DepartmentService {
         WHERE s.id = $1 AND s.department = $2${lock ? ' FOR UPDATE OF s' : ''}`,
       [id, code],
     );
-    // Not yet sent means not yet the department's to see. A queued row that has been sent at
-    // least once is visible: the department may answer before the worker has recorded the 2xx.
+    // Not yet sent means not yet the department's to see. A queued or parked row that has been
+    // sent at least once is visible: the department may have it although we never saw its 2xx.
     const row = rows[0];
-    if (!row || row.status === 'waiting' || row.status === 'dead' || (row.status === 'queued' && row.attempts === 0)) {
+    if (!row || row.status === 'waiting' || ((row.status === 'queued' || row.status === 'dead') && row.attempts === 0)) {
       throw new NotFoundError('事项不存在', 'No such sub-application');
     }
     return row;
@@ -148,7 +148,7 @@ export class DepartmentService {
       // them, and two departments completing at once would otherwise deadlock on each other's rows.
       await tx.query('SELECT 1 FROM applications WHERE id = $1 FOR UPDATE', [before.application_id]);
       const row = await this.load(tx, principal, id, true);
-      if (row.status === 'queued') {
+      if (row.status === 'queued' || row.status === 'dead') {
         // The department acting on it is proof it arrived; the worker's late record finds the row moved on.
         await tx.query(`UPDATE sub_applications SET status = 'delivered', delivered_at = now(), next_attempt_at = NULL, last_error = NULL, updated_at = now() WHERE id = $1`, [row.id]);
         await recordEvent(tx, row.id, 'delivered', actor, { acknowledgedBy: 'department' });

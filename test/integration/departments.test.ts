@@ -199,6 +199,19 @@ describe.each(databaseTargets())('department API, supplements and operators on $
     expect(['rejected', 'partially_completed']).toContain(d.status);
   });
 
+  it('counts a department acting on a parked delivery it did receive as the delivery', async () => {
+    const { healthSub } = await file();
+    // The worker parked the row although the department got it (its 2xx never came back).
+    await db.query(`UPDATE sub_applications SET status = 'dead', last_error = 'timeout' WHERE id = $1`, [healthSub]);
+    const accepted = await health.post<Sub & { history: { status: string; actor: string }[] }>(`/api/sub-applications/${healthSub}/actions`, { action: 'accept' });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.status).toBe('accepted');
+    expect(accepted.body.history.slice(-2).map((h) => [h.status, h.actor])).toEqual([
+      ['delivered', 'department:health'],
+      ['accepted', 'department:health'],
+    ]);
+  });
+
   it('parks a delivery that runs out of attempts, shows it to operators, and retries it', async () => {
     // A department whose system is unreachable (nothing listens on port 9 here).
     const broken = ts.parts.createWorker({
