@@ -44,6 +44,7 @@ import type { Database, Queryable } from '../../server/db/types.js';
 import { ApiClient, pdf } from '../helpers/api.js';
 import { listen } from '../helpers/server.js';
 import type { BenchRow } from './types.js';
+import { NEWBORN_WITH_CARD } from '../fixtures/newborn.js';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://root@127.0.0.1:5432/test';
 const SCALE = Number(process.env.BENCH_DISPATCH_SCALE || '1');
@@ -58,34 +59,6 @@ const WARM_UP = 30;
 const LATENCY_SAMPLES = Math.max(20, Math.round(100 * SCALE));
 const CITIZENS = ['citizen-zhang', 'citizen-li', 'citizen-wang'] as const;
 
-/** The answers of the working newborn flow (test/integration/applications.test.ts). */
-const NEWBORN = {
-  'child.name': '张小明',
-  'child.gender': '1',
-  'child.birthDate': '2026-11-20',
-  'child.birthPlace': '湖南省长沙市岳麓区',
-  'child.ethnicity': '01',
-  'birth-certificate/jsjgmc': '湖南省妇幼保健院',
-  'applicant.relation': 'mother',
-  'mother.name': '李芳',
-  'mother.idNumber': '430102199207080028',
-  'mother.ethnicity': '01',
-  'father.name': '张伟',
-  'father.idNumber': '430104199003151237',
-  'father.ethnicity': '01',
-  'parents.married': true,
-  'household.headName': '张伟',
-  'household.relationToHead': '20',
-  'household.address': '湖南省长沙市岳麓区麓山南路1号',
-  'family.residenceAddress': '湖南省长沙市岳麓区麓山南路1号',
-  'choice.socialSecurityCard': true,
-  'card.bank': 'ICBC',
-  'card.withPhoto': false,
-  'delivery.method': 'mail',
-  'delivery.address': '湖南省长沙市岳麓区麓山南路1号',
-  'choice.maternityReimbursement': false,
-  'choice.parentingGuidance': false,
-};
 
 type Detail = { id: string; items: { id: string; status: string }[] };
 type Evaluation = { materials: { code: string; disposition: string }[] };
@@ -340,7 +313,7 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
   };
   const first = await login(0);
   const probe = (await first.client.post<{ id: string }>('/api/applications', { bundleId: 'newborn' })).body.id;
-  await first.client.put(`/api/applications/${probe}/answers`, { answers: NEWBORN });
+  await first.client.put(`/api/applications/${probe}/answers`, { answers: NEWBORN_WITH_CARD });
   const evaluation = await first.client.get<Evaluation>(`/api/applications/${probe}/evaluation`);
   const toUpload = evaluation.body.materials.filter((m) => m.disposition === 'upload').map((m) => m.code);
 
@@ -353,7 +326,7 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
     const created = await client.post<{ id: string }>('/api/applications', { bundleId: 'newborn' });
     if (created.status !== 201) throw new Error(`draft: ${created.status} ${JSON.stringify(created.body)}`);
     const id = created.body.id;
-    const saved = await client.put(`/api/applications/${id}/answers`, { answers: NEWBORN });
+    const saved = await client.put(`/api/applications/${id}/answers`, { answers: NEWBORN_WITH_CARD });
     if (saved.status !== 200) throw new Error(`answers: ${saved.status} ${JSON.stringify(saved.body)}`);
     for (const code of toUpload) {
       const up = await client.upload(`/api/applications/${id}/materials/${encodeURIComponent(code)}`, pdf(`${code} of ${citizen}`), `${code}.pdf`);

@@ -151,34 +151,9 @@ export function scenariosPointingAt(simUrl: string): string {
   return dir;
 }
 
-/** The demo mother's newborn answers (as in test/integration/applications.test.ts, which does not export them). */
-export const NEWBORN: Record<string, unknown> = {
-  'child.name': '张小明',
-  'child.gender': '1',
-  'child.birthDate': '2026-11-20',
-  'child.birthPlace': '湖南省长沙市岳麓区',
-  'child.ethnicity': '01',
-  'birth-certificate/jsjgmc': '湖南省妇幼保健院',
-  'applicant.relation': 'mother',
-  'mother.name': '李芳',
-  'mother.idNumber': '430102199207080028',
-  'mother.ethnicity': '01',
-  'father.name': '张伟',
-  'father.idNumber': '430104199003151237',
-  'father.ethnicity': '01',
-  'parents.married': true,
-  'household.headName': '张伟',
-  'household.relationToHead': '20',
-  'household.address': '湖南省长沙市岳麓区麓山南路1号',
-  'family.residenceAddress': '湖南省长沙市岳麓区麓山南路1号',
-  'choice.socialSecurityCard': true,
-  'card.bank': 'ICBC',
-  'card.withPhoto': false,
-  'delivery.method': 'mail',
-  'delivery.address': '湖南省长沙市岳麓区麓山南路1号',
-  'choice.maternityReimbursement': false,
-  'choice.parentingGuidance': false,
-};
+import { NEWBORN_WITH_CARD as NEWBORN } from '../fixtures/newborn.js';
+
+export { NEWBORN };
 
 export type Detail = {
   id: string;

@@ -3,6 +3,7 @@ import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 import { checkCreditCode } from '../../shared/identifiers.js';
+import { newbornDraft } from '../helpers/reliability.js';
 
 type Detail = {
   id: string;
@@ -14,48 +15,7 @@ type Detail = {
 type Evaluation = { materials: { code: string; disposition: string; items: string[] }[]; items: { id: string; included: boolean }[] };
 type ErrorBody = { error: { code: string; message: string; details: { path: string; message: string }[] } };
 
-const NEWBORN = {
-  'child.name': '张小明',
-  'child.gender': '1',
-  'child.birthDate': '2026-11-20',
-  'child.birthPlace': '湖南省长沙市岳麓区',
-  'child.ethnicity': '01',
-  'birth-certificate/jsjgmc': '湖南省妇幼保健院',
-  'applicant.relation': 'mother',
-  'mother.name': '李芳',
-  'mother.idNumber': '430102199207080028',
-  'mother.ethnicity': '01',
-  'father.name': '张伟',
-  'father.idNumber': '430104199003151237',
-  'father.ethnicity': '01',
-  'parents.married': true,
-  'household.headName': '张伟',
-  'household.relationToHead': '20',
-  'household.address': '湖南省长沙市岳麓区麓山南路1号',
-  'family.residenceAddress': '湖南省长沙市岳麓区麓山南路1号',
-  'choice.socialSecurityCard': true,
-  'card.bank': 'ICBC',
-  'card.withPhoto': false,
-  'delivery.method': 'mail',
-  'delivery.address': '湖南省长沙市岳麓区麓山南路1号',
-  'choice.maternityReimbursement': false,
-  'choice.parentingGuidance': false,
-};
 
-/** Fills in the newborn bundle as the demo mother would and returns the draft's id. */
-async function newbornDraft(citizen: ApiClient, answers: Record<string, unknown> = NEWBORN): Promise<string> {
-  const created = await citizen.post<{ id: string }>('/api/applications', { bundleId: 'newborn' });
-  expect(created.status).toBe(201);
-  const id = created.body.id;
-  const saved = await citizen.put(`/api/applications/${id}/answers`, { answers });
-  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-  const ev = await citizen.get<Evaluation>(`/api/applications/${id}/evaluation`);
-  for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) {
-    const up = await citizen.upload(`/api/applications/${id}/materials/${encodeURIComponent(m.code)}`, pdf(`${m.code} of ${id}`), `${m.code}.pdf`);
-    expect(up.status, JSON.stringify(up.body)).toBe(201);
-  }
-  return id;
-}
 
 describe.each(databaseTargets())('one submission, many departments, on $kind', ({ open }) => {
   let db: TestDatabase;
