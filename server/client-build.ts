@@ -26,5 +26,14 @@ export async function ensureClientBuilt(logger: Logger): Promise<void> {
   if (builtAt > changedAt) return;
   logger.info(builtAt ? 'client sources changed: rebuilding the client' : 'building the client (first start)');
   const { build } = await import('vite');
-  await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  // Always the production bundle: under NODE_ENV=test or development, React's development build
+  // would be what `npm start` serves afterwards.
+  const previous = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (previous === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = previous;
+  }
 }

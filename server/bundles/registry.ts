@@ -53,7 +53,9 @@ export class BundleRegistry {
    * versions are immutable.
    */
   async publishFolder(files: readonly SourceFile[]): Promise<{ published: string[]; diagnostics: readonly Diagnostic[] }> {
-    const { catalogue, diagnostics } = load(files);
+    // The same full lint as the CLI and the studio: schema validity alone would let an unknown
+    // item or a cycle through.
+    const { catalogue, diagnostics } = check(files);
     if (hasErrors(diagnostics)) {
       this.logger.error({ errors: diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic) }, 'scenario files do not lint: nothing published');
       return { published: [], diagnostics };
