@@ -142,7 +142,7 @@ describe.runIf(hasChromium)('the statistics pages in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it('shows the headline numbers to anyone, without signing in', async () => {
+  it('shows the headline numbers to anyone, without signing in', { timeout: 60_000 }, async () => {
     const context = await browser.newContext();
     await context.route(`**${AXE_URL}`, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: AXE_SOURCE }));
     const page = await context.newPage();
