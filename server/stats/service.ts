@@ -3,7 +3,7 @@ import type { BundleRegistry } from '../bundles/registry.js';
 import type { Period } from './period.js';
 import { parseYear } from './period.js';
 import { APP_COLUMNS, FOLD, FOLD_LOCK, READ_APPS, READ_DEPARTMENTS, READ_HIST, READ_OPEN_OVERDUE, type AppColumn, type DeptColumn } from './sql.js';
-import type { ApplicationCounts, BundleFigures, DayFigures, DepartmentFigures, Headline, PublicSummary, RatingFigures, StatsReport } from './types.js';
+import type { ApplicationCounts, BundleFigures, DayFigures, DepartmentFigures, Headline, PublicSummary, RatingFigures, StatsReport } from '../../shared/stats.js';
 
 type AppRow = Record<AppColumn, number> & { g: number; day: string | null; bundle_id: string | null; limit_avg: number | null; critical_avg: number | null; rating_avg: number | null };
 type HistRow = { g: number; bundle_id: string | null; working_days: number; n: number };

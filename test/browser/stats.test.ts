@@ -11,7 +11,7 @@ import { startServer, type TestServer } from '../helpers/api.js';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { seedLoad } from '../../server/stats/seed.js';
 import { chinaToday } from '../../server/stats/period.js';
-import type { PublicSummary, StatsReport } from '../../server/stats/types.js';
+import type { PublicSummary, StatsReport } from '../../shared/stats.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const AXE_URL = '/__test__/axe.min.js';

@@ -2,35 +2,13 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
+import { NEWBORN_ANSWERS } from '../helpers/newborn.js';
 
 type ErrorBody = { error: { code: string; message: string; messageEn: string; details: { path: string; message: string }[] } };
 type Sub = { id: string; status: string; allowedActions: string[]; fields: Record<string, unknown>; materials: { code: string; url?: string }[]; round: number; inputs: Record<string, unknown> };
 type Detail = { id: string; status: string; items: { id: string; itemId: string; department: string; status: string; reason: string | null; supplement: null | { materials: { code: string }[]; fields: { element: string }[] } }[] };
 
-const ANSWERS = {
-  'child.name': '王小宝',
-  'child.gender': '2',
-  'child.birthDate': '2026-11-21',
-  'child.birthPlace': '湖南省长沙市开福区',
-  'child.ethnicity': '01',
-  'birth-certificate/jsjgmc': '湖南省妇幼保健院',
-  'applicant.relation': 'mother',
-  'mother.name': '王芳',
-  'mother.idNumber': '430105198811206525',
-  'mother.ethnicity': '01',
-  'father.name': '陈强',
-  'father.idNumber': '430104199003151237',
-  'father.ethnicity': '01',
-  'parents.married': true,
-  'household.headName': '陈强',
-  'household.relationToHead': '20',
-  'household.address': '湖南省长沙市开福区湘江中路1号',
-  'family.residenceAddress': '湖南省长沙市开福区湘江中路1号',
-  'choice.socialSecurityCard': false,
-  'delivery.method': 'pickup',
-  'choice.maternityReimbursement': false,
-  'choice.parentingGuidance': false,
-};
+const ANSWERS = NEWBORN_ANSWERS;
 
 describe.each(databaseTargets())('department API, supplements and operators on $kind', ({ open }) => {
   let db: TestDatabase;

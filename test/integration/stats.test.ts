@@ -17,8 +17,9 @@ import type { Queryable } from '../../server/db/types.js';
 import { seedLoad, dayPlan } from '../../server/stats/seed.js';
 import { StatsService, percentileDisc } from '../../server/stats/service.js';
 import { chinaToday, parsePeriod, type Period } from '../../server/stats/period.js';
-import type { ApplicationCounts, BundleFigures, DayFigures, DepartmentFigures, PublicSummary, StatsReport } from '../../server/stats/types.js';
+import type { ApplicationCounts, BundleFigures, DayFigures, DepartmentFigures, PublicSummary, StatsReport } from '../../shared/stats.js';
 import { deadline, workingDaysBetween } from '../../server/workbench/working-days.js';
+import { NEWBORN_WITH_CARD } from '../fixtures/newborn.js';
 
 const COHORT = `
   c AS (
@@ -277,33 +278,7 @@ async function expectApiMatches(ts: TestServer, db: Queryable, analyst: ApiClien
   return res.body;
 }
 
-const NEWBORN = {
-  'child.name': '张小明',
-  'child.gender': '1',
-  'child.birthDate': '2026-11-20',
-  'child.birthPlace': '湖南省长沙市岳麓区',
-  'child.ethnicity': '01',
-  'birth-certificate/jsjgmc': '湖南省妇幼保健院',
-  'applicant.relation': 'mother',
-  'mother.name': '李芳',
-  'mother.idNumber': '430102199207080028',
-  'mother.ethnicity': '01',
-  'father.name': '张伟',
-  'father.idNumber': '430104199003151237',
-  'father.ethnicity': '01',
-  'parents.married': true,
-  'household.headName': '张伟',
-  'household.relationToHead': '20',
-  'household.address': '湖南省长沙市岳麓区麓山南路1号',
-  'family.residenceAddress': '湖南省长沙市岳麓区麓山南路1号',
-  'choice.socialSecurityCard': true,
-  'card.bank': 'ICBC',
-  'card.withPhoto': false,
-  'delivery.method': 'mail',
-  'delivery.address': '湖南省长沙市岳麓区麓山南路1号',
-  'choice.maternityReimbursement': false,
-  'choice.parentingGuidance': false,
-};
+const NEWBORN = NEWBORN_WITH_CARD;
 
 /** Fills in, uploads and submits one application; returns its id. */
 async function file(citizen: ApiClient, bundleId: string, answers: Record<string, unknown>): Promise<string> {

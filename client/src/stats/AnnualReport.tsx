@@ -9,7 +9,7 @@ import { RATING_LABELS, savingsOption } from './charts';
 import { chinaTime, chinaToday, useFetch } from './data';
 import { formatCount, formatPercent } from './format';
 import { YearSelect } from './YearSelect';
-import type { BundleFigures, DepartmentFigures, StatsReport } from './types';
+import type { BundleFigures, DepartmentFigures, StatsReport } from '../../../shared/stats.js';
 import './stats.css';
 
 /** The year in the seed report's own terms, for the record and for paper (print CSS). */

@@ -7,7 +7,7 @@ import { StatsTable, type Column } from './StatsTable';
 import { granularityFor, groupSeries, onTimeOption, ratingOption, RATING_LABELS, savingsOption, savingsRows, timeOption, trendOption } from './charts';
 import { chinaToday, useFetch, type BundleSummary } from './data';
 import { formatPercent } from './format';
-import type { BundleFigures, DepartmentFigures, SeriesPoint, StatsReport } from './types';
+import type { BundleFigures, DepartmentFigures, SeriesPoint, StatsReport } from '../../../shared/stats.js';
 import './stats.css';
 
 function shift(day: string, days: number): string {

@@ -1,7 +1,7 @@
 import { Typography } from 'antd';
 import { useI18n } from '../i18n';
 import { formatCount, shortTitle } from './format';
-import type { Headline } from './types';
+import type { Headline } from '../../../shared/stats.js';
 
 function Num({ value, testId }: { value: number; testId: string }) {
   const { lang } = useI18n();

@@ -8,7 +8,7 @@ import { bundleVolumeOption } from './charts';
 import { chinaTime, chinaToday, useFetch } from './data';
 import { formatPercent } from './format';
 import { YearSelect } from './YearSelect';
-import type { PublicSummary as Summary } from './types';
+import type { PublicSummary as Summary } from '../../../shared/stats.js';
 import './stats.css';
 
 /** The headline numbers for anyone, without signing in (政务公开): counts only, nobody's data. */

@@ -1,6 +1,6 @@
 // ECharts options for the statistics pages. Pure functions of the API's answer.
 import type { ChartOption } from './Chart';
-import type { DepartmentFigures, SeriesPoint, StatsReport } from './types';
+import type { DepartmentFigures, SeriesPoint, StatsReport } from '../../../shared/stats.js';
 
 type T = (zh: string, en: string) => string;
 

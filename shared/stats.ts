@@ -1,4 +1,4 @@
-// The statistics API's answers. Every figure is about the applications FILED in the period (by
+// The statistics API's answers, shared by the server and the dashboard. Every figure is about the applications FILED in the period (by
 // their China date), as they stand when asked; see server/stats/openapi.ts for each definition.
 
 export interface ApplicationCounts {
