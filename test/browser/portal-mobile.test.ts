@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { hasChromium, launchBrowser, screenshot } from '../helpers/browser.js';
 import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
+import { NEWBORN_ANSWERS } from '../helpers/newborn.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -53,29 +54,9 @@ async function tabTo(page: Page, test: string, max = 40): Promise<void> {
   throw new Error(`Tab never reached ${test}`);
 }
 
-const ANSWERS = {
-  'child.name': '王小宝',
-  'child.gender': '2',
-  'child.birthDate': '2026-11-21',
-  'child.birthPlace': '湖南省长沙市开福区',
-  'child.ethnicity': '01',
-  'birth-certificate/jsjgmc': '湖南省妇幼保健院',
-  'applicant.relation': 'mother',
-  'mother.name': '王芳',
-  'mother.idNumber': '430105198811206525',
-  'mother.ethnicity': '01',
-  'father.name': '陈强',
-  'father.idNumber': '430104199003151237',
-  'father.ethnicity': '01',
-  'parents.married': true,
-  'household.headName': '陈强',
-  'household.relationToHead': '30',
-  'household.address': '湖南省长沙市开福区湘江中路1号',
-  'family.residenceAddress': '湖南省长沙市开福区湘江中路1号',
-  'choice.socialSecurityCard': false,
-  'choice.maternityReimbursement': false,
-  'choice.parentingGuidance': false,
-};
+// The shared newborn answers, with the girl registered as the head's daughter (30 女) and no delivery method chosen yet.
+const { 'delivery.method': _chosenLater, ...BASE } = NEWBORN_ANSWERS;
+const ANSWERS = { ...BASE, 'household.relationToHead': '30' };
 
 describe.runIf(hasChromium)('the citizen portal on a phone, by keyboard, with a supplement request', () => {
   let browser: Browser;

@@ -1,11 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Card, Space, Spin, Typography } from 'antd';
 import type { Evaluation } from '../../../shared/evaluate.js';
-import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
 import { DISPOSITION, Pill } from './labels';
 import { Uploader } from './Uploader';
-import type { ApplicationDetail, ServerEvaluation } from './types';
+import type { ApplicationDetail } from './types';
+import { useServerEvaluation } from './useServerEvaluation';
 
 interface Props {
   app: ApplicationDetail;
@@ -22,22 +22,8 @@ interface Props {
  */
 export function MaterialsStep({ app, evaluation, flush, onNext, onBack }: Props) {
   const { t, lang } = useI18n();
-  const [server, setServer] = useState<ServerEvaluation | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { server, setServer, error } = useServerEvaluation(app.id, flush);
   const [missing, setMissing] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    void flush()
-      .then(() => api<ServerEvaluation>('GET', `/api/applications/${app.id}/evaluation`))
-      .then(
-        (ev) => live && setServer(ev),
-        (e: unknown) => live && setError(e instanceof ApiError ? (lang === 'en' ? e.messageEn : e.message) : String(e)),
-      );
-    return () => {
-      live = false;
-    };
-  }, [app.id, flush, lang]);
 
   if (error) return <Alert type="error" showIcon title={error} />;
   if (!server) return <Spin style={{ display: 'block', margin: 32 }} aria-label={t('正在计算所需材料', 'Working out the documents')} />;

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Row, Space, Spin, Statistic, Typography } from 'antd';
 import type { ComposedForm } from '../../../shared/compose.js';
 import type { Evaluation } from '../../../shared/evaluate.js';
@@ -7,7 +7,8 @@ import { useI18n } from '../i18n';
 import { checkSection, elementsById, type Answers } from './answers';
 import { forgetModels, type EngineModel } from './model';
 import { DISPOSITION, Pill, days, displayValue } from './labels';
-import type { ApplicationDetail, ServerEvaluation } from './types';
+import type { ApplicationDetail } from './types';
+import { useServerEvaluation } from './useServerEvaluation';
 import { MATERIALS_STEP } from './steps';
 
 interface Props {
@@ -49,24 +50,10 @@ export function submitKey(applicationId: string): string {
 
 export function ReviewStep({ app, model, form, full, answers, evaluation, flush, onEdit, onBack, onSubmitted }: Props) {
   const { t, lang } = useI18n();
-  const [server, setServer] = useState<ServerEvaluation | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { server, error: loadError } = useServerEvaluation(app.id, flush);
   const [submitting, setSubmitting] = useState(false);
   const [refusal, setRefusal] = useState<{ message: string; details: ErrorDetail[] } | null>(null);
   const once = useRef(false);
-
-  useEffect(() => {
-    let live = true;
-    void flush()
-      .then(() => api<ServerEvaluation>('GET', `/api/applications/${app.id}/evaluation`))
-      .then(
-        (ev) => live && setServer(ev),
-        (e: unknown) => live && setLoadError(e instanceof ApiError ? (lang === 'en' ? e.messageEn : e.message) : String(e)),
-      );
-    return () => {
-      live = false;
-    };
-  }, [app.id, flush, lang]);
 
   if (loadError) return <Alert type="error" showIcon title={loadError} />;
   if (!server) return <Spin style={{ display: 'block', margin: 32 }} aria-label={t('正在汇总', 'Preparing the summary')} />;
