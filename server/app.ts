@@ -11,6 +11,7 @@ import { redactUrl } from './redact.js';
 import { errorHandler, notFoundApi } from './http/errors.js';
 import { requireContentType } from './http/content-type.js';
 import { limitJsonDepth } from './http/json-depth.js';
+import { refuseUnstorableText } from './http/text-guard.js';
 import { healthRouter } from './health/controller.js';
 
 export interface AppDeps {
@@ -68,8 +69,17 @@ export function createApp({ db, logger, clientDir, routers = [], before = [] }: 
 
   const api = express.Router();
   api.use(requireContentType(['application/json', 'multipart/form-data']));
-  api.use(express.json({ limit: JSON_BODY_LIMIT }));
+  api.use(
+    express.json({
+      limit: JSON_BODY_LIMIT,
+      // Signatures are over the bytes as sent; re-serialising the parsed body would not match.
+      verify: (req, _res, buf) => {
+        (req as express.Request).rawBody = buf;
+      },
+    }),
+  );
   api.use(limitJsonDepth);
+  api.use(refuseUnstorableText);
   api.use(healthRouter(db));
   for (const handler of before) api.use(handler);
   for (const router of routers) api.use(router);

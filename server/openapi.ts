@@ -31,7 +31,13 @@ export const openApiDocument = {
   components: {
     securitySchemes: {
       session: { type: 'apiKey', in: 'cookie', name: 'yjs_sid', description: 'Signed, httpOnly, SameSite=Lax session cookie' },
-      departmentToken: { type: 'http', scheme: 'bearer', description: "A department back-office system's token" },
+      departmentToken: {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          "A department back-office system's token. Its state-changing calls also carry X-Yjs-Timestamp, X-Yjs-Nonce (new per request) and " +
+          'X-Yjs-Signature: v1=<hex HMAC-SHA256(department secret, "<timestamp>.<nonce>.<METHOD> <path>.<raw body>")>; unsigned, tampered, stale (> 300 s) or replayed calls get 401.',
+      },
     },
     responses: {
       Error: { description: 'Error', ...json(ref('Error')) },
@@ -190,7 +196,13 @@ export const openApiDocument = {
     '/sub-applications/{id}': { get: { summary: 'One sub-application (audit-logged)', security: department, parameters: [id('id', 'sub-application id'), { name: 'reason', in: 'query', schema: { type: 'string' }, description: 'why it is read, for the audit log' }], responses: { '200': json(ref('SubApplication')), ...errors(401, 404) } } },
     '/sub-applications/{id}/materials/{code}': { get: { summary: 'Download a material of the sub-application (audit-logged)', security: department, parameters: [id('id', 'sub-application id'), id('code', 'material code'), { name: 'reason', in: 'query', schema: { type: 'string' }, description: 'why it is read, for the audit log' }], responses: { '200': { description: 'the file' }, ...errors(401, 404) } } },
     '/sub-applications/{id}/actions': {
-      post: { summary: 'Accept, reject, request a supplement, or complete with outputs', security: department, parameters: [id('id', 'sub-application id')], requestBody: json(ref('Action')), responses: { '200': json(ref('SubApplication')), ...errors(400, 401, 404, 409, 422) } },
+      post: {
+        summary: 'Accept, reject, request a supplement, or complete with outputs (signed when called with a department token)',
+        security: department,
+        parameters: [
+          id('id', 'sub-application id'),
+          ...(['X-Yjs-Timestamp', 'X-Yjs-Nonce', 'X-Yjs-Signature'] as const).map((name) => ({ name, in: 'header', schema: { type: 'string' }, description: 'request signature (department token callers)' })),
+        ], requestBody: json(ref('Action')), responses: { '200': json(ref('SubApplication')), ...errors(400, 401, 404, 409, 422) } },
     },
     '/admin/deliveries': { get: { summary: 'Deliveries in a state (default dead) with every attempt', security: citizen, parameters: [{ name: 'state', in: 'query', schema: ref('SubStatus') }], responses: { '200': json({ type: 'array', items: { type: 'object' } }), ...errors(400, 401, 403) } } },
     '/admin/deliveries/{id}/retry': { post: { summary: 'Queue a dead delivery again', security: citizen, parameters: [id('id', 'sub-application id')], responses: { '200': json({ type: 'object' }), ...errors(401, 403, 404, 409) } } },

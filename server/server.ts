@@ -7,7 +7,7 @@ import { BundleRegistry } from './bundles/registry.js';
 import { readScenarioFiles } from './bundles/files.js';
 import { bundlesRouter } from './bundles/controller.js';
 import { authRouter } from './auth/controller.js';
-import { authenticate } from './auth/middleware.js';
+import { authenticate, requireDepartmentSignature } from './auth/middleware.js';
 import { demoProvider } from './auth/demo-provider.js';
 import { departmentToken, webhookSecret } from './auth/secrets.js';
 import { ApplicationService } from './applications/service.js';
@@ -84,7 +84,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
     logger,
     config,
     ...(clientDir ? { clientDir } : {}),
-    before: [authenticate(db, config.sessionSecret, departmentTokens)],
+    before: [authenticate(db, config.sessionSecret, departmentTokens), requireDepartmentSignature(db, webhookSecretFor)],
     routers: [
       authRouter({ db, provider, sessionSecret: config.sessionSecret, demo: config.demo, secureCookies: config.publicUrl.startsWith('https:'), loginRateLimit: config.loginRateLimit }),
       bundlesRouter(registry, db),

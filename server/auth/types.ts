@@ -31,5 +31,7 @@ export interface IdentityProvider {
 declare module 'express-serve-static-core' {
   interface Request {
     principal?: Principal;
+    /** The JSON body's bytes as received, kept for request signatures (set by express.json's verify). */
+    rawBody?: Buffer;
   }
 }

@@ -35,6 +35,12 @@ export class UnauthorizedError extends AppError {
     super(401, 'unauthorized', message, messageEn);
   }
 }
+/** A department call whose request signature is missing, malformed, stale, wrong or already used. */
+export class SignatureError extends AppError {
+  constructor(code: string, message: string, messageEn: string, header: string) {
+    super(401, code, message, messageEn, [{ path: header, message, messageEn }]);
+  }
+}
 export class ForbiddenError extends AppError {
   constructor(message = '无权执行此操作', messageEn = 'Not allowed') {
     super(403, 'forbidden', message, messageEn);

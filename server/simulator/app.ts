@@ -25,6 +25,7 @@ import {
   verify,
   type VerifyFailure,
 } from '../delivery/signature.js';
+import { signRequest } from '../auth/request-signature.js';
 import { generateOutputs, type ProducedOutput } from './outputs.js';
 
 /** The webhook body the dispatcher sends for one sub-application (one delivery round). */
@@ -243,15 +244,24 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       logger.error(what, 'simulator: no department API token for this department; leaving it to staff');
       return 'gave-up';
     }
+    const secret = options.secretFor(code);
+    if (!secret) {
+      stats.callbacks.errors++;
+      logger.error(what, 'simulator: no signing secret for this department; leaving it to staff');
+      return 'gave-up';
+    }
     const url = `${apiBase}/api/sub-applications/${encodeURIComponent(id)}/actions`;
     for (let attempt = 1; ; attempt++) {
       let problem: string;
       let retry = true;
       try {
+        // Signed afresh on every attempt: a nonce the product has seen is refused as a replay.
+        const body = JSON.stringify(action);
+        const signed = signRequest({ secret, method: 'POST', path: new URL(url).pathname, body });
         const res = await fetch(url, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-          body: JSON.stringify(action),
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, ...signed },
+          body,
           redirect: 'manual',
           signal: AbortSignal.any([lifetime.signal, AbortSignal.timeout(callbackTimeoutMs)]),
         });

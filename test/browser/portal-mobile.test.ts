@@ -160,7 +160,7 @@ describe.runIf(hasChromium)('the citizen portal on a phone, by keyboard, with a 
     await poll(() => page.url()).toMatch(new RegExp(`/applications/${id}$`));
 
     // 卫健 asks, once, for everything missing: one field and one material.
-    const health = new ApiClient(ts.url, ts.parts.departmentTokens.get('health'));
+    const health = ApiClient.department(ts, 'health');
     const sub = await until(
       async () => {
         const list = await health.get<{ id: string; applicationId: string; status: string }[]>('/api/departments/health/sub-applications?status=delivered');

@@ -8,6 +8,7 @@ import { CLIENT_DIST } from '../../server/client-build.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../server/simulator/app.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 import type { Database } from '../../server/db/types.js';
+import { signRequest } from '../../server/auth/request-signature.js';
 import { captureLogger } from './app.js';
 import { listen } from './server.js';
 
@@ -81,10 +82,20 @@ export class ApiClient {
   private cookie = '';
   private csrf = '';
 
+  /**
+   * Without credentials: anonymous until login(). With a bearer token: a department's system;
+   * given the department's signing secret too, its writes are signed as the API requires.
+   */
   constructor(
     readonly base: string,
     private readonly bearer?: string,
+    private readonly signingSecret?: string,
   ) {}
+
+  /** The system of department `code`, with its token and signing secret from the test server. */
+  static department(ts: TestServer, code: string): ApiClient {
+    return new ApiClient(ts.url, ts.parts.departmentTokens.get(code), ts.parts.webhookSecretFor(code));
+  }
 
   /** The session cookie as sent, for tests that replay it by hand. */
   get cookieHeader(): string {
@@ -108,6 +119,9 @@ export class ApiClient {
     else if (body !== undefined) {
       h['content-type'] ??= 'application/json';
       payload = typeof body === 'string' ? body : JSON.stringify(body);
+    }
+    if (this.signingSecret && method !== 'GET' && !(payload instanceof FormData)) {
+      Object.assign(h, signRequest({ secret: this.signingSecret, method, path: url, body: payload ?? '' }));
     }
     const res = await fetch(this.base + url, { method, headers: h, body: payload, redirect: 'manual' });
     const setCookie = res.headers.get('set-cookie');

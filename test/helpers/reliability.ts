@@ -296,10 +296,10 @@ export async function healthy(url: string): Promise<boolean> {
 
 /**
  * Plays every department's staff through the department API with the departments' bearer
- * tokens: accepts what was delivered and completes what was accepted, with valid outputs.
+ * tokens, signing each write: accepts what was delivered and completes what was accepted.
  * Returns a stop function; calls that fail (the server being down) are simply tried again.
  */
-export function playDepartments(base: string, tokens: ReadonlyMap<string, string>): () => Promise<void> {
+export function playDepartments(base: string, credentials: ReadonlyMap<string, { token: string; secret: string }>): () => Promise<void> {
   let running = true;
   const play = async (code: string, api: ApiClient) => {
     while (running) {
@@ -322,7 +322,7 @@ export function playDepartments(base: string, tokens: ReadonlyMap<string, string
       await new Promise((r) => setTimeout(r, 100));
     }
   };
-  const loops = [...tokens].map(([code, token]) => play(code, new ApiClient(base, token)));
+  const loops = [...credentials].map(([code, { token, secret }]) => play(code, new ApiClient(base, token, secret)));
   return async () => {
     running = false;
     await Promise.all(loops);

@@ -41,8 +41,8 @@ describe.each(databaseTargets())('department API, supplements and operators on $
     worker = workerTo(ts, sim.url, {}, ['health']);
     worker.start();
     citizen = await ApiClient.login(ts.url, 'citizen-wang');
-    health = new ApiClient(ts.url, ts.parts.departmentTokens.get('health'));
-    police = new ApiClient(ts.url, ts.parts.departmentTokens.get('police'));
+    health = ApiClient.department(ts, 'health');
+    police = ApiClient.department(ts, 'police');
   });
   afterAll(async () => {
     await worker?.stop();

@@ -14,7 +14,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, startServer, until, workerTo, type TestServer } from '../helpers/api.js';
 import { freePort, spawnTs, type Spawned } from '../helpers/process.js';
-import { departmentToken } from '../../server/auth/secrets.js';
+import { departmentToken, webhookSecret } from '../../server/auth/secrets.js';
 import { PgliteDatabase } from '../../server/db/pglite.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 import {
@@ -416,7 +416,7 @@ describe('kill -9 of the server during a burst of submissions, then a restart', 
       },
       problems: () => problems(spawned),
     };
-    const stopPlaying = playDepartments(base, new Map(codes.map((c) => [c, departmentToken(secret, c)])));
+    const stopPlaying = playDepartments(base, new Map(codes.map((c) => [c, { token: departmentToken(secret, c), secret: webhookSecret(secret, c, undefined) }])));
     try {
       await killDuringBurst(deployment);
     } finally {

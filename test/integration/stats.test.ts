@@ -376,7 +376,7 @@ describe.each(databaseTargets())('statistics of applications filed through the A
     for (const name of ['done', 'refused', 'running', 'supplement']) filed[name] = await file(li, 'newborn', NEWBORN);
     filed.company = await file(wang, 'business-startup', (await ts.parts.registry.current('business-startup')).bundle.examples.default!.answers);
 
-    const police = new ApiClient(ts.url, ts.parts.departmentTokens.get('police'));
+    const police = ApiClient.department(ts, 'police');
     type Listed = { id: string; applicationId: string; itemId: string; status: string };
     const inbox = await until(
       async () => {
@@ -438,7 +438,7 @@ describe.each(databaseTargets())('statistics of applications filed through the A
     const users = await new ApiClient(ts.url).get<{ id: string; role: string }[]>('/api/auth/demo-users');
     const staff = await ApiClient.login(ts.url, users.body.find((u) => u.role === 'staff')!.id);
     expect((await staff.get('/api/stats/overview')).status).toBe(403);
-    const police = new ApiClient(ts.url, ts.parts.departmentTokens.get('police'));
+    const police = ApiClient.department(ts, 'police');
     expect((await police.get('/api/stats/overview')).status).toBe(401);
 
     for (const q of ['from=2026-13-01', 'to=2026-02-30', 'from=yesterday', 'from=2026-05-02&to=2026-05-01', 'from=2010-01-01&to=2026-01-01', 'from=2026-01-01&from=2026-02-01']) {
