@@ -343,3 +343,14 @@ export function maskName(value: string): string {
   if (chars.length <= 1) return '*'.repeat(chars.length);
   return (chars[0] ?? '') + '*'.repeat(chars.length - 1);
 }
+
+export interface MaskedPerson {
+  name: string;
+  idNumber: string | null;
+  mobile: string | null;
+}
+
+/** A person as a list may show them; the full identity is only in a case opened on purpose. */
+export function maskPerson(p: { name: string; idNumber?: string | null; mobile?: string | null }): MaskedPerson {
+  return { name: maskName(p.name), idNumber: p.idNumber ? maskIdNumber(p.idNumber) : null, mobile: p.mobile ? maskMobile(p.mobile) : null };
+}

@@ -6,6 +6,7 @@ import { isUuid } from '../applications/service.js';
 import { recordEvent } from '../subapps/history.js';
 import { signalRelease } from '../dispatch/signal.js';
 import { SUB_STATUSES } from '../../shared/lifecycle.js';
+import { redactText } from '../redact.js';
 
 /** Operators: deliveries that ran out of retries (parked, never dropped), and retrying them. */
 export function adminRouter(db: Database): Router {
@@ -41,11 +42,12 @@ export function adminRouter(db: Database): Router {
         state: r.status,
         round: r.round,
         attempts: r.attempts,
-        lastError: r.last_error,
+        // A department's answer may quote what it was sent: masked like a log line.
+        lastError: r.last_error === null ? null : redactText(r.last_error),
         updatedAt: r.updated_at,
         history: attempts
           .filter((a) => a.sub_application_id === r.id)
-          .map((a) => ({ round: a.round, attempt: a.attempt, startedAt: a.started_at, durationMs: a.duration_ms, ok: a.ok, statusCode: a.status_code, error: a.error })),
+          .map((a) => ({ round: a.round, attempt: a.attempt, startedAt: a.started_at, durationMs: a.duration_ms, ok: a.ok, statusCode: a.status_code, error: a.error === null ? null : redactText(a.error) })),
       })),
     );
   });

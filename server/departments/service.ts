@@ -11,6 +11,7 @@ import { describeSupplement, isUuid, refreshApplicationStatus, type SubPayload, 
 import { historyOf, recordEvent } from '../subapps/history.js';
 import { signalRelease } from '../dispatch/signal.js';
 import { audit } from '../audit.js';
+import { APPLICANT_COLUMNS, maskedApplicant, type ApplicantColumns } from '../subapps/applicant.js';
 
 interface SubRow {
   id: string;
@@ -55,9 +56,10 @@ export class DepartmentService {
     if (status !== undefined && !(typeof status === 'string' && (SUB_STATUSES as readonly string[]).includes(status))) {
       throw new BadRequestError('status 参数无效', 'Invalid status parameter', [{ path: 'status', message: `应为 ${SUB_STATUSES.join('、')} 之一`, messageEn: `must be one of ${SUB_STATUSES.join(', ')}` }]);
     }
-    const { rows } = await this.db.query<SubRow>(
-      `SELECT s.id, s.application_id, s.item_id, s.status, s.round, s.time_limit_days, s.created_at, s.delivered_at, s.completed_at
-         FROM sub_applications s
+    const { rows } = await this.db.query<SubRow & ApplicantColumns>(
+      `SELECT s.id, s.application_id, s.item_id, s.status, s.round, s.time_limit_days, s.created_at, s.delivered_at, s.completed_at,
+              ${APPLICANT_COLUMNS}
+         FROM sub_applications s JOIN applications a ON a.id = s.application_id JOIN users u ON u.id = a.applicant_id
         WHERE s.department = $1 AND ($2::text IS NULL OR s.status = $2) AND s.status <> 'waiting' AND NOT (s.status IN ('queued', 'dead') AND s.attempts = 0)
         ORDER BY s.created_at DESC LIMIT 500`,
       [code, status ?? null],
@@ -66,6 +68,8 @@ export class DepartmentService {
       id: r.id,
       applicationId: r.application_id,
       itemId: r.item_id,
+      // A list shows who applied only masked; the full identity is in the audited read of one case.
+      applicant: maskedApplicant(r),
       status: r.status,
       round: r.round,
       timeLimitDays: r.time_limit_days,

@@ -1,6 +1,7 @@
 import type { Database } from '../db/types.js';
 import { BadRequestError, type ErrorDetail } from '../http/errors.js';
 import type { Department } from '../../shared/model.js';
+import { redactText } from '../redact.js';
 
 const MAX_PAGE_SIZE = 200;
 
@@ -78,8 +79,9 @@ export class OperationsService {
         subject: r.subject,
         itemId: r.item_id,
         department: r.department,
-        reason: r.reason,
-        details: r.details,
+        // Free text a member of staff typed, and whatever an action recorded: masked like a log line.
+        reason: r.reason === null ? null : redactText(r.reason),
+        details: r.details == null ? r.details : (JSON.parse(redactText(JSON.stringify(r.details))) as unknown),
       })),
     };
   }
@@ -141,7 +143,7 @@ export class OperationsService {
           succeeded: Number(a?.ok ?? 0),
           successRate: total ? Number(a?.ok ?? 0) / total : null,
           lastAttemptAt: a?.last_at ?? null,
-          lastError: e ? { at: e.started_at, error: e.error, statusCode: e.status_code, subApplicationId: e.sub_application_id } : null,
+          lastError: e ? { at: e.started_at, error: e.error === null ? null : redactText(e.error), statusCode: e.status_code, subApplicationId: e.sub_application_id } : null,
           queueDepth: Number(c?.queued ?? 0),
           oldestQueued: o ? { id: o.id, itemId: o.item_id, since: o.since } : null,
           dead: Number(c?.dead ?? 0),

@@ -5,6 +5,7 @@ import type { Principal, User } from '../auth/types.js';
 import { BadRequestError, NotFoundError } from '../http/errors.js';
 import { SUB_STATUSES, type SubStatus } from '../../shared/lifecycle.js';
 import { deadline, type Deadline, type WorkCalendar } from './working-days.js';
+import { APPLICANT_COLUMNS, maskedApplicant, type ApplicantColumns } from '../subapps/applicant.js';
 
 /** Statuses in which the department's clock runs: the item sits with the department. */
 const RUNNING: readonly SubStatus[] = ['queued', 'delivered', 'accepted'];
@@ -13,7 +14,7 @@ const RUNNING: readonly SubStatus[] = ['queued', 'delivered', 'accepted'];
 export const INBOX_FILTERS = ['open', 'all', ...SUB_STATUSES.filter((s) => s !== 'waiting' && s !== 'dead')] as const;
 export type InboxFilter = (typeof INBOX_FILTERS)[number];
 
-interface InboxRow {
+interface InboxRow extends ApplicantColumns {
   id: string;
   application_id: string;
   item_id: string;
@@ -93,8 +94,9 @@ export class WorkbenchService {
     // The same visibility as the department API: nothing before it was sent, nothing parked.
     const statuses: readonly string[] = status === 'open' ? RUNNING : status === 'all' ? SUB_STATUSES : [status];
     const { rows } = await this.db.query<InboxRow>(
-      `SELECT s.id, s.application_id, s.item_id, s.status, s.round, s.time_limit_days, s.created_at, s.delivered_at, s.completed_at, s.updated_at, a.bundle_id, a.version
-         FROM sub_applications s JOIN applications a ON a.id = s.application_id
+      `SELECT s.id, s.application_id, s.item_id, s.status, s.round, s.time_limit_days, s.created_at, s.delivered_at, s.completed_at, s.updated_at, a.bundle_id, a.version,
+              ${APPLICANT_COLUMNS}
+         FROM sub_applications s JOIN applications a ON a.id = s.application_id JOIN users u ON u.id = a.applicant_id
         WHERE s.department = $1 AND s.status = ANY($2::text[]) AND ($3::text IS NULL OR s.item_id = $3)
           AND s.status NOT IN ('waiting', 'dead') AND NOT (s.status = 'queued' AND s.attempts = 0)
         ORDER BY s.created_at DESC LIMIT 1000`,
@@ -113,6 +115,7 @@ export class WorkbenchService {
         itemId: r.item_id,
         itemTitle: title?.title ?? r.item_id,
         itemTitleEn: title?.titleEn ?? r.item_id,
+        applicant: maskedApplicant(r),
         // A row the worker has not yet marked delivered is with the department all the same.
         status: r.status === 'queued' ? ('delivered' as const) : r.status,
         round: r.round,

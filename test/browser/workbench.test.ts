@@ -59,6 +59,12 @@ describe.runIf(hasChromium)('department workbench in Chromium', () => {
     await page.goto(`${ts.url}/workbench`);
     await page.getByTestId(`inbox-row-${sub}`).waitFor();
     await expect.poll(() => page.getByTestId(`inbox-row-${sub}`).textContent()).toContain('剩余 10 个工作日');
+    // Who applied, masked in the list: 王芳, 430105198811206525, 13700731003.
+    const applicant = await page.getByTestId(`applicant-${sub}`).textContent();
+    expect(applicant).toContain('王*');
+    expect(applicant).toContain('4301**********6525');
+    expect(applicant).toContain('137****1003');
+    expect(await page.getByTestId(`inbox-row-${sub}`).textContent()).not.toContain('430105198811206525');
     await screenshot(page, 'workbench-inbox');
     await page.getByTestId(`open-${sub}`).click();
 

@@ -70,6 +70,18 @@ export default function Inbox() {
       ),
     },
     {
+      title: t('申请人', 'Applicant'),
+      key: 'applicant',
+      render: (_: unknown, r: InboxRow) => (
+        <Space orientation="vertical" size={0} data-testid={`applicant-${r.id}`}>
+          <span>{r.applicant.name}</span>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {[r.applicant.idNumber, r.applicant.mobile].filter(Boolean).join(' · ')}
+          </Typography.Text>
+        </Space>
+      ),
+    },
+    {
       title: t('状态', 'Status'),
       key: 'status',
       render: (_: unknown, r: InboxRow) => <Tag color={STAFF_STATUS[r.status].color}>{t(STAFF_STATUS[r.status].zh, STAFF_STATUS[r.status].en)}</Tag>,

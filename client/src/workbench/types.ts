@@ -1,4 +1,5 @@
 import type { DepartmentAction, SubStatus } from '../../../shared/lifecycle.js';
+import type { MaskedPerson } from '../../../shared/identifiers.js';
 
 export interface InboxRow {
   id: string;
@@ -8,6 +9,8 @@ export interface InboxRow {
   itemId: string;
   itemTitle: string;
   itemTitleEn: string;
+  /** Masked by the server: the full identity is in the case, opened with a reason. */
+  applicant: MaskedPerson;
   status: SubStatus;
   round: number;
   timeLimitDays: number;

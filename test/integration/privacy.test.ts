@@ -1,0 +1,164 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { databaseTargets, type TestDatabase } from '../helpers/db.js';
+import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
+import { listenOn, type Listener } from '../helpers/reliability.js';
+import { NEWBORN_ANSWERS } from '../helpers/newborn.js';
+import { computeIdNumberCheck, maskIdNumber, maskMobile } from '../../shared/identifiers.js';
+import type { openApiDocument } from '../../server/openapi.js';
+import type { DispatchWorker } from '../../server/dispatch/worker.js';
+
+// citizen-wang (王芳) files for her newborn; the father's number is made up here so that it
+// appears in no scenario file's examples.
+const WANG = { id: 'citizen-wang', idNumber: '430105198811206525', mobile: '13700731003' };
+const FATHER_ID = '43010419850612123' + computeIdNumberCheck('43010419850612123');
+const SECRETS = [WANG.idNumber, WANG.mobile, FATHER_ID];
+
+type Row = { id: string; applicant: { name: string; idNumber: string | null; mobile: string | null } };
+
+/**
+ * Every GET the API describes, asked by every kind of caller: personal identifiers appear in
+ * clear only where the caller may see them (the applicant's own application, the department's
+ * own case opened with a reason); lists, logs of reads and delivery errors show them masked.
+ */
+describe.each(databaseTargets())('who sees personal data, on $kind', ({ open }) => {
+  let db: TestDatabase;
+  let ts: TestServer;
+  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  let worker: DispatchWorker;
+  let echo: Listener;
+  let applicationId: string;
+  let policeSub: string;
+  let healthSub: string;
+
+  beforeAll(async () => {
+    db = await open();
+    ts = await startServer(db);
+    sim = await startSimulator(ts);
+    // 公安 (police) answers its first delivery with an error that quotes the applicant's number.
+    let refused = false;
+    echo = await listenOn((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (refused) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        refused = true;
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`cannot verify father ${FATHER_ID}, call ${WANG.mobile}`);
+      });
+    });
+    worker = workerTo(ts, sim.url, {
+      targetFor: (code) => {
+        if (!ts.parts.targetFor(code)) return undefined;
+        const url = code === 'police' ? `${echo.url}/police` : `${sim.url}/departments/${code}`;
+        return { channel: 'webhook', url, secret: ts.parts.webhookSecretFor(code) };
+      },
+      backoff: { baseMs: 50, maxGapMs: 200, jitter: 0 },
+    });
+    worker.start();
+
+    const wang = await ApiClient.login(ts.url, WANG.id);
+    applicationId = (await wang.post<{ id: string }>('/api/applications', { bundleId: 'newborn' })).body.id;
+    const answers = { ...NEWBORN_ANSWERS, 'father.idNumber': FATHER_ID };
+    expect((await wang.put(`/api/applications/${applicationId}/answers`, { answers })).status).toBe(200);
+    const ev = await wang.get<{ materials: { code: string; disposition: string }[] }>(`/api/applications/${applicationId}/evaluation`);
+    for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) {
+      expect((await wang.upload(`/api/applications/${applicationId}/materials/${m.code}`, pdf(m.code), `${m.code}.pdf`)).status).toBe(201);
+    }
+    const filed = await wang.post<{ items: { id: string; department: string }[] }>(`/api/applications/${applicationId}/submit`);
+    expect(filed.status).toBe(201);
+    policeSub = filed.body.items.find((i) => i.department === 'police')!.id;
+    healthSub = filed.body.items.find((i) => i.department === 'health')!.id;
+    // Police waits for health's birth certificate; then its first delivery fails (the error on
+    // record) and the second goes through.
+    await until(async () => (await db.query(`SELECT 1 FROM sub_applications WHERE id = $1 AND status = 'delivered'`, [policeSub])).rows.length === 1, 20_000, 'the retried delivery to police');
+    // A member of staff types the number into the reason for opening the case.
+    const staff = await ApiClient.login(ts.url, 'staff-police');
+    const opened = await staff.get(`/api/workbench/sub-applications/${policeSub}?reason=${encodeURIComponent(`核对 ${FATHER_ID} 户籍`)}`);
+    expect(opened.status).toBe(200);
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await sim?.close();
+    await echo?.stop();
+    await ts?.close();
+    await db?.close();
+  });
+
+  /** The GET paths of the OpenAPI document, filled in with this test's ids. */
+  async function getPaths(department: string): Promise<string[]> {
+    const doc = await new ApiClient(ts.url).get<typeof openApiDocument>('/api/openapi.json');
+    return Object.entries(doc.body.paths)
+      .filter(([, ops]) => 'get' in ops)
+      .map(([p]) =>
+        p
+          .replace(/^\/applications\/\{id\}/, `/applications/${applicationId}`)
+          .replace(/^\/(workbench\/)?sub-applications\/\{id\}/, `/$1sub-applications/${department === 'health' ? healthSub : policeSub}`)
+          .replace('{id}', 'newborn')
+          .replace('{version}', '1.0.0')
+          .replace('/departments/{code}', `/departments/${department}`)
+          .replace('/materials/{code}', '/materials/birthMedicalRecord'),
+      )
+      .map((p) => `/api${p}${p.includes('sub-applications/') ? '?reason=privacy-test' : p === '/admin/deliveries' ? '?state=delivered' : ''}`);
+  }
+
+  it('shows identifiers in clear only to the applicant and to the department handling the case', async () => {
+    const callers: [string, ApiClient, string][] = [
+      ['anonymous', new ApiClient(ts.url), 'police'],
+      ['the applicant', await ApiClient.login(ts.url, WANG.id), 'police'],
+      ['another citizen', await ApiClient.login(ts.url, 'citizen-zhang'), 'police'],
+      ['police staff', await ApiClient.login(ts.url, 'staff-police'), 'police'],
+      ['health staff', await ApiClient.login(ts.url, 'staff-health'), 'health'],
+      ["police's system", ApiClient.department(ts, 'police'), 'police'],
+      ["market's system", ApiClient.department(ts, 'market'), 'market'],
+      ['a designer', await ApiClient.login(ts.url, 'designer'), 'police'],
+      ['an operator', await ApiClient.login(ts.url, 'admin'), 'police'],
+    ];
+    // Where clear values are the point: her own application and form, and the case itself.
+    const mayShow = (who: string, path: string): boolean =>
+      (who === 'the applicant' && /^\/api\/(applications\/|bundles\/newborn\/form)/.test(path)) ||
+      (['police staff', "police's system"].includes(who) && /\/sub-applications\/[0-9a-f-]{36}(\?|$)/.test(path)) ||
+      (who === 'health staff' && /\/sub-applications\/[0-9a-f-]{36}(\?|$)/.test(path));
+    const seen: string[] = [];
+    let clearWhereAllowed = 0;
+    for (const [who, client, department] of callers) {
+      for (const path of await getPaths(department)) {
+        const res = await client.get<unknown>(path);
+        expect(res.status, `${who} GET ${path}`).toBeLessThan(500);
+        const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');
+        const leaked = SECRETS.filter((s) => text.includes(s));
+        if (mayShow(who, path)) {
+          if (res.status === 200 && leaked.length) clearWhereAllowed++;
+        } else if (leaked.length) seen.push(`${who} GET ${path}: ${leaked.join(', ')}`);
+      }
+    }
+    expect(seen).toEqual([]);
+    // The sweep did reach the pages that must show them (or it would prove nothing).
+    expect(clearWhereAllowed).toBeGreaterThanOrEqual(3);
+  });
+
+  it("lists a department's cases with the applicant masked, in the API and in the workbench", async () => {
+    const expected = { name: '王*', idNumber: maskIdNumber(WANG.idNumber), mobile: maskMobile(WANG.mobile) };
+    expect(expected.idNumber).toBe('4301**********6525');
+    const viaApi = await ApiClient.department(ts, 'police').get<Row[]>('/api/departments/police/sub-applications');
+    expect(viaApi.body.find((r) => r.id === policeSub)?.applicant).toEqual(expected);
+    const staff = await ApiClient.login(ts.url, 'staff-police');
+    const inbox = await staff.get<{ rows: Row[] }>('/api/workbench/inbox?status=all');
+    expect(inbox.body.rows.find((r) => r.id === policeSub)?.applicant).toEqual(expected);
+    // The case itself, opened with a reason, carries the full number the department works with.
+    const detail = await staff.get<{ fields: Record<string, unknown> }>(`/api/workbench/sub-applications/${policeSub}?reason=${encodeURIComponent('审核办理')}`);
+    expect(JSON.stringify(detail.body.fields)).toContain(FATHER_ID);
+  });
+
+  it('masks what staff typed into a reason and what a department answered, in the audit log and the console', async () => {
+    const admin = await ApiClient.login(ts.url, 'admin');
+    const audit = await admin.get<{ rows: { subject: string; reason: string | null }[] }>(`/api/admin/audit?subject=${policeSub}`);
+    expect(audit.body.rows.map((r) => r.reason)).toContain(`核对 ${maskIdNumber(FATHER_ID)} 户籍`);
+    const deliveries = await admin.get<{ id: string; history: { ok: boolean; error: string | null }[] }[]>('/api/admin/deliveries?state=delivered');
+    const failed = deliveries.body.find((d) => d.id === policeSub)?.history.find((h) => !h.ok);
+    expect(failed?.error).toContain(`cannot verify father ${maskIdNumber(FATHER_ID)}, call ${maskMobile(WANG.mobile)}`);
+    const departments = await admin.get<{ code: string; lastError: { error: string } | null }[]>('/api/admin/departments');
+    const police = departments.body.find((d) => d.code === 'police');
+    expect(police?.lastError?.error).toContain(maskIdNumber(FATHER_ID));
+    // The raw rows keep what happened; only what is shown is masked.
+    const raw = await db.query<{ error: string }>('SELECT error FROM delivery_attempts WHERE sub_application_id = $1 AND NOT ok', [policeSub]);
+    expect(raw.rows[0]!.error).toContain(FATHER_ID);
+  });
+});
