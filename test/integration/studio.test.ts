@@ -81,6 +81,35 @@ describe.each(databaseTargets())('designer studio on $kind', ({ open }) => {
     expect((await designer.post('/api/studio/bundles/newborn/check', { base: '7.7.7' })).status).toBe(404);
   });
 
+  it('answers hostile or mistyped scenario files with lint errors, never a crash, and publishes none of them', async () => {
+    const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`)].join('\n');
+    const hostile: [string, string][] = [
+      ['alias bomb', bomb],
+      ['deep flow nesting', 'id: newborn\nx: ' + '['.repeat(10_000) + ']'.repeat(10_000)],
+      ['deep block nesting', 'id: newborn\n' + Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1'],
+      ['wrong types', original.replace(/^title: .*$/m, 'title: [1, 2]').replace(/^items:/m, 'items: 42\nx_items:')],
+      ['a tag', '!!js/function "function () { process.exit(1) }"'],
+    ];
+    for (const [what, text] of hostile) {
+      const res = await designer.post<Check & ErrorBody>('/api/studio/bundles/newborn/check', { base: '1.0.0', changes: [{ path: BUNDLE, text }] });
+      expect(res.status, `${what}: ${JSON.stringify(res.body).slice(0, 300)}`).toBe(200);
+      expect(res.body.errors, what).toBeGreaterThan(0);
+      expect(res.body.diagnostics.some((d) => d.file === BUNDLE && d.severity === 'error'), what).toBe(true);
+      expect(res.body.preview, what).toBeNull();
+      const publish = await designer.post<ErrorBody>('/api/studio/bundles/newborn/versions', { base: '1.0.0', changes: [{ path: BUNDLE, text }] });
+      expect([409, 422], `${what}: ${publish.status}`).toContain(publish.status);
+      expect(publish.body.error.details.length, what).toBeGreaterThan(0);
+    }
+    // Too large for one request body: refused before parsing.
+    const huge = await designer.post<ErrorBody>('/api/studio/bundles/newborn/check', { base: '1.0.0', changes: [{ path: BUNDLE, text: 'x: ' + 'y'.repeat(2 * 1024 * 1024) }] });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe('payload_too_large');
+    // Nothing was published, and the server still answers.
+    const list = (await designer.get<StudioBundle[]>('/api/studio/bundles')).body.find((b) => b.id === 'newborn')!;
+    expect(list.versions.map((v) => v.version)).toEqual(['1.0.0']);
+    expect((await designer.get('/api/health')).status).toBe(200);
+  });
+
   it('previews the merged form, the evaluation and the savings for answers, as the rules decide', async () => {
     const plain = await designer.post<Check>('/api/studio/bundles/newborn/check', { base: '1.0.0', answers: NEWBORN_ANSWERS });
     expect(plain.body.errors).toBe(0);
