@@ -101,7 +101,7 @@ export const openApiDocument = {
           rating: { type: ['object', 'null'], description: '好差评 once finished: {score 1–5, comment, createdAt}; see POST /applications/{id}/rating' },
         },
       },
-      Answers: { type: 'object', required: ['answers'], properties: { answers: { type: 'object', description: 'Values keyed by data element id (`child.name`); item-local fields by `<itemId>/<field>`; null clears a value' } } },
+      Answers: { type: 'object', required: ['answers'], additionalProperties: false, description: 'Any other top-level key is refused with 422 naming it', properties: { answers: { type: 'object', description: 'Values keyed by data element id (`child.name`); item-local fields by `<itemId>/<field>`; null clears a value' } } },
       SubApplication: {
         type: 'object',
         properties: {
@@ -156,7 +156,7 @@ export const openApiDocument = {
     },
     '/applications': {
       get: { summary: 'My applications', security: citizen, responses: { '200': json({ type: 'array', items: { type: 'object' } }), ...errors(401, 403) } },
-      post: { summary: 'Start a draft', security: citizen, requestBody: json({ type: 'object', required: ['bundleId'], properties: { bundleId: { type: 'string' } } }), responses: { '201': json({ type: 'object', properties: { id: { type: 'string' } } }), ...errors(400, 401, 403, 404) } },
+      post: { summary: 'Start a draft (any key but bundleId is refused with 422 naming it)', security: citizen, requestBody: json({ type: 'object', required: ['bundleId'], additionalProperties: false, properties: { bundleId: { type: 'string' } } }), responses: { '201': json({ type: 'object', properties: { id: { type: 'string' } } }), ...errors(400, 401, 403, 404, 422) } },
     },
     '/applications/{id}': { get: { summary: 'One of my applications, with each department’s progress', security: citizen, parameters: [id('id', 'application id')], responses: { '200': json(ref('Application')), ...errors(401, 404) } } },
     '/applications/{id}/answers': {
@@ -181,7 +181,7 @@ export const openApiDocument = {
     },
     '/applications/{id}/submit': {
       post: {
-        summary: 'File the application: one transaction for the application, its sub-applications and the savings snapshot',
+        summary: 'File the application: one transaction for the application, its sub-applications and the savings snapshot. Takes no body: a key sent in one is refused with 422 naming it',
         security: citizen,
         parameters: [id('id', 'application id'), { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'The same key never files twice; a repeat returns the first result' }],
         responses: { '201': json(ref('Application')), '200': { description: 'a repeat of an earlier call with the same Idempotency-Key', ...json(ref('Application')) }, ...errors(401, 404, 409, 422) },

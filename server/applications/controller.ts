@@ -8,8 +8,7 @@ export function applicationsRouter(service: ApplicationService, maxUploadBytes: 
   const citizen = requireRole('citizen');
 
   router.post('/applications', citizen, async (req, res) => {
-    const body = req.body as { bundleId?: unknown } | undefined;
-    const app = await service.create(currentUser(req.principal), body?.bundleId);
+    const app = await service.create(currentUser(req.principal), req.body);
     res.status(201).json({ id: app.id, bundleId: app.bundle_id, version: app.version, status: app.status, answers: app.answers });
   });
 
@@ -37,7 +36,7 @@ export function applicationsRouter(service: ApplicationService, maxUploadBytes: 
 
   router.post('/applications/:id/submit', citizen, async (req, res) => {
     const key = req.get('Idempotency-Key');
-    const { created, application } = await service.submit(currentUser(req.principal), req.params.id as string, key);
+    const { created, application } = await service.submit(currentUser(req.principal), req.params.id as string, key, req.body);
     res.status(created ? 201 : 200).json(application);
   });
 

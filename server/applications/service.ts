@@ -98,10 +98,12 @@ export interface ApplicationsDeps {
 export class ApplicationService {
   constructor(private readonly d: ApplicationsDeps) {}
 
-  async create(user: User, bundleId: unknown): Promise<ApplicationRow> {
+  async create(user: User, body: unknown): Promise<ApplicationRow> {
+    const bundleId = isObject(body) ? body.bundleId : undefined;
     if (typeof bundleId !== 'string' || bundleId === '') {
-      throw new BadRequestError('请指定一件事', 'Say which bundle to apply for', [{ path: 'bundleId', message: '必填', messageEn: 'required' }]);
+      throw new BadRequestError('请指定一件事', 'Say which bundle to apply for', [{ path: 'bundleId', message: '必填', messageEn: 'required' }, ...unknownKeys(body, ['bundleId'])]);
     }
+    refuseUnknownKeys(body, ['bundleId']);
     const v = await this.d.registry.current(bundleId);
     const { rows } = await this.d.db.query<ApplicationRow>(
       `INSERT INTO applications (id, applicant_id, bundle_id, version) VALUES ($1, $2, $3, $4) RETURNING *`,
@@ -210,7 +212,9 @@ export class ApplicationService {
    * then the application, one sub-application per included item and the savings snapshot commit
    * in one transaction. The same Idempotency-Key returns the first result and files nothing.
    */
-  async submit(user: User, id: string, key: string | undefined) {
+  async submit(user: User, id: string, key: string | undefined, body?: unknown) {
+    // Filing takes no body: a client sending options (a version, "force") must hear they do nothing.
+    refuseUnknownKeys(body, []);
     if (key !== undefined && (key.length === 0 || key.length > 200)) {
       throw new BadRequestError('Idempotency-Key 长度应为 1–200', 'Idempotency-Key must be 1–200 characters', [{ path: 'Idempotency-Key', message: '长度应为 1–200', messageEn: 'must be 1–200 characters' }]);
     }
@@ -425,12 +429,34 @@ async function archive(tx: Queryable, ownerId: string, applicationId: string, v:
   }
 }
 
+function isObject(body: unknown): body is Record<string, unknown> {
+  return typeof body === 'object' && body !== null && !Array.isArray(body);
+}
+
+/** The keys of a JSON body beside the ones a route takes, each named. */
+function unknownKeys(body: unknown, allowed: readonly string[]): ErrorDetail[] {
+  if (!isObject(body)) return [];
+  return Object.keys(body)
+    .filter((k) => !allowed.includes(k))
+    .map((k) => ({ path: k, message: '不是此请求的字段', messageEn: 'is not a field of this request' }));
+}
+
+/**
+ * A key the route does not take is refused by name (422, as an unknown answer or rating field is),
+ * never silently dropped: a careless client would otherwise believe it had been applied.
+ */
+function refuseUnknownKeys(body: unknown, allowed: readonly string[]): void {
+  const details = unknownKeys(body, allowed);
+  if (details.length) throw new ValidationError(details, '请求中有无法识别的字段', 'The request has fields this route does not take');
+}
+
 function readAnswers(body: unknown): Record<string, unknown> {
-  const answers = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).answers : undefined;
-  if (!answers || typeof answers !== 'object' || Array.isArray(answers)) {
-    throw new BadRequestError('请求体应为 {"answers": {…}}', 'The body must be {"answers": {…}}', [{ path: 'answers', message: '应为对象', messageEn: 'must be an object' }]);
+  const answers = isObject(body) ? body.answers : undefined;
+  if (!isObject(answers)) {
+    throw new BadRequestError('请求体应为 {"answers": {…}}', 'The body must be {"answers": {…}}', [{ path: 'answers', message: '应为对象', messageEn: 'must be an object' }, ...unknownKeys(body, ['answers'])]);
   }
-  return answers as Record<string, unknown>;
+  refuseUnknownKeys(body, ['answers']);
+  return answers;
 }
 
 function unknownAnswers(v: BundleVersion, answers: Record<string, unknown>): ErrorDetail[] {
