@@ -138,13 +138,17 @@ function fromMulter(err: unknown, maxBytes: number): AppError {
     }
     case 'LIMIT_FIELD_COUNT':
     case 'LIMIT_PART_COUNT':
+      // No one field is at fault: the detail points at the form as a whole (the empty path).
       return new BadRequestError(
         `表单字段过多（最多 ${MAX_UPLOAD_FIELDS} 个）`,
         `Too many form fields (at most ${MAX_UPLOAD_FIELDS})`,
+        [fileDetail(`最多 ${MAX_UPLOAD_FIELDS} 个字段`, `At most ${MAX_UPLOAD_FIELDS} fields`, '')],
       );
     default:
       // Field names too long, nested too deep, missing or unparsable: all malformed forms.
-      return new BadRequestError('表单字段格式错误', `Malformed form field (${err.code})`);
+      return new BadRequestError('表单字段格式错误', `Malformed form field (${err.code})`, [
+        fileDetail('字段格式错误', 'Malformed field', err.field ?? ''),
+      ]);
   }
 }
 
@@ -179,7 +183,10 @@ export function parseUpload({ maxBytes = DEFAULT_MAX_UPLOAD_BYTES }: ParseUpload
     limits: {
       // multer stops buffering once a file passes this and drains the rest, so the 413 still reaches the client.
       fileSize: maxBytes,
-      files: 1,
+      // One file is taken; room for a second lets multer name the field it came in (a second `file`
+      // or an `attachment`) instead of busboy stopping at the count with no field to name. Any
+      // further file part is refused before a byte of it is buffered.
+      files: 2,
       fields: MAX_UPLOAD_FIELDS,
       fieldSize: MAX_UPLOAD_FIELD_BYTES,
       fieldNameSize: 100,
