@@ -118,6 +118,8 @@ export const openApiDocument = {
       Action: {
         type: 'object',
         required: ['action'],
+        additionalProperties: false,
+        description: 'accept takes only action; reject also reason; request-supplement reason and missing; complete outputs. Any other key is refused with 422 naming it',
         properties: {
           action: { enum: ['accept', 'reject', 'request-supplement', 'complete'] },
           reason: { type: 'string', description: 'required for reject' },

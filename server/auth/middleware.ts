@@ -29,7 +29,9 @@ export function authenticate(db: Database, sessionSecret: string, departmentToke
     if (session && sessionId) {
       req.principal = { kind: 'user', user: session.user, sessionId, csrfToken: session.csrfToken };
       if (!SAFE_METHODS.has(req.method) && req.headers[CSRF_HEADER] !== session.csrfToken) {
-        throw new ForbiddenError('缺少或错误的 CSRF 令牌，请刷新页面后重试', 'Missing or wrong CSRF token; reload the page and try again');
+        throw new ForbiddenError('缺少或错误的 CSRF 令牌，请刷新页面后重试', 'Missing or wrong CSRF token; reload the page and try again', [
+          { path: 'X-CSRF-Token', message: '应为本次登录时返回的 csrfToken', messageEn: 'must be the csrfToken this session was given' },
+        ]);
       }
     }
     next();

@@ -44,6 +44,14 @@ function department(principal: Principal): string {
 }
 
 /** The department side: a department sees and acts on its own sub-applications only. */
+/** The body keys each action takes. */
+const ACTION_KEYS: Record<DepartmentAction, readonly string[]> = {
+  accept: ['action'],
+  reject: ['action', 'reason'],
+  'request-supplement': ['action', 'reason', 'missing'],
+  complete: ['action', 'outputs'],
+};
+
 export class DepartmentService {
   constructor(
     private readonly db: Database,
@@ -140,6 +148,16 @@ export class DepartmentService {
     const action = b.action;
     if (typeof action !== 'string' || !(DEPARTMENT_ACTIONS as readonly string[]).includes(action)) {
       throw new BadRequestError('action 无效', 'Invalid action', [{ path: 'action', message: `应为 ${DEPARTMENT_ACTIONS.join('、')} 之一`, messageEn: `must be one of ${DEPARTMENT_ACTIONS.join(', ')}` }]);
+    }
+    // A key this action does not take is refused by name, never dropped: a system sending
+    // `output` for `outputs` would otherwise believe its result was recorded.
+    const unknown = Object.keys(b).filter((k) => !ACTION_KEYS[action as DepartmentAction].includes(k));
+    if (unknown.length) {
+      throw new ValidationError(
+        unknown.map((k) => ({ path: k, message: `不是「${action}」操作的字段`, messageEn: `is not a field of the ${action} action` })),
+        '请求中有无法识别的字段',
+        'The request has fields this action does not take',
+      );
     }
     const actor = principal.kind === 'user' ? `staff:${principal.user.id}` : `department:${principal.department}`;
     let released = false;

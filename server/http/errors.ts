@@ -42,8 +42,8 @@ export class SignatureError extends AppError {
   }
 }
 export class ForbiddenError extends AppError {
-  constructor(message = '无权执行此操作', messageEn = 'Not allowed') {
-    super(403, 'forbidden', message, messageEn);
+  constructor(message = '无权执行此操作', messageEn = 'Not allowed', details: ErrorDetail[] = []) {
+    super(403, 'forbidden', message, messageEn, details);
   }
 }
 export class NotFoundError extends AppError {

@@ -164,4 +164,16 @@ describe.each(databaseTargets())('signed department callbacks on $kind', ({ open
     expect(acted.status, JSON.stringify(acted.body)).toBe(200);
     expect(acted.body.status).toBe('accepted');
   });
+
+  it('refuses keys an action does not take, by name, and changes nothing', async () => {
+    const before = await snapshot(first);
+    const misspelt = await health.post<ErrorBody>(actions(first), { action: 'complete', output: { birthMedicalCertificate: 'O430012345' } });
+    expect(misspelt.status).toBe(422);
+    expect(misspelt.body.error.code).toBe('validation_failed');
+    expect(misspelt.body.error.details).toEqual([{ path: 'output', message: '不是「complete」操作的字段', messageEn: 'is not a field of the complete action' }]);
+    const extra = await health.post<ErrorBody>(actions(first), { action: 'accept', reason: '已核对', note: 'x' });
+    expect(extra.status).toBe(422);
+    expect(extra.body.error.details.map((d) => d.path)).toEqual(['reason', 'note']);
+    expect(await snapshot(first)).toEqual(before);
+  });
 });

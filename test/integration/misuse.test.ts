@@ -139,7 +139,12 @@ type Detail = {
 type Sub = { id: string; status: string; fields: Record<string, unknown> };
 
 const CSRF_REFUSED = {
-  error: { code: 'forbidden', message: '缺少或错误的 CSRF 令牌，请刷新页面后重试', messageEn: 'Missing or wrong CSRF token; reload the page and try again', details: [] },
+  error: {
+    code: 'forbidden',
+    message: '缺少或错误的 CSRF 令牌，请刷新页面后重试',
+    messageEn: 'Missing or wrong CSRF token; reload the page and try again',
+    details: [{ path: 'X-CSRF-Token', message: '应为本次登录时返回的 csrfToken', messageEn: 'must be the csrfToken this session was given' }],
+  },
 };
 const unknownKey = (path: string) => ({ path, message: '不是此请求的字段', messageEn: 'is not a field of this request' });
 const unknownKeys = (...paths: string[]) => ({

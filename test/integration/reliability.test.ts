@@ -332,7 +332,7 @@ describe('kill -9 of the server during a burst of submissions, then a restart', 
    * worker process delivers (per a scenarios/ copy) to the simulator here, which outlives the kill
    * and counts what each idempotency key made the department do.
    */
-  it.runIf(!!postgres)('on PostgreSQL: every answered submission is filed whole and delivered, none processed twice', { timeout: 120_000 }, async () => {
+  it.runIf(!!postgres)('on PostgreSQL: every answered submission is filed whole and delivered, none processed twice', { timeout: 240_000 }, async () => {
     const db = await postgres!.open();
     const secret = randomBytes(32).toString('hex');
     const port = await freePort();
@@ -381,7 +381,7 @@ describe('kill -9 of the server during a burst of submissions, then a restart', 
    * each department's system through the department API, which (unlike DEMO's in-process
    * simulator) carries on across the kill.
    */
-  it('on PGlite: the data directory survives, every answered submission is filed whole and delivered once', { timeout: 120_000 }, async () => {
+  it('on PGlite: the data directory survives, every answered submission is filed whole and delivered once', { timeout: 240_000 }, async () => {
     const secret = randomBytes(32).toString('hex');
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
