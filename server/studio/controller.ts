@@ -27,7 +27,7 @@ export function studioRouter(service: StudioService): Router {
 
   router.post('/studio/bundles/:id/check', async (req, res) => {
     const lang = (req.body as { lang?: unknown } | undefined)?.lang === 'en' ? 'en' : 'zh';
-    res.json(await service.check(req.params.id as string, parseDraft(req.body), answersOf(req.body), lang));
+    res.json(await service.check(req.params.id as string, parseDraft(req.body, ['answers', 'lang']), answersOf(req.body), lang));
   });
 
   router.post('/studio/bundles/:id/versions', async (req, res) => {

@@ -8,6 +8,8 @@ const file = { type: 'object', required: ['path', 'text'], properties: { path: {
 const draft = {
   type: 'object',
   required: ['base'],
+  additionalProperties: false,
+  description: 'Any other key is refused with 422 naming it',
   properties: {
     base: { type: 'string', description: 'the published version the edits start from' },
     changes: { type: 'array', items: file, description: 'files replaced or added' },
@@ -36,7 +38,7 @@ export const studioPaths = {
       requestBody: json({ ...draft, properties: { ...draft.properties, answers: { type: 'object', description: 'answers keyed by data element id' }, lang: { enum: ['zh', 'en'] } } }),
       responses: {
         '200': json({ type: 'object', properties: { bundle: { type: ['object', 'null'] }, errors: { type: 'integer' }, warnings: { type: 'integer' }, diagnostics: { type: 'array', items: diagnostic }, preview: { type: ['object', 'null'], properties: { form: { type: 'object' }, evaluation: { type: 'object' }, savings: { $ref: '#/components/schemas/Savings' } } } } }),
-        ...errors(400, 401, 403, 404),
+        ...errors(400, 401, 403, 404, 422),
       },
     },
   },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../db/types.js';
 import type { BundleRegistry } from '../bundles/registry.js';
-import { BadRequestError, NotFoundError, type ErrorDetail } from '../http/errors.js';
+import { BadRequestError, NotFoundError, ValidationError, type ErrorDetail } from '../http/errors.js';
 import { check } from '../../shared/lint.js';
 import { fileKind } from '../../shared/loader.js';
 import { hasErrors, type Diagnostic } from '../../shared/diagnostic.js';
@@ -28,9 +28,18 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Reads `{base, changes, removed}`, refusing anything that is not a scenario file path. */
-export function parseDraft(body: unknown): Draft {
+const DRAFT_KEYS = ['base', 'changes', 'removed'];
+
+/**
+ * Reads `{base, changes, removed}`, refusing anything that is not a scenario file path, and any
+ * key beside these and `alsoTaken` by name (a misspelt `change` would otherwise lint the
+ * published files and look like success).
+ */
+export function parseDraft(body: unknown, alsoTaken: readonly string[] = []): Draft {
   const b = isRecord(body) ? body : {};
+  const unknown: ErrorDetail[] = Object.keys(b)
+    .filter((k) => !DRAFT_KEYS.includes(k) && !alsoTaken.includes(k))
+    .map((k) => ({ path: k, message: '不是此请求的字段', messageEn: 'is not a field of this request' }));
   const details: ErrorDetail[] = [];
   if (typeof b.base !== 'string' || !b.base) details.push({ path: 'base', message: '须指明所依据的已发布版本', messageEn: 'name the published version the edits start from' });
   const changes: SourceFile[] = [];
@@ -41,6 +50,9 @@ export function parseDraft(body: unknown): Draft {
     rawChanges.forEach((c, i) => {
       const path = isRecord(c) ? c.path : undefined;
       const text = isRecord(c) ? c.text : undefined;
+      if (isRecord(c)) {
+        for (const k of Object.keys(c).filter((x) => x !== 'path' && x !== 'text')) unknown.push({ path: `changes[${i}].${k}`, message: '不是文件的字段（path、text）', messageEn: 'is not a field of a file (path, text)' });
+      }
       if (typeof path !== 'string' || path.includes('..') || fileKind(path) === null) {
         details.push({ path: `changes[${i}].path`, message: '不是场景文件路径（如 bundles/x.yaml、items/x.yaml）', messageEn: 'is not a scenario file path (bundles/x.yaml, items/x.yaml…)' });
       } else if (typeof text !== 'string' || text.length > MAX_FILE_CHARS) {
@@ -53,7 +65,8 @@ export function parseDraft(body: unknown): Draft {
   const rawRemoved = b.removed ?? [];
   const removed = Array.isArray(rawRemoved) ? rawRemoved.filter((p): p is string => typeof p === 'string') : [];
   if (!Array.isArray(rawRemoved) || removed.length !== rawRemoved.length) details.push({ path: 'removed', message: '应为文件路径数组', messageEn: 'must be an array of file paths' });
-  if (details.length) throw new BadRequestError('草稿格式错误', 'Malformed draft', details);
+  if (details.length) throw new BadRequestError('草稿格式错误', 'Malformed draft', [...details, ...unknown]);
+  if (unknown.length) throw new ValidationError(unknown, '请求中有无法识别的字段', 'The request has fields this route does not take');
   return { base: b.base as string, changes, removed };
 }
 

@@ -79,6 +79,13 @@ describe.each(databaseTargets())('designer studio on $kind', ({ open }) => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d) => d.path)).toEqual(['changes[0].path', 'changes[1].text']);
     expect((await designer.post('/api/studio/bundles/newborn/check', { base: '7.7.7' })).status).toBe(404);
+    // A misspelt key would otherwise lint the published files and look like success.
+    const misspelt = await designer.post<ErrorBody>('/api/studio/bundles/newborn/check', { base: '1.0.0', change: [{ path: BUNDLE, text: broken }], changes: [{ path: BUNDLE, text: original, txt: 'x' }] });
+    expect(misspelt.status).toBe(422);
+    expect(misspelt.body.error.details.map((d) => d.path)).toEqual(['change', 'changes[0].txt']);
+    const publishExtra = await designer.post<ErrorBody>('/api/studio/bundles/newborn/versions', { base: '1.0.0', changes: [], answers: {} });
+    expect(publishExtra.status).toBe(422);
+    expect(publishExtra.body.error.details.map((d) => d.path)).toEqual(['answers']);
   });
 
   it('answers hostile or mistyped scenario files with lint errors, never a crash, and publishes none of them', async () => {
