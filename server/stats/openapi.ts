@@ -78,14 +78,14 @@ const period = [
 
 export const statsPaths = {
   '/stats/overview': {
-    get: { summary: 'What the reform saved, over every bundle (admins and designers)', security: session, parameters: period, responses: { '200': json(report), ...errors(401, 403, 422) } },
+    get: { summary: 'What the reform saved, over every bundle (admins and designers)', security: session, parameters: period, responses: { '200': json(report), ...errors(400, 401, 403) } },
   },
   '/stats/bundles/{id}': {
     get: {
       summary: 'The same figures for one bundle (admins and designers)',
       security: session,
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'bundle id' }, ...period],
-      responses: { '200': json(report), ...errors(401, 403, 404, 422) },
+      responses: { '200': json(report), ...errors(400, 401, 403, 404) },
     },
   },
   '/public/summary': {
@@ -103,7 +103,7 @@ export const statsPaths = {
           bundles: { type: 'array', items: obj({ id: { type: 'string' }, title: { type: 'string' }, titleEn: { type: 'string' }, applications: int }) },
           generatedAt: { type: 'string', format: 'date-time' },
         })),
-        ...errors(422),
+        ...errors(400),
       },
     },
   },

@@ -1,4 +1,4 @@
-import { ValidationError, type ErrorDetail } from '../http/errors.js';
+import { BadRequestError, type ErrorDetail } from '../http/errors.js';
 
 /** An inclusive range of China dates (YYYY-MM-DD); the cohort is the applications filed in it. */
 export interface Period {
@@ -44,12 +44,12 @@ export function parsePeriod(query: { from?: unknown; to?: unknown }, now: Date =
   const details: ErrorDetail[] = [];
   const from = readDate(query.from, 'from', details);
   const to = readDate(query.to, 'to', details);
-  if (details.length) throw new ValidationError(details, '统计区间有误', 'The period is invalid');
+  if (details.length) throw new BadRequestError('统计区间有误', 'The period is invalid', details);
   const end = to ?? chinaToday(now);
   const start = from ?? `${end.slice(0, 4)}-01-01`;
-  if (start > end) throw new ValidationError([{ path: 'from', message: '开始日期不能晚于结束日期', messageEn: 'must not be after to' }], '统计区间有误', 'The period is invalid');
+  if (start > end) throw new BadRequestError('统计区间有误', 'The period is invalid', [{ path: 'from', message: '开始日期不能晚于结束日期', messageEn: 'must not be after to' }]);
   if (daysBetween(start, end) >= MAX_DAYS) {
-    throw new ValidationError([{ path: 'from', message: `统计区间最长 ${MAX_DAYS} 天`, messageEn: `the period may span at most ${MAX_DAYS} days` }], '统计区间有误', 'The period is invalid');
+    throw new BadRequestError('统计区间有误', 'The period is invalid', [{ path: 'from', message: `统计区间最长 ${MAX_DAYS} 天`, messageEn: `the period may span at most ${MAX_DAYS} days` }]);
   }
   return { from: start, to: end };
 }
@@ -60,7 +60,7 @@ export function parseYear(value: unknown, now: Date = new Date()): Period & { ye
   if (value === undefined || value === '') return { year: current, from: `${current}-01-01`, to: `${current}-12-31` };
   const year = typeof value === 'string' && /^\d{4}$/.test(value) ? Number(value) : NaN;
   if (!(year >= 2000 && year <= current + 1)) {
-    throw new ValidationError([{ path: 'year', message: `应为 2000–${current + 1} 之间的年份`, messageEn: `must be a year from 2000 to ${current + 1}` }], '年份有误', 'The year is invalid');
+    throw new BadRequestError('年份有误', 'The year is invalid', [{ path: 'year', message: `应为 2000–${current + 1} 之间的年份`, messageEn: `must be a year from 2000 to ${current + 1}` }]);
   }
   return { year, from: `${year}-01-01`, to: `${year}-12-31` };
 }
