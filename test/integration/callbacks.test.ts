@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
-import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
-import { NEWBORN_ANSWERS } from '../helpers/newborn.js';
+import { ApiClient, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
+import { fileNewborn } from '../helpers/newborn.js';
 import { signRequest } from '../../server/auth/request-signature.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 
@@ -27,15 +27,7 @@ describe.each(databaseTargets())('signed department callbacks on $kind', ({ open
   let second: string;
 
   async function fileOne(): Promise<string> {
-    const id = (await citizen.post<{ id: string }>('/api/applications', { bundleId: 'newborn' })).body.id;
-    expect((await citizen.put(`/api/applications/${id}/answers`, { answers: NEWBORN_ANSWERS })).status).toBe(200);
-    const ev = await citizen.get<{ materials: { code: string; disposition: string }[] }>(`/api/applications/${id}/evaluation`);
-    for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) {
-      expect((await citizen.upload(`/api/applications/${id}/materials/${m.code}`, pdf(`${m.code} ${id}`), `${m.code}.pdf`)).status).toBe(201);
-    }
-    const submitted = await citizen.post<{ items: { id: string; department: string }[] }>(`/api/applications/${id}/submit`);
-    expect(submitted.status).toBe(201);
-    const sub = submitted.body.items.find((i) => i.department === 'health')!.id;
+    const sub = (await fileNewborn(citizen)).items.find((i) => i.department === 'health')!.id;
     await until(async () => (await health.get(`/api/sub-applications/${sub}`)).status === 200, 10_000, 'delivery to the inbox');
     return sub;
   }

@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
-import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
+import { ApiClient, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
 import { listenOn, type Listener } from '../helpers/reliability.js';
-import { NEWBORN_ANSWERS } from '../helpers/newborn.js';
+import { NEWBORN_ANSWERS, fileNewborn } from '../helpers/newborn.js';
 import { computeIdNumberCheck, maskIdNumber, maskMobile } from '../../shared/identifiers.js';
 import type { openApiDocument } from '../../server/openapi.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
@@ -54,18 +54,10 @@ describe.each(databaseTargets())('who sees personal data, on $kind', ({ open }) 
     });
     worker.start();
 
-    const wang = await ApiClient.login(ts.url, WANG.id);
-    applicationId = (await wang.post<{ id: string }>('/api/applications', { bundleId: 'newborn' })).body.id;
-    const answers = { ...NEWBORN_ANSWERS, 'father.idNumber': FATHER_ID };
-    expect((await wang.put(`/api/applications/${applicationId}/answers`, { answers })).status).toBe(200);
-    const ev = await wang.get<{ materials: { code: string; disposition: string }[] }>(`/api/applications/${applicationId}/evaluation`);
-    for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) {
-      expect((await wang.upload(`/api/applications/${applicationId}/materials/${m.code}`, pdf(m.code), `${m.code}.pdf`)).status).toBe(201);
-    }
-    const filed = await wang.post<{ items: { id: string; department: string }[] }>(`/api/applications/${applicationId}/submit`);
-    expect(filed.status).toBe(201);
-    policeSub = filed.body.items.find((i) => i.department === 'police')!.id;
-    healthSub = filed.body.items.find((i) => i.department === 'health')!.id;
+    const filed = await fileNewborn(await ApiClient.login(ts.url, WANG.id), { ...NEWBORN_ANSWERS, 'father.idNumber': FATHER_ID });
+    applicationId = filed.id;
+    policeSub = filed.items.find((i) => i.department === 'police')!.id;
+    healthSub = filed.items.find((i) => i.department === 'health')!.id;
     // Police waits for health's birth certificate; then its first delivery fails (the error on
     // record) and the second goes through.
     await until(async () => (await db.query(`SELECT 1 FROM sub_applications WHERE id = $1 AND status = 'delivered'`, [policeSub])).rows.length === 1, 20_000, 'the retried delivery to police');
