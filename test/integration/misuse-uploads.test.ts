@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, pdf, startServer, until, type TestServer } from '../helpers/api.js';
 import { NEWBORN_ANSWERS } from '../helpers/newborn.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
+import { EXE, MISSING_FILE, MULTIPART_TYPE, ONE_FILE, UNSUPPORTED_TYPE, multipart, sha256, type Part } from '../fixtures/multipart.js';
 
 type Uploaded = { code: string; sha256: string; size: number; mime: string; fileName: string };
 type Evaluation = { materials: { code: string; disposition: string; uploaded?: { fileName: string; sha256: string; size: number } }[] };
@@ -19,19 +20,9 @@ type Reply = { status: number; body: unknown };
  * material-store.test.ts.
  */
 const MAX_UPLOAD_BYTES = 64 * 1024;
-const BOUNDARY = '----yjs-misuse-boundary';
 
 const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(56)]);
-const EXE = Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(60), Buffer.from('This program cannot be run in DOS mode.', 'latin1')]);
 
-const UNSUPPORTED_TYPE = {
-  error: {
-    code: 'unsupported_media_type',
-    message: '不支持的文件类型，仅接受 PDF、JPEG、PNG、OFD 文件（按文件内容判断，与文件名无关）',
-    messageEn: 'Unsupported file type: only PDF, JPEG, PNG, OFD files are accepted (judged by the content, not the file name)',
-    details: [{ path: 'file', message: '文件内容不是 PDF、JPEG、PNG、OFD', messageEn: 'The content is not PDF, JPEG, PNG, OFD' }],
-  },
-};
 const TOO_LARGE = {
   error: {
     code: 'payload_too_large',
@@ -40,46 +31,12 @@ const TOO_LARGE = {
     details: [{ path: 'file', message: '文件不能超过 64 KB', messageEn: 'The file may be at most 64 KB' }],
   },
 };
-const ONE_FILE = {
-  error: { code: 'bad_request', message: '每次只能上传一个文件', messageEn: 'Upload one file at a time', details: [{ path: 'file', message: '只能包含一个文件', messageEn: 'Only one file may be sent' }] },
-};
-const MISSING_FILE = {
-  error: {
-    code: 'bad_request',
-    message: '请以 multipart/form-data 格式上传文件，字段名为 file',
-    messageEn: 'Upload the file as multipart/form-data in the field "file"',
-    details: [{ path: 'file', message: '缺少文件', messageEn: 'No file was sent' }],
-  },
-};
 const ONLY_ASKED = {
   error: { code: 'conflict', message: '申请已提交；只有部门要求补正的材料可以再上传', messageEn: 'The application was submitted; only materials a department asked for may be uploaded', details: [] },
 };
 
-interface Part {
-  name: string;
-  data: Buffer | string;
-  /** Written into the header byte for byte, as a hostile client controls it. */
-  disposition?: string;
-  contentType?: string;
-}
-
-function multipart(parts: Part[]): Buffer {
-  const chunks: Buffer[] = [];
-  for (const p of parts) {
-    let head = `--${BOUNDARY}\r\nContent-Disposition: ${p.disposition ?? `form-data; name="${p.name}"`}\r\n`;
-    if (p.contentType) head += `Content-Type: ${p.contentType}\r\n`;
-    chunks.push(Buffer.from(head + '\r\n', 'utf8'), Buffer.from(p.data), Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-  return Buffer.concat(chunks);
-}
-
 function filePart(data: Buffer, filename: string, contentType = 'application/pdf'): Part {
   return { name: 'file', data, disposition: `form-data; name="file"; filename="${filename}"`, contentType };
-}
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 /** Every file under a folder, relative to it. */
@@ -103,7 +60,7 @@ describe.each(databaseTargets())('hostile uploads through the application routes
     const csrf = (await who.get<{ csrfToken: string }>('/api/auth/me')).body.csrfToken;
     const res = await fetch(ts.url + url, {
       method: 'POST',
-      headers: { cookie: who.cookieHeader, 'x-csrf-token': csrf, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      headers: { cookie: who.cookieHeader, 'x-csrf-token': csrf, 'content-type': MULTIPART_TYPE },
       body,
     });
     const text = await res.text();

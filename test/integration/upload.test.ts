@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { createHash } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
 import { captureLogger } from '../helpers/app.js';
+import { EXE, MISSING_FILE, MULTIPART_TYPE, ONE_FILE, UNSUPPORTED_TYPE, multipart, sha256, type Part } from '../fixtures/multipart.js';
 import { errorHandler } from '../../server/http/errors.js';
 import {
   DEFAULT_MAX_UPLOAD_BYTES,
@@ -25,7 +25,7 @@ function uploadApp(options?: ParseUploadOptions) {
       mime: u.mime,
       ext: u.ext,
       size: u.size,
-      sha256: createHash('sha256').update(u.data).digest('hex'),
+      sha256: sha256(u.data),
       rawFileLeftOnRequest: req.file !== undefined,
       body: { ...req.body },
     });
@@ -37,7 +37,6 @@ function uploadApp(options?: ParseUploadOptions) {
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n', 'latin1');
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]);
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]);
-const EXE = Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(60), Buffer.from('This program cannot be run in DOS mode.', 'latin1')]);
 
 /** One stored ZIP entry as a local header and its data: enough of an archive for the sniffer. */
 function zipEntry(name: string, text: string): Buffer {
@@ -54,62 +53,9 @@ function zipEntry(name: string, text: string): Buffer {
 const OFD = Buffer.concat([zipEntry('OFD.xml', '<ofd:OFD DocType="OFD"/>'), zipEntry('Doc_0/Document.xml', '<ofd:Document/>')]);
 const PLAIN_ZIP = zipEntry('readme.txt', 'hello');
 
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-interface Part {
-  name: string;
-  data: Buffer | string;
-  /** Written into the header byte for byte, so a test controls exactly what a hostile client sends. */
-  disposition?: string;
-  contentType?: string;
-}
-
-const BOUNDARY = '----yjs-test-boundary';
-
-function multipart(parts: Part[]): Buffer {
-  const chunks: Buffer[] = [];
-  for (const p of parts) {
-    const disposition = p.disposition ?? `form-data; name="${p.name}"`;
-    let head = `--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n`;
-    if (p.contentType) head += `Content-Type: ${p.contentType}\r\n`;
-    chunks.push(Buffer.from(head + '\r\n', 'utf8'), Buffer.from(p.data), Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-  return Buffer.concat(chunks);
-}
-
 function postRaw(app: express.Express, body: Buffer) {
-  return request(app).post('/upload').set('Content-Type', `multipart/form-data; boundary=${BOUNDARY}`).send(body);
+  return request(app).post('/upload').set('Content-Type', MULTIPART_TYPE).send(body);
 }
-
-const MISSING_FILE = {
-  error: {
-    code: 'bad_request',
-    message: '请以 multipart/form-data 格式上传文件，字段名为 file',
-    messageEn: 'Upload the file as multipart/form-data in the field "file"',
-    details: [{ path: 'file', message: '缺少文件', messageEn: 'No file was sent' }],
-  },
-};
-
-const UNSUPPORTED_TYPE = {
-  error: {
-    code: 'unsupported_media_type',
-    message: '不支持的文件类型，仅接受 PDF、JPEG、PNG、OFD 文件（按文件内容判断，与文件名无关）',
-    messageEn: 'Unsupported file type: only PDF, JPEG, PNG, OFD files are accepted (judged by the content, not the file name)',
-    details: [{ path: 'file', message: '文件内容不是 PDF、JPEG、PNG、OFD', messageEn: 'The content is not PDF, JPEG, PNG, OFD' }],
-  },
-};
-
-const ONE_FILE = {
-  error: {
-    code: 'bad_request',
-    message: '每次只能上传一个文件',
-    messageEn: 'Upload one file at a time',
-    details: [{ path: 'file', message: '只能包含一个文件', messageEn: 'Only one file may be sent' }],
-  },
-};
 
 describe('parseUpload: accepted files', () => {
   it.each([
