@@ -33,7 +33,7 @@ export interface WebhookChannel extends DeliveryChannel {
 
 type Outcome =
   | { kind: 'response'; status: number; statusText: string; location: string | undefined; body: Buffer }
-  | { kind: 'failure'; code: string; message: string };
+  | { kind: 'failure'; code: string; message: string; staleSocket?: boolean };
 
 type Verdict = Omit<DeliveryResult, 'durationMs'>;
 
@@ -124,7 +124,12 @@ function send(url: URL, headers: http.OutgoingHttpHeaders, payload: Buffer, opts
       clearTimeout(deadline);
       opts.signal?.removeEventListener('abort', onAbort);
       if (response) resolve({ kind: 'response', ...response, body: Buffer.concat(chunks) });
-      else resolve({ kind: 'failure', code: failure?.code ?? 'ERROR', message: failure?.message ?? 'request failed' });
+      else {
+        // A kept-alive connection the department closed just as we reused it: the request never
+        // reached its application, so sending it again at once on a new connection is safe.
+        const staleSocket = failure?.code === 'ECONNRESET' && req.reusedSocket;
+        resolve({ kind: 'failure', code: failure?.code ?? 'ERROR', message: failure?.message ?? 'request failed', ...(staleSocket ? { staleSocket } : {}) });
+      }
     };
     // Ending early always destroys the socket: a half-read response cannot be reused.
     const cut = (code: string, message: string) => {
@@ -220,7 +225,9 @@ export function createWebhookChannel(options: WebhookOptions = {}): WebhookChann
       [DELIVERY_HEADER]: req.subApplicationId,
     };
     const agent = url.protocol === 'https:' ? httpsAgent : httpAgent;
-    const outcome = await send(url, headers, payload, { agent, timeoutMs, deadlineMs, maxResponseBytes, signal });
+    let outcome = await send(url, headers, payload, { agent, timeoutMs, deadlineMs, maxResponseBytes, signal });
+    // Node's advice for keep-alive races; once, so a department that resets everything still fails.
+    if (outcome.kind === 'failure' && outcome.staleSocket && !signal?.aborted) outcome = await send(url, headers, payload, { agent, timeoutMs, deadlineMs, maxResponseBytes, signal });
     return result(classify(outcome, timeoutMs, deadlineMs));
   }
 

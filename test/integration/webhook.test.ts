@@ -249,6 +249,25 @@ describe('webhook channel', () => {
     expect(result.error).toMatch(/connection reset/);
   });
 
+  it('sends again at once, on a new connection, when a kept-alive connection turns out closed', async () => {
+    channels = createChannels();
+    // Like a department whose keep-alive timeout ends just as our next request arrives: any
+    // request on a connection that already served one is met with a reset.
+    const used = new WeakSet<object>();
+    const connections = new Set<object>();
+    const dept = await serve((req, res) => {
+      connections.add(req.socket);
+      if (used.has(req.socket)) return void req.socket.destroy();
+      used.add(req.socket);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    expect(await channels.webhook.deliver(request(dept.url))).toMatchObject({ ok: true, statusCode: 200 });
+    const second = await channels.webhook.deliver(request(dept.url, { idempotencyKey: 'sa-0001:r2' }));
+    expect(second).toMatchObject({ ok: true, statusCode: 200 });
+    expect(dept.received.map((r) => r.headers['idempotency-key'])).toEqual(['sa-0001:r1', 'sa-0001:r2', 'sa-0001:r2']);
+    expect(connections.size).toBe(2);
+  });
+
   it('refuses URLs other than http: and https: without touching the network, and not retryable', async () => {
     channels = createChannels();
     for (const url of ['ftp://127.0.0.1/upload', 'file:///etc/passwd', 'gopher://127.0.0.1:70/', 'javascript:alert(1)']) {
