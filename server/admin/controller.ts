@@ -59,9 +59,10 @@ export function adminRouter(db: Database): Router {
       const { rows } = await tx.query<{ status: string }>('SELECT status FROM sub_applications WHERE id = $1 FOR UPDATE', [id]);
       if (!rows[0]) throw new NotFoundError('投递记录不存在', 'No such delivery');
       if (rows[0].status !== 'dead') throw new ConflictError(`只有失败挂起（dead）的投递可以重试，当前为 ${rows[0].status}`, `Only dead deliveries can be retried; this one is ${rows[0].status}`);
-      // The same round keeps its idempotency key: the department may have processed an attempt we never heard back from.
+      // The same round keeps its idempotency key: the department may have processed an attempt we
+      // never heard back from. A fresh budget of attempts; the count goes on, so numbers never repeat.
       await tx.query(
-        `UPDATE sub_applications SET status = 'queued', attempts = 0, first_attempt_at = NULL, next_attempt_at = now(), updated_at = now() WHERE id = $1`,
+        `UPDATE sub_applications SET status = 'queued', retry_base = attempts, first_attempt_at = NULL, next_attempt_at = now(), updated_at = now() WHERE id = $1`,
         [id],
       );
       await recordEvent(tx, id, 'queued', `admin:${req.principal?.kind === 'user' ? req.principal.user.id : '?'}`, { retry: true });

@@ -316,9 +316,14 @@ export class ApplicationService {
   }
 
   async detail(user: User, id: string) {
-    const app = await this.owned(user, id);
-    const { rows } = await this.d.db.query<SubRow>('SELECT * FROM sub_applications WHERE application_id = $1 ORDER BY position', [app.id]);
-    const history = await historyOf(this.d.db, rows.map((r) => r.id));
+    // One snapshot: read one by one, a department's commit in between could show every item
+    // finished while the application still says in progress.
+    const { app, rows, history, rating } = await this.d.db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const app = await this.owned(user, id, tx);
+      const { rows } = await tx.query<SubRow>('SELECT * FROM sub_applications WHERE application_id = $1 ORDER BY position', [app.id]);
+      return { app, rows, history: await historyOf(tx, rows.map((r) => r.id)), rating: await ratingOf(tx, app.id) };
+    });
     const v = await this.d.registry.get(app.bundle_id, app.version);
     return {
       id: app.id,
@@ -342,7 +347,7 @@ export class ApplicationService {
         history: (history.get(s.id) ?? []).map(publicHistory),
       })),
       savings: app.savings,
-      rating: await ratingOf(this.d.db, app.id),
+      rating,
     };
   }
 
@@ -398,7 +403,7 @@ export class ApplicationService {
         [app.id, JSON.stringify(Object.fromEntries(request.elements.map((e) => [e, answers[e]])))],
       );
       await tx.query(
-        `UPDATE sub_applications SET status = 'queued', payload = $2, supplement = NULL, round = round + 1, attempts = 0,
+        `UPDATE sub_applications SET status = 'queued', payload = $2, supplement = NULL, round = round + 1, attempts = 0, retry_base = 0,
                 first_attempt_at = NULL, next_attempt_at = now(), last_error = NULL, updated_at = now() WHERE id = $1`,
         [sub.id, JSON.stringify(payload)],
       );

@@ -29,6 +29,8 @@ interface ClaimedRow {
   payload: Record<string, unknown>;
   round: number;
   attempts: number;
+  /** attempts before the last operator retry: the budget and the backoff count from here. */
+  retry_base: number;
   first_attempt_at: Date;
 }
 
@@ -116,7 +118,7 @@ export class DispatchWorker {
               updated_at = now()
          FROM due
         WHERE s.id = due.id
-      RETURNING s.id, s.application_id, s.department, s.payload, s.round, s.attempts, s.first_attempt_at`,
+      RETURNING s.id, s.application_id, s.department, s.payload, s.round, s.attempts, s.retry_base, s.first_attempt_at`,
       [this.batchSize, this.leaseMs],
     );
     await Promise.all(rows.map((row) => this.deliver(row)));
@@ -149,7 +151,7 @@ export class DispatchWorker {
   }
 
   private async record(row: ClaimedRow, idempotencyKey: string, started: Date, result: DeliveryResult): Promise<void> {
-    const giveUp = !result.ok && (!result.retryable || row.attempts >= this.maxAttempts);
+    const giveUp = !result.ok && (!result.retryable || row.attempts - row.retry_base >= this.maxAttempts);
     await this.o.db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO delivery_attempts (sub_application_id, round, attempt, idempotency_key, started_at, duration_ms, ok, status_code, error)
@@ -172,7 +174,7 @@ export class DispatchWorker {
         );
         if (r.rowCount) await recordEvent(tx, row.id, 'dead', 'dispatch', { attempts: row.attempts, error: result.error ?? null });
       } else {
-        const due = nextAttemptAt(row.first_attempt_at, row.attempts, this.backoff);
+        const due = nextAttemptAt(row.first_attempt_at, row.attempts - row.retry_base, this.backoff);
         await tx.query(
           `UPDATE sub_applications SET next_attempt_at = GREATEST($4::timestamptz, now()), last_error = $5, updated_at = now() WHERE ${guard}`,
           [row.id, row.round, row.attempts, due, result.error ?? 'delivery failed'],

@@ -218,6 +218,15 @@ describe.each(databaseTargets())('department API, supplements and operators on $
         expect(d.lastError).toBeTruthy();
       }
       expect((await citizen.get('/api/admin/deliveries?state=dead')).status).toBe(403);
+      // Retried while the department is still down: a fresh budget of two attempts, numbered on.
+      for (const d of dead) expect((await admin.post(`/api/admin/deliveries/${d.id}/retry`)).status).toBe(200);
+      await until(async () => {
+        const r = await admin.get<{ id: string; applicationId: string; attempts: number; history: { attempt: number }[] }[]>('/api/admin/deliveries?state=dead');
+        const again = r.body.filter((x) => x.applicationId === draft);
+        if (again.length < dead.length || again.some((x) => x.attempts < 4)) return undefined;
+        for (const d of again) expect(d.history.map((h) => h.attempt)).toEqual([1, 2, 3, 4]);
+        return again;
+      }, 10_000, 'dead again after a second budget');
       await broken.stop();
       for (const d of dead) expect((await admin.post(`/api/admin/deliveries/${d.id}/retry`)).status).toBe(200);
       expect((await admin.post(`/api/admin/deliveries/${dead[0]!.id}/retry`)).status).toBe(409);
@@ -228,6 +237,9 @@ describe.each(databaseTargets())('department API, supplements and operators on $
     }
     // With the department back, the retried row is delivered.
     const healthSub = (await db.query<{ id: string }>(`SELECT id FROM sub_applications WHERE application_id = $1 AND department = 'health'`, [draft])).rows[0]!.id;
-    await until(async () => (await health.get(`/api/sub-applications/${healthSub}`)).status === 200, 10_000, 'delivery after retry');
+    await until(async () => (await db.query(`SELECT 1 FROM sub_applications WHERE id = $1 AND status = 'delivered'`, [healthSub])).rows.length === 1, 10_000, 'delivery after retry');
+    expect((await health.get(`/api/sub-applications/${healthSub}`)).status).toBe(200);
+    const history = await db.query<{ attempt: number; ok: boolean }>('SELECT attempt, ok FROM delivery_attempts WHERE sub_application_id = $1 ORDER BY id', [healthSub]);
+    expect(history.rows).toEqual([1, 2, 3, 4, 5].map((attempt) => ({ attempt, ok: attempt === 5 })));
   });
 });
