@@ -10,6 +10,7 @@ import { account } from '../../shared/account.js';
 import { deriveApplicationStatus, type SubStatus } from '../../shared/lifecycle.js';
 import type { Profile } from '../../shared/model.js';
 import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../http/errors.js';
+import { refuseUnknownKeys, unknownKeys } from '../http/unknown-keys.js';
 import { profileFor } from './profile.js';
 import { validateComplete, validateDraft, fullForm } from './validation.js';
 import { recordEvent, historyOf, type HistoryEntry } from '../subapps/history.js';
@@ -103,7 +104,7 @@ export class ApplicationService {
     if (typeof bundleId !== 'string' || bundleId === '') {
       throw new BadRequestError('请指定一件事', 'Say which bundle to apply for', [{ path: 'bundleId', message: '必填', messageEn: 'required' }, ...unknownKeys(body, ['bundleId'])]);
     }
-    refuseUnknownKeys(body, ['bundleId']);
+    refuseUnknownKeys(unknownKeys(body, ['bundleId']));
     const v = await this.d.registry.current(bundleId);
     const { rows } = await this.d.db.query<ApplicationRow>(
       `INSERT INTO applications (id, applicant_id, bundle_id, version) VALUES ($1, $2, $3, $4) RETURNING *`,
@@ -214,7 +215,7 @@ export class ApplicationService {
    */
   async submit(user: User, id: string, key: string | undefined, body?: unknown) {
     // Filing takes no body: a client sending options (a version, "force") must hear they do nothing.
-    refuseUnknownKeys(body, []);
+    refuseUnknownKeys(unknownKeys(body, []));
     if (key !== undefined && (key.length === 0 || key.length > 200)) {
       throw new BadRequestError('Idempotency-Key 长度应为 1–200', 'Idempotency-Key must be 1–200 characters', [{ path: 'Idempotency-Key', message: '长度应为 1–200', messageEn: 'must be 1–200 characters' }]);
     }
@@ -438,29 +439,12 @@ function isObject(body: unknown): body is Record<string, unknown> {
   return typeof body === 'object' && body !== null && !Array.isArray(body);
 }
 
-/** The keys of a JSON body beside the ones a route takes, each named. */
-function unknownKeys(body: unknown, allowed: readonly string[]): ErrorDetail[] {
-  if (!isObject(body)) return [];
-  return Object.keys(body)
-    .filter((k) => !allowed.includes(k))
-    .map((k) => ({ path: k, message: '不是此请求的字段', messageEn: 'is not a field of this request' }));
-}
-
-/**
- * A key the route does not take is refused by name (422, as an unknown answer or rating field is),
- * never silently dropped: a careless client would otherwise believe it had been applied.
- */
-function refuseUnknownKeys(body: unknown, allowed: readonly string[]): void {
-  const details = unknownKeys(body, allowed);
-  if (details.length) throw new ValidationError(details, '请求中有无法识别的字段', 'The request has fields this route does not take');
-}
-
 function readAnswers(body: unknown): Record<string, unknown> {
   const answers = isObject(body) ? body.answers : undefined;
   if (!isObject(answers)) {
     throw new BadRequestError('请求体应为 {"answers": {…}}', 'The body must be {"answers": {…}}', [{ path: 'answers', message: '应为对象', messageEn: 'must be an object' }, ...unknownKeys(body, ['answers'])]);
   }
-  refuseUnknownKeys(body, ['answers']);
+  refuseUnknownKeys(unknownKeys(body, ['answers']));
   return answers;
 }
 

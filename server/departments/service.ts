@@ -11,6 +11,7 @@ import { describeSupplement, isUuid, refreshApplicationStatus, type SubPayload, 
 import { historyOf, recordEvent } from '../subapps/history.js';
 import { signalRelease } from '../dispatch/signal.js';
 import { audit } from '../audit.js';
+import { refuseUnknownKeys, unknownKeys } from '../http/unknown-keys.js';
 import { APPLICANT_COLUMNS, maskedApplicant, type ApplicantColumns } from '../subapps/applicant.js';
 
 interface SubRow {
@@ -151,14 +152,7 @@ export class DepartmentService {
     }
     // A key this action does not take is refused by name, never dropped: a system sending
     // `output` for `outputs` would otherwise believe its result was recorded.
-    const unknown = Object.keys(b).filter((k) => !ACTION_KEYS[action as DepartmentAction].includes(k));
-    if (unknown.length) {
-      throw new ValidationError(
-        unknown.map((k) => ({ path: k, message: `不是「${action}」操作的字段`, messageEn: `is not a field of the ${action} action` })),
-        '请求中有无法识别的字段',
-        'The request has fields this action does not take',
-      );
-    }
+    refuseUnknownKeys(unknownKeys(b, ACTION_KEYS[action as DepartmentAction], '', { message: `不是「${action}」操作的字段`, messageEn: `is not a field of the ${action} action` }));
     const actor = principal.kind === 'user' ? `staff:${principal.user.id}` : `department:${principal.department}`;
     let released = false;
     // The version is read before the transaction: PGlite is one connection, held by the transaction.

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../db/types.js';
 import type { BundleRegistry } from '../bundles/registry.js';
-import { BadRequestError, NotFoundError, ValidationError, type ErrorDetail } from '../http/errors.js';
+import { BadRequestError, NotFoundError, type ErrorDetail } from '../http/errors.js';
+import { refuseUnknownKeys, unknownKeys } from '../http/unknown-keys.js';
 import { check } from '../../shared/lint.js';
 import { fileKind } from '../../shared/loader.js';
 import { hasErrors, type Diagnostic } from '../../shared/diagnostic.js';
@@ -37,9 +38,7 @@ const DRAFT_KEYS = ['base', 'changes', 'removed'];
  */
 export function parseDraft(body: unknown, alsoTaken: readonly string[] = []): Draft {
   const b = isRecord(body) ? body : {};
-  const unknown: ErrorDetail[] = Object.keys(b)
-    .filter((k) => !DRAFT_KEYS.includes(k) && !alsoTaken.includes(k))
-    .map((k) => ({ path: k, message: '不是此请求的字段', messageEn: 'is not a field of this request' }));
+  const unknown = unknownKeys(b, [...DRAFT_KEYS, ...alsoTaken]);
   const details: ErrorDetail[] = [];
   if (typeof b.base !== 'string' || !b.base) details.push({ path: 'base', message: '须指明所依据的已发布版本', messageEn: 'name the published version the edits start from' });
   const changes: SourceFile[] = [];
@@ -50,9 +49,7 @@ export function parseDraft(body: unknown, alsoTaken: readonly string[] = []): Dr
     rawChanges.forEach((c, i) => {
       const path = isRecord(c) ? c.path : undefined;
       const text = isRecord(c) ? c.text : undefined;
-      if (isRecord(c)) {
-        for (const k of Object.keys(c).filter((x) => x !== 'path' && x !== 'text')) unknown.push({ path: `changes[${i}].${k}`, message: '不是文件的字段（path、text）', messageEn: 'is not a field of a file (path, text)' });
-      }
+      unknown.push(...unknownKeys(c, ['path', 'text'], `changes[${i}].`, { message: '不是文件的字段（path、text）', messageEn: 'is not a field of a file (path, text)' }));
       if (typeof path !== 'string' || path.includes('..') || fileKind(path) === null) {
         details.push({ path: `changes[${i}].path`, message: '不是场景文件路径（如 bundles/x.yaml、items/x.yaml）', messageEn: 'is not a scenario file path (bundles/x.yaml, items/x.yaml…)' });
       } else if (typeof text !== 'string' || text.length > MAX_FILE_CHARS) {
@@ -66,7 +63,7 @@ export function parseDraft(body: unknown, alsoTaken: readonly string[] = []): Dr
   const removed = Array.isArray(rawRemoved) ? rawRemoved.filter((p): p is string => typeof p === 'string') : [];
   if (!Array.isArray(rawRemoved) || removed.length !== rawRemoved.length) details.push({ path: 'removed', message: '应为文件路径数组', messageEn: 'must be an array of file paths' });
   if (details.length) throw new BadRequestError('草稿格式错误', 'Malformed draft', [...details, ...unknown]);
-  if (unknown.length) throw new ValidationError(unknown, '请求中有无法识别的字段', 'The request has fields this route does not take');
+  refuseUnknownKeys(unknown);
   return { base: b.base as string, changes, removed };
 }
 
