@@ -21,7 +21,7 @@
 //   figures: newborn 4 → 0 visits online, simple deregistration 10 → 1.
 // - days.separately: the sum of the included items' time limits (one after the other);
 //   days.criticalPath: the longest chain of time limits through the `after:` DAG.
-import { compose } from './compose.js';
+import { compose, type ComposedForm } from './compose.js';
 import { criticalPath } from './dag.js';
 import type { Evaluation } from './evaluate.js';
 import type { Bundle, Catalogue } from './model.js';
@@ -42,7 +42,8 @@ export interface Account {
   readonly days: { readonly separately: number; readonly criticalPath: number };
 }
 
-export function account(bundle: Bundle, catalogue: Catalogue, evaluation: Evaluation): Account {
+/** `form`: the form composed for this evaluation, when the caller already has it (submit does). */
+export function account(bundle: Bundle, catalogue: Catalogue, evaluation: Evaluation, form: ComposedForm = compose(bundle, catalogue, { evaluation })): Account {
   const plan = planBundle(bundle, catalogue);
   const included = evaluation.included.map((id) => plan.byId.get(id)).filter((i) => i !== undefined);
 
@@ -51,7 +52,6 @@ export function account(bundle: Bundle, catalogue: Catalogue, evaluation: Evalua
   const count = (d: string): number => evaluation.materials.filter((m) => m.disposition === d).length;
   const uploads = evaluation.materials.filter((m) => m.disposition === 'upload');
 
-  const form = compose(bundle, catalogue, { evaluation });
   const asked = form.elements.filter((e) => e.asked).length;
 
   const departments = new Set(included.map((i) => i.department));

@@ -7,6 +7,7 @@ import type { User } from '../auth/types.js';
 import { evaluate, type Evaluation } from '../../shared/evaluate.js';
 import { split, type SubApplication } from '../../shared/split.js';
 import { account } from '../../shared/account.js';
+import { compose } from '../../shared/compose.js';
 import { deriveApplicationStatus, type SubStatus } from '../../shared/lifecycle.js';
 import type { Profile } from '../../shared/model.js';
 import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../http/errors.js';
@@ -237,7 +238,9 @@ export class ApplicationService {
         for (const r of evaluation.ineligible) details.push({ path: 'eligibility', message: r.reason, messageEn: r.reasonEn });
       }
       details.push(...unknownAnswers(v, app.answers));
-      details.push(...validateComplete(v, evaluation));
+      // Composed once for the completeness check and the savings account.
+      const form = compose(v.bundle, v.catalogue, { evaluation });
+      details.push(...validateComplete(v, evaluation, form));
       const files = await tx.query<{ code: string; sha256: string; file_name: string; mime: string }>(
         'SELECT m.code, m.sha256, m.file_name, b.mime FROM application_materials m JOIN blobs b ON b.sha256 = m.sha256 WHERE m.application_id = $1',
         [app.id],
@@ -260,7 +263,7 @@ export class ApplicationService {
         }
       }
       await archive(tx, user.id, app.id, v, files.rows);
-      const savings = account(v.bundle, v.catalogue, evaluation);
+      const savings = account(v.bundle, v.catalogue, evaluation, form);
       const subs = split(v.bundle, v.catalogue, evaluation.values, evaluation);
       const submittedAt = new Date().toISOString();
       // Every sub-application and its first history event in ONE statement (a multi-row INSERT

@@ -110,8 +110,7 @@ export function validateDraft(v: BundleVersion, answers: Record<string, unknown>
 }
 
 /** At submission: the composed form of the included items, required fields and all. */
-export function validateComplete(v: BundleVersion, evaluation: Evaluation): ErrorDetail[] {
-  const form = compose(v.bundle, v.catalogue, { evaluation });
+export function validateComplete(v: BundleVersion, evaluation: Evaluation, form: ComposedForm = compose(v.bundle, v.catalogue, { evaluation })): ErrorDetail[] {
   const data = formDataFromAnswers(form, evaluation.values);
   // An untouched section must still be there for its required fields to be reported one by one.
   for (const section of form.sections) data[section.id] ??= {};
