@@ -207,11 +207,14 @@ describe.each(databaseTargets())('department API, supplements and operators on $
       for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) await citizen.upload(`/api/applications/${draft}/materials/${m.code}`, pdf(m.code), 'a.pdf');
       expect((await citizen.post(`/api/applications/${draft}/submit`)).status).toBe(201);
       const admin = await ApiClient.login(ts.url, 'admin');
+      // Every item due at once (no predecessor) is parked, each after its own attempts.
+      const due = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sub_applications WHERE application_id = $1 AND status <> 'waiting'`, [draft])).rows[0]!.n;
+      expect(due).toBeGreaterThan(0);
       const dead = await until(async () => {
         const r = await admin.get<{ id: string; applicationId: string; attempts: number; lastError: string; history: { ok: boolean }[] }[]>('/api/admin/deliveries?state=dead');
         const mine = r.body.filter((x) => x.applicationId === draft);
-        return mine.length > 0 ? mine : undefined;
-      }, 10_000, 'a dead delivery');
+        return mine.length === due ? mine : undefined;
+      }, 10_000, 'every due delivery parked');
       for (const d of dead) {
         expect(d.attempts).toBe(2);
         expect(d.history.map((h) => h.ok)).toEqual([false, false]);
