@@ -1,27 +1,24 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { hasChromium, launchBrowser, screenshot } from '../helpers/browser.js';
-import { ApiClient, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
-import { databaseTargets, type TestDatabase } from '../helpers/db.js';
+import { hasChromium, screenshot } from '../helpers/browser.js';
+import { ApiClient, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
+import { startProduct, type Product } from '../helpers/product.js';
 import { fileNewborn } from '../helpers/newborn.js';
 
 type Dead = { id: string; applicationId: string; department: string; itemId: string };
 type Detail = { items: { id: string; status: string }[] };
 
 describe.runIf(hasChromium)('operator console in Chromium', () => {
+  let product: Product;
   let browser: Browser;
-  let db: TestDatabase;
   let ts: TestServer;
 
   beforeAll(async () => {
-    db = await databaseTargets()[0]!.open();
-    ts = await startServer(db);
-    browser = await launchBrowser();
+    product = await startProduct();
+    ({ ts, browser } = product);
   });
   afterAll(async () => {
-    await browser?.close();
-    await ts?.close();
-    await db?.close();
+    await product?.close();
   });
 
   it('an admin sees a dead delivery with its attempts, retries it, and it completes', { timeout: 90_000 }, async () => {

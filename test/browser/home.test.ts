@@ -1,23 +1,20 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { hasChromium, launchBrowser, screenshot } from '../helpers/browser.js';
-import { startServer, type TestServer } from '../helpers/api.js';
-import { databaseTargets, type TestDatabase } from '../helpers/db.js';
+import { hasChromium, screenshot } from '../helpers/browser.js';
+import type { TestServer } from '../helpers/api.js';
+import { startProduct, type Product } from '../helpers/product.js';
 
 describe.runIf(hasChromium)('the client in Chromium', () => {
+  let product: Product;
   let browser: Browser;
-  let db: TestDatabase;
   let ts: TestServer;
 
   beforeAll(async () => {
-    db = await databaseTargets()[0]!.open();
-    ts = await startServer(db);
-    browser = await launchBrowser();
+    product = await startProduct();
+    ({ ts, browser } = product);
   });
   afterAll(async () => {
-    await browser?.close();
-    await ts?.close();
-    await db?.close();
+    await product?.close();
   });
 
   it('loads the home page in Chinese under the CSP, with each life event and its savings', async () => {

@@ -10,11 +10,11 @@
 // fail) and refused by the browser.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, BrowserContext, Page, Response as PageResponse } from 'playwright-core';
-import { hasChromium, launchBrowser, screenshot } from '../helpers/browser.js';
-import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
-import { databaseTargets, type TestDatabase } from '../helpers/db.js';
+import { hasChromium, screenshot } from '../helpers/browser.js';
+import { ApiClient, pdf, until, type TestServer } from '../helpers/api.js';
+import type { TestDatabase } from '../helpers/db.js';
+import { startProduct, type ProductWithDepartments } from '../helpers/product.js';
 import { NEWBORN_ANSWERS } from '../helpers/newborn.js';
-import type { DispatchWorker } from '../../server/dispatch/worker.js';
 
 // What an attacker types. Each fits the field's schema (child.name: at most 20 characters).
 const CHILD_NAME = '<svg onload=alert()>';
@@ -155,21 +155,16 @@ async function replaceLine(page: Page, n: number, indent: string, text: string):
 }
 
 describe.runIf(hasChromium)('typed markup stays inert in Chromium', () => {
+  let product: ProductWithDepartments;
   let browser: Browser;
   let db: TestDatabase;
   let ts: TestServer;
-  let sim: Awaited<ReturnType<typeof startSimulator>>;
-  let worker: DispatchWorker;
   let bundleText = '';
 
   beforeAll(async () => {
-    db = await databaseTargets()[0]!.open();
-    ts = await startServer(db);
-    sim = await startSimulator(ts);
     // 卫健 completes by itself (simulated); 公安 is left to its staff in the workbench.
-    worker = workerTo(ts, sim.url, {}, ['police']);
-    worker.start();
-    browser = await launchBrowser();
+    product = await startProduct({ departments: { inbox: ['police'] } });
+    ({ db, ts, browser } = product);
 
     // A designer publishes 2.0.0 with markup in the bundle's and 出生登记's titles.
     const designer = await ApiClient.login(ts.url, 'designer');
@@ -191,11 +186,7 @@ describe.runIf(hasChromium)('typed markup stays inert in Chromium', () => {
     expect(published.body.version).toBe('2.0.0');
   });
   afterAll(async () => {
-    await browser?.close();
-    await worker?.stop();
-    await sim?.close();
-    await ts?.close();
-    await db?.close();
+    await product?.close();
   });
 
   it('portal and workbench: answers, titles and a 补正 notice are shown as text, never as HTML', { timeout: 240_000 }, async () => {

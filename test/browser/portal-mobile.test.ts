@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hasChromium, launchBrowser, screenshot } from '../helpers/browser.js';
-import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
-import { databaseTargets, type TestDatabase } from '../helpers/db.js';
+import { hasChromium, screenshot } from '../helpers/browser.js';
+import { ApiClient, pdf, until, type TestServer } from '../helpers/api.js';
+import type { TestDatabase } from '../helpers/db.js';
+import { startProduct, type ProductWithDepartments } from '../helpers/product.js';
 import { NEWBORN_ANSWERS } from '../helpers/newborn.js';
-import type { DispatchWorker } from '../../server/dispatch/worker.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const AXE_URL = '/__test__/axe.min.js';
@@ -59,31 +59,22 @@ const { 'delivery.method': _chosenLater, ...BASE } = NEWBORN_ANSWERS;
 const ANSWERS = { ...BASE, 'household.relationToHead': '30' };
 
 describe.runIf(hasChromium)('the citizen portal on a phone, by keyboard, with a supplement request', () => {
+  let product: ProductWithDepartments;
   let browser: Browser;
   let context: BrowserContext;
   let db: TestDatabase;
   let ts: TestServer;
-  let sim: Awaited<ReturnType<typeof startSimulator>>;
-  let worker: DispatchWorker;
 
   beforeAll(async () => {
-    db = await databaseTargets()[0]!.open();
-    ts = await startServer(db);
-    sim = await startSimulator(ts);
     // 卫健 (health) works in its web inbox here, so the test can ask for a supplement itself.
-    worker = workerTo(ts, sim.url, {}, ['health']);
-    worker.start();
-    browser = await launchBrowser();
+    product = await startProduct({ departments: { inbox: ['health'] } });
+    ({ db, ts, browser } = product);
     context = await browser.newContext({ viewport: { width: WIDTH, height: 740 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     await context.route(`**${AXE_URL}`, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: AXE_SOURCE }));
   });
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await worker?.stop();
-    await sim?.close();
-    await ts?.close();
-    await db?.close();
+    await product?.close();
   });
 
   it('fits 375 px, is usable with the keyboard alone, and answers a supplement request with exactly what was asked', { timeout: 120_000 }, async () => {

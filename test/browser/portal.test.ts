@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { hasChromium, launchBrowser, screenshot } from '../helpers/browser.js';
-import { pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
-import { databaseTargets, type TestDatabase } from '../helpers/db.js';
-import type { DispatchWorker } from '../../server/dispatch/worker.js';
+import { hasChromium, screenshot } from '../helpers/browser.js';
+import { pdf, until, type TestServer } from '../helpers/api.js';
+import type { TestDatabase } from '../helpers/db.js';
+import { startProduct, type ProductWithDepartments } from '../helpers/product.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const AXE_URL = '/__test__/axe.min.js';
@@ -62,26 +62,17 @@ async function next(page: Page, expectStep: string): Promise<void> {
 }
 
 describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
+  let product: ProductWithDepartments;
   let browser: Browser;
   let db: TestDatabase;
   let ts: TestServer;
-  let sim: Awaited<ReturnType<typeof startSimulator>>;
-  let worker: DispatchWorker;
 
   beforeAll(async () => {
-    db = await databaseTargets()[0]!.open();
-    ts = await startServer(db);
-    sim = await startSimulator(ts, { processDelayMs: 300 });
-    worker = workerTo(ts, sim.url);
-    worker.start();
-    browser = await launchBrowser();
+    product = await startProduct({ departments: { simulator: { processDelayMs: 300 } } });
+    ({ db, ts, browser } = product);
   });
   afterAll(async () => {
-    await browser?.close();
-    await worker?.stop();
-    await sim?.close();
-    await ts?.close();
-    await db?.close();
+    await product?.close();
   });
 
   it('takes a citizen from the home page through the newborn form to every department’s completion and a rating', { timeout: 150_000 }, async () => {

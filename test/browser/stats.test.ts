@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { hasChromium, launchBrowser, screenshot } from '../helpers/browser.js';
-import { startServer, type TestServer } from '../helpers/api.js';
-import { databaseTargets, type TestDatabase } from '../helpers/db.js';
+import { hasChromium, screenshot } from '../helpers/browser.js';
+import type { TestServer } from '../helpers/api.js';
+import type { TestDatabase } from '../helpers/db.js';
+import { startProduct, type Product } from '../helpers/product.js';
 import { seedLoad } from '../../server/stats/seed.js';
 import { chinaToday } from '../../server/stats/period.js';
 import type { PublicSummary, StatsReport } from '../../shared/stats.js';
@@ -42,6 +43,7 @@ function seedStyle(n: number): string {
 }
 
 describe.runIf(hasChromium)('the statistics pages in Chromium', () => {
+  let product: Product;
   let browser: Browser;
   let db: TestDatabase;
   let ts: TestServer;
@@ -49,15 +51,12 @@ describe.runIf(hasChromium)('the statistics pages in Chromium', () => {
   const year = Number(today.slice(0, 4));
 
   beforeAll(async () => {
-    db = await databaseTargets()[0]!.open();
-    ts = await startServer(db);
+    product = await startProduct();
+    ({ db, ts, browser } = product);
     await seedLoad(db, ts.parts.registry, { applications: 600, from: `${year}-01-01`, to: today });
-    browser = await launchBrowser();
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
-    await ts?.close();
-    await db?.close();
+    await product?.close();
   });
 
   async function signedIn(user: string): Promise<Page> {

@@ -1,9 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { hasChromium, launchBrowser, screenshot } from '../helpers/browser.js';
-import { ApiClient, startServer, type TestServer } from '../helpers/api.js';
-import { databaseTargets, type TestDatabase } from '../helpers/db.js';
+import { hasChromium, screenshot } from '../helpers/browser.js';
+import { ApiClient, type TestServer } from '../helpers/api.js';
+import { startProduct, type Product } from '../helpers/product.js';
 import { fileNewborn } from '../helpers/newborn.js';
 
 /** The text of the editor's line `n` (1-based) as CodeMirror renders it. */
@@ -12,19 +12,16 @@ function lineText(page: Page, n: number): Promise<string> {
 }
 
 describe.runIf(hasChromium)('designer studio in Chromium', () => {
+  let product: Product;
   let browser: Browser;
-  let db: TestDatabase;
   let ts: TestServer;
 
   beforeAll(async () => {
-    db = await databaseTargets()[0]!.open();
-    ts = await startServer(db);
-    browser = await launchBrowser();
+    product = await startProduct();
+    ({ ts, browser } = product);
   });
   afterAll(async () => {
-    await browser?.close();
-    await ts?.close();
-    await db?.close();
+    await product?.close();
   });
 
   it('a designer breaks the bundle, sees the error at its line, fixes it and publishes version 2; new applications take it, earlier ones keep version 1', { timeout: 90_000 }, async () => {

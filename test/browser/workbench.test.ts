@@ -1,11 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hasChromium, launchBrowser, screenshot } from '../helpers/browser.js';
-import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
-import { databaseTargets, type TestDatabase } from '../helpers/db.js';
+import { hasChromium, screenshot } from '../helpers/browser.js';
+import { ApiClient, pdf, until, type TestServer } from '../helpers/api.js';
+import type { TestDatabase } from '../helpers/db.js';
+import { startProduct, type ProductWithDepartments } from '../helpers/product.js';
 import { fileNewborn } from '../helpers/newborn.js';
 import { randomIdNumber } from '../../server/simulator/outputs.js';
-import type { DispatchWorker } from '../../server/dispatch/worker.js';
 
 /** A browser context signed in as a demo user (the session cookie is shared with its pages). */
 async function signedIn(browser: Browser, base: string, user: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
@@ -25,27 +25,18 @@ async function signedIn(browser: Browser, base: string, user: string): Promise<{
 }
 
 describe.runIf(hasChromium)('department workbench in Chromium', () => {
+  let product: ProductWithDepartments;
   let browser: Browser;
   let db: TestDatabase;
   let ts: TestServer;
-  let sim: Awaited<ReturnType<typeof startSimulator>>;
-  let worker: DispatchWorker;
 
   beforeAll(async () => {
-    db = await databaseTargets()[0]!.open();
-    ts = await startServer(db);
-    sim = await startSimulator(ts);
     // 卫健 is played by the simulator and completes by itself, so 出生登记 reaches 公安's staff.
-    worker = workerTo(ts, sim.url, {}, ['police']);
-    worker.start();
-    browser = await launchBrowser();
+    product = await startProduct({ departments: { inbox: ['police'] } });
+    ({ db, ts, browser } = product);
   });
   afterAll(async () => {
-    await browser?.close();
-    await worker?.stop();
-    await sim?.close();
-    await ts?.close();
-    await db?.close();
+    await product?.close();
   });
 
   it('公安 staff take a newborn registration through 补正 and 办结 while 医保 staff cannot open it', { timeout: 90_000 }, async () => {
