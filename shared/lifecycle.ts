@@ -8,29 +8,62 @@ export type SubStatus = (typeof SUB_STATUSES)[number];
 export const DEPARTMENT_ACTIONS = ['accept', 'reject', 'request-supplement', 'complete'] as const;
 export type DepartmentAction = (typeof DEPARTMENT_ACTIONS)[number];
 
-const ACTION_FROM: Record<DepartmentAction, readonly SubStatus[]> = {
-  accept: ['delivered'],
-  reject: ['delivered', 'accepted'],
+/**
+ * What the system does to a sub-application on its own: the dispatch worker, the operators, the
+ * applicant answering a supplement, and the consequences of a department's action on the
+ * application's other items.
+ */
+export const SYSTEM_TRANSITIONS = [
+  /** Every predecessor completed: the item goes out with the values it waited for. */
+  'release',
+  /** The department's endpoint answered 2xx. */
+  'deliver',
+  /** A department acted on an item we never saw a 2xx for: its action proves it arrived. */
+  'acknowledge',
+  /** Out of retries, or refused for good: parked for the operators, never dropped. */
+  'park',
+  /** An operator sends a parked item again, with a fresh budget of attempts. */
+  'retry',
+  /** The applicant answered the supplement: the item goes out again, in a new round. */
+  'resubmit',
+  /** An earlier item was refused, so this one can never start. */
+  'cancel',
+] as const;
+export type SystemTransition = (typeof SYSTEM_TRANSITIONS)[number];
+
+/** Every way a sub-application's status changes after it is filed. */
+export type Transition = DepartmentAction | SystemTransition;
+
+/** The statuses a sub-application is filed in: waiting for earlier items, or due at once. */
+export const INITIAL_STATUSES: readonly SubStatus[] = ['waiting', 'queued'];
+
+export const TRANSITIONS: Readonly<Record<Transition, { from: readonly SubStatus[]; to: SubStatus }>> = {
+  accept: { from: ['delivered'], to: 'accepted' },
+  reject: { from: ['delivered', 'accepted'], to: 'rejected' },
   // 一次性告知: a department may ask for a supplement before or after accepting.
-  'request-supplement': ['delivered', 'accepted'],
-  complete: ['accepted'],
+  'request-supplement': { from: ['delivered', 'accepted'], to: 'supplement' },
+  complete: { from: ['accepted'], to: 'completed' },
+  release: { from: ['waiting'], to: 'queued' },
+  deliver: { from: ['queued'], to: 'delivered' },
+  acknowledge: { from: ['queued', 'dead'], to: 'delivered' },
+  park: { from: ['queued'], to: 'dead' },
+  retry: { from: ['dead'], to: 'queued' },
+  resubmit: { from: ['supplement'], to: 'queued' },
+  cancel: { from: ['waiting'], to: 'rejected' },
 };
 
-const ACTION_TO: Record<DepartmentAction, SubStatus> = {
-  accept: 'accepted',
-  reject: 'rejected',
-  'request-supplement': 'supplement',
-  complete: 'completed',
-};
+export function canTransition(status: SubStatus, transition: Transition): boolean {
+  return TRANSITIONS[transition].from.includes(status);
+}
 
 export function allowedActions(status: SubStatus): DepartmentAction[] {
-  return DEPARTMENT_ACTIONS.filter((a) => ACTION_FROM[a].includes(status));
+  return DEPARTMENT_ACTIONS.filter((a) => canTransition(status, a));
 }
 
 export type TransitionCheck = { ok: true; to: SubStatus } | { ok: false; allowed: DepartmentAction[] };
 
 export function checkAction(status: SubStatus, action: DepartmentAction): TransitionCheck {
-  if (ACTION_FROM[action].includes(status)) return { ok: true, to: ACTION_TO[action] };
+  if (canTransition(status, action)) return { ok: true, to: TRANSITIONS[action].to };
   return { ok: false, allowed: allowedActions(status) };
 }
 
@@ -48,6 +81,23 @@ export function deriveApplicationStatus(items: readonly SubStatus[]): Applicatio
   }
   const progressed = items.some((s) => s === 'accepted' || TERMINAL.includes(s));
   return progressed ? 'in_progress' : 'submitted';
+}
+
+/**
+ * What of an item's status `deriveApplicationStatus` looks at: waiting, queued, delivered and
+ * dead all count as "sent, not yet answered".
+ */
+function weight(s: SubStatus): SubStatus | 'open' {
+  return s === 'accepted' || s === 'supplement' || TERMINAL.includes(s) ? s : 'open';
+}
+
+/**
+ * Whether a transition can change the application's derived status. The dispatch worker's
+ * transitions cannot, so its hot path skips the derivation's round trips.
+ */
+export function changesApplicationStatus(transition: Transition): boolean {
+  const { from, to } = TRANSITIONS[transition];
+  return from.some((f) => weight(f) !== weight(to));
 }
 
 /** Labels the applicant sees on the timeline (已提交 · 已受理 · 办理中 · 需补正 · 已办结 · 不予受理). */

@@ -3,7 +3,7 @@ import type { Database } from '../db/types.js';
 import { requireRole } from '../auth/middleware.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.js';
 import { isUuid } from '../applications/service.js';
-import { recordEvent } from '../subapps/history.js';
+import { transition } from '../subapps/transition.js';
 import { signalRelease } from '../dispatch/signal.js';
 import { SUB_STATUSES } from '../../shared/lifecycle.js';
 import { redactText } from '../redact.js';
@@ -56,16 +56,10 @@ export function adminRouter(db: Database): Router {
     const id = req.params.id as string;
     if (!isUuid(id)) throw new NotFoundError('投递记录不存在', 'No such delivery');
     const result = await db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ status: string }>('SELECT status FROM sub_applications WHERE id = $1 FOR UPDATE', [id]);
+      const { rows } = await tx.query<{ status: string; application_id: string }>('SELECT status, application_id FROM sub_applications WHERE id = $1 FOR UPDATE', [id]);
       if (!rows[0]) throw new NotFoundError('投递记录不存在', 'No such delivery');
       if (rows[0].status !== 'dead') throw new ConflictError(`只有失败挂起（dead）的投递可以重试，当前为 ${rows[0].status}`, `Only dead deliveries can be retried; this one is ${rows[0].status}`);
-      // The same round keeps its idempotency key: the department may have processed an attempt we
-      // never heard back from. A fresh budget of attempts; the count goes on, so numbers never repeat.
-      await tx.query(
-        `UPDATE sub_applications SET status = 'queued', retry_base = attempts, first_attempt_at = NULL, next_attempt_at = now(), updated_at = now() WHERE id = $1`,
-        [id],
-      );
-      await recordEvent(tx, id, 'queued', `admin:${req.principal?.kind === 'user' ? req.principal.user.id : '?'}`, { retry: true });
+      await transition(tx, { transition: 'retry', id, applicationId: rows[0].application_id, actor: `admin:${req.principal?.kind === 'user' ? req.principal.user.id : '?'}`, note: { retry: true } });
       return { id, state: 'queued' };
     });
     signalRelease();

@@ -8,13 +8,14 @@ import { evaluate, type Evaluation } from '../../shared/evaluate.js';
 import { split, type SubApplication } from '../../shared/split.js';
 import { account } from '../../shared/account.js';
 import { compose } from '../../shared/compose.js';
-import { deriveApplicationStatus, type SubStatus } from '../../shared/lifecycle.js';
+import type { SubStatus } from '../../shared/lifecycle.js';
 import type { Profile } from '../../shared/model.js';
 import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../http/errors.js';
 import { refuseUnknownKeys, unknownKeys } from '../http/unknown-keys.js';
 import { profileFor } from './profile.js';
 import { validateComplete, validateDraft, fullForm } from './validation.js';
-import { recordEvent, historyOf, type HistoryEntry } from '../subapps/history.js';
+import { historyOf, type HistoryEntry } from '../subapps/history.js';
+import { file, transition } from '../subapps/transition.js';
 import { signalRelease } from '../dispatch/signal.js';
 import { ratingOf } from '../ratings/service.js';
 
@@ -266,35 +267,20 @@ export class ApplicationService {
       const savings = account(v.bundle, v.catalogue, evaluation, form);
       const subs = split(v.bundle, v.catalogue, evaluation.values, evaluation);
       const submittedAt = new Date().toISOString();
-      // Every sub-application and its first history event in ONE statement (a multi-row INSERT
-      // whose RETURNING feeds the events INSERT): one round trip per row, two per item, was a
-      // good part of a submission's database time (test/bench/dispatch.ts).
-      const values: string[] = [];
-      const params: unknown[] = [app.id, `citizen:${user.id}`];
-      for (const [position, sub] of subs.entries()) {
-        const payload = payloadFor(v, app.id, sub, uploaded, submittedAt);
-        const channel = v.catalogue.departments.get(sub.department)?.delivery.channel ?? 'inbox';
-        const status: SubStatus = sub.after.length ? 'waiting' : 'queued';
-        const p = params.length;
-        values.push(
-          `($${p + 1}::uuid, $1::uuid, $${p + 2}, $${p + 3}, $${p + 4}::int, $${p + 5}, $${p + 6}, $${p + 7}::text[], $${p + 8}::jsonb, $${p + 9}::double precision, CASE WHEN $${p + 5} = 'queued' THEN now() END)`,
-        );
-        params.push(randomUUID(), sub.itemId, sub.department, position, status, channel, sub.after, JSON.stringify(payload), sub.timeLimitDays);
-      }
-      if (values.length) {
-        await tx.query(
-          `WITH inserted AS (
-             INSERT INTO sub_applications (id, application_id, item_id, department, position, status, channel, after_items, payload, time_limit_days, next_attempt_at)
-             VALUES ${values.join(', ')}
-             RETURNING id, status, position)
-           INSERT INTO sub_application_events (sub_application_id, status, actor, note)
-           SELECT id, status, $2, NULL FROM inserted ORDER BY position`,
-          params,
-        );
-      }
-      await tx.query(
-        `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now() WHERE id = $1`,
-        [app.id, JSON.stringify(evaluation), JSON.stringify(savings), key ?? null],
+      await file(
+        tx,
+        { id: app.id, actor: `citizen:${user.id}`, set: { evaluation, savings, submitKey: key ?? null } },
+        subs.map((sub, position) => ({
+          id: randomUUID(),
+          itemId: sub.itemId,
+          department: sub.department,
+          position,
+          status: sub.after.length ? 'waiting' : 'queued',
+          channel: v.catalogue.departments.get(sub.department)?.delivery.channel ?? 'inbox',
+          after: sub.after,
+          payload: payloadFor(v, app.id, sub, uploaded, submittedAt),
+          timeLimitDays: sub.timeLimitDays,
+        })),
       );
       return 'filed' as const;
     });
@@ -406,13 +392,10 @@ export class ApplicationService {
         `UPDATE applications SET answers = answers || $2::jsonb, updated_at = now() WHERE id = $1`,
         [app.id, JSON.stringify(Object.fromEntries(request.elements.map((e) => [e, answers[e]])))],
       );
-      await tx.query(
-        `UPDATE sub_applications SET status = 'queued', payload = $2, supplement = NULL, round = round + 1, attempts = 0, retry_base = 0,
-                first_attempt_at = NULL, next_attempt_at = now(), last_error = NULL, updated_at = now() WHERE id = $1`,
-        [sub.id, JSON.stringify(payload)],
-      );
-      await recordEvent(tx, sub.id, 'queued', `citizen:${user.id}`, { supplied: { fields: request.fields, materials: request.materials } });
-      await refreshApplicationStatus(tx, app.id);
+      await transition(tx, {
+        transition: 'resubmit', id: sub.id, applicationId: app.id, actor: `citizen:${user.id}`, payload,
+        note: { supplied: { fields: request.fields, materials: request.materials } },
+      });
     });
     signalRelease();
     return this.detail(user, id);
@@ -503,20 +486,4 @@ export function describeSupplement(v: BundleVersion, s: SupplementRequest) {
 
 function publicHistory(h: HistoryEntry) {
   return { at: h.at, status: h.status, note: h.note };
-}
-
-/**
- * Call inside the transaction that changed an item. The lock makes concurrent changes to one
- * application's items take turns here, and the read after it sees every committed change, so
- * the last writer never stores a status derived from a stale view.
- */
-export async function refreshApplicationStatus(tx: Queryable, applicationId: string): Promise<void> {
-  await tx.query('SELECT 1 FROM applications WHERE id = $1 FOR UPDATE', [applicationId]);
-  const { rows } = await tx.query<{ status: SubStatus }>('SELECT status FROM sub_applications WHERE application_id = $1', [applicationId]);
-  const status = deriveApplicationStatus(rows.map((r) => r.status));
-  await tx.query(
-    `UPDATE applications SET status = $2, updated_at = now(), completed_at = CASE WHEN $2 IN ('completed', 'rejected', 'partially_completed') THEN COALESCE(completed_at, now()) ELSE NULL END
-      WHERE id = $1 AND status <> 'draft'`,
-    [applicationId, status],
-  );
 }

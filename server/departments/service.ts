@@ -7,8 +7,9 @@ import type { Principal } from '../auth/types.js';
 import { formatMessage } from '../../shared/formats.js';
 import { checkAction, allowedActions, DEPARTMENT_ACTIONS, SUB_STATUSES, type DepartmentAction, type SubStatus } from '../../shared/lifecycle.js';
 import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../http/errors.js';
-import { describeSupplement, isUuid, refreshApplicationStatus, type SubPayload, type SupplementRequest } from '../applications/service.js';
-import { historyOf, recordEvent } from '../subapps/history.js';
+import { describeSupplement, isUuid, type SubPayload, type SupplementRequest } from '../applications/service.js';
+import { historyOf } from '../subapps/history.js';
+import { transition } from '../subapps/transition.js';
 import { signalRelease } from '../dispatch/signal.js';
 import { audit } from '../audit.js';
 import { refuseUnknownKeys, unknownKeys } from '../http/unknown-keys.js';
@@ -166,8 +167,7 @@ export class DepartmentService {
       const row = await this.load(tx, principal, id, true);
       if (row.status === 'queued' || row.status === 'dead') {
         // The department acting on it is proof it arrived; the worker's late record finds the row moved on.
-        await tx.query(`UPDATE sub_applications SET status = 'delivered', delivered_at = now(), next_attempt_at = NULL, last_error = NULL, updated_at = now() WHERE id = $1`, [row.id]);
-        await recordEvent(tx, row.id, 'delivered', actor, { acknowledgedBy: 'department' });
+        await transition(tx, { transition: 'acknowledge', id: row.id, applicationId: row.application_id, actor, note: { acknowledgedBy: 'department' } });
         row.status = 'delivered';
       }
       const check = checkAction(row.status, action as DepartmentAction);
@@ -177,33 +177,29 @@ export class DepartmentService {
         ]);
       }
       const reason = typeof b.reason === 'string' ? b.reason.trim() : '';
+      const change = { id: row.id, applicationId: row.application_id, actor };
       switch (action as DepartmentAction) {
         case 'accept':
-          await tx.query(`UPDATE sub_applications SET status = 'accepted', accepted_at = now(), updated_at = now() WHERE id = $1`, [row.id]);
-          await recordEvent(tx, row.id, 'accepted', actor, null);
+          await transition(tx, { ...change, transition: 'accept', note: null });
           break;
         case 'reject': {
           if (!reason) throw new ValidationError([{ path: 'reason', message: '不予受理须说明理由', messageEn: 'a rejection needs a reason' }]);
-          await tx.query(`UPDATE sub_applications SET status = 'rejected', reason = $2, updated_at = now() WHERE id = $1`, [row.id, reason]);
-          await recordEvent(tx, row.id, 'rejected', actor, { reason });
+          await transition(tx, { ...change, transition: 'reject', reason, note: { reason } });
           await this.rejectDependents(tx, row, actor);
           break;
         }
         case 'request-supplement': {
           const request = this.supplementRequest(b.missing, row, item, reason);
-          await tx.query(`UPDATE sub_applications SET status = 'supplement', supplement = $2, updated_at = now() WHERE id = $1`, [row.id, JSON.stringify(request)]);
-          await recordEvent(tx, row.id, 'supplement', actor, { reason: request.reason, materials: request.materials, fields: request.fields });
+          await transition(tx, { ...change, transition: 'request-supplement', supplement: request, note: { reason: request.reason, materials: request.materials, fields: request.fields } });
           break;
         }
         case 'complete': {
           const outputs = this.validateOutputs(b.outputs, row);
-          await tx.query(`UPDATE sub_applications SET status = 'completed', outputs = $2, completed_at = now(), updated_at = now() WHERE id = $1`, [row.id, JSON.stringify(outputs)]);
-          await recordEvent(tx, row.id, 'completed', actor, { outputs });
+          await transition(tx, { ...change, transition: 'complete', outputs, note: { outputs } });
           released = await this.release(tx, row.application_id);
           break;
         }
       }
-      await refreshApplicationStatus(tx, row.application_id);
     });
     if (released) signalRelease();
     return this.get(principal, id, 'after action');
@@ -293,8 +289,7 @@ export class DepartmentService {
         if (value !== undefined) payload.inputs[m.code] = value;
         return value !== undefined ? { ...m, value } : m;
       });
-      await tx.query(`UPDATE sub_applications SET status = 'queued', payload = $2, next_attempt_at = now(), updated_at = now() WHERE id = $1`, [r.id, JSON.stringify(payload)]);
-      await recordEvent(tx, r.id, 'queued', 'dispatch', { released: true });
+      await transition(tx, { transition: 'release', id: r.id, applicationId, actor: 'dispatch', payload, note: { released: true } });
       released = true;
     }
     return released;
@@ -315,8 +310,7 @@ export class DepartmentService {
           blocked.add(r.item_id);
           grew = true;
           const reason = '前序事项不予受理，本事项无法办理';
-          await tx.query(`UPDATE sub_applications SET status = 'rejected', reason = $2, updated_at = now() WHERE id = $1`, [r.id, reason]);
-          await recordEvent(tx, r.id, 'rejected', actor, { reason, cause: row.item_id });
+          await transition(tx, { transition: 'cancel', id: r.id, applicationId: row.application_id, actor, reason, note: { reason, cause: row.item_id } });
         }
       }
     }

@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { DeliveryChannel, DeliveryResult, DeliveryTarget } from '../delivery/types.js';
 import { DEFAULT_BACKOFF, nextAttemptAt, type BackoffPolicy } from './backoff.js';
 import { releaseSignal } from './signal.js';
-import { recordEvent } from '../subapps/history.js';
+import { transition } from '../subapps/transition.js';
 
 export interface WorkerOptions {
   db: Database;
@@ -158,25 +158,25 @@ export class DispatchWorker {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         [row.id, row.round, row.attempts, idempotencyKey, started, Math.round(result.durationMs), result.ok, result.statusCode ?? null, result.error ?? null],
       );
-      // The guard (still queued, same round and attempt) keeps a worker whose lease ran out from
+      // The attempt (same round and attempt count) keeps a worker whose lease ran out from
       // overwriting what another worker recorded since.
-      const guard = `id = $1 AND status = 'queued' AND round = $2 AND attempts = $3`;
+      const attempt = { round: row.round, attempts: row.attempts };
       if (result.ok) {
-        const r = await tx.query(
-          `UPDATE sub_applications SET status = 'delivered', delivered_at = now(), next_attempt_at = NULL, last_error = NULL, updated_at = now() WHERE ${guard}`,
-          [row.id, row.round, row.attempts],
-        );
-        if (r.rowCount) await recordEvent(tx, row.id, 'delivered', 'dispatch', { attempt: row.attempts, statusCode: result.statusCode ?? null });
+        await transition(tx, {
+          transition: 'deliver', id: row.id, applicationId: row.application_id, actor: 'dispatch', attempt,
+          note: { attempt: row.attempts, statusCode: result.statusCode ?? null },
+        });
       } else if (giveUp) {
-        const r = await tx.query(
-          `UPDATE sub_applications SET status = 'dead', next_attempt_at = NULL, last_error = $4, updated_at = now() WHERE ${guard}`,
-          [row.id, row.round, row.attempts, result.error ?? 'delivery failed'],
-        );
-        if (r.rowCount) await recordEvent(tx, row.id, 'dead', 'dispatch', { attempts: row.attempts, error: result.error ?? null });
+        await transition(tx, {
+          transition: 'park', id: row.id, applicationId: row.application_id, actor: 'dispatch', attempt,
+          lastError: result.error ?? 'delivery failed', note: { attempts: row.attempts, error: result.error ?? null },
+        });
       } else {
         const due = nextAttemptAt(row.first_attempt_at, row.attempts - row.retry_base, this.backoff);
+        // Not a change of status: the row stays queued, due again later.
         await tx.query(
-          `UPDATE sub_applications SET next_attempt_at = GREATEST($4::timestamptz, now()), last_error = $5, updated_at = now() WHERE ${guard}`,
+          `UPDATE sub_applications SET next_attempt_at = GREATEST($4::timestamptz, now()), last_error = $5, updated_at = now()
+            WHERE id = $1 AND status = 'queued' AND round = $2 AND attempts = $3`,
           [row.id, row.round, row.attempts, due, result.error ?? 'delivery failed'],
         );
       }

@@ -7,15 +7,6 @@ export interface HistoryEntry {
   note: unknown;
 }
 
-export async function recordEvent(tx: Queryable, subApplicationId: string, status: string, actor: string, note: unknown): Promise<void> {
-  await tx.query('INSERT INTO sub_application_events (sub_application_id, status, actor, note) VALUES ($1, $2, $3, $4)', [
-    subApplicationId,
-    status,
-    actor,
-    note === null || note === undefined ? null : JSON.stringify(note),
-  ]);
-}
-
 export async function historyOf(db: Queryable, ids: readonly string[]): Promise<Map<string, HistoryEntry[]>> {
   const out = new Map<string, HistoryEntry[]>();
   if (!ids.length) return out;

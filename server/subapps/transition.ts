@@ -1,0 +1,168 @@
+import type { Queryable } from '../db/types.js';
+import type { SubPayload, SupplementRequest } from '../applications/service.js';
+import { changesApplicationStatus, deriveApplicationStatus, INITIAL_STATUSES, TRANSITIONS, type SubStatus, type Transition } from '../../shared/lifecycle.js';
+
+/**
+ * The one place a status is written. A sub-application's status changes only through
+ * `transition`, which checks the move against `shared/lifecycle.ts`, writes the row with the
+ * columns that go with the move, records the history event and derives the application's
+ * status, all on the caller's transaction; an application's status is set only by `file`
+ * (submitted) and derived from its items afterwards. test/unit/status-writes.test.ts fails when
+ * any other file under server/ writes one.
+ */
+
+/** The columns each transition writes besides the status, given by the caller. */
+interface TransitionColumns {
+  accept: object;
+  reject: { reason: string };
+  'request-supplement': { supplement: SupplementRequest };
+  complete: { outputs: Record<string, unknown> };
+  release: { payload: SubPayload };
+  deliver: object;
+  acknowledge: object;
+  park: { lastError: string };
+  retry: object;
+  resubmit: { payload: SubPayload };
+  cancel: { reason: string };
+}
+
+export type Change<T extends Transition = Transition> = {
+  transition: T;
+  id: string;
+  applicationId: string;
+  /** Who made the change, as the history shows it: `citizen:…`, `department:…`, `dispatch`, `admin:…`. */
+  actor: string;
+  /** The history event's note (null for none). */
+  note: unknown;
+  /**
+   * The delivery attempt the caller holds: a worker whose lease ran out finds the row moved on
+   * (another round or attempt) and changes nothing.
+   */
+  attempt?: { round: number; attempts: number };
+} & TransitionColumns[T];
+
+type Assignments = { [T in Transition]: (c: Change<T>) => [sql: string, params: unknown[]] };
+
+// `?` is the next parameter's placeholder, numbered when the statement is built.
+const ASSIGNMENTS: Assignments = {
+  accept: () => ['accepted_at = now()', []],
+  reject: (c) => ['reason = ?', [c.reason]],
+  'request-supplement': (c) => ['supplement = ?', [JSON.stringify(c.supplement)]],
+  complete: (c) => ['outputs = ?, completed_at = now()', [JSON.stringify(c.outputs)]],
+  release: (c) => ['payload = ?, next_attempt_at = now()', [JSON.stringify(c.payload)]],
+  deliver: () => ['delivered_at = now(), next_attempt_at = NULL, last_error = NULL', []],
+  acknowledge: () => ['delivered_at = now(), next_attempt_at = NULL, last_error = NULL', []],
+  park: (c) => ['next_attempt_at = NULL, last_error = ?', [c.lastError]],
+  // The same round keeps its idempotency key: the department may have processed an attempt we
+  // never heard back from. A fresh budget of attempts; the count goes on, so numbers never repeat.
+  retry: () => ['retry_base = attempts, first_attempt_at = NULL, next_attempt_at = now()', []],
+  resubmit: (c) => [
+    'payload = ?, supplement = NULL, round = round + 1, attempts = 0, retry_base = 0, first_attempt_at = NULL, next_attempt_at = now(), last_error = NULL',
+    [JSON.stringify(c.payload)],
+  ],
+  cancel: (c) => ['reason = ?', [c.reason]],
+};
+
+function noteParam(note: unknown): string | null {
+  return note === null || note === undefined ? null : JSON.stringify(note);
+}
+
+/**
+ * Moves one sub-application along the lifecycle, on `tx`. Returns false, changing nothing,
+ * when the row is not in a status the transition starts from (or no longer in the attempt the
+ * caller holds). The row update and its history event are one statement; the application's
+ * status is derived again only when the move can change it (never on the worker's hot path).
+ */
+export async function transition<T extends Transition>(tx: Queryable, change: Change<T>): Promise<boolean> {
+  const { from, to } = TRANSITIONS[change.transition];
+  const [assign, extra] = (ASSIGNMENTS[change.transition] as (c: Change<T>) => [string, unknown[]])(change);
+  const params: unknown[] = [change.id, to, [...from], change.actor, noteParam(change.note)];
+  const numbered = assign.replace(/\?/g, () => `$${params.push(extra[params.length - 5])}`);
+  let guard = '';
+  if (change.attempt) {
+    params.push(change.attempt.round, change.attempt.attempts);
+    guard = ` AND round = $${params.length - 1} AND attempts = $${params.length}`;
+  }
+  const { rowCount } = await tx.query(
+    `WITH changed AS (
+       UPDATE sub_applications SET status = $2::text, updated_at = now()${numbered ? `, ${numbered}` : ''}
+        WHERE id = $1 AND status = ANY($3::text[])${guard}
+        RETURNING id)
+     INSERT INTO sub_application_events (sub_application_id, status, actor, note)
+     SELECT id, $2::text, $4::text, $5::jsonb FROM changed`,
+    params,
+  );
+  if (!rowCount) return false;
+  if (changesApplicationStatus(change.transition)) await deriveStatus(tx, change.applicationId);
+  return true;
+}
+
+/** One sub-application as it is filed. */
+export interface FiledItem {
+  id: string;
+  itemId: string;
+  department: string;
+  position: number;
+  status: SubStatus;
+  channel: string;
+  after: readonly string[];
+  payload: unknown;
+  timeLimitDays: number;
+}
+
+/**
+ * Files an application: its sub-applications in their first status (waiting for earlier items,
+ * or queued and due at once), each with its first history event, and the application submitted,
+ * with the columns the caller gives.
+ */
+export async function file(
+  tx: Queryable,
+  application: { id: string; actor: string; set: { evaluation: unknown; savings: unknown; submitKey: string | null } },
+  items: readonly FiledItem[],
+): Promise<void> {
+  // Every sub-application and its first history event in ONE statement (a multi-row INSERT
+  // whose RETURNING feeds the events INSERT): one round trip per row, two per item, was a good
+  // part of a submission's database time (test/bench/dispatch.ts).
+  const values: string[] = [];
+  const params: unknown[] = [application.id, application.actor];
+  for (const item of items) {
+    if (!INITIAL_STATUSES.includes(item.status)) throw new Error(`a sub-application is not filed as ${item.status}`);
+    const p = params.length;
+    values.push(
+      `($${p + 1}::uuid, $1::uuid, $${p + 2}, $${p + 3}, $${p + 4}::int, $${p + 5}, $${p + 6}, $${p + 7}::text[], $${p + 8}::jsonb, $${p + 9}::double precision, CASE WHEN $${p + 5} = 'queued' THEN now() END)`,
+    );
+    params.push(item.id, item.itemId, item.department, item.position, item.status, item.channel, item.after, JSON.stringify(item.payload), item.timeLimitDays);
+  }
+  if (values.length) {
+    await tx.query(
+      `WITH inserted AS (
+         INSERT INTO sub_applications (id, application_id, item_id, department, position, status, channel, after_items, payload, time_limit_days, next_attempt_at)
+         VALUES ${values.join(', ')}
+         RETURNING id, status, position)
+       INSERT INTO sub_application_events (sub_application_id, status, actor, note)
+       SELECT id, status, $2, NULL FROM inserted ORDER BY position`,
+      params,
+    );
+  }
+  const { set } = application;
+  await tx.query(
+    `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now() WHERE id = $1`,
+    [application.id, JSON.stringify(set.evaluation), JSON.stringify(set.savings), set.submitKey],
+  );
+}
+
+/**
+ * The application's status, derived from its items (`deriveApplicationStatus`). The lock makes
+ * concurrent changes to one application's items take turns here, and the read after it sees
+ * every committed change, so the last writer never stores a status derived from a stale view.
+ */
+async function deriveStatus(tx: Queryable, applicationId: string): Promise<void> {
+  await tx.query('SELECT 1 FROM applications WHERE id = $1 FOR UPDATE', [applicationId]);
+  const { rows } = await tx.query<{ status: SubStatus }>('SELECT status FROM sub_applications WHERE application_id = $1', [applicationId]);
+  const status = deriveApplicationStatus(rows.map((r) => r.status));
+  await tx.query(
+    `UPDATE applications SET status = $2, updated_at = now(), completed_at = CASE WHEN $2 IN ('completed', 'rejected', 'partially_completed') THEN COALESCE(completed_at, now()) ELSE NULL END
+      WHERE id = $1 AND status <> 'draft'`,
+    [applicationId, status],
+  );
+}
