@@ -1,51 +1,65 @@
 import { describe, it, expect } from 'vitest';
-import { crc32 as nodeCrc32 } from 'node:zlib';
-import { crc32, zip } from '../../client/src/studio/zip.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipSync, strFromU8 } from 'fflate';
+import { zip } from '../../client/src/studio/zip.js';
 
-/** Reads a stored ZIP back through its central directory, as an unzip tool would. */
-function unzip(bytes: Uint8Array): Map<string, string> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const end = bytes.length - 22;
-  expect(view.getUint32(end, true)).toBe(0x06054b50);
-  const count = view.getUint16(end + 10, true);
-  let at = view.getUint32(end + 16, true);
-  const out = new Map<string, string>();
-  const dec = new TextDecoder();
-  for (let i = 0; i < count; i++) {
-    expect(view.getUint32(at, true)).toBe(0x02014b50);
-    const size = view.getUint32(at + 24, true);
-    const nameLength = view.getUint16(at + 28, true);
-    const name = dec.decode(bytes.subarray(at + 46, at + 46 + nameLength));
-    const local = view.getUint32(at + 42, true);
-    expect(view.getUint32(local, true)).toBe(0x04034b50);
-    const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-    const data = bytes.subarray(start, start + size);
-    expect(view.getUint32(at + 16, true)).toBe(nodeCrc32(data));
-    out.set(name, dec.decode(data));
-    at += 46 + nameLength;
-  }
-  return out;
+const files = [
+  { path: 'bundles/newborn.yaml', text: 'id: newborn\ntitle: 新生儿出生一件事\n' },
+  { path: 'items/出生登记.yaml', text: '' },
+  { path: '材料/出生医学证明.yaml', text: 'title: 出生医学证明\n' },
+  { path: 'dictionary.yaml', text: 'x'.repeat(70_000) },
+];
+
+/** What the system's Info-ZIP `unzip` makes of an archive: the names it lists, and each file's text. */
+function systemUnzip(bytes: Uint8Array): { names: string[]; read(path: string): string } {
+  const dir = mkdtempSync(join(tmpdir(), 'studio-zip-'));
+  const archive = join(dir, 'export.zip');
+  writeFileSync(archive, bytes);
+  const out = join(dir, 'out');
+  // -Z1: one name per line, as unzip decodes it. LC_ALL=C.UTF-8: the locale a server or CI runs in.
+  const env = { ...process.env, LC_ALL: 'C.UTF-8' };
+  const names = execFileSync('unzip', ['-Z1', archive], { env }).toString('utf8').split('\n').filter(Boolean);
+  execFileSync('unzip', ['-q', archive, '-d', out], { env });
+  const texts = new Map(files.map((f) => [f.path, readFileSync(join(out, f.path), 'utf8')]));
+  rmSync(dir, { recursive: true, force: true });
+  return { names, read: (path) => texts.get(path) ?? '' };
 }
 
-describe('studio export (stored ZIP)', () => {
-  it('computes the standard CRC-32', () => {
-    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
-    const text = new TextEncoder().encode('新生儿出生一件事');
-    expect(crc32(text)).toBe(nodeCrc32(text));
+describe('studio export (ZIP)', () => {
+  it('the system unzip lists and extracts Chinese file names as written', () => {
+    const back = systemUnzip(zip(files, new Date(2026, 10, 27, 12, 30, 10)));
+    expect(back.names).toEqual(files.map((f) => f.path));
+    for (const f of files) expect(back.read(f.path)).toBe(f.text);
   });
 
-  it('writes every file under its path, UTF-8 names and contents intact', () => {
-    const files = [
-      { path: 'bundles/newborn.yaml', text: 'id: newborn\ntitle: 新生儿出生一件事\n' },
-      { path: 'items/出生登记.yaml', text: '' },
-      { path: 'dictionary.yaml', text: 'x'.repeat(70_000) },
-    ];
-    const back = unzip(zip(files, new Date(2026, 10, 27, 12, 30, 10)));
-    expect([...back.keys()]).toEqual(files.map((f) => f.path));
-    for (const f of files) expect(back.get(f.path)).toBe(f.text);
+  it('flags UTF-8 names and says the archive was made on Unix, not FAT', () => {
+    const bytes = zip(files);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let at = view.getUint32(bytes.length - 22 + 16, true);
+    const seen: string[] = [];
+    for (const f of files) {
+      expect(view.getUint32(at, true)).toBe(0x02014b50);
+      expect(bytes[at + 5]).toBe(3); // version made by: host 3 = Unix
+      const nonAscii = /[^\x00-\x7f]/.test(f.path);
+      expect(Boolean(view.getUint16(at + 8, true) & 0x0800)).toBe(nonAscii); // bit 11: names in UTF-8
+      const nameLength = view.getUint16(at + 28, true);
+      seen.push(new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength)));
+      at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+    }
+    expect(seen).toEqual(files.map((f) => f.path));
+  });
+
+  it('keeps contents byte for byte (stored, so the text is searchable in the raw archive)', () => {
+    const bytes = zip(files);
+    const back = unzipSync(bytes);
+    for (const f of files) expect(strFromU8(back[f.path]!)).toBe(f.text);
+    expect(Buffer.from(bytes).includes(Buffer.from('title: 新生儿出生一件事'))).toBe(true);
   });
 
   it('writes an empty archive', () => {
-    expect(unzip(zip([])).size).toBe(0);
+    expect(Object.keys(unzipSync(zip([])))).toEqual([]);
   });
 });
