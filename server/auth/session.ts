@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { parseCookie } from 'cookie';
 import type { Queryable } from '../db/types.js';
 import type { Role, User } from './types.js';
 
@@ -25,14 +26,14 @@ export function unsealSessionId(secret: string, value: string): string | null {
   return given.length === expected.length && timingSafeEqual(given, expected) ? id : null;
 }
 
+/**
+ * One cookie of the request, parsed by the `cookie` package: a value that is not valid
+ * percent-encoding (`yjs_sid=%E0%A4%A`) comes back as written, so it fails the seal like any
+ * other forged value and the caller is anonymous, never a server error.
+ */
 export function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return undefined;
+  return header ? parseCookie(header)[name] : undefined;
 }
 
 export async function upsertUser(db: Queryable, user: User): Promise<void> {

@@ -395,6 +395,22 @@ describe.each(databaseTargets())('hostile and careless clients on $kind', ({ ope
     // Department systems send no cookie, so CSRF does not apply to them; their writes are signed instead (callbacks.test.ts).
   });
 
+  it('treats a session cookie that is not valid percent-encoding as no session: anonymous or 401, never a 500', async () => {
+    for (const cookie of ['yjs_sid=%E0%A4%A', 'yjs_sid=%', 'theme=%ZZ; yjs_sid=%E0%A4%A', 'yjs_sid="%E0%A4%A"']) {
+      const me = await raw<{ user: unknown; csrfToken: unknown }>(ts.url, 'GET', '/api/auth/me', { cookie });
+      expect(me.status, cookie).toBe(200);
+      expect(me.body).toEqual({ user: null, csrfToken: null });
+      const list = await raw<ErrorBody>(ts.url, 'GET', '/api/applications', { cookie });
+      expect(list.status, cookie).toBe(401);
+      expect(list.body.error.code).toBe('unauthorized');
+    }
+    // A malformed cookie beside a valid session cookie does not spoil it.
+    const signedIn = await raw<{ csrfToken: string }>(ts.url, 'POST', '/api/auth/dev-login', { json: { user: 'citizen-zhang' } });
+    const session = cookieAttributes(signedIn.headers.get('set-cookie'))[0]!;
+    const me = await raw<{ user: { id: string } }>(ts.url, 'GET', '/api/auth/me', { cookie: `theme=%E0%A4%A; ${session}` });
+    expect(me.body.user.id).toBe('citizen-zhang');
+  });
+
   it('refuses keys a route does not take, naming each, and changes nothing', async () => {
     const before = await snapshot();
 
