@@ -1,10 +1,13 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { addChineseFormats } from '../shared/formats.js';
+import { addFieldFormats } from '../shared/formats.js';
 
-/** The server's JSON Schema validator: standard formats (date, email…) and the Chinese identifiers. */
+/**
+ * The server's JSON Schema validator: the standard formats (date, email…), and the field formats
+ * of shared/formats.ts (the Chinese identifiers, data-url, color) that the browser checks alike.
+ */
 export function createAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats.default(ajv);
-  return addChineseFormats(ajv);
+  return addFieldFormats(ajv);
 }

@@ -12,7 +12,7 @@ import { intersectSchemas } from './constraints.js';
 import { findCycle } from './dag.js';
 import type { Diagnostic, Severity } from './diagnostic.js';
 import { compareDiagnostics } from './diagnostic.js';
-import { CHINESE_FORMATS, addChineseFormats } from './formats.js';
+import { CHINESE_FORMATS, FIELD_FORMATS, addFieldFormats } from './formats.js';
 import type { LoadResult } from './loader.js';
 import { load } from './loader.js';
 import type { Bundle, Catalogue, Condition, Item, JsonSchema, SourceRef } from './model.js';
@@ -50,35 +50,7 @@ export const LINT_CODES = [
 ] as const;
 export type LintCode = (typeof LINT_CODES)[number];
 
-// Formats the browser's validator (@rjsf/validator-ajv8 with ajv-formats) knows, plus ours.
-const KNOWN_FORMATS = new Set<string>([
-  ...CHINESE_FORMATS,
-  'date',
-  'time',
-  'date-time',
-  'duration',
-  'uri',
-  'uri-reference',
-  'uri-template',
-  'url',
-  'email',
-  'hostname',
-  'ipv4',
-  'ipv6',
-  'regex',
-  'uuid',
-  'json-pointer',
-  'relative-json-pointer',
-  'byte',
-  'int32',
-  'int64',
-  'float',
-  'double',
-  'password',
-  'binary',
-  'data-url',
-  'color',
-]);
+const KNOWN_FORMATS = new Set(FIELD_FORMATS);
 
 /** Closest known id within a small edit distance, for "did you mean". */
 function suggest(wrong: string, candidates: Iterable<string>): string {
@@ -111,9 +83,9 @@ let exampleAjv: Ajv | undefined;
 function getExampleAjv(): Ajv {
   if (exampleAjv) return exampleAjv;
   const ajv = new Ajv({ allErrors: false, strict: false });
-  addChineseFormats(ajv);
-  ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
-  for (const f of KNOWN_FORMATS) if (!(CHINESE_FORMATS as readonly string[]).includes(f) && f !== 'date') ajv.addFormat(f, true);
+  // The definitions the server and the browser check answers with, so an example passes here
+  // exactly when an applicant's answer would.
+  addFieldFormats(ajv);
   exampleAjv = ajv;
   return ajv;
 }

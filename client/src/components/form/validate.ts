@@ -5,9 +5,10 @@
 // validation. Precompiled (standalone) Ajv validators do not fit either: bundles are published at
 // run time by designers, so their schemas do not exist when the client is built. The keywords a
 // field may use are a closed list (scenarios/schema/field-schema.schema.json), small enough to
-// check by hand; the Chinese formats come from shared/formats.ts, the same code the server's Ajv
-// runs, and the messages are those of server/applications/validation.ts.
-import { formatMessage, formatProblem } from '../../../../shared/formats.js';
+// check by hand; the formats come from shared/formats.ts, the same definitions the server's Ajv
+// runs, and the messages are those of server/applications/validation.ts. test/unit/
+// validate-differential.test.ts checks that this and Ajv agree on every keyword and format.
+import { formatMessage, formatProblem, formatValid } from '../../../../shared/formats.js';
 import type { JsonSchema } from '../../../../shared/model.js';
 
 export interface FieldError {
@@ -16,33 +17,6 @@ export interface FieldError {
 }
 
 const err = (message: string, messageEn: string): FieldError => ({ message, messageEn });
-
-const DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const isLeap = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-function isDate(s: string): boolean {
-  const m = DATE.exec(s);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= (mo === 2 && isLeap(y) ? 29 : (DAYS[mo] ?? 0));
-}
-const TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|[+-]\d\d(?::?\d\d)?)$/i;
-function isTime(s: string): boolean {
-  const m = TIME.exec(s);
-  return !!m && Number(m[1]) <= 23 && Number(m[2]) <= 59 && Number(m[3]) < 60;
-}
-
-// The standard formats the scenarios may use (ajv-formats' "full" definitions, abridged to those).
-const STANDARD: Readonly<Record<string, (s: string) => boolean>> = {
-  date: isDate,
-  time: isTime,
-  'date-time': (s) => {
-    const parts = s.split(/t|\s/i);
-    return parts.length === 2 && isDate(parts[0] ?? '') && isTime(parts[1] ?? '');
-  },
-  email: (s) => /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i.test(s),
-  uri: (s) => /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i.test(s),
-};
 
 const FORMAT_NAMES: Readonly<Record<string, [string, string]>> = {
   date: ['日期格式应为 YYYY-MM-DD', 'must be a date (YYYY-MM-DD)'],
@@ -83,6 +57,23 @@ function regex(pattern: string): RegExp | null {
 
 const codePoints = (s: string): number => [...s].length;
 
+/** JSON equality as Ajv decides it (enum, const, uniqueItems): structural, key order ignored. */
+function equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => equal(x, b[i]));
+  const ka = Object.keys(a);
+  const bo = b as Record<string, unknown>;
+  return ka.length === Object.keys(bo).length && ka.every((k) => Object.hasOwn(bo, k) && equal((a as Record<string, unknown>)[k], bo[k]));
+}
+
+/** Ajv's multipleOf: the quotient must be an integer exactly (0.3 is not a multiple of 0.1 in floating point). */
+function multipleOf(value: number, step: number): boolean {
+  const q = value / step;
+  return q === Number.parseInt(String(q));
+}
+
 /**
  * The first problem with `value` under `schema`, outermost keyword first (the server reports one
  * message per value the same way), or null when it is valid. An absent value is valid here:
@@ -96,11 +87,11 @@ export function validateValue(schema: JsonSchema, value: unknown): FieldError | 
     return err(`类型应为${TYPE_ZH[t] ?? t}`, `must be of type ${t}`);
   }
   if (Array.isArray(s.oneOf)) {
-    const hits = (s.oneOf as { const?: unknown }[]).filter((o) => o.const === value).length;
+    const hits = (s.oneOf as { const?: unknown }[]).filter((o) => equal(o.const, value)).length;
     if (hits !== 1) return err('不在可选范围内', 'is not one of the allowed values');
   }
-  if (Array.isArray(s.enum) && !(s.enum as unknown[]).includes(value)) return err('不在可选范围内', 'is not one of the allowed values');
-  if (Object.hasOwn(s, 'const') && s.const !== value) return err('不在可选范围内', 'is not one of the allowed values');
+  if (Array.isArray(s.enum) && !(s.enum as unknown[]).some((e) => equal(e, value))) return err('不在可选范围内', 'is not one of the allowed values');
+  if (Object.hasOwn(s, 'const') && !equal(s.const, value)) return err('不在可选范围内', 'is not one of the allowed values');
   if (typeof value === 'string') {
     const n = codePoints(value);
     if (typeof s.minLength === 'number' && n < s.minLength) return err(`至少 ${s.minLength} 个字符`, `must have at least ${s.minLength} characters`);
@@ -109,14 +100,12 @@ export function validateValue(schema: JsonSchema, value: unknown): FieldError | 
       const r = regex(s.pattern);
       if (r && !r.test(value)) return err('格式不正确', `must match ${s.pattern}`);
     }
-    if (typeof s.format === 'string') {
-      if (formatProblem(s.format, value)) return err(formatMessage(s.format, value, 'zh'), formatMessage(s.format, value, 'en'));
-      const check = STANDARD[s.format];
-      if (check && !check(value)) {
-        const [zh, en] = FORMAT_NAMES[s.format] ?? ['格式不正确', `must match format "${s.format}"`];
-        return err(zh, en);
-      }
-    }
+  }
+  if (typeof s.format === 'string' && !formatValid(s.format, value)) {
+    const text = String(value);
+    if (formatProblem(s.format, text)) return err(formatMessage(s.format, text, 'zh'), formatMessage(s.format, text, 'en'));
+    const [zh, en] = FORMAT_NAMES[s.format] ?? ['格式不正确', `must match format "${s.format}"`];
+    return err(zh, en);
   }
   if (typeof value === 'number') {
     if (typeof s.minimum === 'number' && value < s.minimum) return err(`不能小于 ${s.minimum}`, `must be >= ${s.minimum}`);
@@ -124,14 +113,13 @@ export function validateValue(schema: JsonSchema, value: unknown): FieldError | 
     if (typeof s.maximum === 'number' && value > s.maximum) return err(`不能大于 ${s.maximum}`, `must be <= ${s.maximum}`);
     if (typeof s.exclusiveMaximum === 'number' && value >= s.exclusiveMaximum) return err(`应小于 ${s.exclusiveMaximum}`, `must be < ${s.exclusiveMaximum}`);
     if (typeof s.multipleOf === 'number' && s.multipleOf > 0) {
-      const q = value / s.multipleOf;
-      if (Math.abs(q - Math.round(q)) > 1e-9) return err(`应为 ${s.multipleOf} 的倍数`, `must be a multiple of ${s.multipleOf}`);
+      if (!multipleOf(value, s.multipleOf)) return err(`应为 ${s.multipleOf} 的倍数`, `must be a multiple of ${s.multipleOf}`);
     }
   }
   if (Array.isArray(value)) {
     if (typeof s.minItems === 'number' && value.length < s.minItems) return err(`至少选择 ${s.minItems} 项`, `must have at least ${s.minItems} items`);
     if (typeof s.maxItems === 'number' && value.length > s.maxItems) return err(`最多选择 ${s.maxItems} 项`, `must have at most ${s.maxItems} items`);
-    if (s.uniqueItems === true && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) return err('不能重复选择', 'must not contain duplicates');
+    if (s.uniqueItems === true && value.some((v, i) => value.slice(0, i).some((w) => equal(v, w)))) return err('不能重复选择', 'must not contain duplicates');
     if (s.items && typeof s.items === 'object') {
       for (const item of value) {
         const e = validateValue(s.items as JsonSchema, item);
