@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../shared/uploads.js';
 
 /** Every setting the server reads, all from environment variables (README "Configuration"). */
 export interface Config {
@@ -138,7 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
     production,
     publicUrl: parseUrl('PUBLIC_URL', env.PUBLIC_URL, `http://127.0.0.1:${port}`),
     scenariosDir: path.resolve(env.SCENARIOS_DIR || path.join(import.meta.dirname, '..', 'scenarios')),
-    maxUploadBytes: parseInteger(env, 'MAX_UPLOAD_BYTES', 20 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+    maxUploadBytes: parseInteger(env, 'MAX_UPLOAD_BYTES', DEFAULT_MAX_UPLOAD_BYTES, 1, 1024 * 1024 * 1024),
     worker: parseBoolean('WORKER', env.WORKER, true),
     deliveryMaxAttempts: parseInteger(env, 'DELIVERY_MAX_ATTEMPTS', 8, 1, 100),
     deliveryBackoffMs: parseInteger(env, 'DELIVERY_BACKOFF_MS', 1000, 1, 3_600_000),

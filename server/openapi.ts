@@ -181,6 +181,9 @@ export const openApiDocument = {
         responses: { '201': json({ type: 'object', properties: { code: { type: 'string' }, sha256: { type: 'string' }, size: { type: 'integer' } } }), ...errors(400, 401, 404, 409, 413, 415) },
       },
     },
+    '/uploads/limits': {
+      get: { summary: 'The upload size limit in force (MAX_UPLOAD_BYTES), for checking a file before it is sent; the accepted types are PDF, JPEG, PNG and OFD', responses: { '200': json({ type: 'object', required: ['maxBytes'], additionalProperties: false, properties: { maxBytes: { type: 'integer', minimum: 1 } } }) } },
+    },
     '/applications/{id}/submit': {
       post: {
         summary: 'File the application: one transaction for the application, its sub-applications and the savings snapshot. Takes no body: a key sent in one is refused with 422 naming it',

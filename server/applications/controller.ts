@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { ApplicationService } from './service.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
 import { parseUpload } from '../materials/upload.js';
+import type { UploadLimits } from '../../shared/uploads.js';
 
 export function applicationsRouter(service: ApplicationService, maxUploadBytes: number): Router {
   const router = Router();
@@ -27,6 +28,11 @@ export function applicationsRouter(service: ApplicationService, maxUploadBytes: 
 
   router.get('/applications/:id/evaluation', citizen, async (req, res) => {
     res.json(await service.evaluation(currentUser(req.principal), req.params.id as string));
+  });
+
+  // The portal checks a file against the limit in force before sending it.
+  router.get('/uploads/limits', (_req, res) => {
+    res.json({ maxBytes: maxUploadBytes } satisfies UploadLimits);
   });
 
   router.post('/applications/:id/materials/:code', citizen, parseUpload({ maxBytes: maxUploadBytes }), async (req, res) => {

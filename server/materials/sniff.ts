@@ -1,48 +1,30 @@
-/**
- * The material types the product takes, judged by their first bytes. A file name or a client's
- * Content-Type costs nothing to fake, so neither is ever consulted.
- */
-export const ACCEPTED_TYPES = [
-  { mime: 'application/pdf', ext: 'pdf', label: 'PDF' },
-  { mime: 'image/jpeg', ext: 'jpg', label: 'JPEG' },
-  { mime: 'image/png', ext: 'png', label: 'PNG' },
-  // GB/T 33190, the Chinese fixed-layout format in which electronic licences (电子证照) are issued.
-  { mime: 'application/ofd', ext: 'ofd', label: 'OFD' },
-] as const;
+import { ACCEPTED_TYPES, OFD_ROOT, typeByMagic, type AcceptedMime } from '../../shared/uploads.js';
 
-export type AcceptedType = (typeof ACCEPTED_TYPES)[number];
-export type AcceptedMime = AcceptedType['mime'];
+/**
+ * The material types the product takes (shared/uploads.ts), judged by their first bytes. A file
+ * name or a client's Content-Type costs nothing to fake, so neither is ever consulted.
+ */
+export { ACCEPTED_TYPES, type AcceptedMime };
 
 export interface SniffedType {
   mime: AcceptedMime;
   ext: string;
 }
 
-const PDF = Buffer.from('%PDF-', 'latin1');
-const JPEG = Buffer.from([0xff, 0xd8, 0xff]);
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const ZIP_LOCAL = 0x04034b50;
 const ZIP_CENTRAL = 0x02014b50;
 const ZIP_END = 0x06054b50;
-const OFD_ROOT = 'OFD.xml';
 
 function typeOf(mime: AcceptedMime): SniffedType {
   const t = ACCEPTED_TYPES.find((a) => a.mime === mime)!;
   return { mime: t.mime, ext: t.ext };
 }
 
-function startsWith(data: Buffer, magic: Buffer): boolean {
-  return data.length >= magic.length && data.subarray(0, magic.length).equals(magic);
-}
-
 export function sniffType(data: Buffer): SniffedType | null {
-  if (startsWith(data, PDF)) return typeOf('application/pdf');
-  if (startsWith(data, JPEG)) return typeOf('image/jpeg');
-  if (startsWith(data, PNG)) return typeOf('image/png');
-  if (data.length >= 4 && data.readUInt32LE(0) === ZIP_LOCAL && zipHasEntry(data, OFD_ROOT)) {
-    return typeOf('application/ofd');
-  }
-  return null;
+  const t = typeByMagic(data);
+  if (!t) return null;
+  if (t.mime === 'application/ofd' && !zipHasEntry(data, OFD_ROOT)) return null;
+  return typeOf(t.mime);
 }
 
 /**

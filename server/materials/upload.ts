@@ -7,7 +7,10 @@ import {
   type AppError,
   type ErrorDetail,
 } from '../http/errors.js';
-import { ACCEPTED_TYPES, sniffType, type AcceptedMime } from './sniff.js';
+import { sniffType } from './sniff.js';
+import { ACCEPTED_TYPES, DEFAULT_MAX_UPLOAD_BYTES, formatBytes, type AcceptedMime } from '../../shared/uploads.js';
+
+export { DEFAULT_MAX_UPLOAD_BYTES, formatBytes };
 
 /** One uploaded material, checked by content, not yet stored. */
 export interface UploadedMaterial {
@@ -33,7 +36,6 @@ declare global {
 }
 
 export const UPLOAD_FIELD = 'file';
-export const DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 /** Text fields an upload may carry beside the file (a material code, say), and how big each may be. */
 export const MAX_UPLOAD_FIELDS = 20;
 export const MAX_UPLOAD_FIELD_BYTES = 16 * 1024;
@@ -64,18 +66,6 @@ class FileTypeError extends UnsupportedMediaTypeError {
     super(message, messageEn);
     this.details = details;
   }
-}
-
-/** A limit as people read it: in MB or KB to one decimal (20 MB, 1.5 KB), in bytes below 1 KB. */
-export function formatBytes(bytes: number): { zh: string; en: string } {
-  const round = (n: number) => Math.round(n * 10) / 10;
-  if (bytes >= 1024 * 1024) return same(`${round(bytes / (1024 * 1024))} MB`);
-  if (bytes >= 1024) return same(`${round(bytes / 1024)} KB`);
-  return { zh: `${bytes} 字节`, en: `${bytes} bytes` };
-}
-
-function same(text: string): { zh: string; en: string } {
-  return { zh: text, en: text };
 }
 
 function missingFile(): AppError {

@@ -96,6 +96,12 @@ describe.each(databaseTargets())('hostile uploads through the application routes
     await db?.close();
   });
 
+  it('serves the limit in force to the portal, which checks a file against it before sending', async () => {
+    const limits = await new ApiClient(ts.url).get<{ maxBytes: number }>('/api/uploads/limits');
+    expect(limits.status).toBe(200);
+    expect(limits.body).toEqual({ maxBytes: MAX_UPLOAD_BYTES });
+  });
+
   it('refuses each bad upload with its status and whole error body, and the file accepted before stays attached, on disk and downloadable', async () => {
     // Filed with the original; 卫健 then asks for it again (补正), which opens the route to a new upload.
     const ORIGINAL = pdf('出生医学记录 原件 scan');

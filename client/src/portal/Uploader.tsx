@@ -1,9 +1,10 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button, Progress, Space, Typography } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { ApiError, upload } from '../api';
 import { useI18n } from '../i18n';
-import { ACCEPT, checkFile, formatSize } from './upload-check';
+import { ACCEPT, checkFile, formatSize, uploadHint, uploadLimits } from './upload-check';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../../../shared/uploads.js';
 import type { Uploaded } from './types';
 
 interface Props {
@@ -24,12 +25,20 @@ export function Uploader({ applicationId, code, title, uploaded, onUploaded }: P
   const input = useRef<HTMLInputElement>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [maxBytes, setMaxBytes] = useState(DEFAULT_MAX_UPLOAD_BYTES);
+  useEffect(() => {
+    let live = true;
+    void uploadLimits().then((l) => live && setMaxBytes(l.maxBytes));
+    return () => {
+      live = false;
+    };
+  }, []);
   const problemId = `upload-${code.replace(/[^a-zA-Z0-9_-]/g, '_')}-problem`;
 
   const choose = async (file: File | undefined) => {
     if (!file) return;
     setProblem(null);
-    const bad = await checkFile(file);
+    const bad = await checkFile(file, maxBytes);
     if (bad) {
       setProblem(bad[lang]);
       return;
@@ -80,7 +89,7 @@ export function Uploader({ applicationId, code, title, uploaded, onUploaded }: P
           {problem}
         </div>
       )}
-      <div className="sf-help">{t('PDF、JPEG、PNG 或 OFD，不超过 20 MB', 'PDF, JPEG, PNG or OFD, up to 20 MB')}</div>
+      <div className="sf-help">{uploadHint(maxBytes)[lang]}</div>
     </div>
   );
 }
