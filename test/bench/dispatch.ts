@@ -40,6 +40,8 @@ import { PostgresDatabase } from '../../server/db/postgres.js';
 import { buildServer } from '../../server/server.js';
 import { createSimulator } from '../../server/simulator/app.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
+import { file } from '../../server/subapps/transition.js';
+import type { SubStatus } from '../../shared/lifecycle.js';
 import type { Database, Queryable } from '../../server/db/types.js';
 import { ApiClient, pdf } from '../helpers/api.js';
 import { listen } from '../helpers/server.js';
@@ -181,9 +183,9 @@ async function pollUntil(probe: () => Promise<boolean>, timeoutMs: number, what:
 
 /** The sub-application rows one newborn submission writes, copied as the ceiling's template. */
 interface Template {
-  evaluation: string;
-  savings: string;
-  subs: { item_id: string; department: string; position: number; status: string; channel: string; after_items: string[]; payload: string; time_limit_days: number }[];
+  evaluation: unknown;
+  savings: unknown;
+  subs: { item_id: string; department: string; position: number; status: SubStatus; channel: string; after_items: string[]; payload: unknown; time_limit_days: number }[];
 }
 
 export async function bench(): Promise<BenchRow[]> {
@@ -390,33 +392,32 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
           await tx.query(
             `INSERT INTO sub_applications (id, application_id, item_id, department, position, status, channel, after_items, payload, time_limit_days, next_attempt_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $6 = 'queued' THEN now() END)`,
-            [subId, id, s.item_id, s.department, s.position, s.status, s.channel, s.after_items, s.payload, s.time_limit_days],
+            [subId, id, s.item_id, s.department, s.position, s.status, s.channel, s.after_items, JSON.stringify(s.payload), s.time_limit_days],
           );
           await tx.query('INSERT INTO sub_application_events (sub_application_id, status, actor, note) VALUES ($1, $2, $3, $4)', [subId, s.status, 'citizen:bench', null]);
         }
-      } else {
-        // The statement ApplicationService.submit sends.
-        const values: string[] = [];
-        const params: unknown[] = [id, 'citizen:bench'];
-        for (const s of template.subs) {
-          const p = params.length;
-          values.push(`($${p + 1}::uuid, $1::uuid, $${p + 2}, $${p + 3}, $${p + 4}::int, $${p + 5}, $${p + 6}, $${p + 7}::text[], $${p + 8}::jsonb, $${p + 9}::double precision, CASE WHEN $${p + 5} = 'queued' THEN now() END)`);
-          params.push(randomUUID(), s.item_id, s.department, s.position, s.status, s.channel, s.after_items, s.payload, s.time_limit_days);
-        }
         await tx.query(
-          `WITH inserted AS (
-             INSERT INTO sub_applications (id, application_id, item_id, department, position, status, channel, after_items, payload, time_limit_days, next_attempt_at)
-             VALUES ${values.join(', ')}
-             RETURNING id, status, position)
-           INSERT INTO sub_application_events (sub_application_id, status, actor, note)
-           SELECT id, status, $2, NULL FROM inserted ORDER BY position`,
-          params,
+          `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now() WHERE id = $1`,
+          [id, JSON.stringify(template.evaluation), JSON.stringify(template.savings), `bench-${id}`],
+        );
+      } else {
+        // What ApplicationService.submit sends.
+        await file(
+          tx,
+          { id, actor: 'citizen:bench', set: { evaluation: template.evaluation, savings: template.savings, submitKey: `bench-${id}` } },
+          template.subs.map((s) => ({
+            id: randomUUID(),
+            itemId: s.item_id,
+            department: s.department,
+            position: s.position,
+            status: s.status,
+            channel: s.channel,
+            after: s.after_items,
+            payload: s.payload,
+            timeLimitDays: s.time_limit_days,
+          })),
         );
       }
-      await tx.query(
-        `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now() WHERE id = $1`,
-        [id, template.evaluation, template.savings, `bench-${id}`],
-      );
     });
     res.status(201).json({ id });
   });
@@ -594,13 +595,9 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
 /** What one real newborn submission wrote, as the ceiling's payload. */
 async function templateOf(db: PostgresDatabase, applicationId: string): Promise<Template> {
   const app = await db.query<{ evaluation: unknown; savings: unknown }>('SELECT evaluation, savings FROM applications WHERE id = $1', [applicationId]);
-  const subs = await db.query<Omit<Template['subs'][number], 'payload'> & { payload: unknown }>(
+  const subs = await db.query<Template['subs'][number]>(
     'SELECT item_id, department, position, status, channel, after_items, payload, time_limit_days FROM sub_applications WHERE application_id = $1 ORDER BY position',
     [applicationId],
   );
-  return {
-    evaluation: JSON.stringify(app.rows[0]!.evaluation),
-    savings: JSON.stringify(app.rows[0]!.savings),
-    subs: subs.rows.map((s) => ({ ...s, payload: JSON.stringify(s.payload) })),
-  };
+  return { evaluation: app.rows[0]!.evaluation, savings: app.rows[0]!.savings, subs: subs.rows };
 }

@@ -1,11 +1,22 @@
 import { useEffect, useRef, useState } from 'react';
 import { Button, Progress, Space, Typography } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
-import { ApiError, upload } from '../api';
 import { useI18n } from '../i18n';
-import { ACCEPT, checkFile, formatSize, uploadHint, uploadLimits } from './upload-check';
-import { DEFAULT_MAX_UPLOAD_BYTES } from '../../../shared/uploads.js';
+import { api, ApiError, upload } from '../api';
+import { ACCEPT, checkFile, formatSize, uploadHint } from './upload-check';
+import { DEFAULT_MAX_UPLOAD_BYTES, type UploadLimits } from '../../../shared/uploads.js';
 import type { Uploaded } from './types';
+
+let limits: Promise<UploadLimits> | undefined;
+
+/** The server's limits (MAX_UPLOAD_BYTES), asked once per page; the default if it cannot answer (it refuses the rest itself). */
+function uploadLimits(): Promise<UploadLimits> {
+  limits ??= api<UploadLimits>('GET', '/api/uploads/limits').catch((): UploadLimits => {
+    limits = undefined;
+    return { maxBytes: DEFAULT_MAX_UPLOAD_BYTES };
+  });
+  return limits;
+}
 
 interface Props {
   applicationId: string;

@@ -2,25 +2,13 @@
 // a file leaves the phone: a wrong file is refused at once instead of after a long upload. The
 // types come from shared/uploads.ts, the limit from the server (GET /api/uploads/limits). The
 // server checks again; this only saves the applicant the wait.
-import { api } from '../api';
-import { acceptedLabels, DEFAULT_MAX_UPLOAD_BYTES, formatBytes, OFD_ROOT, typeByMagic, type UploadLimits } from '../../../shared/uploads.js';
+import { acceptedLabels, formatBytes, OFD_ROOT, typeByMagic } from '../../../shared/uploads.js';
 
 export { ACCEPT } from '../../../shared/uploads.js';
 
 export interface CheckProblem {
   zh: string;
   en: string;
-}
-
-let limits: Promise<UploadLimits> | undefined;
-
-/** The server's limits, asked once per page; the default until it answers (the server refuses the rest). */
-export function uploadLimits(): Promise<UploadLimits> {
-  limits ??= api<UploadLimits>('GET', '/api/uploads/limits').catch(() => {
-    limits = undefined;
-    return { maxBytes: DEFAULT_MAX_UPLOAD_BYTES };
-  });
-  return limits;
 }
 
 export function formatSize(bytes: number): string {
