@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { Alert, Button, Card, Space, Spin, Typography } from 'antd';
 import type { Evaluation } from '../../../shared/evaluate.js';
 import { useI18n } from '../i18n';
-import { DISPOSITION, Pill } from './labels';
+import { Pill } from './labels';
+import { DISPOSITION_LABELS } from '../../../shared/dispositions.js';
 import { Uploader } from './Uploader';
 import type { ApplicationDetail } from './types';
 import { useServerEvaluation } from './useServerEvaluation';
@@ -68,13 +69,13 @@ export function MaterialsStep({ app, evaluation, flush, onNext, onBack }: Props)
       {missing && <Alert type="error" showIcon role="alert" title={missing} style={{ marginBottom: 16 }} />}
       <ul className="material-list">
         {listed.map((m) => {
-          const d = DISPOSITION[m.disposition];
+          const d = DISPOSITION_LABELS[m.disposition];
           return (
             <li key={m.code} data-testid={`material-${m.code}`} data-disposition={m.disposition}>
               <Card size="small">
                 <Space wrap size={[8, 4]} style={{ marginBottom: 4 }}>
                   <Typography.Text strong>{lang === 'en' ? m.titleEn : m.title}</Typography.Text>
-                  <Pill tone={d.tone}>{t(...d.label)}</Pill>
+                  <Pill tone={d.tone}>{t(...d.applicant)}</Pill>
                 </Space>
                 <div className="rule-reason">{lang === 'en' ? m.reasonEn : m.reason}</div>
                 <div className="muted">

@@ -6,7 +6,8 @@ import { api, ApiError, type ErrorDetail } from '../api';
 import { useI18n } from '../i18n';
 import { checkSection, elementsById, type Answers } from './answers';
 import { forgetModels, type EngineModel } from './model';
-import { DISPOSITION, Pill, days, displayValue } from './labels';
+import { Pill, days, displayValue } from './labels';
+import { DISPOSITION_LABELS } from '../../../shared/dispositions.js';
 import type { ApplicationDetail } from './types';
 import { useServerEvaluation } from './useServerEvaluation';
 import { MATERIALS_STEP } from './steps';
@@ -199,7 +200,7 @@ export function ReviewStep({ app, model, form, full, answers, evaluation, flush,
                   <ul className="plain-list">
                     {materials.map((m) => (
                       <li key={m.code}>
-                        {lang === 'en' ? m.titleEn : m.title} <Pill tone={DISPOSITION[m.disposition].tone}>{t(...DISPOSITION[m.disposition].label)}</Pill>
+                        {lang === 'en' ? m.titleEn : m.title} <Pill tone={DISPOSITION_LABELS[m.disposition].tone}>{t(...DISPOSITION_LABELS[m.disposition].applicant)}</Pill>
                       </li>
                     ))}
                   </ul>

@@ -1,6 +1,5 @@
 // Words and small pieces the portal pages share: statuses, dispositions, values shown read-only.
 import { useEffect, type ReactNode } from 'react';
-import type { Disposition } from '../../../shared/evaluate.js';
 import type { JsonSchema } from '../../../shared/model.js';
 import { SUB_STATUS_LABELS, type SubStatus } from '../../../shared/lifecycle.js';
 import { useI18n } from '../i18n';
@@ -16,15 +15,6 @@ export const APPLICATION_STATUS: Record<ApplicationStatus, Pair> = {
   completed: ['已办结', 'Completed'],
   rejected: ['不予受理', 'Rejected'],
   partially_completed: ['部分办结', 'Partly completed'],
-};
-
-export const DISPOSITION: Record<Disposition, { label: Pair; tone: Tone }> = {
-  generated: { label: ['免提交 · 系统生成', 'Not needed · generated'], tone: 'good' },
-  bundle: { label: ['免提交 · 内部流转', 'Not needed · passed on'], tone: 'good' },
-  sharing: { label: ['免提交 · 数据共享', 'Not needed · data sharing'], tone: 'good' },
-  commitment: { label: ['免提交 · 告知承诺', 'Not needed · commitment'], tone: 'good' },
-  reuse: { label: ['可复用', 'Reused'], tone: 'info' },
-  upload: { label: ['需上传', 'Upload'], tone: 'warn' },
 };
 
 export function subStatusLabel(status: string, lang: 'zh' | 'en'): string {

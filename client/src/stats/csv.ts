@@ -2,6 +2,8 @@
 // Chinese), CRLF lines, quoted fields; a text cell that starts like a formula is prefixed with
 // an apostrophe so a spreadsheet shows it instead of evaluating it.
 
+import { saveFile } from '../components/save-file';
+
 export type Cell = string | number | null | undefined;
 
 function cell(value: Cell): string {
@@ -16,13 +18,5 @@ export function toCsv(header: readonly string[], rows: readonly (readonly Cell[]
 }
 
 export function downloadCsv(fileName: string, csv: string): void {
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // The click starts the download synchronously; the URL is not needed after it.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  saveFile(new Blob([csv], { type: 'text/csv;charset=utf-8' }), fileName);
 }

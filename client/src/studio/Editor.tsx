@@ -7,6 +7,7 @@ import { formatDiagnostic, type Diagnostic } from '../../../shared/diagnostic.js
 import { YamlEditor, type Jump } from './YamlEditor';
 import { Preview } from './Preview';
 import { zip } from './zip';
+import { saveFile } from '../components/save-file';
 import { bundleVersion, nextVersion, withVersion } from './version';
 import type { CheckResult, Preview as PreviewData, SourceFile, StudioBundle } from './types';
 
@@ -15,17 +16,6 @@ const CHECK_DELAY_MS = 350;
 
 /** data-* attributes pass through antd's button props, which do not declare them. */
 const testId = (id: string): Record<string, string> => ({ 'data-testid': id });
-
-function saveAs(bytes: Uint8Array<ArrayBuffer>, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/zip' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /**
  * The designer's editor for one bundle: the published files of a base version, edited in
@@ -198,7 +188,7 @@ export default function Editor() {
     const list = Object.keys(files)
       .sort()
       .map((path) => ({ path, text: files[path]! }));
-    saveAs(zip(list), `${bundleId}-${version ?? base ?? 'draft'}-scenarios.zip`);
+    saveFile(new Blob([zip(list)], { type: 'application/zip' }), `${bundleId}-${version ?? base ?? 'draft'}-scenarios.zip`);
   };
 
   const addFile = () => {

@@ -4,16 +4,8 @@ import { useI18n } from '../i18n';
 import { SchemaForm, type SchemaFormContext } from '../components/form/SchemaForm';
 import { isEmpty, REQUIRED, validateValue, type FieldError } from '../components/form/validate';
 import type { JsonSchema } from '../../../shared/model.js';
+import { DISPOSITION_LABELS } from '../../../shared/dispositions.js';
 import type { Preview as PreviewData, PreviewMaterial } from './types';
-
-const DISPOSITION: Record<string, [string, string, string]> = {
-  upload: ['需上传', 'Upload', 'blue'],
-  reuse: ['档案复用', 'Reused', 'cyan'],
-  sharing: ['免提交 · 数据共享', 'Waived · data sharing', 'green'],
-  bundle: ['免提交 · 内部流转', 'Waived · passed on', 'purple'],
-  commitment: ['免提交 · 告知承诺', 'Waived · commitment', 'gold'],
-  generated: ['免提交 · 系统生成', 'Waived · generated', 'default'],
-};
 
 interface Props {
   preview: PreviewData | null;
@@ -175,7 +167,7 @@ function Rules({ preview }: { preview: PreviewData }) {
         dataSource={evaluation.materials}
         columns={[
           { title: t('材料', 'Material'), key: 't', render: (_: unknown, m) => (lang === 'en' ? m.titleEn : m.title) },
-          { title: t('方式', 'How'), key: 'd', render: (_: unknown, m) => <Tag color={DISPOSITION[m.disposition]?.[2]}>{t(DISPOSITION[m.disposition]?.[0] ?? m.disposition, DISPOSITION[m.disposition]?.[1] ?? m.disposition)}</Tag> },
+          { title: t('方式', 'How'), key: 'd', render: (_: unknown, m) => <Tag color={DISPOSITION_LABELS[m.disposition].color}>{t(...DISPOSITION_LABELS[m.disposition].applicant)}</Tag> },
           { title: t('原因', 'Why'), key: 'r', render: (_: unknown, m) => (lang === 'en' ? m.reasonEn : m.reason) },
         ]}
       />

@@ -6,9 +6,11 @@ import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
 import type { DepartmentAction } from '../../../shared/lifecycle.js';
 import { ClockTag } from './Clock';
-import { DISPOSITION, savedReason, STAFF_STATUS } from './labels';
+import { savedReason, STAFF_STATUS } from './labels';
+import { dispositionLabel } from '../../../shared/dispositions.js';
 import { CompleteDialog, RejectDialog, SupplementDialog } from './ActionDialogs';
-import { download, fetchMaterial } from './materials';
+import { fetchMaterial } from './materials';
+import { saveFile } from '../components/save-file';
 import type { SubDetail, SubMaterial } from './types';
 
 /** data-* attributes pass through antd's button props, which do not declare them. */
@@ -88,7 +90,7 @@ export default function Detail() {
     try {
       const file = await fetchMaterial(m.url!, reason);
       if (mode === 'view' && file.blob.type.startsWith('image/')) setPreview({ url: URL.createObjectURL(file.blob), title: m.title });
-      else download(file.blob, file.fileName);
+      else saveFile(file.blob, file.fileName);
     } catch (e) {
       message.error(e instanceof ApiError ? t(e.message, e.messageEn) : String(e));
     }
@@ -181,7 +183,7 @@ export default function Detail() {
           scroll={{ x: 600 }}
           columns={[
             { title: t('材料', 'Material'), key: 'title', render: (_: unknown, m) => (lang === 'en' ? (sub.materialsEn[m.code] ?? m.title) : m.title) },
-            { title: t('来源', 'Source'), key: 'disposition', render: (_: unknown, m) => <Tag color={DISPOSITION[m.disposition]?.color}>{t(DISPOSITION[m.disposition]?.zh ?? m.disposition, DISPOSITION[m.disposition]?.en ?? m.disposition)}</Tag> },
+            { title: t('来源', 'Source'), key: 'disposition', render: (_: unknown, m) => <Tag color={dispositionLabel(m.disposition)?.color}>{t(...(dispositionLabel(m.disposition)?.staff ?? [m.disposition, m.disposition]))}</Tag> },
             { title: t('说明', 'Note'), key: 'reason', render: (_: unknown, m) => (m.value !== undefined ? show(m.value, t) : m.reason) },
             {
               title: t('文件', 'File'),

@@ -12,15 +12,6 @@ export const STAFF_STATUS: Record<SubStatus, { zh: string; en: string; color: st
   dead: { zh: '投递失败', en: 'Delivery failed', color: 'red' },
 };
 
-export const DISPOSITION: Record<string, { zh: string; en: string; color: string }> = {
-  upload: { zh: '申请人上传', en: 'Uploaded', color: 'blue' },
-  reuse: { zh: '档案复用', en: 'Reused from archive', color: 'cyan' },
-  sharing: { zh: '数据共享获取', en: 'Data sharing', color: 'green' },
-  bundle: { zh: '前序事项流转', en: 'From an earlier item', color: 'purple' },
-  commitment: { zh: '告知承诺', en: 'Signed commitment', color: 'gold' },
-  generated: { zh: '系统生成', en: 'Generated', color: 'default' },
-};
-
 /** Reasons staff give for opening personal data (查阅事由); the audit log keeps the one chosen. */
 export const REASONS: { zh: string; en: string }[] = [
   { zh: '审核办理', en: 'Processing the application' },

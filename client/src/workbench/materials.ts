@@ -12,16 +12,3 @@ export async function fetchMaterial(url: string, reason: string): Promise<{ blob
   const fileName = m ? decodeURIComponent(m[1]!) : url.split('/').pop()!;
   return { blob: await res.blob(), fileName };
 }
-
-/** Saves a blob under a name (a blob: link, which the CSP allows, clicked once). */
-export function download(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // The click has started the download; the URL can go once the event loop has moved on.
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
