@@ -6,6 +6,7 @@ import { compose, type ComposedForm } from '../../../shared/compose.js';
 import { ApiError } from '../api';
 import { useI18n } from '../i18n';
 import { SchemaForm, type SchemaFormContext } from '../components/form/SchemaForm';
+import { prefillBadges } from '../components/form/prefill-badges';
 import type { FieldError } from '../components/form/validate';
 import { composeLive, useModel, type EngineModel } from './model';
 import { useAutosave, type Autosave } from './autosave';
@@ -153,12 +154,7 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
     const props = ((form.schema.properties ?? {}) as Record<string, Record<string, unknown>>)[section.id] ?? {};
     const ui = (form.uiSchema[section.id] ?? {}) as Record<string, unknown>;
     const els = form.elements.filter((e) => e.section === section.id && e.inForm);
-    const badges: Record<string, string> = {};
-    for (const e of els) {
-      if (e.prefill === 'identity') badges[e.key] = t('来自实名认证，不可修改', 'From your verified identity; read-only');
-      else if (e.prefill === 'sharing') badges[e.key] = t('经数据共享获取，不可修改', 'From data sharing; read-only');
-    }
-    return { schema: props, ui, els, context: { badges } satisfies SchemaFormContext };
+    return { schema: props, ui, els, context: { badges: prefillBadges(els, t) } satisfies SchemaFormContext };
   }, [form, section, t]);
 
   const formData = useMemo(() => {

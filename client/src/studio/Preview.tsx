@@ -3,6 +3,7 @@ import { Alert, Button, Card, Col, Empty, Row, Select, Space, Statistic, Table, 
 import { useI18n } from '../i18n';
 import { SchemaForm, type SchemaFormContext } from '../components/form/SchemaForm';
 import { isEmpty, REQUIRED, validateValue, type FieldError } from '../components/form/validate';
+import { prefillBadges } from '../components/form/prefill-badges';
 import type { JsonSchema } from '../../../shared/model.js';
 import { DISPOSITION_LABELS } from '../../../shared/dispositions.js';
 import type { Preview as PreviewData, PreviewMaterial } from './types';
@@ -50,14 +51,7 @@ function FormPreview({ preview, answers, onAnswers }: { preview: PreviewData; an
     return data;
   }, [els, answers]);
 
-  const context = useMemo<SchemaFormContext>(() => {
-    const badges: Record<string, string> = {};
-    for (const e of els) {
-      if (e.prefill === 'identity') badges[e.key] = t('来自实名认证，不可修改', 'From your verified identity; read-only');
-      else if (e.prefill === 'sharing') badges[e.key] = t('经数据共享获取，不可修改', 'From data sharing; read-only');
-    }
-    return { badges };
-  }, [els, t]);
+  const context = useMemo<SchemaFormContext>(() => ({ badges: prefillBadges(els, t) }), [els, t]);
 
   const onChange = useCallback(
     (data: Record<string, unknown>) => {
