@@ -40,18 +40,18 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
-function parsePort(env: Env): number {
-  const raw = env.PORT;
-  if (raw === undefined || raw === '') return 3000;
+/** A TCP port, 0 to 65535 (0: any free port). The parsers below serve the simulator's settings too. */
+export function parsePort(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) > 65535) {
-    throw new ConfigError('PORT', `must be an integer from 0 to 65535, got "${raw}"`);
+    throw new ConfigError(name, `must be an integer from 0 to 65535, got "${raw}"`);
   }
   return Number(raw);
 }
 
-function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+export function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
@@ -60,7 +60,8 @@ function parseInteger(env: Env, name: string, fallback: number, min: number, max
   return Number(raw);
 }
 
-function parseUrl(name: string, raw: string | undefined, fallback: string): string {
+/** An http(s) URL, without a trailing slash. */
+export function parseUrl(name: string, raw: string | undefined, fallback: string): string {
   if (raw === undefined || raw === '') return fallback;
   try {
     const u = new URL(raw);
@@ -128,7 +129,7 @@ export function loadConfig(env: Env = process.env): Config {
   } catch (err) {
     throw new ConfigError('DATA_DIR', `cannot create or use "${dataDir}": ${(err as Error).message}`);
   }
-  const port = parsePort(env);
+  const port = parsePort('PORT', env.PORT, 3000);
   return {
     port,
     dataDir,
@@ -150,9 +151,9 @@ export function loadConfig(env: Env = process.env): Config {
 }
 
 /** For entry points: an invalid variable ends the process with a message naming it. */
-export function loadConfigOrExit(): Config {
+export function orExit<T>(load: () => T): T {
   try {
-    return loadConfig();
+    return load();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -160,4 +161,8 @@ export function loadConfigOrExit(): Config {
     }
     throw err;
   }
+}
+
+export function loadConfigOrExit(): Config {
+  return orExit(() => loadConfig());
 }

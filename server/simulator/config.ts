@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { ConfigError, loadConfig, type LogLevel } from '../config.js';
+import { ConfigError, loadConfig, parseInteger, parsePort, parseUrl, type Env, type LogLevel } from '../config.js';
 import type { Latency } from './app.js';
 
 /** Settings of the standalone simulator (`npm run simulate`), all from environment variables. */
@@ -20,16 +20,6 @@ export interface SimulatorConfig {
   scenariosDir: string;
 }
 
-type Env = Record<string, string | undefined>;
-
-function parsePort(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 4100;
-  if (!/^\d+$/.test(raw) || Number(raw) > 65535) {
-    throw new ConfigError('SIMULATOR_PORT', `must be an integer from 0 to 65535, got "${raw}"`);
-  }
-  return Number(raw);
-}
-
 function parseLatency(raw: string | undefined): Latency {
   if (raw === undefined || raw === '') return 0;
   const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(raw.trim());
@@ -46,12 +36,6 @@ function parseRate(raw: string | undefined): number {
   return n;
 }
 
-function parseMs(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number of milliseconds, got "${raw}"`);
-  return Number(raw);
-}
-
 function parseAutoProcess(raw: string | undefined): boolean | string[] {
   if (raw === undefined || raw === '' || /^(all|1|true|on|yes)$/i.test(raw)) return true;
   if (/^(none|0|false|off|no)$/i.test(raw)) return false;
@@ -61,30 +45,18 @@ function parseAutoProcess(raw: string | undefined): boolean | string[] {
   return codes;
 }
 
-function parseApiBase(raw: string | undefined, productPort: number): string {
-  if (raw === undefined || raw === '') return `http://127.0.0.1:${productPort}`;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError('SIMULATOR_API_BASE', `is not a URL, got "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('SIMULATOR_API_BASE', 'must be an http:// or https:// URL');
-  return raw.replace(/\/+$/, '');
-}
-
 export function loadSimulatorConfig(env: Env = process.env): SimulatorConfig {
   // The product's own settings: its port (where to call back), log level and session secret.
   const product = loadConfig(env);
   return {
-    port: parsePort(env.SIMULATOR_PORT),
+    port: parsePort('SIMULATOR_PORT', env.SIMULATOR_PORT, 4100),
     host: env.SIMULATOR_HOST || '127.0.0.1',
-    apiBase: parseApiBase(env.SIMULATOR_API_BASE, product.port),
+    apiBase: parseUrl('SIMULATOR_API_BASE', env.SIMULATOR_API_BASE, `http://127.0.0.1:${product.port}`),
     logLevel: product.logLevel,
     sessionSecret: product.sessionSecret,
     latencyMs: parseLatency(env.SIMULATOR_LATENCY_MS),
     failureRate: parseRate(env.SIMULATOR_FAILURE_RATE),
-    processDelayMs: parseMs('SIMULATOR_PROCESS_DELAY_MS', env.SIMULATOR_PROCESS_DELAY_MS, 3000),
+    processDelayMs: parseInteger(env, 'SIMULATOR_PROCESS_DELAY_MS', 3000, 0, 86_400_000),
     autoProcess: parseAutoProcess(env.SIMULATOR_AUTO_PROCESS),
     scenariosDir: path.resolve(env.SCENARIOS_DIR || './scenarios'),
   };

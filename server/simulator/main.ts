@@ -4,28 +4,16 @@
  * exactly as the product derives them (same SESSION_SECRET / DATA_DIR, or the same
  * DEPARTMENT_TOKEN_<CODE> and secret variables), so the two agree without configuration.
  */
-import { ConfigError } from '../config.js';
+import { orExit } from '../config.js';
 import { createLogger } from '../log.js';
 import { departmentToken, webhookSecret } from '../auth/secrets.js';
 import { createSimulator } from './app.js';
-import { loadSimulatorConfig, webhookSecretNames, type SimulatorConfig } from './config.js';
+import { loadSimulatorConfig, webhookSecretNames } from './config.js';
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
-function readConfig(): SimulatorConfig {
-  try {
-    return loadSimulatorConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
-}
-
 function main(): void {
-  const config = readConfig();
+  const config = orExit(() => loadSimulatorConfig());
   const logger = createLogger(config.logLevel);
   const secretNames = webhookSecretNames(config.scenariosDir);
   if (secretNames.size === 0) {

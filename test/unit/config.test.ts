@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, ConfigError } from '../../server/config.js';
+import { loadSimulatorConfig } from '../../server/simulator/config.js';
 
 function tmp(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'yjs-config-'));
@@ -58,5 +59,20 @@ describe('loadConfig', () => {
   it('accepts a PostgreSQL URL and a valid port and log level', () => {
     const c = loadConfig({ DATA_DIR: tmp(), DATABASE_URL: 'postgres://root@127.0.0.1:5432/test', PORT: '8080', LOG_LEVEL: 'debug' });
     expect(c).toMatchObject({ databaseUrl: 'postgres://root@127.0.0.1:5432/test', port: 8080, logLevel: 'debug' });
+  });
+});
+
+describe('loadSimulatorConfig (the same parsers as the product)', () => {
+  it('defaults: port 4100, the product on its PORT, no latency, no failures', () => {
+    const c = loadSimulatorConfig({ DATA_DIR: tmp(), PORT: '3456' });
+    expect(c).toMatchObject({ port: 4100, host: '127.0.0.1', apiBase: 'http://127.0.0.1:3456', latencyMs: 0, failureRate: 0, processDelayMs: 3000, autoProcess: true });
+  });
+
+  it('reads every setting and names the variable it refuses', () => {
+    const c = loadSimulatorConfig({ DATA_DIR: tmp(), SIMULATOR_PORT: '0', SIMULATOR_API_BASE: 'https://yjs.example.gov.cn/', SIMULATOR_LATENCY_MS: '20-200', SIMULATOR_FAILURE_RATE: '0.25', SIMULATOR_PROCESS_DELAY_MS: '10', SIMULATOR_AUTO_PROCESS: 'health,civil' });
+    expect(c).toMatchObject({ port: 0, apiBase: 'https://yjs.example.gov.cn', latencyMs: [20, 200], failureRate: 0.25, processDelayMs: 10, autoProcess: ['health', 'civil'] });
+    for (const [name, value] of [['SIMULATOR_PORT', '70000'], ['SIMULATOR_API_BASE', 'ftp://x'], ['SIMULATOR_PROCESS_DELAY_MS', '-1'], ['SIMULATOR_LATENCY_MS', '9-3'], ['SIMULATOR_FAILURE_RATE', '2']] as const) {
+      expect(() => loadSimulatorConfig({ DATA_DIR: tmp(), [name]: value }), name).toThrow(new RegExp(name));
+    }
   });
 });
