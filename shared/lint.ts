@@ -5,8 +5,9 @@
 // (出生登记). Each diagnostic has a stable `code`; test/fixtures/lint/<code>/ holds one failing
 // example per code.
 import { Ajv } from 'ajv';
-import { factsOf, isSupportedPath, resolveOperator } from './condition.js';
+import { factsOf } from './condition.js';
 import type { FactUse } from './condition.js';
+import { conditionProblems } from './condition-check.js';
 import type { ConstraintSource } from './constraints.js';
 import { intersectSchemas } from './constraints.js';
 import { findCycle } from './dag.js';
@@ -182,21 +183,8 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
       if (!knownFacts(u.fact) && !isBroken('element', u.fact)) {
         report(child(at, 'fact'), 'unknown-fact', `${where}: unknown fact "${u.fact}": facts are data element ids or "profile"${suggest(u.fact, elements.keys())}`);
       }
-      if (u.path !== undefined && !isSupportedPath(u.path)) {
-        report(child(at, 'path'), 'invalid-condition', `${where}: path "${u.path}" is not supported; write $.a.b or $.a[0]`);
-      }
-      if (u.operator !== undefined) {
-        if (resolveOperator(u.operator) === null) {
-          report(child(at, 'operator'), 'invalid-condition', `${where}: unknown operator "${u.operator}"`);
-        } else {
-          const base = u.operator.split(':').at(-1) ?? '';
-          const isRef = u.value !== null && typeof u.value === 'object' && Object.hasOwn(u.value, 'fact');
-          if ((base === 'in' || base === 'notIn') && !isRef && !Array.isArray(u.value)) {
-            report(child(at, 'value'), 'invalid-condition', `${where}: operator "${u.operator}" needs a list as value`);
-          }
-        }
-      }
     }
+    for (const p of conditionProblems(condition)) report(child(base, ...p.at), 'invalid-condition', `${where}: ${p.message}`);
     return uses;
   };
 
