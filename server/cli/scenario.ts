@@ -93,10 +93,13 @@ function scenarioDir(io: Io, given: string | undefined): { dir: string; shown: s
 
 async function loadDir(io: Io, given: string | undefined): Promise<{ catalogue: Catalogue; diagnostics: readonly Diagnostic[]; files: number; shown: string } | null> {
   const { dir, shown } = scenarioDir(io, given);
-  try {
-    if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
-  } catch {
-    io.err(`error: ${shown} is not a scenario folder`);
+  const isFile = await stat(dir).then(
+    (st) => !st.isDirectory(),
+    () => null,
+  );
+  if (isFile !== false) {
+    // One file cannot be checked alone: its ids refer to the dictionary, items and departments.
+    io.err(`error: ${shown} is not a scenario folder${isFile ? '; scenario files are checked together: name the folder that holds dictionary.yaml, items/ and bundles/' : ''}`);
     return null;
   }
   const files = await readScenarioFiles(dir);

@@ -83,7 +83,9 @@ describe('scenario lint', () => {
   it('refuses a single file', async () => {
     const r = await run('lint', 'scenarios/bundles/newborn.yaml');
     expect(r.code).toBe(2);
-    expect(r.err).toEqual(['error: scenarios/bundles/newborn.yaml is not a scenario folder']);
+    expect(r.err).toEqual([
+      'error: scenarios/bundles/newborn.yaml is not a scenario folder; scenario files are checked together: name the folder that holds dictionary.yaml, items/ and bundles/',
+    ]);
     expect(r.out).toEqual([]);
   });
 
