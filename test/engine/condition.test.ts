@@ -220,6 +220,53 @@ describe("json-rules-engine's own cases", () => {
     { name: 'undefined fact: lessThan is false', facts: {}, condition: fc('age', 'lessThan', 50), expected: false },
     { name: 'undefined fact: notIn', facts: {}, condition: fc('age', 'notIn', [50]), expected: true },
     { name: 'two undefined facts are equal', facts: {}, condition: fc('age', 'equal', { fact: 'width' }), expected: true },
+    // engine-all.test.js / engine-not.test.js
+    ...([
+      [10, true],
+      [65, false],
+    ] as const).map(([age, expected]) => ({ name: `single all: ${age} < 50`, facts: { age }, condition: fc('age', 'lessThan', 50), expected })),
+    ...([
+      [30, true],
+      [10, false],
+      [65, false],
+    ] as const).map(([age, expected]) => ({
+      name: `all: 21 < ${age} < 50`,
+      facts: { age },
+      condition: { all: [{ fact: 'age', operator: 'lessThan', value: 50 }, { fact: 'age', operator: 'greaterThan', value: 21 }] },
+      expected,
+    })),
+    ...([
+      [10, true],
+      [75, false],
+    ] as const).map(([age, expected]) => ({ name: `not: ${age} ≥ 50`, facts: { age }, condition: { not: { fact: 'age', operator: 'greaterThanInclusive', value: 50 } }, expected })),
+    // engine-fact.test.js: options.allowUndefinedFacts and path
+    ...([
+      [14, true],
+      [75, false],
+    ] as const).map(([age, expected]) => ({
+      name: `an undefined fact is falsy in any (age ${age})`,
+      facts: { age },
+      condition: { any: [{ fact: 'age', operator: 'lessThan', value: 50 }, { fact: 'undefined-fact', operator: 'equal', value: true }] },
+      expected,
+    })),
+    ...([
+      [14, true],
+      [75, false],
+    ] as const).map(([age, expected]) => ({ name: `path $.age (${age})`, facts: { data: { age, address: { zip: '80403' } } }, condition: fc('data', 'lessThan', 50, '$.age'), expected })),
+    ...([
+      [2011, true],
+      [2010, false],
+    ] as const).map(([year, expected]) => ({
+      name: `path $.address.occupantHistory[0].year = ${year}`,
+      facts: { data: { address: { occupantHistory: [{ name: 'Joe', year: 2011 }, { name: 'Jane', year: 2013 }] } } },
+      condition: fc('data', 'equal', year, '$.address.occupantHistory[0].year'),
+      expected,
+    })),
+    { name: 'invalid object path reads as undefined', facts: { data: { age: 14 } }, condition: fc('data', 'equal', { fact: 'nothing' }, '$.invalid.object[99].path'), expected: true },
+    { name: 'path ignored when the fact is not an object', facts: { data: 14 }, condition: fc('data', 'lessThan', 50, '$.age'), expected: true },
+    { name: 'path with runtime fact objects', facts: { x: { y: 1 }, a: 2 }, condition: fc('x', 'equal', 1, '$.y'), expected: true },
+    { name: 'path to a key with a dot', facts: { data: { address: { 'dot.property': 'v' } } }, condition: fc('data', 'equal', 'v', "$.address.['dot.property']"), expected: true, inScope: false },
+    { name: 'wildcard path extracts an array', facts: { data: { address: { currentOccupants: [{ year: 2020 }] } } }, condition: fc('data', 'contains', 2020, '$.address.currentOccupants[*].year'), expected: true, inScope: false },
   ];
 
   for (const c of table) {
