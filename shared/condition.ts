@@ -6,9 +6,10 @@
 // concern: the stack notes measured ~650–1,200 runs/s for 20 rules; on our small rule sets the
 // engine does better (`npm run bench`: ~9,000–18,000 runs/s for the newborn's five rules
 // alone), but a whole synchronous evaluate (rules, material conditions and dispositions) runs
-// at 15,000–30,000/s. The FORMAT stays json-rules-engine's, and test/engine/condition.test.ts
-// proves this evaluator agrees with the real engine (shared/rules.ts) on every rule and
-// condition of the shipped bundles.
+// at 15,000–30,000/s. The FORMAT stays json-rules-engine's, and the tests prove this evaluator
+// agrees with the real engine (shared/rules.ts): test/engine/condition.test.ts on every rule and
+// condition of the shipped bundles and on the engine's own cases, condition-fuzz.test.ts on
+// thousands of random conditions that lint accepts.
 //
 // Semantics copied from json-rules-engine 7.3:
 // - an unknown or unanswered fact is `undefined` (the engine runs with allowUndefinedFacts);
@@ -20,7 +21,7 @@
 // - `all: []` and `any: []` are both true; `any` wins over `all` over `not` when several are
 //   present (the schema forbids that anyway).
 // Where the engine would throw (e.g. `in` against a non-array), this returns false instead:
-// lint rejects such conditions, and a live form must not crash on them.
+// lint rejects such conditions (condition-check.ts), and a live form must not crash on them.
 import type { Condition, FactCondition, TopLevelCondition } from './model.js';
 
 export type FactLookup = (factId: string) => unknown;
@@ -83,10 +84,13 @@ export function resolveOperator(name: string): Evaluator | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Paths: the subset of JSONPath that is unambiguous without a JSONPath library.
+// Paths: the subset of JSONPath that means the same to jsonpath-plus (the engine's resolver)
+// and to this walk. Keys are restricted so that none is JSONPath syntax: jsonpath-plus reads
+// `$.$`, `$['*']`, `$['..']`, `$['a,b']`, `$['1:2']`, `$['@string()']` … as operators even in
+// quotes, and `$['a.b']`, `$['~']`, `$['%@%']` are rewritten by its tokenizer.
 
-const PATH_RE = /^\$(?:\.[A-Za-z_$][\w$]*|\[\d+\]|\['[^'\\]*'\])*$/;
-const PATH_PART_RE = /\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\['([^'\\]*)'\]/g;
+const PATH_RE = /^\$(?:\.[A-Za-z_][\w]*|\[\d+\]|\['[\p{L}\p{N}_-]+'\])*$/u;
+const PATH_PART_RE = /\.([A-Za-z_][\w]*)|\[(\d+)\]|\['([\p{L}\p{N}_-]+)'\]/gu;
 
 export function isSupportedPath(path: string): boolean {
   return PATH_RE.test(path);
@@ -99,7 +103,9 @@ function compilePath(path: string): (value: unknown) => unknown {
   return (value) => {
     let v: unknown = value;
     for (const p of parts) {
-      if (v === null || typeof v !== 'object' || !Object.hasOwn(v, p)) return undefined;
+      // jsonpath-plus follows a key when `val && Object.hasOwn(val, key)`: so into a non-empty
+      // string too (`$.s.length`, `$.s[0]`), but not into '', 0 or false.
+      if (!v || !Object.hasOwn(v as object, p)) return undefined;
       v = (v as Record<string, unknown>)[p];
     }
     return v;

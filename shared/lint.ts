@@ -5,14 +5,16 @@
 // (出生登记). Each diagnostic has a stable `code`; test/fixtures/lint/<code>/ holds one failing
 // example per code.
 import { Ajv } from 'ajv';
-import { factsOf, isSupportedPath, resolveOperator } from './condition.js';
+import { factsOf } from './condition.js';
 import type { FactUse } from './condition.js';
+import { conditionProblems } from './condition-check.js';
 import type { ConstraintSource } from './constraints.js';
 import { intersectSchemas } from './constraints.js';
 import { findCycle } from './dag.js';
 import type { Diagnostic, Severity } from './diagnostic.js';
 import { compareDiagnostics } from './diagnostic.js';
 import { CHINESE_FORMATS, FIELD_FORMATS, addFieldFormats } from './formats.js';
+import { checkIdNumber, checkMobile } from './identifiers.js';
 import type { LoadResult } from './loader.js';
 import { load } from './loader.js';
 import type { Bundle, Catalogue, Condition, Item, JsonSchema, SourceRef } from './model.js';
@@ -57,7 +59,7 @@ function suggest(wrong: string, candidates: Iterable<string>): string {
   let best = '';
   let bestD = Math.max(2, Math.floor(wrong.length / 4)) + 1;
   for (const c of candidates) {
-    if (Math.abs(c.length - wrong.length) >= bestD) continue;
+    if (c === wrong || Math.abs(c.length - wrong.length) >= bestD) continue;
     const d = distance(wrong, c);
     if (d < bestD) {
       bestD = d;
@@ -88,6 +90,114 @@ function getExampleAjv(): Ajv {
   addFieldFormats(ajv);
   exampleAjv = ajv;
   return ajv;
+}
+
+export interface ExampleProblem {
+  /** From the example (`answers`, `profile`) to the offending key or value. */
+  readonly path: readonly PathSegment[];
+  readonly part: 'key' | 'value';
+  readonly message: string;
+}
+
+// Identity fields the platform's real-name login fills (server/applications/profile.ts).
+const IDENTITY_FIELDS = ['name', 'idNumber', 'mobile', 'birthDate', 'gender'];
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * What is wrong with an answer set and profile for `bundle`: an example in the bundle file, or
+ * the `--answers` file of `scenario stats`. Answers must name data elements and satisfy their
+ * constraints (the dictionary's and the bundle's items' together); a profile's identity and
+ * shared data must fit the elements they prefill, and its licence codes must be materials.
+ */
+export function exampleProblems(bundle: Bundle, catalogue: Catalogue, example: { readonly answers: unknown; readonly profile?: unknown }): ExampleProblem[] {
+  const { elements, materials } = catalogue;
+  const out: ExampleProblem[] = [];
+  const plan = planBundle(bundle, catalogue);
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const validate = (path: PathSegment[], label: string, elementId: string, value: unknown): void => {
+    const el = elements.get(elementId);
+    if (!el) return;
+    const uses = plan.fieldsByElement.get(elementId) ?? [];
+    const merged = intersectSchemas([{ schema: el.schema, label: 'the dictionary' }, ...uses.filter((u) => u.field.schema).map((u) => ({ schema: u.field.schema as JsonSchema, label: u.item.id }))]);
+    if (merged.conflicts.length > 0) return;
+    try {
+      const check = getExampleAjv().compile(merged.schema);
+      if (!check(value)) out.push({ path, part: 'value', message: `${label} = ${JSON.stringify(value)} ${check.errors?.[0]?.message ?? 'is invalid'}` });
+    } catch {
+      // An uncompilable schema is reported by invalid-schema already.
+    }
+  };
+  const elementValues = (path: PathSegment[], label: string, values: unknown): void => {
+    if (!isObject(values)) {
+      out.push({ path, part: 'value', message: `${label} must be an object of element ids to values` });
+      return;
+    }
+    for (const [k, v] of Object.entries(values)) {
+      if (!elements.has(k)) out.push({ path: [...path, k], part: 'key', message: `unknown element "${k}"${suggest(k, elements.keys())}` });
+      else validate([...path, k], k, k, v);
+    }
+  };
+  const material = (path: PathSegment[], code: unknown): void => {
+    if (typeof code !== 'string' || !materials.has(code)) out.push({ path, part: 'value', message: `unknown material "${String(code)}"${typeof code === 'string' ? suggest(code, materials.keys()) : ''}` });
+  };
+
+  elementValues(['answers'], 'answers', example.answers);
+  const profile = example.profile;
+  if (profile === undefined) return out;
+  if (!isObject(profile)) return [...out, { path: ['profile'], part: 'value', message: 'profile must be an object (identity, sharing, archive)' }];
+  if (profile.identity !== undefined) {
+    // Elements prefilled from identity, by identity field (the dictionary's or the bundle's prefill).
+    const byField = new Map<string, string[]>();
+    const add = (field: string, id: string): void => {
+      byField.set(field, [...(byField.get(field) ?? []), id]);
+    };
+    for (const el of elements.values()) if (el.prefill.kind === 'identity') add(el.prefill.field, el.id);
+    for (const [id, p] of bundle.prefill) if (p.prefill.kind === 'identity') add(p.prefill.field, id);
+    const known = new Set([...IDENTITY_FIELDS, ...byField.keys()]);
+    if (!isObject(profile.identity)) out.push({ path: ['profile', 'identity'], part: 'value', message: 'profile identity must be an object' });
+    else {
+      for (const [k, v] of Object.entries(profile.identity)) {
+        const path: PathSegment[] = ['profile', 'identity', k];
+        if (!known.has(k)) {
+          out.push({ path, part: 'key', message: `unknown identity field "${k}"; known: ${[...known].join(', ')}${suggest(k, known)}` });
+          continue;
+        }
+        const problem = k === 'idNumber' ? checkIdNumber(String(v)) : k === 'mobile' ? checkMobile(String(v)) : null;
+        if (problem) out.push({ path, part: 'value', message: `identity ${k} = ${JSON.stringify(v)}: ${problem.en}` });
+        else for (const id of byField.get(k) ?? []) validate(path, `identity ${k}`, id, v);
+      }
+    }
+  }
+  if (profile.sharing !== undefined) {
+    const sharing = profile.sharing;
+    if (!isObject(sharing)) out.push({ path: ['profile', 'sharing'], part: 'value', message: 'profile sharing must be an object (available, unavailable, data)' });
+    else {
+      for (const key of ['available', 'unavailable'] as const) {
+        const list = sharing[key];
+        if (list === undefined) continue;
+        if (Array.isArray(list)) list.forEach((code: unknown, i) => material(['profile', 'sharing', key, i], code));
+        else out.push({ path: ['profile', 'sharing', key], part: 'value', message: `profile sharing ${key} must be a list of material codes` });
+      }
+      if (sharing.data !== undefined) elementValues(['profile', 'sharing', 'data'], 'profile sharing data', sharing.data);
+    }
+  }
+  if (profile.archive !== undefined) {
+    if (!Array.isArray(profile.archive)) out.push({ path: ['profile', 'archive'], part: 'value', message: 'profile archive must be a list of {code, issuedOn?, validUntil?}' });
+    else {
+      profile.archive.forEach((entry: unknown, i) => {
+        const path: PathSegment[] = ['profile', 'archive', i];
+        if (!isObject(entry)) {
+          out.push({ path, part: 'value', message: 'an archive entry must be an object {code, issuedOn?, validUntil?}' });
+          return;
+        }
+        material([...path, 'code'], entry.code);
+        for (const k of ['issuedOn', 'validUntil'] as const) {
+          if (entry[k] !== undefined && (typeof entry[k] !== 'string' || !ISO_DATE.test(entry[k]))) out.push({ path: [...path, k], part: 'value', message: `archive ${k} must be a date YYYY-MM-DD` });
+        }
+      });
+    }
+  }
+  return out;
 }
 
 export function lint(catalogue: Catalogue): Diagnostic[] {
@@ -154,21 +264,8 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
       if (!knownFacts(u.fact) && !isBroken('element', u.fact)) {
         report(child(at, 'fact'), 'unknown-fact', `${where}: unknown fact "${u.fact}": facts are data element ids or "profile"${suggest(u.fact, elements.keys())}`);
       }
-      if (u.path !== undefined && !isSupportedPath(u.path)) {
-        report(child(at, 'path'), 'invalid-condition', `${where}: path "${u.path}" is not supported; write $.a.b or $.a[0]`);
-      }
-      if (u.operator !== undefined) {
-        if (resolveOperator(u.operator) === null) {
-          report(child(at, 'operator'), 'invalid-condition', `${where}: unknown operator "${u.operator}"`);
-        } else {
-          const base = u.operator.split(':').at(-1) ?? '';
-          const isRef = u.value !== null && typeof u.value === 'object' && Object.hasOwn(u.value, 'fact');
-          if ((base === 'in' || base === 'notIn') && !isRef && !Array.isArray(u.value)) {
-            report(child(at, 'value'), 'invalid-condition', `${where}: operator "${u.operator}" needs a list as value`);
-          }
-        }
-      }
     }
+    for (const p of conditionProblems(condition)) report(child(base, ...p.at), 'invalid-condition', `${where}: ${p.message}`);
     return uses;
   };
 
@@ -246,15 +343,20 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
         report(bi.at, 'unknown-item', `${bname}: unknown item "${bi.item}"${suggest(bi.item, items.keys())}`);
       }
     }
+    // Suggestions come from the bundle's items that exist: an unknown one (a typo) is reported
+    // above, and "did you mean" must not point at it.
+    const knownInBundle = [...inBundle].filter((id) => items.has(id));
     for (const bi of bundle.items) {
       for (const a of bi.after) {
         if (!inBundle.has(a.ref)) {
-          report(a.at, 'unknown-item', `${bname}: item "${bi.item}" comes after "${a.ref}", which is not an item of this bundle${suggest(a.ref, inBundle)}`);
+          report(a.at, 'unknown-item', `${bname}: item "${bi.item}" comes after "${a.ref}", which is not an item of this bundle${suggest(a.ref, knownInBundle)}`);
         } else if (a.ref === bi.item) report(a.at, 'cycle', `${bname}: item "${bi.item}" comes after itself`);
       }
     }
     const plan = planBundle(bundle, catalogue);
-    const partial = bundle.items.some((bi) => isBroken('item', bi.item));
+    // With an item unreadable or unknown, "no earlier item produces" and "asked by no item"
+    // would be echoes of that one error.
+    const partial = bundle.items.some((bi) => isBroken('item', bi.item) || !items.has(bi.item));
     const cycle = findCycle(
       plan.items.map((i) => i.id),
       plan.preds,
@@ -351,7 +453,7 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
         const target = e.params.item ?? '';
         if (!inBundle.has(target)) {
           if (!isBroken('item', target)) {
-            report(child(params, 'item'), 'unknown-item', `${where}: event names item "${target}", which is not an item of this bundle${suggest(target, inBundle)}`);
+            report(child(params, 'item'), 'unknown-item', `${where}: event names item "${target}", which is not an item of this bundle${suggest(target, knownInBundle)}`);
           }
         } else if (e.type === 'include-item') {
           includeTargets.add(target);
@@ -404,28 +506,10 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
       report(sectionsAt, 'unplaced-element', `${bname}: element "${id}" (${elements.get(id)?.title ?? ''}) is in no section; it will be shown under 其他信息`, 'warning', 'key');
     }
 
-    // Examples: answers name known elements and satisfy their constraints.
+    // Examples: answers and profile name known elements and materials, with valid values.
     for (const [exName, ex] of Object.entries(bundle.examples)) {
-      for (const [k, v] of Object.entries(ex.answers)) {
-        const ref = child(bundle.at, 'examples', exName, 'answers', k);
-        if (!elements.has(k)) {
-          report(ref, 'invalid-example', `${bname} example "${exName}": unknown element "${k}"${suggest(k, elements.keys())}`, 'error', 'key');
-          continue;
-        }
-        const el = elements.get(k);
-        if (!el) continue;
-        const uses = plan.fieldsByElement.get(k) ?? [];
-        const merged = intersectSchemas([{ schema: el.schema, label: 'the dictionary' }, ...uses.filter((u) => u.field.schema).map((u) => ({ schema: u.field.schema as JsonSchema, label: u.item.id }))]);
-        if (merged.conflicts.length > 0) continue;
-        try {
-          const validate = getExampleAjv().compile(merged.schema);
-          if (!validate(v)) {
-            const e = validate.errors?.[0];
-            report(ref, 'invalid-example', `${bname} example "${exName}": ${k} = ${JSON.stringify(v)} ${e?.message ?? 'is invalid'}`);
-          }
-        } catch {
-          // An uncompilable schema is reported by invalid-schema already.
-        }
+      for (const p of exampleProblems(bundle, catalogue, ex)) {
+        report(child(bundle.at, 'examples', exName, ...p.path), 'invalid-example', `${bname} example "${exName}": ${p.message}`, 'error', p.part);
       }
     }
   }

@@ -39,7 +39,7 @@ import type {
   SourceRef,
   TopLevelCondition,
 } from './model.js';
-import { formMaterialCode, localElementId } from './model.js';
+import { formMaterialCode, formTitle, localElementId } from './model.js';
 import type { PathSegment, SourceFile, YamlLimits, YamlSource } from './yaml-source.js';
 import { DEFAULT_LIMITS, parseYaml, pointerToPath } from './yaml-source.js';
 
@@ -346,7 +346,7 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
   for (const item of items.values()) {
     materials.set(item.formMaterial, {
       code: item.formMaterial,
-      title: `${item.title}申请表`,
+      title: formTitle(item.title),
       titleEn: `Application form: ${item.titleEn}`,
       issuer: item.department,
       electronicLicence: false,

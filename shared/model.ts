@@ -279,3 +279,16 @@ export function localElementId(itemId: string, field: string): string {
 export function formMaterialCode(itemId: string): string {
   return `form:${itemId}`;
 }
+
+/**
+ * The title of an item's generated application form: 出生登记 → 出生登记申请表, but
+ * 创业担保贷款申请 → 创业担保贷款申请表 (not …申请申请表), and a trailing note in brackets stays
+ * last: 就业创业扶持政策申请（一次性创业补贴） → 就业创业扶持政策申请表（一次性创业补贴）.
+ */
+export function formTitle(itemTitle: string): string {
+  const m = /^(.*?)\s*([（(][^（）()]*[）)])?$/u.exec(itemTitle.trim());
+  const head = m?.[1] ?? itemTitle;
+  const note = m?.[2] ?? '';
+  const form = head.endsWith('表') ? head : head.endsWith('申请') ? `${head}表` : `${head}申请表`;
+  return `${form}${note}`;
+}

@@ -5,21 +5,25 @@
 // parameters so tests call it directly.
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { account } from '../../shared/account.js';
 import { compose } from '../../shared/compose.js';
 import type { Diagnostic } from '../../shared/diagnostic.js';
 import { formatDiagnostic, hasErrors, summarise } from '../../shared/diagnostic.js';
 import type { Evaluation } from '../../shared/evaluate.js';
 import { evaluate } from '../../shared/evaluate.js';
-import { check } from '../../shared/lint.js';
+import { check, exampleProblems } from '../../shared/lint.js';
+import { fileKind } from '../../shared/loader.js';
 import type { Answers, Bundle, Catalogue, Profile } from '../../shared/model.js';
 import type { SourceFile } from '../../shared/yaml-source.js';
 
 export interface Io {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
+  /** Where paths the user types (a folder, --answers) resolve from. */
   readonly cwd: string;
+  /** Where the default `scenarios` folder is; default: cwd. */
+  readonly root?: string;
 }
 
 const USAGE = `usage:
@@ -79,20 +83,50 @@ function printDiagnostics(io: Io, dir: string, diagnostics: readonly Diagnostic[
   for (const d of diagnostics) io[to](formatDiagnostic({ ...d, file: `${dir}/${d.file}` }));
 }
 
-async function loadDir(io: Io, dirArg: string): Promise<{ catalogue: Catalogue; diagnostics: readonly Diagnostic[]; files: number; shown: string } | null> {
-  const dir = resolve(io.cwd, dirArg);
-  try {
-    if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
-  } catch {
-    io.err(`error: ${dirArg} is not a scenario folder`);
+const DEFAULT_DIR = 'scenarios';
+
+/** The folder named on the command line (from the working directory), or the package's own. */
+function scenarioDir(io: Io, given: string | undefined): { dir: string; shown: string } {
+  if (given === undefined) return { dir: resolve(io.root ?? io.cwd, DEFAULT_DIR), shown: DEFAULT_DIR };
+  return { dir: resolve(io.cwd, given), shown: given.replace(/\/+$/, '') || '.' };
+}
+
+async function loadDir(io: Io, given: string | undefined): Promise<{ catalogue: Catalogue; diagnostics: readonly Diagnostic[]; files: number; shown: string } | null> {
+  const { dir, shown } = scenarioDir(io, given);
+  const isFile = await stat(dir).then(
+    (st) => !st.isDirectory(),
+    () => null,
+  );
+  if (isFile !== false) {
+    // One file cannot be checked alone: its ids refer to the dictionary, items and departments.
+    io.err(`error: ${shown} is not a scenario folder${isFile ? '; scenario files are checked together: name the folder that holds dictionary.yaml, items/ and bundles/' : ''}`);
     return null;
   }
   const files = await readScenarioFiles(dir);
+  if (!files.some((f) => fileKind(f.path) !== null)) {
+    // "0 errors" would pass a mistyped folder (or a single bundle's folder) as checked.
+    io.err(`error: ${shown} is not a scenario folder: it holds no dictionary.yaml, materials.yaml, departments.yaml, items/*.yaml or bundles/*.yaml`);
+    return null;
+  }
   const { catalogue, diagnostics } = check(files);
-  return { catalogue, diagnostics, files: files.length, shown: dirArg.replace(/\/+$/, '') || '.' };
+  return { catalogue, diagnostics, files: files.length, shown };
 }
 
-async function readAnswers(io: Io, bundle: Bundle, flags: Map<string, string | true>, fallback: boolean): Promise<{ answers: Answers; profile?: Profile; label: string } | null> {
+/**
+ * The files whose errors matter to one bundle: its own, its items', and the shared catalogue
+ * (dictionary, materials, departments). An error in another bundle must not fail its stats.
+ */
+function concerns(bundleId: string, catalogue: Catalogue, file: string): boolean {
+  const kind = fileKind(file);
+  if (kind === null) return false;
+  const id = (file.split('/').at(-1) ?? '').replace(/\.ya?ml$/, '');
+  const bundle = catalogue.bundles.get(bundleId);
+  if (kind === 'bundle') return id === bundleId || bundle?.at.file === file;
+  if (kind === 'item') return bundle !== undefined && bundle.items.some((bi) => bi.item === id || catalogue.items.get(bi.item)?.at.file === file);
+  return true;
+}
+
+async function readAnswers(io: Io, catalogue: Catalogue, bundle: Bundle, flags: Map<string, string | true>, fallback: boolean): Promise<{ answers: Answers; profile?: Profile; label: string } | null> {
   const file = flags.get('answers');
   if (typeof file === 'string') {
     let raw: unknown;
@@ -108,9 +142,15 @@ async function readAnswers(io: Io, bundle: Bundle, flags: Map<string, string | t
     }
     const obj = raw as Record<string, unknown>;
     const wrapped = obj.answers !== null && typeof obj.answers === 'object' && !Array.isArray(obj.answers);
-    return wrapped
-      ? { answers: obj.answers as Answers, ...(obj.profile ? { profile: obj.profile as Profile } : {}), label: file }
-      : { answers: obj as Answers, label: file };
+    const input = wrapped ? { answers: obj.answers, ...(obj.profile !== undefined ? { profile: obj.profile } : {}) } : { answers: obj };
+    // Checked like an example of the bundle: an unknown id or a wrong type would otherwise be
+    // ignored and the figures computed for some other situation.
+    const problems = exampleProblems(bundle, catalogue, input);
+    if (problems.length > 0) {
+      for (const p of problems) io.err(`error: ${file}: ${String(p.path[0])}: ${p.message}`);
+      return null;
+    }
+    return { answers: input.answers as Answers, ...(input.profile !== undefined ? { profile: input.profile as Profile } : {}), label: file };
   }
   const name = flags.get('example');
   if (typeof name === 'string' || fallback) {
@@ -194,6 +234,9 @@ function statsTable(io: Io, bundle: Bundle, evaluation: Evaluation, a: ReturnTyp
     a.materials.handedIn,
     `waived: sharing ${w.sharing}, bundle ${w.bundle}, commitment ${w.commitment}, generated ${w.generated}; reused ${a.materials.reusedFromArchive}; handed in once for several ${a.materials.handedInOnceForSeveral}`,
   );
+  if (evaluation.notRequired.length > 0) {
+    io.out(`  ${pad('', 36)}   dropped by rules: ${evaluation.notRequired.map((n) => `${n.title}（${n.reason}）`).join('；')}`);
+  }
   row('fields', a.fields.separately, a.fields.asked, 'asked once, prefilled and passed-on values not asked');
   row('visits', a.visits.separately, a.visits.bundled);
   row('days', a.days.separately, a.days.criticalPath, 'sum of time limits vs critical path');
@@ -214,7 +257,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === 'lint') {
-    const loaded = await loadDir(io, arg ?? (typeof flags.get('dir') === 'string' ? (flags.get('dir') as string) : 'scenarios'));
+    const dirFlag = flags.get('dir');
+    const loaded = await loadDir(io, arg ?? (typeof dirFlag === 'string' ? dirFlag : undefined));
     if (!loaded) return 2;
     printDiagnostics(io, loaded.shown, loaded.diagnostics, 'out');
     io.out(summarise(loaded.diagnostics, loaded.files));
@@ -230,16 +274,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 2;
   }
   const dirFlag = flags.get('dir');
-  const loaded = await loadDir(io, typeof dirFlag === 'string' ? dirFlag : 'scenarios');
+  const loaded = await loadDir(io, typeof dirFlag === 'string' ? dirFlag : undefined);
   if (!loaded) return 2;
-  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error' && concerns(arg, loaded.catalogue, d.file));
   printDiagnostics(io, loaded.shown, errors, 'err');
   const bundle = loaded.catalogue.bundles.get(arg);
   if (!bundle) {
     io.err(`error: no bundle "${arg}" in ${loaded.shown} (bundles: ${[...loaded.catalogue.bundles.keys()].join(', ') || 'none'})`);
     return 1;
   }
-  const input = await readAnswers(io, bundle, flags, command === 'stats');
+  const input = await readAnswers(io, loaded.catalogue, bundle, flags, command === 'stats');
   if (!input) return 2;
   const explicit = flags.has('answers') || flags.has('example') || command === 'stats';
   const evaluation = explicit ? evaluate(bundle, loaded.catalogue, input.answers, input.profile) : null;
@@ -248,14 +292,33 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } else {
     const ev = evaluation ?? evaluate(bundle, loaded.catalogue, input.answers, input.profile);
     const a = account(bundle, loaded.catalogue, ev);
-    if (flags.has('json')) io.out(JSON.stringify(a, null, 2));
+    // Materials a rule dropped for this situation are in no count (neither separately nor
+    // bundled needs them), so they are listed beside the counts.
+    const dropped = ev.notRequired.map((n) => ({ code: n.code, title: n.title, items: n.items, reason: n.reason, ...(n.rule !== undefined ? { rule: n.rule } : {}) }));
+    if (flags.has('json')) io.out(JSON.stringify({ ...a, materials: { ...a.materials, dropped } }, null, 2));
     else statsTable(io, bundle, ev, a, input.label);
   }
   return errors.length > 0 ? 1 : 0;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const io: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`), cwd: process.cwd() };
+  // `npm run scenario` starts in the package folder; INIT_CWD is where the user typed it, which
+  // is where their relative paths (a folder, --answers) mean something.
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  // A reader that stops early (`| head`) closes the pipe: stop writing instead of crashing on EPIPE.
+  let closed = false;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    closed = true;
+  });
+  const io: Io = {
+    out: (l) => {
+      if (!closed) process.stdout.write(`${l}\n`);
+    },
+    err: (l) => process.stderr.write(`${l}\n`),
+    cwd: process.env.INIT_CWD ?? process.cwd(),
+    root,
+  };
   main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;

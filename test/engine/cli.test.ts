@@ -1,22 +1,46 @@
 // The designer CLI, called in-process (main with captured output) and once as a real process.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../server/cli/scenario.js';
-import { FIXTURES, REPO } from './support.js';
+import { FIXTURES, REPO, SCENARIOS } from './support.js';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+async function runIn(cwd: string, argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), cwd: REPO });
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), cwd, root: REPO });
   return { code, out, err };
 }
+const run = (...argv: string[]): ReturnType<typeof runIn> => runIn(REPO, argv);
 
 const temp = mkdtempSync(join(tmpdir(), 'scenario-cli-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+// The shipped scenarios with mistakes in one bundle: the unemployment example's profile (an ID
+// number with a wrong check character, a misspelled shared element and licence code) …
+const profiles = join(temp, 'profiles');
+cpSync(SCENARIOS, profiles, { recursive: true });
+{
+  const file = join(profiles, 'bundles', 'unemployment.yaml');
+  const text = readFileSync(file, 'utf8');
+  const broken = text.replace(
+    /(default:[\s\S]*?idNumber: ")430121198801010078("[\s\S]*?)person\.insuredMonths: 36/,
+    '$1430121198801010079$2person.insuredMonth: 36\n        available: [unemploymentCertificat]',
+  );
+  if (broken === text) throw new Error('unemployment.yaml changed: update this test');
+  writeFileSync(file, broken);
+}
+// … and the newborn with a typo in an item id.
+const typo = join(temp, 'typo');
+cpSync(SCENARIOS, typo, { recursive: true });
+{
+  const file = join(typo, 'bundles', 'newborn.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('  - item: birth-registration\n', '  - item: birth-registraton\n'));
+}
 
 // A complete broken folder: the lint base fixture with the unknown-element overlay on top.
 const broken = join(temp, 'broken');
@@ -55,6 +79,47 @@ describe('scenario lint', () => {
     expect(r.code).toBe(2);
     expect(r.err[0]).toContain('is not a scenario folder');
   });
+
+  it('refuses a single file', async () => {
+    const r = await run('lint', 'scenarios/bundles/newborn.yaml');
+    expect(r.code).toBe(2);
+    expect(r.err).toEqual([
+      'error: scenarios/bundles/newborn.yaml is not a scenario folder; scenario files are checked together: name the folder that holds dictionary.yaml, items/ and bundles/',
+    ]);
+    expect(r.out).toEqual([]);
+  });
+
+  it('fails on a folder without scenario files instead of passing "0 errors"', async () => {
+    const empty = join(temp, 'empty');
+    mkdirSync(join(empty, 'notes'), { recursive: true });
+    writeFileSync(join(empty, 'notes', 'todo.yaml'), 'a: 1\n');
+    for (const dir of [empty, join(empty, 'notes')]) {
+      const r = await run('lint', dir);
+      expect(r.code).toBe(2);
+      expect(r.err[0]).toMatch(/is not a scenario folder: it holds no dictionary\.yaml/);
+      expect(r.out).toEqual([]);
+    }
+  });
+
+  it('lints an example\'s profile: identity numbers, licence codes, shared data', async () => {
+    const r = await run('lint', profiles);
+    expect(r.code).toBe(1);
+    const errors = r.out.filter((l) => l.includes(': error: '));
+    expect(errors).toEqual([
+      expect.stringMatching(/unemployment\.yaml:193:\d+: error: .* example "default": identity idNumber = "430121198801010079": the check character .* \[invalid-example\]$/),
+      expect.stringMatching(/unemployment\.yaml:196:\d+: error: .* example "default": unknown element "person.insuredMonth" \(did you mean "person.insuredMonths"\?\) \[invalid-example\]$/),
+      expect.stringMatching(/unemployment\.yaml:197:\d+: error: .* example "default": unknown material "unemploymentCertificat" .*\[invalid-example\]$/),
+    ]);
+  });
+
+  it('"did you mean" names an item that exists, never the typo', async () => {
+    const r = await run('lint', typo);
+    const errors = r.out.filter((l) => l.includes(': error: '));
+    expect(errors).toEqual([
+      expect.stringContaining('unknown item "birth-registraton" (did you mean "birth-registration"?) [unknown-item]'),
+      expect.stringContaining('comes after "birth-registration", which is not an item of this bundle [unknown-item]'),
+    ]);
+  });
 });
 
 describe('scenario stats', () => {
@@ -65,7 +130,7 @@ describe('scenario stats', () => {
     expect(JSON.parse(r.out.join('\n'))).toEqual({
       bundle: 'simple-deregistration',
       items: 6,
-      materials: { separately: 21, handedIn: 4, waived: { sharing: 2, bundle: 2, commitment: 4, generated: 6 }, handedInOnceForSeveral: 0, reusedFromArchive: 0 },
+      materials: { separately: 21, handedIn: 4, waived: { sharing: 2, bundle: 2, commitment: 4, generated: 6 }, handedInOnceForSeveral: 0, reusedFromArchive: 0, dropped: [] },
       fields: { separately: 34, asked: 11 },
       visits: { separately: 6, bundled: 1 },
       days: { separately: 16, criticalPath: 11 },
@@ -81,6 +146,52 @@ describe('scenario stats', () => {
       const r = await run('stats', 'business-startup', '--answers', file, '--json');
       expect(JSON.parse(r.out.join('\n'))).toMatchObject({ items: 3, materials: { separately: 11, handedIn: 2 }, days: { separately: 4.5, criticalPath: 4 } });
     }
+  });
+
+  it('lists the materials a rule dropped (--json and table)', async () => {
+    const r = await run('stats', 'newborn', '--json');
+    const dropped = (JSON.parse(r.out.join('\n')) as { materials: { dropped: unknown[] } }).materials.dropped;
+    expect(dropped).toEqual([
+      { code: 'photo', title: '近期免冠彩色照片', items: ['social-security-card'], reason: '未满7周岁的儿童可申领无照片社会保障卡', rule: 'card-without-photo' },
+    ]);
+    const table = await run('stats', 'newborn');
+    expect(table.out).toContain(`${' '.repeat(41)}dropped by rules: 近期免冠彩色照片（未满7周岁的儿童可申领无照片社会保障卡）`);
+  });
+
+  it('is not failed by errors in another bundle', async () => {
+    const other = await run('stats', 'newborn', '--dir', profiles, '--json');
+    expect(other.err).toEqual([]);
+    expect(other.code).toBe(0);
+    const own = await run('stats', 'unemployment', '--dir', profiles, '--json');
+    expect(own.err).toEqual([expect.stringContaining('unemployment.yaml:193:'), expect.stringContaining('unemployment.yaml:196:'), expect.stringContaining('unemployment.yaml:197:')]);
+    expect(own.code).toBe(1);
+  });
+
+  it('refuses --answers with unknown element ids or values of the wrong type, naming each', async () => {
+    const file = join(temp, 'wrong.json');
+    writeFileSync(file, JSON.stringify({ 'applicant.role': 'agent', 'company.employeeCount': 'many', 'choise.housingFund': false, 'choice.bankAccount': 'no' }));
+    const r = await run('stats', 'business-startup', '--answers', file);
+    expect(r.code).toBe(2);
+    expect(r.out).toEqual([]);
+    expect(r.err).toEqual([
+      `error: ${file}: answers: company.employeeCount = "many" must be integer`,
+      `error: ${file}: answers: unknown element "choise.housingFund" (did you mean "choice.housingFund"?)`,
+      `error: ${file}: answers: choice.bankAccount = "no" must be boolean`,
+    ]);
+    const profile = join(temp, 'profile.json');
+    writeFileSync(profile, JSON.stringify({ answers: {}, profile: { identity: { idNumber: '430121198801010079' }, sharing: { available: ['businessLicense'] } } }));
+    const p = await run('stats', 'business-startup', '--answers', profile);
+    expect(p.code).toBe(2);
+    expect(p.err).toEqual([expect.stringMatching(/profile: identity idNumber = "430121198801010079": the check character/), expect.stringMatching(/profile: unknown material "businessLicense" \(did you mean "businessLicence"\?\)/)]);
+  });
+
+  it('reads a relative --answers path from the working directory, the default folder from the package', async () => {
+    const here = join(temp, 'here');
+    mkdirSync(here, { recursive: true });
+    writeFileSync(join(here, 'mine.json'), JSON.stringify({ 'applicant.role': 'agent', 'company.employeeCount': 0, 'choice.housingFund': false, 'choice.bankAccount': false }));
+    const r = await runIn(here, ['stats', 'business-startup', '--answers', 'mine.json', '--json']);
+    expect(r.err).toEqual([]);
+    expect(JSON.parse(r.out.join('\n'))).toMatchObject({ items: 3, materials: { separately: 11, handedIn: 2 } });
   });
 
   it('prints a table by default, with the official figures', async () => {
@@ -132,6 +243,16 @@ describe('scenario preview', () => {
     expect(text).toMatch(/dropped +近期免冠彩色照片 +未满7周岁的儿童可申领无照片社会保障卡/);
   });
 
+  it('titles generated forms without doubling 申请', async () => {
+    const file = join(temp, 'startup.json');
+    writeFileSync(file, JSON.stringify({ 'choice.startBusiness': true, 'choice.startupLoan': true, 'person.reemployed': false, 'separation.reason': 'dismissed' }));
+    const r = await run('preview', 'unemployment', '--answers', file);
+    const text = r.out.join('\n');
+    expect(text).toMatch(/generated +创业担保贷款申请表 /);
+    expect(text).toMatch(/generated +就业创业扶持政策申请表（一次性创业补贴） /);
+    expect(text).not.toContain('申请申请表');
+  });
+
   it('in English', async () => {
     const r = await run('preview', 'unemployment', '--example', 'default', '--lang', 'en');
     const text = r.out.join('\n');
@@ -152,5 +273,25 @@ describe('as a process', () => {
     expect(failure?.stdout.trim().split('\n').at(-1)).toBe('1 error, 2 warnings in 6 files');
     const ok = await exec('npx', ['tsx', 'server/cli/scenario.ts', 'stats', 'unemployment', '--json'], { cwd: REPO });
     expect(JSON.parse(ok.stdout)).toMatchObject({ bundle: 'unemployment', items: 5, days: { separately: 45, criticalPath: 20 } });
+  });
+
+  it('npm run scenario from another folder reads --answers there', async () => {
+    const elsewhere = join(temp, 'elsewhere');
+    mkdirSync(elsewhere, { recursive: true });
+    writeFileSync(join(elsewhere, 'a.json'), JSON.stringify({ 'applicant.role': 'agent', 'company.employeeCount': 0, 'choice.housingFund': false, 'choice.bankAccount': false }));
+    const exec = promisify(execFile);
+    const ok = await exec('npm', ['--prefix', REPO, 'run', '-s', 'scenario', '--', 'stats', 'business-startup', '--answers', 'a.json', '--json'], { cwd: elsewhere });
+    expect(JSON.parse(ok.stdout)).toMatchObject({ items: 3, materials: { separately: 11 } });
+  });
+
+  it('a reader that closes the pipe early (| head) ends it quietly, not with EPIPE', async () => {
+    const child = spawn('npx', ['tsx', 'server/cli/scenario.ts', 'preview', 'newborn'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Closed before the CLI writes its first line, so every write meets a closed pipe.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });

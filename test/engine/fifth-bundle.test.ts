@@ -212,6 +212,8 @@ describe('a fifth bundle written as files only', () => {
         waived: { sharing: 2, bundle: 1, commitment: 0, generated: 4 },
         handedInOnceForSeveral: 0,
         reusedFromArchive: 0,
+        // no rule drops a material for these answers
+        dropped: [],
       },
       // 5 + 5 + 3 + 4; asked: job category, retirement date, bank, account + 2 questions
       fields: { separately: 17, asked: 6 },

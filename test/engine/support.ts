@@ -37,3 +37,15 @@ export function bundle(id: string): Bundle {
   if (!b) throw new Error(`no bundle ${id}`);
   return b;
 }
+
+/** A small deterministic generator (mulberry32), so a generated failure reproduces. */
+export function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a |= 0;
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
