@@ -16,7 +16,10 @@ import { CHINESE_FORMATS, addChineseFormats } from './formats.js';
 import type { LoadResult } from './loader.js';
 import { load } from './loader.js';
 import type { Bundle, Catalogue, Condition, Item, JsonSchema, SourceRef } from './model.js';
+import { FEATURE_LINT_CODES, lintBundleFeatures, lintRegion } from './lint-bundle-features.js';
+import type { FeatureLintContext } from './lint-bundle-features.js';
 import { planBundle } from './plan.js';
+import { resolveRegion } from './regions.js';
 import type { PathSegment, SourceFile, YamlLimits } from './yaml-source.js';
 
 export const LINT_CODES = [
@@ -47,6 +50,7 @@ export const LINT_CODES = [
   'unplaced-element',
   'invalid-example',
   'unused',
+  ...FEATURE_LINT_CODES,
 ] as const;
 export type LintCode = (typeof LINT_CODES)[number];
 
@@ -261,9 +265,28 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     }
   }
 
-  // Bundles
+  const features: FeatureLintContext = {
+    catalogue,
+    report: (ref, code, message, severity, part) => report(ref, code as LintCode, message, severity, part),
+    checkElement,
+    checkMaterial,
+    checkDepartment,
+    checkCondition,
+    isBroken,
+    suggest,
+  };
+
+  // Bundles, and each regional implementation merged into its standard: the merged bundle must
+  // pass every check a bundle does (its local items' needs, sections, rules…).
   const conflictSeen = new Set<string>();
-  for (const bundle of bundles.values()) {
+  const regional: Bundle[] = [];
+  for (const b of bundles.values()) {
+    for (const code of b.regions?.keys() ?? []) {
+      const r = resolveRegion(b, catalogue, code);
+      if (r) regional.push(r.bundle);
+    }
+  }
+  for (const bundle of [...bundles.values(), ...regional]) {
     const bname = bundleName(bundle);
     if (bundle.lead) checkDepartment(bundle.lead.at, bundle.lead.ref, `${bname} lead`);
     const inBundle = new Set<string>();
@@ -456,7 +479,9 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
         }
       }
     }
+    lintBundleFeatures(features, bundle, plan, bname);
   }
+  for (const impl of catalogue.regions?.values() ?? []) lintRegion(features, impl);
 
   // Unused catalogue entries
   const usedElements = new Set<string>();
@@ -482,7 +507,25 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
       if ('material' in r.event.params) usedMaterials.add(r.event.params.material);
     }
     if (b.lead) usedDepartments.add(b.lead.ref);
+    for (const fr of b.fieldRules ?? []) usedElements.add(fr.element);
+    for (const c of b.checks ?? []) {
+      usedElements.add(c.element);
+      if (c.than !== 'today') usedElements.add(c.than.element);
+    }
+    for (const g of b.alternatives ?? []) for (const o of g.options) for (const u of factsOf(o.when)) usedElements.add(u.fact);
+    for (const row of b.bundleMaterials ?? []) for (const code of row.codes) usedMaterials.add(code);
     for (const p of b.prefill.values()) if (p.prefill.kind === 'sharing') usedDepartments.add(p.prefill.source);
+  }
+  for (const impl of catalogue.regions?.values() ?? []) {
+    for (const bi of impl.items) usedItems.add(bi.item);
+    for (const q of impl.questions) usedElements.add(q.ref);
+    for (const r of impl.rules) {
+      for (const u of factsOf(r.conditions)) usedElements.add(u.fact);
+      if ('material' in r.event.params) usedMaterials.add(r.event.params.material);
+    }
+    if (impl.lead) usedDepartments.add(impl.lead.ref);
+    for (const [from, to] of impl.departments) usedDepartments.add(from).add(to.code);
+    for (const row of impl.bundleMaterials) for (const code of row.codes) usedMaterials.add(code);
   }
   for (const m of materials.values()) if (m.issuer) usedDepartments.add(m.issuer);
   for (const el of elements.values()) if (el.prefill.kind === 'sharing') usedDepartments.add(el.prefill.source);
