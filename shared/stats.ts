@@ -96,6 +96,19 @@ export interface BundleFigures {
   rating: { count: number; average: number | null };
 }
 
+/** One region of a bundle with regional implementations (the standard: applications filed without a region). */
+export interface RegionFigures {
+  code: string;
+  name: string;
+  nameEn: string;
+  standard: boolean;
+  filed: number;
+  completed: number;
+  /** Copies not handed in compared with visiting each department separately. */
+  materialsNotHandedIn: number;
+  visitsSaved: number;
+}
+
 export interface StatsReport {
   period: { from: string; to: string };
   /** The bundle asked about, or null for the overview. */
@@ -111,6 +124,8 @@ export interface StatsReport {
   series: SeriesPoint[];
   /** Per bundle (the overview only; empty for one bundle). */
   bundles: BundleFigures[];
+  /** One bundle with regional implementations: its figures per region (absent otherwise). */
+  regions?: RegionFigures[];
   generatedAt: string;
 }
 

@@ -13,6 +13,7 @@ import { formatDiagnostic, hasErrors, summarise } from '../../shared/diagnostic.
 import type { Evaluation } from '../../shared/evaluate.js';
 import { evaluate } from '../../shared/evaluate.js';
 import { check } from '../../shared/lint.js';
+import { regionsOf, resolveRegion } from '../../shared/regions.js';
 import type { Answers, Bundle, Catalogue, Profile } from '../../shared/model.js';
 import type { SourceFile } from '../../shared/yaml-source.js';
 
@@ -30,7 +31,8 @@ options:
   --dir <dir>          scenario folder (default: scenarios)
   --answers <file>     JSON answers: {"answers": {...}, "profile": {...}} or a plain answers object
   --example <name>     one of the bundle's examples (stats default: "default")
-  --lang zh|en         preview language (default zh)`;
+  --lang zh|en         preview language (default zh)
+  --region <code>      a regional implementation of the bundle (e.g. 430100), default the standard`;
 
 // Bounded so a mistaken path (e.g. the repository root) does not read node_modules.
 const MAX_FILES = 5_000;
@@ -234,22 +236,32 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (!loaded) return 2;
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   printDiagnostics(io, loaded.shown, errors, 'err');
-  const bundle = loaded.catalogue.bundles.get(arg);
-  if (!bundle) {
+  const standard = loaded.catalogue.bundles.get(arg);
+  if (!standard) {
     io.err(`error: no bundle "${arg}" in ${loaded.shown} (bundles: ${[...loaded.catalogue.bundles.keys()].join(', ') || 'none'})`);
     return 1;
   }
+  const regionFlag = flags.get('region');
+  const resolved = resolveRegion(standard, loaded.catalogue, typeof regionFlag === 'string' ? regionFlag : null);
+  if (!resolved || regionFlag === true) {
+    const known = regionsOf(standard).map((r) => `${r.code} ${r.name}`);
+    io.err(`error: bundle "${arg}" has no region "${regionFlag === true ? '' : String(regionFlag)}" (regions: ${known.join(', ') || 'none'})`);
+    return 2;
+  }
+  const { bundle, catalogue } = resolved;
+  const region = bundle.region ? { code: bundle.region.code, name: bundle.region.name } : null;
   const input = await readAnswers(io, bundle, flags, command === 'stats');
   if (!input) return 2;
   const explicit = flags.has('answers') || flags.has('example') || command === 'stats';
-  const evaluation = explicit ? evaluate(bundle, loaded.catalogue, input.answers, input.profile) : null;
+  const evaluation = explicit ? evaluate(bundle, catalogue, input.answers, input.profile) : null;
+  const label = region && regionFlag !== undefined ? `${input.label}, ${region.name} (${region.code})` : input.label;
   if (command === 'preview') {
-    preview(io, loaded.catalogue, bundle, evaluation, input.label, flags.get('lang') === 'en' ? 'en' : 'zh');
+    preview(io, catalogue, bundle, evaluation, label, flags.get('lang') === 'en' ? 'en' : 'zh');
   } else {
-    const ev = evaluation ?? evaluate(bundle, loaded.catalogue, input.answers, input.profile);
-    const a = account(bundle, loaded.catalogue, ev);
-    if (flags.has('json')) io.out(JSON.stringify(a, null, 2));
-    else statsTable(io, bundle, ev, a, input.label);
+    const ev = evaluation ?? evaluate(bundle, catalogue, input.answers, input.profile);
+    const a = account(bundle, catalogue, ev);
+    if (flags.has('json')) io.out(JSON.stringify({ ...a, region }, null, 2));
+    else statsTable(io, bundle, ev, a, label);
   }
   return errors.length > 0 ? 1 : 0;
 }

@@ -23,7 +23,8 @@ export function statsRouter(deps: { db: Database; registry: BundleRegistry; opti
   router.get('/stats/bundles/:id', analysts, async (req, res) => {
     const period = parsePeriod(req.query);
     res.setHeader('Cache-Control', 'no-store');
-    res.json(await service.bundle(req.params.id as string, period));
+    const region = typeof req.query.region === 'string' && req.query.region !== '' ? req.query.region : null;
+    res.json(await service.bundle(req.params.id as string, period, region));
   });
 
   router.get('/public/summary', async (req, res) => {

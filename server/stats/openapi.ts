@@ -82,10 +82,14 @@ export const statsPaths = {
   },
   '/stats/bundles/{id}': {
     get: {
-      summary: 'The same figures for one bundle (admins and designers)',
+      summary: 'The same figures for one bundle (admins and designers); a bundle with regional implementations adds `regions`, its figures per region',
       security: session,
-      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'bundle id' }, ...period],
-      responses: { '200': json(report), ...errors(400, 401, 403, 404) },
+      parameters: [
+        { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'bundle id' },
+        ...period,
+        { name: 'region', in: 'query', required: false, schema: { type: 'string' }, description: 'only this region in `regions` (a code GET /bundles/{id} lists; unknown: 422)' },
+      ],
+      responses: { '200': json(report), ...errors(400, 401, 403, 404, 422) },
     },
   },
   '/public/summary': {

@@ -1,5 +1,8 @@
 import type { Database, Queryable } from '../db/types.js';
 import type { BundleRegistry } from '../bundles/registry.js';
+import { requireRegion } from '../bundles/regional.js';
+import { regionsOf } from '../../shared/regions.js';
+import { regionFigures } from './regions.js';
 import type { Period } from './period.js';
 import { parseYear } from './period.js';
 import { APP_COLUMNS, FOLD, FOLD_LOCK, READ_APPS, READ_DEPARTMENTS, READ_HIST, READ_OPEN_OVERDUE, type AppColumn, type DeptColumn } from './sql.js';
@@ -113,9 +116,14 @@ export class StatsService {
     return this.report(period, null);
   }
 
-  async bundle(id: string, period: Period): Promise<StatsReport> {
+  /** One bundle; with regional implementations also cut by region (`region`: only that one). */
+  async bundle(id: string, period: Period, region: string | null = null): Promise<StatsReport> {
     const v = await this.registry.current(id);
-    return this.report(period, { id: v.bundleId, title: v.bundle.title, titleEn: v.bundle.titleEn });
+    const regions = regionsOf(v.bundle);
+    if (region !== null) requireRegion(v, region);
+    const report = await this.report(period, { id: v.bundleId, title: v.bundle.title, titleEn: v.bundle.titleEn });
+    if (regions.length < 2) return report;
+    return { ...report, regions: await regionFigures(this.db, v.bundleId, period, regions, region) };
   }
 
   private async names() {
