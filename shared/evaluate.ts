@@ -118,7 +118,8 @@ export interface EvaluateOptions {
   readonly today?: string;
 }
 
-function chinaToday(): string {
+/** Today's date in China (UTC+8), ISO: what "today" means to deadlines and date checks. */
+export function chinaToday(): string {
   return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 

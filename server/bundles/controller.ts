@@ -29,6 +29,7 @@ function summary(v: BundleVersion) {
     }),
     official: v.bundle.official ?? null,
     savings: preview(v),
+    regions: regionList(v),
   };
 }
 
@@ -44,7 +45,6 @@ export function bundlesRouter(registry: BundleRegistry, db: Database): Router {
     const materials = [...new Set(v.bundle.items.flatMap((bi) => v.catalogue.items.get(bi.item)?.materials.map((m) => m.code) ?? []))];
     res.json({
       ...summary(v),
-      regions: regionList(v),
       materials: materials.map((code) => {
         const m = v.catalogue.materials.get(code);
         return { code, title: m?.title ?? code, titleEn: m?.titleEn ?? code, electronicLicence: m?.electronicLicence ?? false };
