@@ -260,7 +260,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } else {
     const ev = evaluation ?? evaluate(bundle, catalogue, input.answers, input.profile);
     const a = account(bundle, catalogue, ev);
-    if (flags.has('json')) io.out(JSON.stringify({ ...a, region }, null, 2));
+    if (flags.has('json')) io.out(JSON.stringify(regionFlag !== undefined ? { ...a, region } : a, null, 2));
     else statsTable(io, bundle, ev, a, label);
   }
   return errors.length > 0 ? 1 : 0;
