@@ -406,7 +406,10 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
           }
         } else if (e.type === 'include-item') {
           includeTargets.add(target);
-          if (!plan.optional.has(target)) {
+          const group = bundle.alternatives?.find((g) => g.options.some((o) => o.item === target));
+          if (group) {
+            report(child(params, 'item'), 'rule-target', `${where}: item "${target}" is chosen by alternatives "${group.id}", so an include-item rule cannot include it`, 'warning');
+          } else if (!plan.optional.has(target)) {
             report(child(params, 'item'), 'rule-target', `${where}: item "${target}" is not optional, so including it changes nothing; mark it optional: true`, 'warning');
           }
         }
