@@ -96,7 +96,7 @@ export interface BundleFigures {
   rating: { count: number; average: number | null };
 }
 
-/** One region of a bundle with regional implementations (the standard: applications filed without a region). */
+/** One region of a bundle (GET /api/stats/bundles/:id/regions); the standard counts applications filed without a region. */
 export interface RegionFigures {
   code: string;
   name: string;
@@ -124,8 +124,6 @@ export interface StatsReport {
   series: SeriesPoint[];
   /** Per bundle (the overview only; empty for one bundle). */
   bundles: BundleFigures[];
-  /** One bundle with regional implementations: its figures per region (absent otherwise). */
-  regions?: RegionFigures[];
   generatedAt: string;
 }
 

@@ -23,8 +23,14 @@ export function statsRouter(deps: { db: Database; registry: BundleRegistry; opti
   router.get('/stats/bundles/:id', analysts, async (req, res) => {
     const period = parsePeriod(req.query);
     res.setHeader('Cache-Control', 'no-store');
+    res.json(await service.bundle(req.params.id as string, period));
+  });
+
+  router.get('/stats/bundles/:id/regions', analysts, async (req, res) => {
+    const period = parsePeriod(req.query);
     const region = typeof req.query.region === 'string' && req.query.region !== '' ? req.query.region : null;
-    res.json(await service.bundle(req.params.id as string, period, region));
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(await service.regions(req.params.id as string, period, region));
   });
 
   router.get('/public/summary', async (req, res) => {

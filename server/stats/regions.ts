@@ -2,7 +2,7 @@
 // regional implementation (and the standard) filed and completed in the period, and what they
 // saved. Read from the applications themselves rather than the daily rollups (which are kept per
 // bundle, not per region), through the (bundle_id, region, submitted_at) index of
-// 007_regions.sql; only bundles with regional implementations are cut.
+// 007_regions.sql. A bundle without regions has an empty cut.
 import type { Queryable } from '../db/types.js';
 import type { RegionFigures } from '../../shared/stats.js';
 import type { Period } from './period.js';
@@ -36,6 +36,7 @@ export async function regionFigures(
   regions: readonly { code: string; name: string; nameEn: string; standard: boolean }[],
   only: string | null = null,
 ): Promise<RegionFigures[]> {
+  if (regions.length === 0) return [];
   const key = (r: { code: string; standard: boolean }): string => (r.standard ? '' : r.code);
   const wanted = only === null ? null : key(regions.find((r) => r.code === only) ?? { code: only, standard: false });
   const { rows } = await db.query<Row>(READ_REGIONS, [period.from, period.to, bundleId, wanted]);

@@ -6,7 +6,7 @@ import { regionFigures } from './regions.js';
 import type { Period } from './period.js';
 import { parseYear } from './period.js';
 import { APP_COLUMNS, FOLD, FOLD_LOCK, READ_APPS, READ_DEPARTMENTS, READ_HIST, READ_OPEN_OVERDUE, type AppColumn, type DeptColumn } from './sql.js';
-import type { ApplicationCounts, BundleFigures, DayFigures, DepartmentFigures, Headline, PublicSummary, RatingFigures, StatsReport } from '../../shared/stats.js';
+import type { ApplicationCounts, BundleFigures, DayFigures, DepartmentFigures, Headline, PublicSummary, RatingFigures, RegionFigures, StatsReport } from '../../shared/stats.js';
 
 type AppRow = Record<AppColumn, number> & { g: number; day: string | null; bundle_id: string | null; limit_avg: number | null; critical_avg: number | null; rating_avg: number | null };
 type HistRow = { g: number; bundle_id: string | null; working_days: number; n: number };
@@ -116,14 +116,16 @@ export class StatsService {
     return this.report(period, null);
   }
 
-  /** One bundle; with regional implementations also cut by region (`region`: only that one). */
-  async bundle(id: string, period: Period, region: string | null = null): Promise<StatsReport> {
+  async bundle(id: string, period: Period): Promise<StatsReport> {
     const v = await this.registry.current(id);
-    const regions = regionsOf(v.bundle);
+    return this.report(period, { id: v.bundleId, title: v.bundle.title, titleEn: v.bundle.titleEn });
+  }
+
+  /** One bundle cut by region: the standard and each implementation (`region`: only that one). */
+  async regions(id: string, period: Period, region: string | null = null): Promise<RegionFigures[]> {
+    const v = await this.registry.current(id);
     if (region !== null) requireRegion(v, region);
-    const report = await this.report(period, { id: v.bundleId, title: v.bundle.title, titleEn: v.bundle.titleEn });
-    if (regions.length < 2) return report;
-    return { ...report, regions: await regionFigures(this.db, v.bundleId, period, regions, region) };
+    return regionFigures(this.db, v.bundleId, period, regionsOf(v.bundle), region);
   }
 
   private async names() {

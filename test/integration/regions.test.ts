@@ -74,14 +74,17 @@ describe.each(databaseTargets())('regions and field rules, on $kind', ({ open })
     expect(limits.rows.find((r) => r.item_id === 'birth-registration')?.time_limit_days).toBe(5);
 
     const admin = await ApiClient.login(ts.url, 'admin');
-    type Report = { regions?: { code: string; filed: number; standard: boolean }[] };
-    const cut = await admin.get<Report>('/api/stats/bundles/newborn');
-    expect(cut.body.regions?.find((r) => r.code === '430100')?.filed).toBe(1);
-    expect(cut.body.regions?.find((r) => r.code === '430200')?.filed).toBe(0);
-    const one = await admin.get<Report>('/api/stats/bundles/newborn?region=430100');
-    expect(one.body.regions?.map((r) => [r.code, r.filed])).toEqual([['430100', 1]]);
-    expect((await admin.get('/api/stats/bundles/newborn?region=999999')).status).toBe(422);
-    expect((await admin.get<Report>('/api/stats/bundles/unemployment')).body.regions).toBeUndefined();
+    type Regions = { code: string; filed: number; standard: boolean }[];
+    const cut = await admin.get<Regions>('/api/stats/bundles/newborn/regions');
+    expect(cut.body.map((r) => [r.code, r.standard, r.filed])).toEqual([
+      ['430000', true, 0],
+      ['430100', false, 1],
+      ['430200', false, 0],
+    ]);
+    const one = await admin.get<Regions>('/api/stats/bundles/newborn/regions?region=430100');
+    expect(one.body.map((r) => [r.code, r.filed])).toEqual([['430100', 1]]);
+    expect((await admin.get('/api/stats/bundles/newborn/regions?region=999999')).status).toBe(422);
+    expect((await admin.get<Regions>('/api/stats/bundles/unemployment/regions')).body).toEqual([]);
   });
 
   it('refuses a birth date in the future on save, and a missing postal address for mail on submit', async () => {
