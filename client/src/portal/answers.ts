@@ -1,7 +1,7 @@
 // Answers keyed by data-element id, and the checks made on them in the browser.
 import type { ComposedElement, ComposedForm } from '../../../shared/compose.js';
 import type { Evaluation } from '../../../shared/evaluate.js';
-import { isEmpty, REQUIRED, validateValue, type FieldError } from '../components/form/validate';
+import { isEmpty, REQUIRED, validateValue, type FieldError } from '../components/form/validate.js';
 
 export type Answers = Record<string, unknown>;
 
