@@ -13,6 +13,8 @@ import type { CompiledCondition, FactLookup } from './condition.js';
 import { compileCondition, factsOf } from './condition.js';
 import type { Bundle, Catalogue, JsonSchema, SourceRef, TopLevelCondition } from './model.js';
 import type { PathSegment } from './yaml-source.js';
+import type { Raw } from './raw.js';
+import { asRaw } from './raw.js';
 
 export interface AlternativeOption {
   readonly item: string;
@@ -28,8 +30,6 @@ export interface AlternativeGroup {
   readonly at: SourceRef;
 }
 
-type Raw = Record<string, unknown>;
-const asRaw = (v: unknown): Raw => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : {});
 
 /** `alternatives:` of a bundle file, already valid against bundle.schema.json. */
 export function parseAlternatives(file: string, root: Raw): AlternativeGroup[] {

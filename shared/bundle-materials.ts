@@ -14,6 +14,8 @@ import type { CompiledCondition, FactLookup } from './condition.js';
 import { compileCondition } from './condition.js';
 import type { Bundle, Catalogue, Material, SourceRef, TopLevelCondition } from './model.js';
 import type { PathSegment } from './yaml-source.js';
+import type { Raw } from './raw.js';
+import { asRaw } from './raw.js';
 
 export interface BundleMaterial {
   /** One code, or the alternatives of an "A或B" row. */
@@ -24,8 +26,6 @@ export interface BundleMaterial {
   readonly at: SourceRef;
 }
 
-type Raw = Record<string, unknown>;
-const asRaw = (v: unknown): Raw => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : {});
 
 /** `materials:` of a bundle (or regional implementation) file. */
 export function parseBundleMaterials(file: string, root: Raw): BundleMaterial[] {

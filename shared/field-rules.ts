@@ -15,6 +15,8 @@ import type { CompiledCondition, FactLookup } from './condition.js';
 import { compileCondition } from './condition.js';
 import type { Bundle, SourceRef, TopLevelCondition } from './model.js';
 import type { PathSegment } from './yaml-source.js';
+import type { Raw } from './raw.js';
+import { asRaw } from './raw.js';
 
 export interface FieldRule {
   readonly element: string;
@@ -55,8 +57,6 @@ export interface FieldStates {
   readonly decided: readonly string[];
 }
 
-type Raw = Record<string, unknown>;
-const asRaw = (v: unknown): Raw => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : {});
 
 /** `fieldRules:` of a bundle file, already valid against bundle.schema.json. */
 export function parseFieldRules(file: string, root: Raw): FieldRule[] {

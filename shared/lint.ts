@@ -502,33 +502,30 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     for (const c of item.commitment) usedMaterials.add(c.ref);
     usedDepartments.add(item.department);
   }
-  for (const b of bundles.values()) {
-    for (const bi of b.items) usedItems.add(bi.item);
-    for (const q of b.questions) usedElements.add(q.ref);
-    for (const r of b.rules) {
+  // What a bundle and a regional implementation both declare.
+  const markUsed = (parts: Pick<Bundle, 'items' | 'questions' | 'rules' | 'lead'> & { readonly bundleMaterials?: Bundle['bundleMaterials'] }): void => {
+    for (const bi of parts.items) usedItems.add(bi.item);
+    for (const q of parts.questions) usedElements.add(q.ref);
+    for (const r of parts.rules) {
       for (const u of factsOf(r.conditions)) usedElements.add(u.fact);
       if ('material' in r.event.params) usedMaterials.add(r.event.params.material);
     }
-    if (b.lead) usedDepartments.add(b.lead.ref);
+    if (parts.lead) usedDepartments.add(parts.lead.ref);
+    for (const row of parts.bundleMaterials ?? []) for (const code of row.codes) usedMaterials.add(code);
+  };
+  for (const b of bundles.values()) {
+    markUsed(b);
     for (const fr of b.fieldRules ?? []) usedElements.add(fr.element);
     for (const c of b.checks ?? []) {
       usedElements.add(c.element);
       if (c.than !== 'today') usedElements.add(c.than.element);
     }
     for (const g of b.alternatives ?? []) for (const o of g.options) for (const u of factsOf(o.when)) usedElements.add(u.fact);
-    for (const row of b.bundleMaterials ?? []) for (const code of row.codes) usedMaterials.add(code);
     for (const p of b.prefill.values()) if (p.prefill.kind === 'sharing') usedDepartments.add(p.prefill.source);
   }
   for (const impl of catalogue.regions?.values() ?? []) {
-    for (const bi of impl.items) usedItems.add(bi.item);
-    for (const q of impl.questions) usedElements.add(q.ref);
-    for (const r of impl.rules) {
-      for (const u of factsOf(r.conditions)) usedElements.add(u.fact);
-      if ('material' in r.event.params) usedMaterials.add(r.event.params.material);
-    }
-    if (impl.lead) usedDepartments.add(impl.lead.ref);
+    markUsed(impl);
     for (const [from, to] of impl.departments) usedDepartments.add(from).add(to.code);
-    for (const row of impl.bundleMaterials) for (const code of row.codes) usedMaterials.add(code);
   }
   for (const m of materials.values()) if (m.issuer) usedDepartments.add(m.issuer);
   for (const el of elements.values()) if (el.prefill.kind === 'sharing') usedDepartments.add(el.prefill.source);

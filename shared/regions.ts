@@ -11,9 +11,11 @@
 // `resolveRegion` merges an implementation into the standard and returns the bundle and
 // catalogue the engine runs on; the bundle keeps the standard's id (applications are filed
 // under the bundle, with the region recorded beside it).
-import type { Bundle, BundleItem, Catalogue, Item, Ref, Rule, Section, SourceRef, TopLevelCondition } from './model.js';
+import type { Bundle, BundleItem, Catalogue, Item, Ref, Rule, Section, SourceRef } from './model.js';
 import type { BundleMaterial } from './bundle-materials.js';
 import type { PathSegment } from './yaml-source.js';
+import type { Raw } from './raw.js';
+import { asRaw } from './raw.js';
 
 export interface RegionInfo {
   /** Administrative division code (GB/T 2260), e.g. 430100. */
@@ -41,8 +43,6 @@ export interface RegionalImplementation {
   readonly at: SourceRef;
 }
 
-type Raw = Record<string, unknown>;
-const asRaw = (v: unknown): Raw => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : {});
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export function parseRegionInfo(file: string, raw: unknown, path: PathSegment[]): RegionInfo {
@@ -137,9 +137,4 @@ export function resolveRegion(bundle: Bundle, catalogue: Catalogue, code: string
   const out = { bundle: regional, catalogue: { ...catalogue, items, bundles } };
   perCatalogue.set(impl, out);
   return out;
-}
-
-/** Conditions of the rules an implementation adds, for lint's fact checks. */
-export function regionalConditions(impl: RegionalImplementation): { condition: TopLevelCondition; at: SourceRef; name: string }[] {
-  return impl.rules.map((r) => ({ condition: r.conditions, at: r.at, name: r.name }));
 }
