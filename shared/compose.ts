@@ -104,9 +104,9 @@ export function compose(bundle: Bundle, catalogue: Catalogue, context: ComposeCo
   const questions = new Set(plan.questions);
   // Field rules (shared/field-rules.ts) apply to a form composed for a situation; the form of
   // every item (no evaluation) shows every field with the items' own required flags.
-  const hidden = new Set(evaluation?.fields.hidden ?? []);
-  const decided = new Set(evaluation?.fields.decided ?? []);
-  const requiredByRule = new Set(evaluation?.fields.required ?? []);
+  const hidden = new Set(evaluation?.fields?.hidden ?? []);
+  const decided = new Set(evaluation?.fields?.decided ?? []);
+  const requiredByRule = new Set(evaluation?.fields?.required ?? []);
 
   // An item's ancestors among the included items, for "an earlier item supplies this value".
   const afterIncluded = evaluation?.after;

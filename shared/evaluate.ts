@@ -107,10 +107,13 @@ export interface Evaluation {
   /** Elements filled by the platform (read-only in the form, not asked). */
   readonly prefilled: Readonly<Record<string, PrefillSource>>;
   readonly firedRules: readonly string[];
-  /** Fields the bundle's field rules hide or require in this situation. */
-  readonly fields: FieldStates;
-  /** Cross-field checks that fail (e.g. a birth date in the future). */
-  readonly problems: readonly FieldProblem[];
+  /**
+   * Fields the bundle's field rules hide or require in this situation. Always set by evaluate();
+   * absent from evaluations stored with applications filed before field rules existed.
+   */
+  readonly fields?: FieldStates;
+  /** Cross-field checks that fail (e.g. a birth date in the future); absent like `fields`. */
+  readonly problems?: readonly FieldProblem[];
 }
 
 export interface EvaluateOptions {

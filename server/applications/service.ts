@@ -146,7 +146,7 @@ export class ApplicationService {
     const prefilled = evaluate(v.bundle, v.catalogue, {}, profile).values;
     const details = validateDraft(v, answers, prefilled);
     // Cross-field checks (a birth date in the future) on the values that are themselves valid.
-    if (details.length === 0) details.push(...checkDetails(evaluate(v.bundle, v.catalogue, answers, profile).problems));
+    if (details.length === 0) details.push(...checkDetails(evaluate(v.bundle, v.catalogue, answers, profile).problems ?? []));
     if (details.length) throw new ValidationError(details);
     const kept = Object.fromEntries(Object.entries(answers).filter(([, value]) => value !== null));
     const { rows } = await this.d.db.query<ApplicationRow>(

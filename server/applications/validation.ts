@@ -124,7 +124,7 @@ export function validateComplete(v: BundleVersion, evaluation: Evaluation, form:
   // An untouched section must still be there for its required fields to be reported one by one.
   for (const section of form.sections) data[section.id] ??= {};
   const validate = validatorFor(form.schema);
-  const checks = checkDetails(evaluation.problems);
+  const checks = checkDetails(evaluation.problems ?? []);
   if (validate(data)) return checks;
   const bySlot = new Map<string, ComposedElement>(form.elements.map((e) => [`${e.section}/${e.key}`, e]));
   const details: ErrorDetail[] = [];

@@ -24,14 +24,14 @@ describe('field rules and cross-field checks (newborn)', () => {
 
   it('asks the postal address only for mail delivery, and then requires it', () => {
     const mail = run(newborn(), { ...examples('newborn'), 'delivery.method': 'mail' });
-    expect(mail.fields.hidden).toEqual([]);
-    expect(mail.fields.required).toEqual(['delivery.address']);
+    expect(mail.fields?.hidden).toEqual([]);
+    expect(mail.fields?.required).toEqual(['delivery.address']);
     const mailForm = compose(newborn(), catalogue(), { evaluation: mail });
     const delivery = mailForm.schema.properties as Record<string, { required?: string[]; properties: Record<string, unknown> }>;
     expect(delivery.delivery?.required).toContain('delivery_address');
 
     const pickup = run(newborn(), { ...examples('newborn'), 'delivery.method': 'pickup' });
-    expect(pickup.fields.hidden).toEqual(['delivery.address']);
+    expect(pickup.fields?.hidden).toEqual(['delivery.address']);
     // The hidden value is not used: not in the values, not sent to the card's department.
     expect(pickup.values['delivery.address']).toBeUndefined();
     const card = split(newborn(), catalogue(), pickup.values, pickup).find((s) => s.itemId === 'social-security-card');
@@ -42,6 +42,12 @@ describe('field rules and cross-field checks (newborn)', () => {
     expect(compose(newborn(), catalogue()).elements.map((e) => e.element)).toContain('delivery.address');
   });
 
+  it('an evaluation stored before field rules existed still composes and counts', () => {
+    const current = run(newborn(), examples('newborn'));
+    const stored = { ...current, fields: undefined, problems: undefined };
+    expect(account(newborn(), catalogue(), stored).fields.asked).toBe(account(newborn(), catalogue(), current).fields.asked);
+  });
+
   it('refuses a birth date in the future, in both languages', () => {
     expect(checkFields(newborn(), { 'child.birthDate': '2026-11-28' }, TODAY)).toEqual([
       { element: 'child.birthDate', check: 'birth-not-in-future', message: '出生日期不能晚于今天', messageEn: 'The date of birth cannot be in the future' },
@@ -50,7 +56,7 @@ describe('field rules and cross-field checks (newborn)', () => {
     // Unanswered or not a date: left to "required" and the format check.
     expect(checkFields(newborn(), {}, TODAY)).toEqual([]);
     expect(checkFields(newborn(), { 'child.birthDate': 'soon' }, TODAY)).toEqual([]);
-    expect(run(newborn(), { 'child.birthDate': '2027-01-01' }).problems.map((p) => p.check)).toEqual(['birth-not-in-future']);
+    expect(run(newborn(), { 'child.birthDate': '2027-01-01' }).problems?.map((p) => p.check)).toEqual(['birth-not-in-future']);
   });
 
   it('compares two elements with after / notBefore', () => {

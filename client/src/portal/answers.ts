@@ -13,7 +13,7 @@ export type Answers = Record<string, unknown>;
 export function savable(answers: Answers, full: ComposedForm, evaluation: Evaluation): Answers {
   const byElement = elementsById(full);
   // A value failing a cross-field check (a birth date in the future) waits like an invalid one.
-  const failing = new Set(evaluation.problems.map((p) => p.element));
+  const failing = new Set((evaluation.problems ?? []).map((p) => p.element));
   const out: Answers = {};
   for (const [id, value] of Object.entries(answers)) {
     const el = byElement.get(id);
@@ -45,7 +45,7 @@ export function checkElement(el: ComposedElement, full: ComposedForm, value: unk
 
 /** The bundle's cross-field check failing for an element (shared/field-rules.ts), if any. */
 export function crossFieldProblem(evaluation: Evaluation, element: string): FieldError | null {
-  const p = evaluation.problems.find((x) => x.element === element);
+  const p = evaluation.problems?.find((x) => x.element === element);
   return p ? { message: p.message, messageEn: p.messageEn } : null;
 }
 

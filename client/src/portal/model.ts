@@ -85,7 +85,7 @@ export function composeLive(model: EngineModel, evaluation: Evaluation, lang: 'z
     forms.set(model.catalogue, perCatalogue);
   }
   // Field rules change the form too: a field shown, hidden, or required.
-  const key = `${lang}|${evaluation.included.join(',')}|${evaluation.fields.hidden.join(',')}|${evaluation.fields.required.join(',')}`;
+  const key = `${lang}|${evaluation.included.join(',')}|${(evaluation.fields?.hidden ?? []).join(',')}|${(evaluation.fields?.required ?? []).join(',')}`;
   let form = perCatalogue.get(key);
   if (!form) {
     form = compose(model.bundle, model.catalogue, { evaluation, lang });
