@@ -287,6 +287,12 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
       </Typography.Title>
       <Space wrap style={{ marginBottom: 12 }} size={[16, 4]}>
         <SaveState autosave={autosave} />
+        {/* A bundle with regional versions: which implementation (lead, limits, local services) applies. */}
+        {app.region && model.bundle.region && (
+          <Typography.Text type="secondary" data-testid="region">
+            {t(`办理地区：${model.bundle.region.name}`, `Region: ${model.bundle.region.nameEn}`)}
+          </Typography.Text>
+        )}
         <Link to="/applications">{t('我的办件', 'My applications')}</Link>
       </Space>
       <div className="visually-hidden" aria-live="polite" data-testid="rules-announcement">
