@@ -167,6 +167,18 @@ describe('regional versions (newborn: Hunan standard, Changsha and Zhuzhou)', ()
     expect(days(zhuzhou)).toEqual({ separately: std.separately - 3 - 15, criticalPath: std.criticalPath - 3 - 15 });
   });
 
+  it("hands a standard department's cases to a local one (its own delivery)", () => {
+    const files = readFolder(SCENARIOS).map((f) => (f.path === 'regions/newborn-zhuzhou.yaml' ? { ...f, text: `${f.text}departments:\n  police: health\n` } : f));
+    const { catalogue: c, diagnostics } = check(files);
+    expect(diagnostics).toEqual([]);
+    const zhuzhou = resolveRegion(c.bundles.get('newborn') as Bundle, c, '430200');
+    if (!zhuzhou) throw new Error('no Zhuzhou');
+    const ev = evaluate(zhuzhou.bundle, zhuzhou.catalogue, examples('newborn'), undefined, { today: TODAY });
+    const subs = split(zhuzhou.bundle, zhuzhou.catalogue, ev.values, ev);
+    expect(subs.find((s) => s.itemId === 'birth-registration')).toMatchObject({ department: 'health', timeLimitDays: 7 });
+    expect(c.items.get('birth-registration')?.department).toBe('police');
+  });
+
   it('lint refuses an implementation that redeclares a standard item or lengthens a limit', () => {
     const files = [
       ...readFolder(SCENARIOS).filter((f) => f.path !== 'regions/newborn-zhuzhou.yaml'),
