@@ -141,6 +141,11 @@ export function lintRegion(ctx: FeatureLintContext, impl: RegionalImplementation
       report(bi.at, 'region-standard', `${where}: item "${bi.item}" is a standard item; an implementation adds local items and cannot redeclare (or make optional) a standard one`);
     }
   }
+  for (const rule of impl.rules) {
+    if (rule.event.type === 'ineligible') {
+      report(child(rule.at, 'event', 'type'), 'region-standard', `${where}: rule "${rule.name}" refuses applicants the standard accepts; an implementation cannot narrow who may apply`);
+    }
+  }
   const local = new Set(impl.items.map((i) => i.item));
   for (const [itemId, limit] of impl.limits) {
     const item = catalogue.items.get(itemId);

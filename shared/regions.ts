@@ -5,7 +5,8 @@
 // standard items, standard departments handled by a local department (with its own delivery),
 // and bundle-level materials. Nothing of the standard can be removed, so an implementation
 // keeps every standard item by construction; lint refuses what would still weaken it (a
-// standard item redeclared, e.g. as optional, or a limit longer than the standard's), and checks
+// standard item redeclared, e.g. as optional, a limit longer than the standard's, an
+// `ineligible` rule refusing applicants the standard accepts), and checks
 // the merged bundle like any other (needs, order, sections, rules).
 //
 // `resolveRegion` merges an implementation into the standard and returns the bundle and

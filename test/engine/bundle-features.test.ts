@@ -179,7 +179,7 @@ describe('regional versions (newborn: Hunan standard, Changsha and Zhuzhou)', ()
     expect(c.items.get('birth-registration')?.department).toBe('police');
   });
 
-  it('lint refuses an implementation that redeclares a standard item or lengthens a limit', () => {
+  it('lint refuses an implementation that redeclares a standard item, lengthens a limit or narrows who may apply', () => {
     const files = [
       ...readFolder(SCENARIOS).filter((f) => f.path !== 'regions/newborn-zhuzhou.yaml'),
       {
@@ -195,6 +195,10 @@ describe('regional versions (newborn: Hunan standard, Changsha and Zhuzhou)', ()
           'limits:',
           '  birth-registration: 12',
           '  vaccination-certificate: 1',
+          'rules:',
+          '  - name: locals-only',
+          '    conditions: { all: [{ fact: parents.married, operator: equal, value: false }] }',
+          '    event: { type: ineligible, params: { reason: 仅限婚内生育, reasonEn: married parents only } }',
         ].join('\n'),
       },
     ];
@@ -203,6 +207,7 @@ describe('regional versions (newborn: Hunan standard, Changsha and Zhuzhou)', ()
       'regions/newborn-zhuzhou.yaml:6:11 duplicate-id',
       'regions/newborn-zhuzhou.yaml:6:11 region-standard',
       'regions/newborn-zhuzhou.yaml:9:23 region-standard',
+      'regions/newborn-zhuzhou.yaml:14:20 region-standard',
     ]);
   });
 });
