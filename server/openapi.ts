@@ -80,6 +80,7 @@ export const openApiDocument = {
           id: { type: 'string', format: 'uuid' },
           bundleId: { type: 'string' },
           version: { type: 'string' },
+          region: { type: ['string', 'null'], description: 'the regional implementation it was filed under, null for the standard' },
           status: { enum: ['draft', 'submitted', 'in_progress', 'supplement', 'completed', 'rejected', 'partially_completed'] },
           items: {
             type: 'array',
@@ -148,17 +149,35 @@ export const openApiDocument = {
     '/auth/me': { get: { summary: 'The signed-in user and CSRF token; both null when nobody is signed in', responses: { '200': json({ type: 'object', properties: { user: { oneOf: [ref('User'), { type: 'null' }] }, csrfToken: { type: ['string', 'null'] } } }) } } },
     '/auth/logout': { post: { summary: 'Revoke the session', responses: { '204': { description: 'signed out' } } } },
     '/bundles': { get: { summary: 'Published bundles (一件事), newest versions, with savings previews', responses: { '200': json({ type: 'array', items: { type: 'object' } }) } } },
-    '/bundles/{id}': { get: { summary: 'One bundle: items, departments, materials, savings preview', parameters: [id('id', 'bundle id')], responses: { '200': json({ type: 'object' }), ...errors(404) } } },
+    '/bundles/{id}': {
+      get: {
+        summary: 'One bundle: items, departments, materials, savings preview, and its regions (the standard first, then the city or county implementations)',
+        parameters: [id('id', 'bundle id')],
+        responses: {
+          '200': json({ type: 'object', properties: { regions: { type: 'array', items: { type: 'object', required: ['code', 'name'], properties: { code: { type: 'string' }, name: { type: 'string' }, nameEn: { type: 'string' }, standard: { type: 'boolean' } } } } } }),
+          ...errors(404),
+        },
+      },
+    },
     '/bundles/{id}/form': {
       get: {
         summary: 'The composed form of the newest version (or of `version`), prefilled from identity and data sharing',
-        parameters: [id('id', 'bundle id'), { name: 'version', in: 'query', required: false, schema: { type: 'string' }, description: 'a published version, e.g. the one a draft was started under' }],
-        responses: { '200': json({ type: 'object', required: ['bundleId', 'version', 'schema', 'uiSchema', 'prefill'], properties: { bundleId: { type: 'string' }, version: { type: 'string' }, schema: { type: 'object' }, uiSchema: { type: 'object' }, prefill: { type: 'object' }, model: { type: 'object', description: 'bundle, items, dictionary, materials and department names, for running the engine in the browser' }, profile: { type: ['object', 'null'], description: "the signed-in citizen's identity and archive (一人一档), null otherwise" } } }), ...errors(404) },
+        parameters: [
+          id('id', 'bundle id'),
+          { name: 'version', in: 'query', required: false, schema: { type: 'string' }, description: 'a published version, e.g. the one a draft was started under' },
+          { name: 'region', in: 'query', required: false, schema: { type: 'string' }, description: "a region code of the bundle (GET /bundles/{id} lists them): that implementation's form; absent: the standard" },
+        ],
+        responses: { '200': json({ type: 'object', required: ['bundleId', 'version', 'schema', 'uiSchema', 'prefill'], properties: { bundleId: { type: 'string' }, version: { type: 'string' }, schema: { type: 'object' }, uiSchema: { type: 'object' }, prefill: { type: 'object' }, region: { type: ['object', 'null'], description: 'the region whose implementation this is, null for a bundle without regions' }, model: { type: 'object', description: 'bundle, items, dictionary, materials and department names, for running the engine in the browser' }, profile: { type: ['object', 'null'], description: "the signed-in citizen's identity and archive (一人一档), null otherwise" } } }), ...errors(404, 422) },
       },
     },
     '/applications': {
       get: { summary: 'My applications', security: citizen, responses: { '200': json({ type: 'array', items: { type: 'object' } }), ...errors(401, 403) } },
-      post: { summary: 'Start a draft (any key but bundleId is refused with 422 naming it)', security: citizen, requestBody: json({ type: 'object', required: ['bundleId'], additionalProperties: false, properties: { bundleId: { type: 'string' } } }), responses: { '201': json({ type: 'object', properties: { id: { type: 'string' } } }), ...errors(400, 401, 403, 404, 422) } },
+      post: {
+        summary: 'Start a draft in a region of the bundle, the standard by default (any key but bundleId and region is refused with 422 naming it)',
+        security: citizen,
+        requestBody: json({ type: 'object', required: ['bundleId'], additionalProperties: false, properties: { bundleId: { type: 'string' }, region: { type: 'string', description: 'a region code the bundle lists (GET /bundles/{id}); an unknown one is refused with 422' } } }),
+        responses: { '201': json({ type: 'object', properties: { id: { type: 'string' }, region: { type: ['string', 'null'] } } }), ...errors(400, 401, 403, 404, 422) },
+      },
     },
     '/applications/{id}': { get: { summary: 'One of my applications, with each department’s progress', security: citizen, parameters: [id('id', 'application id')], responses: { '200': json(ref('Application')), ...errors(401, 404) } } },
     '/applications/{id}/answers': {

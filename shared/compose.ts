@@ -102,6 +102,11 @@ export function compose(bundle: Bundle, catalogue: Catalogue, context: ComposeCo
   const included = new Set(includedIds);
   const prefill = evaluation ? { prefilled: evaluation.prefilled, values: evaluation.values } : prefillOf(plan, context.profile);
   const questions = new Set(plan.questions);
+  // Field rules (shared/field-rules.ts) apply to a form composed for a situation; the form of
+  // every item (no evaluation) shows every field with the items' own required flags.
+  const hidden = new Set(evaluation?.fields?.hidden ?? []);
+  const decided = new Set(evaluation?.fields?.decided ?? []);
+  const requiredByRule = new Set(evaluation?.fields?.required ?? []);
 
   // An item's ancestors among the included items, for "an earlier item supplies this value".
   const afterIncluded = evaluation?.after;
@@ -126,7 +131,7 @@ export function compose(bundle: Bundle, catalogue: Catalogue, context: ComposeCo
   for (const el of plan.elements) {
     const uses = (plan.fieldsByElement.get(el.id) ?? []).filter((u) => included.has(u.item.id));
     const question = questions.has(el.id);
-    if (uses.length === 0 && !question) continue;
+    if ((uses.length === 0 && !question) || hidden.has(el.id)) continue;
 
     // Supplied when every using item has an included ancestor producing it.
     const producers = (plan.elementProducers.get(el.id) ?? []).filter((p) => included.has(p));
@@ -146,7 +151,7 @@ export function compose(bundle: Bundle, catalogue: Catalogue, context: ComposeCo
     const key = elementKey(el.id);
     const source = prefill.prefilled[el.id] ?? null;
     const inForm = suppliedBy === null;
-    const required = question || uses.some((u) => u.field.required);
+    const required = decided.has(el.id) ? requiredByRule.has(el.id) : question || uses.some((u) => u.field.required);
     const fieldNames: Record<string, string> = {};
     for (const u of uses) fieldNames[u.item.id] = u.field.name;
     elements.push({

@@ -19,7 +19,11 @@
 // When several items need the same material with different dispositions, the material as
 // a whole takes the most demanding one (if one item needs the upload, it is uploaded once and
 // serves all).
+import { chooseAlternatives } from './alternatives.js';
+import { bundleMaterialRows } from './bundle-materials.js';
 import { restrict } from './dag.js';
+import type { FieldProblem, FieldStates } from './field-rules.js';
+import { checkFields, fieldStates } from './field-rules.js';
 import type { FactLookup } from './condition.js';
 import type { Answers, ArchiveEntry, Bundle, Catalogue, Material, Profile } from './model.js';
 import type { BundlePlan } from './plan.js';
@@ -50,7 +54,7 @@ export interface MaterialNeed extends Reason {
   readonly item: string;
   readonly disposition: Disposition;
   /** Why the item needs it: always, under its `when:` condition, by a bundle rule, or its own form. */
-  readonly origin: 'item' | 'condition' | 'rule' | 'form';
+  readonly origin: 'item' | 'condition' | 'rule' | 'form' | 'bundle';
   readonly producedBy?: string;
 }
 
@@ -66,6 +70,11 @@ export interface MaterialDecision extends Reason {
   readonly archive?: ArchiveEntry;
   readonly physical: boolean;
   readonly form: boolean;
+  /** A material of the bundle as a whole (`materials:` of the bundle), not of one item. */
+  readonly bundleLevel?: boolean;
+  /** For an "A或B" row: the codes of the alternatives (any one of them will do). */
+  readonly alternatives?: readonly string[];
+  readonly note?: string;
 }
 
 export interface NotRequired extends Reason {
@@ -98,6 +107,13 @@ export interface Evaluation {
   /** Elements filled by the platform (read-only in the form, not asked). */
   readonly prefilled: Readonly<Record<string, PrefillSource>>;
   readonly firedRules: readonly string[];
+  /**
+   * Fields the bundle's field rules hide or require in this situation. Always set by evaluate();
+   * absent from evaluations stored with applications filed before field rules existed.
+   */
+  readonly fields?: FieldStates;
+  /** Cross-field checks that fail (e.g. a birth date in the future); absent like `fields`. */
+  readonly problems?: readonly FieldProblem[];
 }
 
 export interface EvaluateOptions {
@@ -105,7 +121,8 @@ export interface EvaluateOptions {
   readonly today?: string;
 }
 
-function chinaToday(): string {
+/** Today's date in China (UTC+8), ISO: what "today" means to deadlines and date checks. */
+export function chinaToday(): string {
   return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
@@ -161,6 +178,9 @@ export function evaluate(bundle: Bundle, catalogue: Catalogue, answers: Answers,
     if (v !== undefined && catalogue.elements.has(k)) values[k] = v;
   }
   Object.assign(values, prefillValues);
+  // A hidden field's value is not used by anything (rules, materials, departments).
+  const fields = fieldStates(bundle, (id) => (id === 'profile' ? profile : Object.hasOwn(values, id) ? values[id] : undefined));
+  for (const id of fields.hidden) delete values[id];
   const facts: FactLookup = (id) => (id === 'profile' ? profile : Object.hasOwn(values, id) ? values[id] : undefined);
 
   // Rules
@@ -204,11 +224,16 @@ export function evaluate(bundle: Bundle, catalogue: Catalogue, answers: Answers,
   // Items
   const items: ItemDecision[] = [];
   const included: string[] = [];
+  const choices = chooseAlternatives(bundle, facts);
   for (const item of plan.items) {
     const optional = plan.optional.has(item.id);
     let decision: Reason;
     let isIn: boolean;
-    if (!optional) {
+    const choice = choices.get(item.id);
+    if (choice) {
+      isIn = choice.chosen;
+      decision = { reason: choice.reason, reasonEn: choice.reasonEn };
+    } else if (!optional) {
       isIn = true;
       decision = TEXT.always;
     } else {
@@ -311,6 +336,34 @@ export function evaluate(bundle: Bundle, catalogue: Catalogue, answers: Answers,
     });
   }
 
+  // Materials of the bundle as a whole; an item's own need of the same material stands.
+  const rows = bundleMaterialRows(bundle, catalogue, facts, (m) => {
+    const need = decide(plan, m, '', new Set(), 'bundle', archive, shareable);
+    return { disposition: need.disposition === 'upload' || need.disposition === 'sharing' || need.disposition === 'reuse' ? need.disposition : 'upload', reason: need.reason, reasonEn: need.reasonEn };
+  });
+  for (const row of rows) {
+    if (needsByCode.has(row.code)) continue;
+    const d = row.decision;
+    const needs: MaterialNeed[] = d.disposition === 'generated' ? [] : [{ item: '', disposition: d.disposition, origin: 'bundle', reason: d.reason, reasonEn: d.reasonEn }];
+    const entry = d.disposition === 'reuse' ? archive.get(d.material.code) : undefined;
+    materials.push({
+      code: row.code,
+      title: row.title,
+      titleEn: row.titleEn,
+      disposition: d.disposition,
+      reason: d.reason,
+      reasonEn: d.reasonEn,
+      items: [],
+      needs,
+      ...(entry ? { archive: entry } : {}),
+      physical: row.materials.some((m) => m.physical) && row.materials.length === 1,
+      form: false,
+      bundleLevel: true,
+      ...(row.materials.length > 1 ? { alternatives: row.materials.map((m) => m.code) } : {}),
+      ...(row.row.note !== undefined ? { note: row.row.note } : {}),
+    });
+  }
+
   return {
     bundle: bundle.id,
     version: bundle.version,
@@ -326,6 +379,8 @@ export function evaluate(bundle: Bundle, catalogue: Catalogue, answers: Answers,
     values,
     prefilled,
     firedRules,
+    fields,
+    problems: checkFields(bundle, values, today),
   };
 }
 

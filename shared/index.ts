@@ -29,7 +29,14 @@ export type {
   PrefillSource,
   Reason,
 } from './evaluate.js';
-export { DISPOSITIONS, evaluate, prefillOf } from './evaluate.js';
+export { DISPOSITIONS, chinaToday, evaluate, prefillOf } from './evaluate.js';
+export type { FieldCheck, FieldProblem, FieldRule, FieldStates } from './field-rules.js';
+export { checkFields, fieldStates } from './field-rules.js';
+export type { AlternativeGroup, AlternativeOption } from './alternatives.js';
+export { chooseAlternatives, proveGroup } from './alternatives.js';
+export type { BundleMaterial } from './bundle-materials.js';
+export type { RegionInfo, RegionalImplementation } from './regions.js';
+export { regionsOf, resolveRegion } from './regions.js';
 export type { ComposeContext, ComposedElement, ComposedForm, ComposedSection, Lang, UiSchema } from './compose.js';
 export { answersFromFormData, compose, formDataFromAnswers } from './compose.js';
 export type { PendingField, SubApplication, SubMaterial } from './split.js';

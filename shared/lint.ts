@@ -18,7 +18,10 @@ import { checkIdNumber, checkMobile } from './identifiers.js';
 import type { LoadResult } from './loader.js';
 import { load } from './loader.js';
 import type { Bundle, Catalogue, Condition, Item, JsonSchema, SourceRef } from './model.js';
+import { FEATURE_LINT_CODES, lintBundleFeatures, lintRegion } from './lint-bundle-features.js';
+import type { FeatureLintContext } from './lint-bundle-features.js';
 import { planBundle } from './plan.js';
+import { resolveRegion } from './regions.js';
 import type { PathSegment, SourceFile, YamlLimits } from './yaml-source.js';
 
 export const LINT_CODES = [
@@ -49,6 +52,7 @@ export const LINT_CODES = [
   'unplaced-element',
   'invalid-example',
   'unused',
+  ...FEATURE_LINT_CODES,
 ] as const;
 export type LintCode = (typeof LINT_CODES)[number];
 
@@ -330,9 +334,28 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     }
   }
 
-  // Bundles
+  const features: FeatureLintContext = {
+    catalogue,
+    report: (ref, code, message, severity, part) => report(ref, code as LintCode, message, severity, part),
+    checkElement,
+    checkMaterial,
+    checkDepartment,
+    checkCondition,
+    isBroken,
+    suggest,
+  };
+
+  // Bundles, and each regional implementation merged into its standard: the merged bundle must
+  // pass every check a bundle does (its local items' needs, sections, rules…).
   const conflictSeen = new Set<string>();
-  for (const bundle of bundles.values()) {
+  const regional: Bundle[] = [];
+  for (const b of bundles.values()) {
+    for (const code of b.regions?.keys() ?? []) {
+      const r = resolveRegion(b, catalogue, code);
+      if (r) regional.push(r.bundle);
+    }
+  }
+  for (const bundle of [...bundles.values(), ...regional]) {
     const bname = bundleName(bundle);
     if (bundle.lead) checkDepartment(bundle.lead.at, bundle.lead.ref, `${bname} lead`);
     const inBundle = new Set<string>();
@@ -457,7 +480,10 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
           }
         } else if (e.type === 'include-item') {
           includeTargets.add(target);
-          if (!plan.optional.has(target)) {
+          const group = bundle.alternatives?.find((g) => g.options.some((o) => o.item === target));
+          if (group) {
+            report(child(params, 'item'), 'rule-target', `${where}: item "${target}" is chosen by alternatives "${group.id}", so an include-item rule cannot include it`, 'warning');
+          } else if (!plan.optional.has(target)) {
             report(child(params, 'item'), 'rule-target', `${where}: item "${target}" is not optional, so including it changes nothing; mark it optional: true`, 'warning');
           }
         }
@@ -512,7 +538,9 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
         report(child(bundle.at, 'examples', exName, ...p.path), 'invalid-example', `${bname} example "${exName}": ${p.message}`, 'error', p.part);
       }
     }
+    lintBundleFeatures(features, bundle, plan, bname);
   }
+  for (const impl of catalogue.regions?.values() ?? []) lintRegion(features, impl);
 
   // Unused catalogue entries
   const usedElements = new Set<string>();
@@ -530,15 +558,30 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     for (const c of item.commitment) usedMaterials.add(c.ref);
     usedDepartments.add(item.department);
   }
-  for (const b of bundles.values()) {
-    for (const bi of b.items) usedItems.add(bi.item);
-    for (const q of b.questions) usedElements.add(q.ref);
-    for (const r of b.rules) {
+  // What a bundle and a regional implementation both declare.
+  const markUsed = (parts: Pick<Bundle, 'items' | 'questions' | 'rules' | 'lead'> & { readonly bundleMaterials?: Bundle['bundleMaterials'] }): void => {
+    for (const bi of parts.items) usedItems.add(bi.item);
+    for (const q of parts.questions) usedElements.add(q.ref);
+    for (const r of parts.rules) {
       for (const u of factsOf(r.conditions)) usedElements.add(u.fact);
       if ('material' in r.event.params) usedMaterials.add(r.event.params.material);
     }
-    if (b.lead) usedDepartments.add(b.lead.ref);
+    if (parts.lead) usedDepartments.add(parts.lead.ref);
+    for (const row of parts.bundleMaterials ?? []) for (const code of row.codes) usedMaterials.add(code);
+  };
+  for (const b of bundles.values()) {
+    markUsed(b);
+    for (const fr of b.fieldRules ?? []) usedElements.add(fr.element);
+    for (const c of b.checks ?? []) {
+      usedElements.add(c.element);
+      if (c.than !== 'today') usedElements.add(c.than.element);
+    }
+    for (const g of b.alternatives ?? []) for (const o of g.options) for (const u of factsOf(o.when)) usedElements.add(u.fact);
     for (const p of b.prefill.values()) if (p.prefill.kind === 'sharing') usedDepartments.add(p.prefill.source);
+  }
+  for (const impl of catalogue.regions?.values() ?? []) {
+    markUsed(impl);
+    for (const [from, to] of impl.departments) usedDepartments.add(from).add(to.code);
   }
   for (const m of materials.values()) if (m.issuer) usedDepartments.add(m.issuer);
   for (const el of elements.values()) if (el.prefill.kind === 'sharing') usedDepartments.add(el.prefill.source);

@@ -14,6 +14,12 @@ import dictionarySchema from '../scenarios/schema/dictionary.schema.json' with {
 import fieldSchemaSchema from '../scenarios/schema/field-schema.schema.json' with { type: 'json' };
 import itemSchema from '../scenarios/schema/item.schema.json' with { type: 'json' };
 import materialsSchema from '../scenarios/schema/materials.schema.json' with { type: 'json' };
+import regionSchema from '../scenarios/schema/region.schema.json' with { type: 'json' };
+import { parseAlternatives } from './alternatives.js';
+import { parseBundleMaterials } from './bundle-materials.js';
+import { parseChecks, parseFieldRules } from './field-rules.js';
+import type { RegionalImplementation } from './regions.js';
+import { parseRegion, parseRegionInfo } from './regions.js';
 import type { Diagnostic } from './diagnostic.js';
 import { compareDiagnostics } from './diagnostic.js';
 import type {
@@ -43,7 +49,7 @@ import { formMaterialCode, formTitle, localElementId } from './model.js';
 import type { PathSegment, SourceFile, YamlLimits, YamlSource } from './yaml-source.js';
 import { DEFAULT_LIMITS, parseYaml, pointerToPath } from './yaml-source.js';
 
-export type FileKind = 'dictionary' | 'materials' | 'departments' | 'item' | 'bundle';
+export type FileKind = 'dictionary' | 'materials' | 'departments' | 'item' | 'bundle' | 'region';
 
 const SCHEMA_FILE: Record<FileKind, string> = {
   dictionary: 'dictionary.schema.json',
@@ -51,6 +57,7 @@ const SCHEMA_FILE: Record<FileKind, string> = {
   departments: 'departments.schema.json',
   item: 'item.schema.json',
   bundle: 'bundle.schema.json',
+  region: 'region.schema.json',
 };
 
 /** The kind of a scenario file from its path; null for files the loader does not read. */
@@ -67,6 +74,7 @@ export function fileKind(path: string): FileKind | null {
     if (first === 'dictionary' || first === 'materials' || first === 'departments') return first;
     if (first === 'items') return 'item';
     if (first === 'bundles') return 'bundle';
+    if (first === 'regions') return 'region';
   }
   return null;
 }
@@ -90,12 +98,15 @@ function getValidators(): Validators {
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
   ajv.addSchema(fieldSchemaSchema, 'field-schema.schema.json');
   ajv.addSchema(conditionSchema, 'condition.schema.json');
+  // Regional implementations reuse the bundle's definitions (items, sections, materials).
+  ajv.addSchema(bundleSchema, 'bundle.schema.json');
   validators = {
     dictionary: ajv.compile(dictionarySchema),
     materials: ajv.compile(materialsSchema),
     departments: ajv.compile(departmentsSchema),
     item: ajv.compile(itemSchema),
     bundle: ajv.compile(bundleSchema),
+    region: ajv.compile(regionSchema),
   };
   return validators;
 }
@@ -196,6 +207,7 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
   const departments = new Map<string, Department>();
   const items = new Map<string, Item>();
   const bundles = new Map<string, Bundle>();
+  const regions = new Map<string, RegionalImplementation>();
   const broken = new Set<string>();
   const sources = new Map<string, YamlSource>();
   const v = getValidators();
@@ -218,7 +230,8 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
           col: 1,
           severity: 'warning',
           code: 'unknown-file',
-          message: 'not a scenario file: expected dictionary.yaml, materials.yaml, departments.yaml (or files under dictionary/, materials/, departments/), items/<id>.yaml or bundles/<id>.yaml',
+          message:
+            'not a scenario file: expected dictionary.yaml, materials.yaml, departments.yaml (or files under dictionary/, materials/, departments/), items/<id>.yaml, bundles/<id>.yaml or regions/<id>.yaml',
         });
       }
       continue;
@@ -230,7 +243,7 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
     // that would only be echoes of it (unknown ids it probably defines, "unused" entries).
     const fileId = (f.path.split('/').at(-1) ?? '').replace(/\.ya?ml$/, '');
     if (source.value === undefined) {
-      broken.add(kind === 'item' || kind === 'bundle' ? `${kind}:${fileId}` : `file:${kind}`);
+      broken.add(kind === 'item' || kind === 'bundle' || kind === 'region' ? `${kind}:${fileId}` : `file:${kind}`);
       continue;
     }
 
@@ -328,6 +341,11 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
     const idAt: SourceRef = { file: f.path, path: ['id'] };
     const base = (f.path.split('/').at(-1) ?? '').replace(/\.ya?ml$/, '');
     if (base !== id) report(idAt, 'file-name', `${kind} id "${id}" differs from its file name "${base}": name the file ${kind}s/${id}.yaml`, 'warning');
+    if (kind === 'region') {
+      if (!regions.has(id)) regions.set(id, parseRegion(f.path, id, root, bundleParts(f.path, root)));
+      else report(idAt, 'duplicate-id', `region "${id}" is already defined in ${regions.get(id)?.at.file ?? ''}`);
+      continue;
+    }
     const existing = kind === 'item' ? items.get(id) : bundles.get(id);
     if (existing) {
       report(idAt, 'duplicate-id', `${kind} "${id}" is already defined in ${existing.at.file}`);
@@ -357,9 +375,18 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
     });
   }
 
+  // Implementations join the standard they extend (lint reports those extending nothing).
+  for (const impl of regions.values()) {
+    const standard = bundles.get(impl.extends.ref);
+    if (!standard) continue;
+    const own = new Map(standard.regions ?? []);
+    if (!own.has(impl.region.code)) own.set(impl.region.code, impl);
+    bundles.set(standard.id, { ...standard, regions: own });
+  }
+
   diagnostics.sort(compareDiagnostics);
   return {
-    catalogue: { elements, materials, departments, items, bundles, broken, sources },
+    catalogue: { elements, materials, departments, items, bundles, broken, sources, regions },
     diagnostics,
   };
 }
@@ -435,7 +462,8 @@ function buildItem(file: string, id: string, root: Raw, elements: Map<string, Da
   };
 }
 
-function buildBundle(file: string, id: string, root: Raw): Bundle {
+/** What a bundle and a regional implementation both declare, read the same way. */
+function bundleParts(file: string, root: Raw) {
   const at = (...path: PathSegment[]): SourceRef => ({ file, path });
   const items: BundleItem[] = (Array.isArray(root.items) ? root.items : []).map((raw: unknown, i: number) => {
     const entry = asRaw(raw);
@@ -466,6 +494,18 @@ function buildBundle(file: string, id: string, root: Raw): Bundle {
       at: at('sections', i),
     };
   });
+  return {
+    items,
+    questions: strArr(root.questions).map((ref, i) => ({ ref, at: at('questions', i) })),
+    rules,
+    sections,
+    bundleMaterials: parseBundleMaterials(file, root),
+  };
+}
+
+function buildBundle(file: string, id: string, root: Raw): Bundle {
+  const at = (...path: PathSegment[]): SourceRef => ({ file, path });
+  const { items, questions, rules, sections, bundleMaterials } = bundleParts(file, root);
   const examples: Record<string, BundleExample> = {};
   for (const [name, raw] of Object.entries(asRaw(root.examples))) {
     const entry = asRaw(raw);
@@ -484,7 +524,7 @@ function buildBundle(file: string, id: string, root: Raw): Bundle {
     ...(str(root.description) ? { description: str(root.description) } : {}),
     ...(str(root.lead) ? { lead: { ref: str(root.lead) ?? '', at: at('lead') } } : {}),
     items,
-    questions: strArr(root.questions).map((ref, i) => ({ ref, at: at('questions', i) })),
+    questions,
     prefill: new Map(
       Object.entries(asRaw(root.prefill)).map(([elementId, p]) => [elementId, { prefill: parsePrefill(p, elementId), at: at('prefill', elementId) }]),
     ),
@@ -492,6 +532,11 @@ function buildBundle(file: string, id: string, root: Raw): Bundle {
     sections,
     examples,
     ...(official ? { official } : {}),
+    ...(root.fieldRules !== undefined ? { fieldRules: parseFieldRules(file, root) } : {}),
+    ...(root.checks !== undefined ? { checks: parseChecks(file, root) } : {}),
+    ...(root.alternatives !== undefined ? { alternatives: parseAlternatives(file, root) } : {}),
+    ...(bundleMaterials.length > 0 ? { bundleMaterials } : {}),
+    ...(root.region !== undefined ? { region: parseRegionInfo(file, root.region, ['region']) } : {}),
     at: at(),
   };
 }

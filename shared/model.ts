@@ -4,6 +4,10 @@
 // from pasted text, cached, and handed to compose/evaluate/split/account unchanged. Every
 // object remembers where it was written (`at`) so lint can point at file:line:col.
 import type { PathSegment, YamlSource } from './yaml-source.js';
+import type { AlternativeGroup } from './alternatives.js';
+import type { BundleMaterial } from './bundle-materials.js';
+import type { FieldCheck, FieldRule } from './field-rules.js';
+import type { RegionInfo, RegionalImplementation } from './regions.js';
 
 /** A JSON Schema fragment restricted to the keywords listed in field-schema.schema.json. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -214,6 +218,18 @@ export interface Bundle {
     readonly materials?: BeforeAfter;
     readonly steps?: BeforeAfter;
   };
+  /** Fields shown, required or hidden by the answers (shared/field-rules.ts). */
+  readonly fieldRules?: readonly FieldRule[];
+  /** Cross-field checks with a message in both languages (shared/field-rules.ts). */
+  readonly checks?: readonly FieldCheck[];
+  /** "Exactly one of" groups of items, chosen by the answers (shared/alternatives.ts). */
+  readonly alternatives?: readonly AlternativeGroup[];
+  /** Materials of the bundle as a whole, not of one item (shared/bundle-materials.ts). */
+  readonly bundleMaterials?: readonly BundleMaterial[];
+  /** The region whose standard (省级统筹) this bundle is (shared/regions.ts). */
+  readonly region?: RegionInfo;
+  /** City or county implementations extending this standard, by region code. */
+  readonly regions?: ReadonlyMap<string, RegionalImplementation>;
   readonly at: SourceRef;
 }
 
@@ -231,6 +247,8 @@ export interface Catalogue {
    */
   readonly broken: ReadonlySet<string>;
   readonly sources: ReadonlyMap<string, YamlSource>;
+  /** Regional implementations (`regions/<id>.yaml`) by id, whether or not their standard exists. */
+  readonly regions?: ReadonlyMap<string, RegionalImplementation>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -96,6 +96,19 @@ export interface BundleFigures {
   rating: { count: number; average: number | null };
 }
 
+/** One region of a bundle (GET /api/stats/bundles/:id/regions); the standard counts applications filed without a region. */
+export interface RegionFigures {
+  code: string;
+  name: string;
+  nameEn: string;
+  standard: boolean;
+  filed: number;
+  completed: number;
+  /** Copies not handed in compared with visiting each department separately. */
+  materialsNotHandedIn: number;
+  visitsSaved: number;
+}
+
 export interface StatsReport {
   period: { from: string; to: string };
   /** The bundle asked about, or null for the overview. */

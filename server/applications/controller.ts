@@ -10,7 +10,7 @@ export function applicationsRouter(service: ApplicationService, maxUploadBytes: 
 
   router.post('/applications', citizen, async (req, res) => {
     const app = await service.create(currentUser(req.principal), req.body);
-    res.status(201).json({ id: app.id, bundleId: app.bundle_id, version: app.version, status: app.status, answers: app.answers });
+    res.status(201).json({ id: app.id, bundleId: app.bundle_id, version: app.version, region: app.region, status: app.status, answers: app.answers });
   });
 
   router.get('/applications', citizen, async (req, res) => {

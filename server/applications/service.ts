@@ -13,9 +13,10 @@ import type { Profile } from '../../shared/model.js';
 import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../http/errors.js';
 import { refuseUnknownKeys, unknownKeys } from '../http/unknown-keys.js';
 import { profileFor } from './profile.js';
-import { validateComplete, validateDraft, fullForm } from './validation.js';
+import { checkDetails, validateComplete, validateDraft, fullForm } from './validation.js';
 import { historyOf, type HistoryEntry } from '../subapps/history.js';
 import { file, transition } from '../subapps/transition.js';
+import { regionalVersion, requireRegion } from '../bundles/regional.js';
 import { signalRelease } from '../dispatch/signal.js';
 import { ratingOf } from '../ratings/service.js';
 
@@ -24,6 +25,8 @@ export interface ApplicationRow {
   applicant_id: string;
   bundle_id: string;
   version: string;
+  /** A regional implementation's code (shared/regions.ts), null for the standard. */
+  region: string | null;
   status: string;
   answers: Record<string, unknown>;
   evaluation: Evaluation | null;
@@ -104,13 +107,20 @@ export class ApplicationService {
   async create(user: User, body: unknown): Promise<ApplicationRow> {
     const bundleId = isObject(body) ? body.bundleId : undefined;
     if (typeof bundleId !== 'string' || bundleId === '') {
-      throw new BadRequestError('请指定一件事', 'Say which bundle to apply for', [{ path: 'bundleId', message: '必填', messageEn: 'required' }, ...unknownKeys(body, ['bundleId'])]);
+      throw new BadRequestError('请指定一件事', 'Say which bundle to apply for', [{ path: 'bundleId', message: '必填', messageEn: 'required' }, ...unknownKeys(body, ['bundleId', 'region'])]);
     }
-    refuseUnknownKeys(unknownKeys(body, ['bundleId']));
+    refuseUnknownKeys(unknownKeys(body, ['bundleId', 'region']));
+    const region = (body as Record<string, unknown>).region;
+    if (region !== undefined && region !== null && typeof region !== 'string') {
+      throw new ValidationError([{ path: 'region', message: '应为地区代码', messageEn: 'must be a region code' }]);
+    }
     const v = await this.d.registry.current(bundleId);
+    // The standard's own code is the standard: recorded as null like an absent region.
+    const chosen = region === undefined || region === null || region === '' || region === v.bundle.region?.code ? null : region;
+    requireRegion(v, chosen);
     const { rows } = await this.d.db.query<ApplicationRow>(
-      `INSERT INTO applications (id, applicant_id, bundle_id, version) VALUES ($1, $2, $3, $4) RETURNING *`,
-      [randomUUID(), user.id, v.bundleId, v.version],
+      `INSERT INTO applications (id, applicant_id, bundle_id, version, region) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+      [randomUUID(), user.id, v.bundleId, v.version, chosen],
     );
     return rows[0]!;
   }
@@ -124,8 +134,9 @@ export class ApplicationService {
   }
 
   private async context(user: User, app: ApplicationRow): Promise<{ v: BundleVersion; profile: Profile }> {
-    const [v, profile] = await Promise.all([this.d.registry.get(app.bundle_id, app.version), profileFor(this.d.db, user)]);
-    return { v, profile };
+    const [standard, profile] = await Promise.all([this.d.registry.get(app.bundle_id, app.version), profileFor(this.d.db, user)]);
+    // A region recorded at creation always resolves: the version it names is immutable.
+    return { v: regionalVersion(standard, app.region) ?? standard, profile };
   }
 
   async saveAnswers(user: User, id: string, body: unknown): Promise<ApplicationRow> {
@@ -135,6 +146,8 @@ export class ApplicationService {
     const { v, profile } = await this.context(user, app);
     const prefilled = evaluate(v.bundle, v.catalogue, {}, profile).values;
     const details = validateDraft(v, answers, prefilled);
+    // Cross-field checks (a birth date in the future) on the values that are themselves valid.
+    if (details.length === 0) details.push(...checkDetails(evaluate(v.bundle, v.catalogue, answers, profile).problems ?? []));
     if (details.length) throw new ValidationError(details);
     const kept = Object.fromEntries(Object.entries(answers).filter(([, value]) => value !== null));
     const { rows } = await this.d.db.query<ApplicationRow>(
@@ -190,7 +203,8 @@ export class ApplicationService {
     const material = v.catalogue.materials.get(code);
     if (app.status === 'draft') {
       const evaluation = evaluate(v.bundle, v.catalogue, app.answers, profile);
-      if (!material || !evaluation.materials.some((m) => m.code === code)) {
+      // A bundle-level "A或B" row has a code of its own (a|b), not in the catalogue.
+      if (!evaluation.materials.some((m) => m.code === code && (material !== undefined || m.bundleLevel === true))) {
         throw new NotFoundError(`本申请不需要材料 ${code}`, `This application does not need material ${code}`);
       }
     } else {
@@ -299,6 +313,7 @@ export class ApplicationService {
       bundleId: a.bundle_id,
       title: a.title,
       version: a.version,
+      region: a.region,
       status: a.status,
       createdAt: a.created_at,
       submittedAt: a.submitted_at,
@@ -314,12 +329,14 @@ export class ApplicationService {
       const { rows } = await tx.query<SubRow>('SELECT * FROM sub_applications WHERE application_id = $1 ORDER BY position', [app.id]);
       return { app, rows, history: await historyOf(tx, rows.map((r) => r.id)), rating: await ratingOf(tx, app.id) };
     });
-    const v = await this.d.registry.get(app.bundle_id, app.version);
+    const standard = await this.d.registry.get(app.bundle_id, app.version);
+    const v = regionalVersion(standard, app.region) ?? standard;
     return {
       id: app.id,
       bundleId: app.bundle_id,
       title: v.bundle.title,
       version: app.version,
+      region: app.region,
       status: app.status,
       answers: app.answers,
       createdAt: app.created_at,

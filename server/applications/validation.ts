@@ -3,6 +3,7 @@ import { createAjv } from '../ajv.js';
 import { formatMessage } from '../../shared/formats.js';
 import { compose, formDataFromAnswers, type ComposedElement, type ComposedForm } from '../../shared/compose.js';
 import type { Evaluation } from '../../shared/evaluate.js';
+import type { FieldProblem } from '../../shared/field-rules.js';
 import type { JsonSchema } from '../../shared/model.js';
 import type { ErrorDetail } from '../http/errors.js';
 import type { BundleVersion } from '../bundles/registry.js';
@@ -109,13 +110,22 @@ export function validateDraft(v: BundleVersion, answers: Record<string, unknown>
   return details;
 }
 
-/** At submission: the composed form of the included items, required fields and all. */
+/** The bundle's cross-field checks that fail (shared/field-rules.ts), in the error body's shape. */
+export function checkDetails(problems: readonly FieldProblem[]): ErrorDetail[] {
+  return problems.map((p) => ({ path: p.element, message: p.message, messageEn: p.messageEn }));
+}
+
+/**
+ * At submission: the composed form of the included items, required fields and all (field rules
+ * applied: a hidden field is not asked, a field a rule requires is), and the cross-field checks.
+ */
 export function validateComplete(v: BundleVersion, evaluation: Evaluation, form: ComposedForm = compose(v.bundle, v.catalogue, { evaluation })): ErrorDetail[] {
   const data = formDataFromAnswers(form, evaluation.values);
   // An untouched section must still be there for its required fields to be reported one by one.
   for (const section of form.sections) data[section.id] ??= {};
   const validate = validatorFor(form.schema);
-  if (validate(data)) return [];
+  const checks = checkDetails(evaluation.problems ?? []);
+  if (validate(data)) return checks;
   const bySlot = new Map<string, ComposedElement>(form.elements.map((e) => [`${e.section}/${e.key}`, e]));
   const details: ErrorDetail[] = [];
   for (const err of outermost(validate.errors ?? [])) {
@@ -125,5 +135,6 @@ export function validateComplete(v: BundleVersion, evaluation: Evaluation, form:
     const value = el ? evaluation.values[el.element] : undefined;
     details.push({ path: el ? el.element : segments.join('.'), ...describe(err, value) });
   }
-  return details;
+  // A value failing its own schema is told that first; a check on it would only repeat it.
+  return [...details, ...checks.filter((c) => !details.some((d) => d.path === c.path))];
 }

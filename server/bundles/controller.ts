@@ -7,6 +7,7 @@ import { currentUser } from '../auth/middleware.js';
 import type { Database } from '../db/types.js';
 import { profileFor } from '../applications/profile.js';
 import { portableModel } from './portable.js';
+import { regionList, requireRegion } from './regional.js';
 
 /** What saving a bundle promises before anyone has answered: every item, default situation. */
 function preview(v: BundleVersion) {
@@ -28,6 +29,7 @@ function summary(v: BundleVersion) {
     }),
     official: v.bundle.official ?? null,
     savings: preview(v),
+    regions: regionList(v),
   };
 }
 
@@ -57,10 +59,11 @@ export function bundlesRouter(registry: BundleRegistry, db: Database): Router {
    */
   router.get('/bundles/:id/form', async (req, res) => {
     const version = typeof req.query.version === 'string' ? req.query.version : undefined;
-    const v = version ? await registry.get(req.params.id as string, version) : await registry.current(req.params.id as string);
+    const standard = version ? await registry.get(req.params.id as string, version) : await registry.current(req.params.id as string);
+    const v = requireRegion(standard, typeof req.query.region === 'string' ? req.query.region : null);
     const profile = req.principal?.kind === 'user' && req.principal.user.role === 'citizen' ? await profileFor(db, currentUser(req.principal)) : undefined;
     const form = compose(v.bundle, v.catalogue, { profile, answers: {} });
-    res.json({ bundleId: v.bundleId, version: v.version, schema: form.schema, uiSchema: form.uiSchema, prefill: form.formData, elements: form.elements, sections: form.sections, model: portableModel(v), profile: profile ?? null });
+    res.json({ bundleId: v.bundleId, version: v.version, region: v.bundle.region ? { code: v.bundle.region.code, name: v.bundle.region.name, nameEn: v.bundle.region.nameEn } : null, schema: form.schema, uiSchema: form.uiSchema, prefill: form.formData, elements: form.elements, sections: form.sections, model: portableModel(v), profile: profile ?? null });
   });
 
   return router;

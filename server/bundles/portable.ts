@@ -28,7 +28,8 @@ function plain<T>(value: T): unknown {
 export function portableModel(v: BundleVersion): PortableModel {
   const { bundle, catalogue } = v;
   return {
-    bundle: plain(bundle),
+    // The other regions' implementations are no business of this form (its own are merged in).
+    bundle: plain({ ...bundle, regions: undefined }),
     items: bundle.items.map((bi) => catalogue.items.get(bi.item)).filter((i) => i !== undefined).map(plain),
     elements: [...catalogue.elements.values()].map(plain),
     materials: [...catalogue.materials.values()].map(plain),

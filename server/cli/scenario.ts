@@ -14,6 +14,7 @@ import type { Evaluation } from '../../shared/evaluate.js';
 import { evaluate } from '../../shared/evaluate.js';
 import { check, exampleProblems } from '../../shared/lint.js';
 import { fileKind } from '../../shared/loader.js';
+import { regionsOf, resolveRegion } from '../../shared/regions.js';
 import type { Answers, Bundle, Catalogue, Profile } from '../../shared/model.js';
 import type { SourceFile } from '../../shared/yaml-source.js';
 
@@ -34,7 +35,8 @@ options:
   --dir <dir>          scenario folder (default: scenarios)
   --answers <file>     JSON answers: {"answers": {...}, "profile": {...}} or a plain answers object
   --example <name>     one of the bundle's examples (stats default: "default")
-  --lang zh|en         preview language (default zh)`;
+  --lang zh|en         preview language (default zh)
+  --region <code>      a regional implementation of the bundle (e.g. 430100), default the standard`;
 
 // Bounded so a mistaken path (e.g. the repository root) does not read node_modules.
 const MAX_FILES = 5_000;
@@ -278,25 +280,36 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (!loaded) return 2;
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error' && concerns(arg, loaded.catalogue, d.file));
   printDiagnostics(io, loaded.shown, errors, 'err');
-  const bundle = loaded.catalogue.bundles.get(arg);
-  if (!bundle) {
+  const standard = loaded.catalogue.bundles.get(arg);
+  if (!standard) {
     io.err(`error: no bundle "${arg}" in ${loaded.shown} (bundles: ${[...loaded.catalogue.bundles.keys()].join(', ') || 'none'})`);
     return 1;
   }
-  const input = await readAnswers(io, loaded.catalogue, bundle, flags, command === 'stats');
+  const regionFlag = flags.get('region');
+  const resolved = resolveRegion(standard, loaded.catalogue, typeof regionFlag === 'string' ? regionFlag : null);
+  if (!resolved || regionFlag === true) {
+    const known = regionsOf(standard).map((r) => `${r.code} ${r.name}`);
+    io.err(`error: bundle "${arg}" has no region "${regionFlag === true ? '' : String(regionFlag)}" (regions: ${known.join(', ') || 'none'})`);
+    return 2;
+  }
+  const { bundle, catalogue } = resolved;
+  const region = bundle.region ? { code: bundle.region.code, name: bundle.region.name } : null;
+  const input = await readAnswers(io, catalogue, bundle, flags, command === 'stats');
   if (!input) return 2;
   const explicit = flags.has('answers') || flags.has('example') || command === 'stats';
-  const evaluation = explicit ? evaluate(bundle, loaded.catalogue, input.answers, input.profile) : null;
+  const evaluation = explicit ? evaluate(bundle, catalogue, input.answers, input.profile) : null;
+  const label = region && regionFlag !== undefined ? `${input.label}, ${region.name} (${region.code})` : input.label;
   if (command === 'preview') {
-    preview(io, loaded.catalogue, bundle, evaluation, input.label, flags.get('lang') === 'en' ? 'en' : 'zh');
+    preview(io, catalogue, bundle, evaluation, label, flags.get('lang') === 'en' ? 'en' : 'zh');
   } else {
-    const ev = evaluation ?? evaluate(bundle, loaded.catalogue, input.answers, input.profile);
-    const a = account(bundle, loaded.catalogue, ev);
+    const ev = evaluation ?? evaluate(bundle, catalogue, input.answers, input.profile);
+    const a = account(bundle, catalogue, ev);
     // Materials a rule dropped for this situation are in no count (neither separately nor
     // bundled needs them), so they are listed beside the counts.
     const dropped = ev.notRequired.map((n) => ({ code: n.code, title: n.title, items: n.items, reason: n.reason, ...(n.rule !== undefined ? { rule: n.rule } : {}) }));
-    if (flags.has('json')) io.out(JSON.stringify({ ...a, materials: { ...a.materials, dropped } }, null, 2));
-    else statsTable(io, bundle, ev, a, input.label);
+    const report = { ...a, materials: { ...a.materials, dropped } };
+    if (flags.has('json')) io.out(JSON.stringify(regionFlag !== undefined ? { ...report, region } : report, null, 2));
+    else statsTable(io, bundle, ev, a, label);
   }
   return errors.length > 0 ? 1 : 0;
 }

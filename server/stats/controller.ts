@@ -26,6 +26,13 @@ export function statsRouter(deps: { db: Database; registry: BundleRegistry; opti
     res.json(await service.bundle(req.params.id as string, period));
   });
 
+  router.get('/stats/bundles/:id/regions', analysts, async (req, res) => {
+    const period = parsePeriod(req.query);
+    const region = typeof req.query.region === 'string' && req.query.region !== '' ? req.query.region : null;
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(await service.regions(req.params.id as string, period, region));
+  });
+
   router.get('/public/summary', async (req, res) => {
     const summary = await service.publicSummary(req.query.year);
     res.setHeader('Cache-Control', 'public, max-age=60');

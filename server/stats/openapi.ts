@@ -88,6 +88,37 @@ export const statsPaths = {
       responses: { '200': json(report), ...errors(400, 401, 403, 404) },
     },
   },
+  '/stats/bundles/{id}/regions': {
+    get: {
+      summary: 'One bundle cut by region: the standard (applications filed without a region) and each city or county implementation; empty for a bundle without regions',
+      security: session,
+      parameters: [
+        { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'bundle id' },
+        ...period,
+        { name: 'region', in: 'query', required: false, schema: { type: 'string' }, description: 'only this region (a code GET /bundles/{id} lists; unknown: 422)' },
+      ],
+      responses: {
+        '200': json({
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['code', 'name', 'standard', 'filed', 'completed', 'materialsNotHandedIn', 'visitsSaved'],
+            properties: {
+              code: { type: 'string' },
+              name: { type: 'string' },
+              nameEn: { type: 'string' },
+              standard: { type: 'boolean' },
+              filed: { type: 'number' },
+              completed: { type: 'number' },
+              materialsNotHandedIn: { type: 'number', description: 'copies not handed in compared with visiting each department separately' },
+              visitsSaved: { type: 'number' },
+            },
+          },
+        }),
+        ...errors(400, 401, 403, 404, 422),
+      },
+    },
+  },
   '/public/summary': {
     get: {
       summary: 'Headline numbers of a year for anyone: no sign-in, no personal data',

@@ -1,9 +1,12 @@
 import type { Database, Queryable } from '../db/types.js';
 import type { BundleRegistry } from '../bundles/registry.js';
+import { requireRegion } from '../bundles/regional.js';
+import { regionsOf } from '../../shared/regions.js';
+import { regionFigures } from './regions.js';
 import type { Period } from './period.js';
 import { parseYear } from './period.js';
 import { APP_COLUMNS, FOLD, FOLD_LOCK, READ_APPS, READ_DEPARTMENTS, READ_HIST, READ_OPEN_OVERDUE, type AppColumn, type DeptColumn } from './sql.js';
-import type { ApplicationCounts, BundleFigures, DayFigures, DepartmentFigures, Headline, PublicSummary, RatingFigures, StatsReport } from '../../shared/stats.js';
+import type { ApplicationCounts, BundleFigures, DayFigures, DepartmentFigures, Headline, PublicSummary, RatingFigures, RegionFigures, StatsReport } from '../../shared/stats.js';
 
 type AppRow = Record<AppColumn, number> & { g: number; day: string | null; bundle_id: string | null; limit_avg: number | null; critical_avg: number | null; rating_avg: number | null };
 type HistRow = { g: number; bundle_id: string | null; working_days: number; n: number };
@@ -116,6 +119,13 @@ export class StatsService {
   async bundle(id: string, period: Period): Promise<StatsReport> {
     const v = await this.registry.current(id);
     return this.report(period, { id: v.bundleId, title: v.bundle.title, titleEn: v.bundle.titleEn });
+  }
+
+  /** One bundle cut by region: the standard and each implementation (`region`: only that one). */
+  async regions(id: string, period: Period, region: string | null = null): Promise<RegionFigures[]> {
+    const v = await this.registry.current(id);
+    if (region !== null) requireRegion(v, region);
+    return regionFigures(this.db, v.bundleId, period, regionsOf(v.bundle), region);
   }
 
   private async names() {

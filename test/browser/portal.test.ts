@@ -102,7 +102,12 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     // 1 新生儿信息
     await page.getByLabel('新生儿姓名').fill('张小明');
     await group(page, /新生儿性别/).getByLabel('男').check();
+    // The bundle's cross-field check, in the browser as on the server: no birth in the future.
+    await page.getByLabel('出生日期').fill('2099-01-01');
+    await page.getByLabel('出生日期').blur();
+    await poll(() => page.locator('[data-field="child_birthDate"] .sf-error').textContent()).toBe('出生日期不能晚于今天');
     await page.getByLabel('出生日期').fill('2026-11-20');
+    await poll(() => page.locator('[data-field="child_birthDate"] .sf-error').count()).toBe(0);
     await page.getByLabel('出生地点（省市县）').fill('湖南省长沙市岳麓区');
     await page.getByLabel('新生儿民族').selectOption({ label: '汉族' });
     await page.getByLabel('接生机构名称').fill('湖南省妇幼保健院');
@@ -167,7 +172,8 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     await screenshot(page, 'portal-05-insurance-rules');
     await next(page, 'delivery');
 
-    // 5 领取方式 (there because of the card)
+    // 5 领取方式 (there because of the card); the postal address only once mail is chosen (a field rule).
+    expect(await page.getByLabel('邮寄地址').count()).toBe(0);
     await group(page, /领取方式/).getByLabel('免费邮寄到家').check();
     await page.getByLabel('邮寄地址').fill('湖南省长沙市岳麓区麓山南路1号');
     await next(page, 'applicant');

@@ -50,7 +50,7 @@ cpSync(join(FIXTURES, 'lint', 'unknown-element'), broken, { recursive: true });
 describe('scenario lint', () => {
   it('passes the shipped scenarios', async () => {
     const r = await run('lint');
-    expect(r.out).toEqual(['0 errors, 0 warnings in 39 files']);
+    expect(r.out).toEqual(['0 errors, 0 warnings in 46 files']);
     expect(r.code).toBe(0);
   });
 
@@ -139,9 +139,9 @@ describe('scenario stats', () => {
 
   it('reads --answers from a file (wrapped or plain)', async () => {
     const wrapped = join(temp, 'answers.json');
-    writeFileSync(wrapped, JSON.stringify({ answers: { 'applicant.role': 'agent', 'company.employeeCount': 0, 'choice.housingFund': false, 'choice.bankAccount': false } }));
+    writeFileSync(wrapped, JSON.stringify({ answers: { 'applicant.role': 'agent', 'company.type': 'llc', 'company.employeeCount': 0, 'choice.housingFund': false, 'choice.bankAccount': false } }));
     const plain = join(temp, 'plain.json');
-    writeFileSync(plain, JSON.stringify({ 'applicant.role': 'agent', 'company.employeeCount': 0, 'choice.housingFund': false, 'choice.bankAccount': false }));
+    writeFileSync(plain, JSON.stringify({ 'applicant.role': 'agent', 'company.type': 'llc', 'company.employeeCount': 0, 'choice.housingFund': false, 'choice.bankAccount': false }));
     for (const file of [wrapped, plain]) {
       const r = await run('stats', 'business-startup', '--answers', file, '--json');
       expect(JSON.parse(r.out.join('\n'))).toMatchObject({ items: 3, materials: { separately: 11, handedIn: 2 }, days: { separately: 4.5, criticalPath: 4 } });
@@ -198,9 +198,22 @@ describe('scenario stats', () => {
     const r = await run('stats', 'newborn');
     expect(r.code).toBe(0);
     expect(r.out[0]).toBe('新生儿出生一件事 (newborn) v1.0.0 — example "default"');
-    expect(r.out).toContain('  materials             17           2   waived: sharing 3, bundle 1, commitment 0, generated 5; reused 0; handed in once for several 1');
+    expect(r.out).toContain('  materials             17           2   waived: sharing 3, bundle 1, commitment 0, generated 6; reused 0; handed in once for several 1');
     expect(r.out).toContain('  days                  47          46   sum of time limits vs critical path');
     expect(r.out.at(-1)).toContain('official: days 72 → 5, visits 4 → 0, materials 22 → 4');
+  });
+
+  it('--region computes a regional implementation, and refuses a region the bundle lacks', async () => {
+    const standard = JSON.parse((await run('stats', 'newborn', '--json')).out.join('\n')) as { days: { separately: number } };
+    const zhuzhou = await run('stats', 'newborn', '--region', '430200', '--json');
+    expect(zhuzhou.code).toBe(0);
+    // Zhuzhou promises registration in 7 working days (10) and the card in 15 (30).
+    expect(JSON.parse(zhuzhou.out.join('\n'))).toMatchObject({ region: { code: '430200', name: '株洲市' }, days: { separately: standard.days.separately - 3 - 15 } });
+    const changsha = await run('stats', 'newborn', '--region', '430100');
+    expect(changsha.out[0]).toBe('新生儿出生一件事 (newborn) v1.0.0 — example "default", 长沙市 (430100)');
+    const missing = await run('stats', 'newborn', '--region', '110000');
+    expect(missing.code).toBe(2);
+    expect(missing.err.at(-1)).toContain('regions: 430000 湖南省, 430100 长沙市, 430200 株洲市');
   });
 
   it('flags an ineligible firm', async () => {

@@ -94,6 +94,30 @@ const CASES: Record<string, readonly Expected[]> = {
   // examples.default.answers.pet.kind: fish (value at 29:17)
   'invalid-example': [err('bundles/demo.yaml', 29, 17, 'invalid-example', 'pet.kind = "fish"')],
   unused: [warn('materials.yaml', 15, 3, 'unused', 'passport')],
+  // `    element: person.name` (27:14) of a date check: the name is no date.
+  'field-rule': [err('bundles/demo.yaml', 27, 14, 'field-rule', 'is not a date')],
+  // pet.kind chooses register or followup but is not a question (the facts at 31:31 and 33:31);
+  // the include-item rule for followup (19:23) can no longer include it.
+  alternative: [
+    warn('bundles/demo.yaml', 19, 23, 'rule-target', 'chosen by alternatives "kind"'),
+    err('bundles/demo.yaml', 31, 31, 'alternative', 'not in questions:'),
+    err('bundles/demo.yaml', 33, 31, 'alternative', 'not in questions:'),
+  ],
+  // person.age (an integer) cannot be enumerated.
+  'alternative-unbounded': [
+    warn('bundles/demo.yaml', 19, 23, 'rule-target'),
+    err('bundles/demo.yaml', 31, 31, 'alternative-unbounded', 'not a finite list'),
+    err('bundles/demo.yaml', 33, 31, 'alternative-unbounded', 'not a finite list'),
+  ],
+  // Both options hold for a cat (and none for a dog): reported at `options:` (29:5) with the first failing answers.
+  'alternative-coverage': [
+    warn('bundles/demo.yaml', 19, 23, 'rule-target'),
+    err('bundles/demo.yaml', 29, 5, 'alternative-coverage', 'with pet.kind = "cat" the group chooses "register" and "followup"'),
+  ],
+  // `extends: dem` (value at 3:10).
+  region: [err('regions/demo-north.yaml', 3, 10, 'region', 'did you mean "demo"')],
+  // `  register: 5` (value at 7:13) is longer than the standard's 2 working days.
+  'region-standard': [err('regions/demo-north.yaml', 7, 13, 'region-standard', "longer than the standard's 2")],
 };
 
 describe('lint fixtures', () => {

@@ -1,7 +1,8 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Col, Grid, Progress, Result, Row, Space, Spin, Steps, Typography } from 'antd';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { evaluate, type Evaluation } from '../../../shared/evaluate.js';
+import { chinaToday, evaluate, type Evaluation } from '../../../shared/evaluate.js';
+import { checkFields } from '../../../shared/field-rules.js';
 import { compose, type ComposedForm } from '../../../shared/compose.js';
 import { ApiError } from '../api';
 import { useI18n } from '../i18n';
@@ -44,7 +45,7 @@ export default function Apply() {
     };
   }, [id, navigate, lang]);
 
-  const { model, error: modelError } = useModel(app?.bundleId, app?.version);
+  const { model, error: modelError } = useModel(app?.bundleId, app?.version, app?.region);
   if (error || modelError) {
     return <Result status="warning" title={error ?? modelError?.message} extra={<Link to="/applications">{t('返回我的办件', 'Back to my applications')}</Link>} />;
   }
@@ -174,6 +175,16 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
     return out;
   }, [sectionView, errors, refused, lang]);
 
+  // The bundle's cross-field checks on one value (a birth date not in the future), with the rest
+  // of the answers as they stand: the same function the server runs on save and submit.
+  const crossCheck = useCallback(
+    (element: string, value: unknown): FieldError | null => {
+      const p = checkFields(model.bundle, { ...evaluation.values, [element]: value }, chinaToday()).find((x) => x.element === element);
+      return p ? { message: p.message, messageEn: p.messageEn } : null;
+    },
+    [model, evaluation],
+  );
+
   const onChange = useCallback(
     (data: Record<string, unknown>) => {
       if (!sectionView) return;
@@ -196,7 +207,7 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
         let next: Record<string, FieldError> | null = null;
         for (const e of sectionView.els) {
           if (!prev[e.element]) continue;
-          const now = checkElement(e, full, data[e.key], false);
+          const now = checkElement(e, full, data[e.key], false) ?? crossCheck(e.element, data[e.key]);
           if (now?.message === prev[e.element]?.message) continue;
           next ??= { ...prev };
           if (now) next[e.element] = now;
@@ -205,14 +216,14 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
         return next ?? prev;
       });
     },
-    [sectionView, full],
+    [sectionView, full, crossCheck],
   );
 
   const onBlur = useCallback(
     (key: string, value: unknown) => {
       const el = sectionView?.els.find((e) => e.key === key);
       if (!el || el.prefill) return;
-      const problem = checkElement(el, full, value, false);
+      const problem = checkElement(el, full, value, false) ?? crossCheck(el.element, value);
       setErrors((prev) => {
         if (problem?.message === prev[el.element]?.message) return prev;
         const next = { ...prev };
@@ -221,7 +232,7 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
         return next;
       });
     },
-    [sectionView, full],
+    [sectionView, full, crossCheck],
   );
 
   const next = () => {
@@ -272,6 +283,12 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
       </Typography.Title>
       <Space wrap style={{ marginBottom: 12 }} size={[16, 4]}>
         <SaveState autosave={autosave} />
+        {/* A bundle with regional versions: which implementation (lead, limits, local services) applies. */}
+        {app.region && model.bundle.region && (
+          <Typography.Text type="secondary" data-testid="region">
+            {t(`办理地区：${model.bundle.region.name}`, `Region: ${model.bundle.region.nameEn}`)}
+          </Typography.Text>
+        )}
         <Link to="/applications">{t('我的办件', 'My applications')}</Link>
       </Space>
       <div className="visually-hidden" aria-live="polite" data-testid="rules-announcement">

@@ -110,7 +110,7 @@ export default function Follow() {
   const justSubmitted = (location.state as { submitted?: boolean } | null)?.submitted === true;
   const [detail, setDetail] = useState<ApplicationDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { model } = useModel(detail?.bundleId, detail?.version);
+  const { model } = useModel(detail?.bundleId, detail?.version, detail?.region);
   useDocumentTitle(detail ? `${detail.title} · ${t('办理进度', 'Progress')}` : t('办理进度', 'Progress'));
 
   const load = useCallback(

@@ -79,7 +79,8 @@ export function MaterialsStep({ app, evaluation, flush, onNext, onBack }: Props)
                 </Space>
                 <div className="rule-reason">{lang === 'en' ? m.reasonEn : m.reason}</div>
                 <div className="muted">
-                  {t('用于', 'For')}：{m.items.map(itemTitle).join(lang === 'en' ? ', ' : '、')}
+                  {/* A bundle-level material (the guide lists it for the whole 一件事) serves no single item. */}
+                  {m.items.length === 0 ? t('用于：本件事', 'For: this matter as a whole') : <>{t('用于', 'For')}：{m.items.map(itemTitle).join(lang === 'en' ? ', ' : '、')}</>}
                   {m.items.length > 1 && m.disposition === 'upload' ? t('（上传一次，各部门共用）', ' (one upload serves all)') : ''}
                 </div>
                 {m.disposition === 'upload' && (

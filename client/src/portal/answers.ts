@@ -1,7 +1,7 @@
 // Answers keyed by data-element id, and the checks made on them in the browser.
 import type { ComposedElement, ComposedForm } from '../../../shared/compose.js';
 import type { Evaluation } from '../../../shared/evaluate.js';
-import { isEmpty, REQUIRED, validateValue, type FieldError } from '../components/form/validate';
+import { isEmpty, REQUIRED, validateValue, type FieldError } from '../components/form/validate.js';
 
 export type Answers = Record<string, unknown>;
 
@@ -12,10 +12,12 @@ export type Answers = Record<string, unknown>;
  */
 export function savable(answers: Answers, full: ComposedForm, evaluation: Evaluation): Answers {
   const byElement = elementsById(full);
+  // A value failing a cross-field check (a birth date in the future) waits like an invalid one.
+  const failing = new Set((evaluation.problems ?? []).map((p) => p.element));
   const out: Answers = {};
   for (const [id, value] of Object.entries(answers)) {
     const el = byElement.get(id);
-    if (!el || !el.inForm || Object.hasOwn(evaluation.prefilled, id) || isEmpty(value)) continue;
+    if (!el || !el.inForm || failing.has(id) || Object.hasOwn(evaluation.prefilled, id) || isEmpty(value)) continue;
     if (validateValue(el.schema, value) === null) out[id] = value;
   }
   return out;
@@ -41,12 +43,18 @@ export function checkElement(el: ComposedElement, full: ComposedForm, value: unk
   return validateValue(schema, value);
 }
 
+/** The bundle's cross-field check failing for an element (shared/field-rules.ts), if any. */
+export function crossFieldProblem(evaluation: Evaluation, element: string): FieldError | null {
+  const p = evaluation.problems?.find((x) => x.element === element);
+  return p ? { message: p.message, messageEn: p.messageEn } : null;
+}
+
 /** Every problem in one section of the live form, for 下一步 and for the review. */
 export function checkSection(form: ComposedForm, full: ComposedForm, sectionId: string, answers: Answers, evaluation: Evaluation): Map<string, FieldError> {
   const problems = new Map<string, FieldError>();
   for (const el of form.elements) {
     if (el.section !== sectionId || !el.inForm || Object.hasOwn(evaluation.prefilled, el.element)) continue;
-    const e = checkElement(el, full, answers[el.element], true);
+    const e = checkElement(el, full, answers[el.element], true) ?? crossFieldProblem(evaluation, el.element);
     if (e) problems.set(el.element, e);
   }
   return problems;

@@ -34,12 +34,15 @@ export function rebuild(bundleId: string, version: string, m: PortableModel, pro
 
 const cache = new Map<string, Promise<EngineModel>>();
 
-/** The engine model of one published version (immutable, so kept for the page's life). */
-export function loadModel(bundleId: string, version?: string): Promise<EngineModel> {
-  const key = `${bundleId}@${version ?? ''}`;
+/** The engine model of one published version in one region (immutable, so kept for the page's life). */
+export function loadModel(bundleId: string, version?: string, region?: string | null): Promise<EngineModel> {
+  const key = `${bundleId}@${version ?? ''}@${region ?? ''}`;
   let p = cache.get(key);
   if (!p) {
-    const q = version ? `?version=${encodeURIComponent(version)}` : '';
+    const params = new URLSearchParams();
+    if (version) params.set('version', version);
+    if (region) params.set('region', region);
+    const q = params.size > 0 ? `?${params.toString()}` : '';
     p = api<FormResponse>('GET', `/api/bundles/${encodeURIComponent(bundleId)}/form${q}`).then((r) => rebuild(r.bundleId, r.version, r.model, r.profile));
     p.catch(() => cache.delete(key));
     cache.set(key, p);
@@ -52,20 +55,20 @@ export function forgetModels(): void {
   cache.clear();
 }
 
-export function useModel(bundleId: string | undefined, version: string | undefined): { model: EngineModel | null; error: ApiError | Error | null } {
+export function useModel(bundleId: string | undefined, version: string | undefined, region?: string | null): { model: EngineModel | null; error: ApiError | Error | null } {
   const [state, setState] = useState<{ key: string; model: EngineModel | null; error: ApiError | Error | null }>({ key: '', model: null, error: null });
-  const key = bundleId ? `${bundleId}@${version ?? ''}` : '';
+  const key = bundleId ? `${bundleId}@${version ?? ''}@${region ?? ''}` : '';
   useEffect(() => {
     if (!bundleId) return;
     let live = true;
-    loadModel(bundleId, version).then(
+    loadModel(bundleId, version, region).then(
       (model) => live && setState({ key, model, error: null }),
       (error: unknown) => live && setState({ key, model: null, error: error instanceof Error ? error : new Error(String(error)) }),
     );
     return () => {
       live = false;
     };
-  }, [bundleId, version, key]);
+  }, [bundleId, version, region, key]);
   return state.key === key ? { model: state.model, error: state.error } : { model: null, error: null };
 }
 
@@ -81,7 +84,8 @@ export function composeLive(model: EngineModel, evaluation: Evaluation, lang: 'z
     perCatalogue = new Map();
     forms.set(model.catalogue, perCatalogue);
   }
-  const key = `${lang}|${evaluation.included.join(',')}`;
+  // Field rules change the form too: a field shown, hidden, or required.
+  const key = `${lang}|${evaluation.included.join(',')}|${(evaluation.fields?.hidden ?? []).join(',')}|${(evaluation.fields?.required ?? []).join(',')}`;
   let form = perCatalogue.get(key);
   if (!form) {
     form = compose(model.bundle, model.catalogue, { evaluation, lang });

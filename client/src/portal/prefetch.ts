@@ -6,14 +6,14 @@ import type { ApplicationDetail } from './types';
 
 const details = new Map<string, Promise<ApplicationDetail>>();
 
-export function prefetchDraft(id: string, bundleId: string, version: string): void {
+export function prefetchDraft(id: string, bundleId: string, version: string, region?: string | null): void {
   if (!details.has(id)) {
     const p = api<ApplicationDetail>('GET', `/api/applications/${id}`);
     p.catch(() => details.delete(id));
     details.set(id, p);
   }
   // The engine comes with the wizard's code, not with the first page: imported on demand.
-  void import('./model').then((m) => m.loadModel(bundleId, version)).catch(() => undefined);
+  void import('./model').then((m) => m.loadModel(bundleId, version, region)).catch(() => undefined);
 }
 
 export function applicationDetail(id: string): Promise<ApplicationDetail> {

@@ -14,6 +14,8 @@ export interface BundleSummary {
   items: { id: string; title: string; titleEn: string; department: string | null; timeLimitDays: number | null; optional: boolean }[];
   official: { source?: string; days?: { before: number; after: number }; visits?: { before: number; after: number }; materials?: { before: number; after: number } } | null;
   savings: Savings;
+  /** The standard first, then the city or county implementations (empty for a bundle without regions). */
+  regions?: { code: string; name: string; nameEn: string; standard: boolean }[];
 }
 
 /** GET /api/bundles/:id/form */
@@ -73,6 +75,8 @@ export interface ApplicationSummary {
   bundleId: string;
   title: string;
   version: string;
+  /** The regional implementation it is filed under, null for the standard. */
+  region?: string | null;
   status: ApplicationStatus;
   createdAt: string;
   submittedAt: string | null;
@@ -116,6 +120,7 @@ export interface ApplicationDetail {
   bundleId: string;
   title: string;
   version: string;
+  region?: string | null;
   status: ApplicationStatus;
   answers: Record<string, unknown>;
   createdAt: string;

@@ -7,7 +7,7 @@ import { StatsTable, type Column } from './StatsTable';
 import { granularityFor, groupSeries, onTimeOption, ratingOption, RATING_LABELS, savingsOption, savingsRows, timeOption, trendOption } from './charts';
 import { chinaToday, useFetch, type BundleSummary } from './data';
 import { formatPercent } from './format';
-import type { BundleFigures, DepartmentFigures, SeriesPoint, StatsReport } from '../../../shared/stats.js';
+import type { BundleFigures, DepartmentFigures, RegionFigures, SeriesPoint, StatsReport } from '../../../shared/stats.js';
 import './stats.css';
 
 function shift(day: string, days: number): string {
@@ -31,6 +31,8 @@ export default function Dashboard() {
   const bundles = useFetch<BundleSummary[]>('/api/bundles');
   const url = `${bundle ? `/api/stats/bundles/${encodeURIComponent(bundle)}` : '/api/stats/overview'}?from=${from}&to=${to}`;
   const { data: report, error, loading } = useFetch<StatsReport>(url);
+  // One bundle cut by region: its standard and each city's implementation (empty without regions).
+  const { data: regions } = useFetch<RegionFigures[]>(bundle ? `/api/stats/bundles/${encodeURIComponent(bundle)}/regions?from=${from}&to=${to}` : null);
   const name = (x: { title: string; titleEn: string }) => (lang === 'en' ? x.titleEn : x.title);
 
   const g = granularityFor(from, to);
@@ -43,6 +45,15 @@ export default function Dashboard() {
     onTime: onTimeOption(report.departments, lang, t),
   };
   const file = (what: string) => `${what}-${bundle || 'all'}-${from}-${to}`;
+
+  const regionColumns: Column<RegionFigures>[] = [
+    { key: 'region', zh: '地区', en: 'Region', value: (r) => `${lang === 'en' ? r.nameEn : r.name}${r.standard ? t('（全省标准）', ' (province standard)') : ''}` },
+    { key: 'code', zh: '区划代码', en: 'Code', value: (r) => r.code },
+    { key: 'filed', zh: '办件量', en: 'Filed', value: (r) => r.filed, numeric: true },
+    { key: 'completed', zh: '已办结', en: 'Completed', value: (r) => r.completed, numeric: true },
+    { key: 'notHandedIn', zh: '少交材料（份）', en: 'Fewer documents', value: (r) => r.materialsNotHandedIn, numeric: true },
+    { key: 'visits', zh: '少跑（次）', en: 'Trips saved', value: (r) => r.visitsSaved, numeric: true },
+  ];
 
   const bundleColumns: Column<BundleFigures>[] = [
     { key: 'title', zh: '一件事', en: 'Bundle', value: (b) => name(b) },
@@ -176,6 +187,9 @@ export default function Dashboard() {
             </Col>
           </Row>
           {!report.bundle && <StatsTable title={t('各一件事', 'Bundles')} testId="table-bundles" fileName={file('bundles')} columns={bundleColumns} rows={report.bundles} rowKey={(b) => b.id} />}
+          {report.bundle && regions && regions.length > 0 && (
+            <StatsTable title={t('各地区', 'Regions')} testId="table-regions" fileName={file('regions')} columns={regionColumns} rows={regions} rowKey={(r) => r.code} />
+          )}
           <StatsTable title={t('各部门', 'Departments')} testId="table-departments" fileName={file('departments')} columns={departmentColumns} rows={report.departments} rowKey={(d) => d.code} />
           <Row gutter={[12, 12]}>
             <Col xs={24} md={12}>
