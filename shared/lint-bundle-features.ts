@@ -84,7 +84,7 @@ export function lintBundleFeatures(ctx: FeatureLintContext, bundle: Bundle, plan
       if (grouped.has(option.item)) report(at, 'duplicate-id', `${where}: item "${option.item}" is already an option of "${grouped.get(option.item) ?? ''}"; an item is chosen by one group`);
       grouped.set(option.item, group.id);
       if (!inBundle.has(option.item)) {
-        if (!ctx.isBroken('item', option.item)) report(at, 'unknown-item', `${where}: item "${option.item}" is not an item of this bundle${ctx.suggest(option.item, inBundle)}`);
+        if (!ctx.isBroken('item', option.item)) report(at, 'unknown-item', `${where}: item "${option.item}" is not an item of this bundle${ctx.suggest(option.item, [...inBundle].filter((id) => catalogue.items.has(id)))}`);
       } else if (plan.optional.has(option.item)) {
         report(at, 'alternative', `${where}: item "${option.item}" is chosen by this group, so it cannot also be optional: remove optional: true`);
       }
@@ -150,7 +150,7 @@ export function lintRegion(ctx: FeatureLintContext, impl: RegionalImplementation
   for (const [itemId, limit] of impl.limits) {
     const item = catalogue.items.get(itemId);
     if (!standardItems.has(itemId) && !local.has(itemId)) {
-      report(limit.at, 'unknown-item', `${where}: limits names "${itemId}", which is not an item of this bundle${ctx.suggest(itemId, [...standardItems.keys(), ...local])}`, 'error', 'key');
+      report(limit.at, 'unknown-item', `${where}: limits names "${itemId}", which is not an item of this bundle${ctx.suggest(itemId, [...standardItems.keys(), ...local].filter((id) => catalogue.items.has(id)))}`, 'error', 'key');
       continue;
     }
     if (item && standardItems.has(itemId) && limit.days > item.timeLimitDays) {

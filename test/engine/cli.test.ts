@@ -115,10 +115,15 @@ describe('scenario lint', () => {
   it('"did you mean" names an item that exists, never the typo', async () => {
     const r = await run('lint', typo);
     const errors = r.out.filter((l) => l.includes(': error: '));
-    expect(errors).toEqual([
+    const ofBundle = errors.filter((l) => l.includes('/bundles/newborn.yaml:'));
+    expect(ofBundle).toEqual([
       expect.stringContaining('unknown item "birth-registraton" (did you mean "birth-registration"?) [unknown-item]'),
       expect.stringContaining('comes after "birth-registration", which is not an item of this bundle [unknown-item]'),
     ]);
+    // The regional implementations that name the real item fail with the standard; none of them
+    // may suggest the typo either.
+    expect(errors.length).toBeGreaterThan(ofBundle.length);
+    expect(errors.filter((l) => l.includes('did you mean "birth-registraton"'))).toEqual([]);
   });
 });
 
@@ -188,7 +193,7 @@ describe('scenario stats', () => {
   it('reads a relative --answers path from the working directory, the default folder from the package', async () => {
     const here = join(temp, 'here');
     mkdirSync(here, { recursive: true });
-    writeFileSync(join(here, 'mine.json'), JSON.stringify({ 'applicant.role': 'agent', 'company.employeeCount': 0, 'choice.housingFund': false, 'choice.bankAccount': false }));
+    writeFileSync(join(here, 'mine.json'), JSON.stringify({ 'applicant.role': 'agent', 'company.type': 'llc', 'company.employeeCount': 0, 'choice.housingFund': false, 'choice.bankAccount': false }));
     const r = await runIn(here, ['stats', 'business-startup', '--answers', 'mine.json', '--json']);
     expect(r.err).toEqual([]);
     expect(JSON.parse(r.out.join('\n'))).toMatchObject({ items: 3, materials: { separately: 11, handedIn: 2 } });
@@ -291,7 +296,7 @@ describe('as a process', () => {
   it('npm run scenario from another folder reads --answers there', async () => {
     const elsewhere = join(temp, 'elsewhere');
     mkdirSync(elsewhere, { recursive: true });
-    writeFileSync(join(elsewhere, 'a.json'), JSON.stringify({ 'applicant.role': 'agent', 'company.employeeCount': 0, 'choice.housingFund': false, 'choice.bankAccount': false }));
+    writeFileSync(join(elsewhere, 'a.json'), JSON.stringify({ 'applicant.role': 'agent', 'company.type': 'llc', 'company.employeeCount': 0, 'choice.housingFund': false, 'choice.bankAccount': false }));
     const exec = promisify(execFile);
     const ok = await exec('npm', ['--prefix', REPO, 'run', '-s', 'scenario', '--', 'stats', 'business-startup', '--answers', 'a.json', '--json'], { cwd: elsewhere });
     expect(JSON.parse(ok.stdout)).toMatchObject({ items: 3, materials: { separately: 11 } });
