@@ -8,12 +8,15 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import bundleSchema from '../scenarios/schema/bundle.schema.json' with { type: 'json' };
+import calendarSchema from '../scenarios/schema/calendar.schema.json' with { type: 'json' };
 import conditionSchema from '../scenarios/schema/condition.schema.json' with { type: 'json' };
 import departmentsSchema from '../scenarios/schema/departments.schema.json' with { type: 'json' };
 import dictionarySchema from '../scenarios/schema/dictionary.schema.json' with { type: 'json' };
 import fieldSchemaSchema from '../scenarios/schema/field-schema.schema.json' with { type: 'json' };
 import itemSchema from '../scenarios/schema/item.schema.json' with { type: 'json' };
 import materialsSchema from '../scenarios/schema/materials.schema.json' with { type: 'json' };
+import type { CalendarFile } from './calendar-file.js';
+import { buildCalendarFile } from './calendar-file.js';
 import type { Diagnostic } from './diagnostic.js';
 import { compareDiagnostics } from './diagnostic.js';
 import type {
@@ -40,10 +43,11 @@ import type {
   TopLevelCondition,
 } from './model.js';
 import { formMaterialCode, localElementId } from './model.js';
+import { buildBundleGuide, buildItemGuide } from './guide.js';
 import type { PathSegment, SourceFile, YamlLimits, YamlSource } from './yaml-source.js';
 import { DEFAULT_LIMITS, parseYaml, pointerToPath } from './yaml-source.js';
 
-export type FileKind = 'dictionary' | 'materials' | 'departments' | 'item' | 'bundle';
+export type FileKind = 'dictionary' | 'materials' | 'departments' | 'item' | 'bundle' | 'calendar';
 
 const SCHEMA_FILE: Record<FileKind, string> = {
   dictionary: 'dictionary.schema.json',
@@ -51,6 +55,7 @@ const SCHEMA_FILE: Record<FileKind, string> = {
   departments: 'departments.schema.json',
   item: 'item.schema.json',
   bundle: 'bundle.schema.json',
+  calendar: 'calendar.schema.json',
 };
 
 /** The kind of a scenario file from its path; null for files the loader does not read. */
@@ -60,7 +65,7 @@ export function fileKind(path: string): FileKind | null {
   const [first] = parts;
   const base = (parts.at(-1) ?? '').replace(/\.ya?ml$/, '');
   if (parts.length === 1) {
-    if (base === 'dictionary' || base === 'materials' || base === 'departments') return base;
+    if (base === 'dictionary' || base === 'materials' || base === 'departments' || base === 'calendar') return base;
     return null;
   }
   if (parts.length === 2) {
@@ -96,6 +101,7 @@ function getValidators(): Validators {
     departments: ajv.compile(departmentsSchema),
     item: ajv.compile(itemSchema),
     bundle: ajv.compile(bundleSchema),
+    calendar: ajv.compile(calendarSchema),
   };
   return validators;
 }
@@ -198,6 +204,7 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
   const bundles = new Map<string, Bundle>();
   const broken = new Set<string>();
   const sources = new Map<string, YamlSource>();
+  let calendar: CalendarFile | undefined;
   const v = getValidators();
 
   const report = (ref: SourceRef, code: string, message: string, severity: 'error' | 'warning' = 'error', part: 'key' | 'value' = 'value'): void => {
@@ -254,6 +261,11 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
     const errorPaths = errors.map((e) => pointerToPath(e.instancePath));
     const root = asRaw(source.value);
 
+    if (kind === 'calendar') {
+      if (errors.length > 0) broken.add('file:calendar');
+      else calendar = buildCalendarFile(f.path, root);
+      continue;
+    }
     if (kind === 'dictionary' || kind === 'materials' || kind === 'departments') {
       const top = kind === 'dictionary' ? 'elements' : kind;
       const prefix = kind === 'dictionary' ? 'element' : kind === 'materials' ? 'material' : 'department';
@@ -359,7 +371,7 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
 
   diagnostics.sort(compareDiagnostics);
   return {
-    catalogue: { elements, materials, departments, items, bundles, broken, sources },
+    catalogue: { elements, materials, departments, items, bundles, broken, sources, ...(calendar ? { calendar } : {}) },
     diagnostics,
   };
 }
@@ -431,6 +443,7 @@ function buildItem(file: string, id: string, root: Raw, elements: Map<string, Da
     commitment: refs('commitment'),
     needs: refs('needs'),
     outputs,
+    ...((g) => (g ? { guide: g } : {}))(buildItemGuide(file, root)),
     at: at(),
   };
 }
@@ -492,6 +505,7 @@ function buildBundle(file: string, id: string, root: Raw): Bundle {
     sections,
     examples,
     ...(official ? { official } : {}),
+    guide: buildBundleGuide(file, root),
     at: at(),
   };
 }

@@ -3,6 +3,8 @@
 // Everything here is plain data (no classes) so a catalogue can be built in the browser studio
 // from pasted text, cached, and handed to compose/evaluate/split/account unchanged. Every
 // object remembers where it was written (`at`) so lint can point at file:line:col.
+import type { CalendarFile } from './calendar-file.js';
+import type { BundleGuide, ItemGuide, Official } from './guide.js';
 import type { PathSegment, YamlSource } from './yaml-source.js';
 
 /** A JSON Schema fragment restricted to the keywords listed in field-schema.schema.json. */
@@ -164,6 +166,8 @@ export interface Item {
   readonly commitment: readonly Ref[];
   readonly needs: readonly Ref[];
   readonly outputs: readonly ItemOutput[];
+  /** Codes, visits, steps, fee and delivery as the item's guide states them (shared/guide.ts). */
+  readonly guide?: ItemGuide;
   readonly at: SourceRef;
 }
 
@@ -207,13 +211,9 @@ export interface Bundle {
   readonly rules: readonly Rule[];
   readonly sections: readonly Section[];
   readonly examples: Readonly<Record<string, BundleExample>>;
-  readonly official?: {
-    readonly source?: string;
-    readonly days?: BeforeAfter;
-    readonly visits?: BeforeAfter;
-    readonly materials?: BeforeAfter;
-    readonly steps?: BeforeAfter;
-  };
+  readonly official?: Official;
+  /** Codes, sources, the promise, flow, on-site needs and delivery (shared/guide.ts). */
+  readonly guide?: BundleGuide;
   readonly at: SourceRef;
 }
 
@@ -231,6 +231,8 @@ export interface Catalogue {
    */
   readonly broken: ReadonlySet<string>;
   readonly sources: ReadonlyMap<string, YamlSource>;
+  /** The province's holiday file (calendar.yaml), when there is one. */
+  readonly calendar?: CalendarFile;
 }
 
 // ---------------------------------------------------------------------------------------------
