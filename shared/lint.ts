@@ -10,6 +10,8 @@ import type { FactUse } from './condition.js';
 import type { ConstraintSource } from './constraints.js';
 import { intersectSchemas } from './constraints.js';
 import { findCycle } from './dag.js';
+import type { GuideLintContext } from './guide-lint.js';
+import { lintBundleGuide, lintCalendar, lintItemGuides } from './guide-lint.js';
 import type { Diagnostic, Severity } from './diagnostic.js';
 import { compareDiagnostics } from './diagnostic.js';
 import { CHINESE_FORMATS, addChineseFormats } from './formats.js';
@@ -47,6 +49,12 @@ export const LINT_CODES = [
   'unplaced-element',
   'invalid-example',
   'unused',
+  'calendar',
+  'promise',
+  'official',
+  'on-site',
+  'delivery',
+  'item-code',
 ] as const;
 export type LintCode = (typeof LINT_CODES)[number];
 
@@ -199,6 +207,10 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     }
     return uses;
   };
+
+  const guideContext: GuideLintContext = { report, checkCondition, checkElement, suggest };
+  lintCalendar(catalogue, guideContext);
+  lintItemGuides(catalogue, guideContext);
 
   // Dictionary
   for (const el of elements.values()) {
@@ -408,6 +420,8 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
         }
       }
     }
+
+    lintBundleGuide(bundle, catalogue, inBundle, asked, guideContext);
 
     // Sections
     const placed = new Map<string, string>();
