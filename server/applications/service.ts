@@ -17,6 +17,9 @@ import { validateComplete, validateDraft, fullForm } from './validation.js';
 import { recordEvent, historyOf, type HistoryEntry } from '../subapps/history.js';
 import { signalRelease } from '../dispatch/signal.js';
 import { ratingOf } from '../ratings/service.js';
+import type { WorkCalendar } from '../../shared/calendar.js';
+import { chinaIso } from '../../shared/calendar.js';
+import { promisedBy, withinPromise } from '../../shared/promise.js';
 
 export interface ApplicationRow {
   id: string;
@@ -31,6 +34,7 @@ export interface ApplicationRow {
   created_at: Date;
   updated_at: Date;
   submitted_at: Date | null;
+  promised_by: Date | null;
 }
 
 interface SubRow {
@@ -94,6 +98,8 @@ export interface ApplicationsDeps {
   db: Database;
   registry: BundleRegistry;
   store: MaterialStore;
+  /** Working days for the bundle's promise (server/calendar.ts); default Monday to Friday. */
+  calendar?: WorkCalendar;
 }
 
 /** The citizen's side: drafts, answers, materials, submission, progress, supplements. */
@@ -265,7 +271,9 @@ export class ApplicationService {
       await archive(tx, user.id, app.id, v, files.rows);
       const savings = account(v.bundle, v.catalogue, evaluation, form);
       const subs = split(v.bundle, v.catalogue, evaluation.values, evaluation);
-      const submittedAt = new Date().toISOString();
+      const filedAt = new Date();
+      const submittedAt = filedAt.toISOString();
+      const promise = promisedBy(v.bundle, filedAt, this.d.calendar);
       // Every sub-application and its first history event in ONE statement (a multi-row INSERT
       // whose RETURNING feeds the events INSERT): one round trip per row, two per item, was a
       // good part of a submission's database time (test/bench/dispatch.ts).
@@ -277,14 +285,15 @@ export class ApplicationService {
         const status: SubStatus = sub.after.length ? 'waiting' : 'queued';
         const p = params.length;
         values.push(
-          `($${p + 1}::uuid, $1::uuid, $${p + 2}, $${p + 3}, $${p + 4}::int, $${p + 5}, $${p + 6}, $${p + 7}::text[], $${p + 8}::jsonb, $${p + 9}::double precision, CASE WHEN $${p + 5} = 'queued' THEN now() END)`,
+          `($${p + 1}::uuid, $1::uuid, $${p + 2}, $${p + 3}, $${p + 4}::int, $${p + 5}, $${p + 6}, $${p + 7}::text[], $${p + 8}::jsonb, $${p + 9}::double precision, CASE WHEN $${p + 5} = 'queued' THEN now() END, $${p + 10}::timestamptz)`,
         );
-        params.push(randomUUID(), sub.itemId, sub.department, position, status, channel, sub.after, JSON.stringify(payload), sub.timeLimitDays);
+        const due = promise && withinPromise(v.bundle, sub.itemId) ? promise.toISOString() : null;
+        params.push(randomUUID(), sub.itemId, sub.department, position, status, channel, sub.after, JSON.stringify(payload), sub.timeLimitDays, due);
       }
       if (values.length) {
         await tx.query(
           `WITH inserted AS (
-             INSERT INTO sub_applications (id, application_id, item_id, department, position, status, channel, after_items, payload, time_limit_days, next_attempt_at)
+             INSERT INTO sub_applications (id, application_id, item_id, department, position, status, channel, after_items, payload, time_limit_days, next_attempt_at, promised_by)
              VALUES ${values.join(', ')}
              RETURNING id, status, position)
            INSERT INTO sub_application_events (sub_application_id, status, actor, note)
@@ -293,8 +302,8 @@ export class ApplicationService {
         );
       }
       await tx.query(
-        `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now() WHERE id = $1`,
-        [app.id, JSON.stringify(evaluation), JSON.stringify(savings), key ?? null],
+        `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now(), promised_by = $5 WHERE id = $1`,
+        [app.id, JSON.stringify(evaluation), JSON.stringify(savings), key ?? null, promise?.toISOString() ?? null],
       );
       return 'filed' as const;
     });
@@ -338,6 +347,9 @@ export class ApplicationService {
       answers: app.answers,
       createdAt: app.created_at,
       submittedAt: app.submitted_at,
+      // The bundle's promise (承诺办结时限) for this filing: when it runs out, in China time.
+      promise: v.bundle.guide?.promise ? { days: v.bundle.guide.promise.days, unit: v.bundle.guide.promise.unit } : null,
+      promisedBy: app.promised_by ? chinaIso(app.promised_by) : null,
       items: rows.map((s) => ({
         id: s.id,
         itemId: s.item_id,
