@@ -4,6 +4,7 @@
 import type { Account } from './account.js';
 import type { Evaluation } from './evaluate.js';
 import type { Official } from './guide.js';
+import { compileCondition } from './condition.js';
 import type { Bundle, Catalogue, Item } from './model.js';
 
 export interface Comparison {
@@ -32,9 +33,17 @@ function explain(parts: readonly Part[], want: number): Part[] | null {
   return best;
 }
 
-function sentence(c: Comparison, parts: readonly Part[], extra = ''): string {
+/** Another way of counting that gives exactly the published figure, said in words. */
+interface Reading {
+  readonly value: number;
+  readonly says: string;
+}
+
+function sentence(c: Comparison, parts: readonly Part[], extra = '', readings: readonly Reading[] = []): string {
   const d = c.official - c.engine;
   const head = `${c.figure} ${c.side}: engine ${fmt(c.engine)}, official ${fmt(c.official)} (${d > 0 ? '+' : ''}${fmt(d)})`;
+  const reading = readings.find((r) => Math.abs(r.value - c.official) < 1e-9);
+  if (reading) return `${head}: ${reading.says}${extra ? `; ${extra}` : ''}`;
   const found = explain(parts, Math.abs(d));
   const list = (ps: readonly Part[]): string => ps.map((p) => `${p.label} (${fmt(p.n)})`).join(', ');
   let why: string;
@@ -57,10 +66,29 @@ export function differences(bundle: Bundle, catalogue: Catalogue, evaluation: Ev
     (c.official > c.engine ? left : included).map((i) => ({ label: `${label} of ${i.id}`, n: n(i) }));
   const leftNote = left.length > 0 ? `this answer set leaves out ${left.map((i) => `${i.id} (${i.title})`).join(', ')}` : '';
   const same = (x: number, y: number): boolean => Math.abs(x - y) < 1e-9;
+  const sum = (items: readonly Item[], n: (i: Item) => number): number => items.reduce((s, i) => s + n(i), 0);
+  const everyItem = (n: (i: Item) => number, what: string): Reading => ({ value: sum(all, n), says: `the guide counts every item of the bundle (${all.length}), this answer set includes ${included.length}: ${what} over all items is ${fmt(sum(all, n))}` });
+  /** Items that state the figure themselves are the ones the guide lists; the others were added from elsewhere. */
+  const declaring = (has: (i: Item) => boolean, n: (i: Item) => number, what: string): Reading[] => {
+    const listed = all.filter(has);
+    return listed.length > 0 && listed.length < all.length ? [{ value: sum(listed, n), says: `the guide counts the ${listed.length} items that state their ${what} (${listed.map((i) => i.id).join(', ')})` }] : [];
+  };
+  const facts = (id: string): unknown => (Object.hasOwn(evaluation.values, id) ? evaluation.values[id] : undefined);
+  const needed = new Set(evaluation.materials.map((m) => m.code));
+  const otherSituations = new Set(
+    included.flatMap((i) => i.materials.filter((m) => m.when && !needed.has(m.code) && !compileCondition(m.when)(facts)).map((m) => m.code)),
+  );
 
   if (o.days) {
     const c: Comparison = { figure: 'days', side: 'before', engine: a.days.separately, official: o.days.before };
-    if (!same(c.engine, c.official)) out.push(sentence(c, byItem(c, 'the limit', (i) => i.timeLimitDays), leftNote));
+    if (!same(c.engine, c.official)) {
+      out.push(
+        sentence(c, byItem(c, 'the limit', (i) => i.timeLimitDays), leftNote, [
+          { value: a.days.criticalPath, says: `the guide's figure is the longest chain of limits (the critical path, ${fmt(a.days.criticalPath)}), not their sum` },
+          everyItem((i) => i.timeLimitDays, 'the sum of limits'),
+        ]),
+      );
+    }
     const after = a.days.promised.value;
     const c2: Comparison = { figure: 'days', side: 'after', engine: after, official: o.days.after };
     if (!same(after, o.days.after)) {
@@ -71,19 +99,16 @@ export function differences(bundle: Bundle, catalogue: Catalogue, evaluation: Ev
       );
     }
   }
-  const promise = o.promise ?? (o.days ? { days: o.days.after, unit: 'working' as const } : undefined);
   if (o.promise && (!same(a.days.promised.value, o.promise.days) || a.days.promised.unit !== o.promise.unit)) {
     out.push(`promise: engine ${fmt(a.days.promised.value)} ${a.days.promised.unit} days, official ${fmt(o.promise.days)} ${o.promise.unit} days${a.days.promised.declared ? '' : ' (no promise: declared; the engine uses the critical path)'}`);
-  }
-  if (promise && a.days.promised.excludes.length > 0) {
-    out.push(`promise: ${a.days.promised.excludes.join(', ')} run outside the promise on their own limits`);
   }
   if (o.visits) {
     const c: Comparison = { figure: 'visits', side: 'before', engine: a.visits.separately, official: o.visits.before };
     if (!same(c.engine, c.official)) {
       const parts = byItem(c, 'the visits', (i) => i.guide?.visits ?? 1);
       const zero = evaluation.included.map((id) => catalogue.items.get(id)).filter((i) => i?.guide?.visits === 0);
-      out.push(sentence(c, parts, [leftNote, zero.length > 0 ? `items already online (0 visits): ${zero.map((i) => i?.id ?? '').join(', ')}` : ''].filter(Boolean).join('; ')));
+      const readings = [everyItem((i) => i.guide?.visits ?? 1, 'the sum of visits'), ...declaring((i) => i.guide?.visits !== undefined, (i) => i.guide?.visits ?? 1, 'visits')];
+      out.push(sentence(c, parts, [leftNote, zero.length > 0 ? `items already online (0 visits): ${zero.map((i) => i?.id ?? '').join(', ')}` : ''].filter(Boolean).join('; '), readings));
     }
     const c2: Comparison = { figure: 'visits', side: 'after', engine: a.visits.bundled, official: o.visits.after };
     if (!same(c2.engine, c2.official)) {
@@ -106,12 +131,14 @@ export function differences(bundle: Bundle, catalogue: Catalogue, evaluation: Ev
       { label: 'materials only this situation needs', n: conditional },
     ];
     const uncounted: Part[] = [
+      { label: 'materials only other situations need', n: otherSituations.size },
       { label: 'materials a rule waived here', n: evaluation.notRequired.length },
       ...left.map((i) => ({ label: `the form and fixed materials of ${i.id}`, n: 1 + i.materials.filter((x) => !x.when).length })),
     ];
     const c: Comparison = { figure: 'materials', side: 'before', engine: m.separately, official: o.materials.before };
     if (!same(c.engine, c.official)) out.push(sentence(c, c.official > c.engine ? uncounted : counted, leftNote));
     const after: Part[] = [
+      { label: 'materials only other situations need', n: otherSituations.size },
       { label: 'generated forms', n: m.waived.generated },
       { label: 'electronic licences fetched by data sharing', n: m.waived.sharing },
       { label: 'materials passed on inside the bundle', n: m.waived.bundle },
@@ -127,7 +154,10 @@ export function differences(bundle: Bundle, catalogue: Catalogue, evaluation: Ev
   }
   if (o.steps) {
     const c: Comparison = { figure: 'steps', side: 'before', engine: a.steps.separately, official: o.steps.before };
-    if (!same(c.engine, c.official)) out.push(sentence(c, byItem(c, 'the steps', (i) => i.guide?.steps ?? 1), leftNote));
+    if (!same(c.engine, c.official)) {
+      const readings = [everyItem((i) => i.guide?.steps ?? 1, 'the sum of steps'), ...declaring((i) => i.guide?.steps !== undefined, (i) => i.guide?.steps ?? 1, 'steps')];
+      out.push(sentence(c, byItem(c, 'the steps', (i) => i.guide?.steps ?? 1), leftNote, readings));
+    }
     const c2: Comparison = { figure: 'steps', side: 'after', engine: a.steps.bundled, official: o.steps.after };
     if (!same(c2.engine, c2.official)) {
       const flow = bundle.guide?.flow ?? [];
