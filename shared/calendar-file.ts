@@ -76,7 +76,10 @@ export interface CalendarFinding {
   readonly message: string;
 }
 
-/** Checks what the JSON Schema cannot: real dates, ranges, a day both off and worked, pointless entries. */
+/**
+ * Checks what the JSON Schema cannot: real dates, ranges, a day both off and worked, repeats.
+ * A weekday listed as worked is not flagged: it may undo a holiday of the package.
+ */
 export function checkCalendarFile(file: CalendarFile): CalendarFinding[] {
   const out: CalendarFinding[] = [];
   const off = new Map<string, string>();
@@ -113,10 +116,6 @@ export function checkCalendarFile(file: CalendarFile): CalendarFinding[] {
     if (off.has(w.date)) out.push({ at: w.at, severity: 'error', message: `workday "${w.name}": ${w.date} is also listed as a day off ("${off.get(w.date) ?? ''}")` });
     if (worked.has(w.date)) out.push({ at: w.at, severity: 'warning', message: `workday "${w.name}": ${w.date} is listed twice` });
     worked.add(w.date);
-    const weekday = new Date(d * DAY_MS).getUTCDay();
-    if (weekday !== 0 && weekday !== 6) {
-      out.push({ at: w.at, severity: 'warning', message: `workday "${w.name}": ${w.date} is a weekday, a working day anyway; 调休 make-up days fall on a Saturday or Sunday` });
-    }
   }
   return out;
 }
