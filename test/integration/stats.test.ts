@@ -89,7 +89,7 @@ async function expectedReport(
   db: Queryable,
   period: Period,
   bundle: { id: string; title: string; titleEn: string } | null,
-  names: { departments: Map<string, { name: string; nameEn: string }>; bundles: Map<string, { title: string; titleEn: string }> },
+  names: { departments: Map<string, { name: string; nameEn: string }>; bundles: Map<string, { title: string; titleEn: string; promise: BundleFigures['promise'] }> },
 ): Promise<Omit<StatsReport, 'generatedAt'>> {
   const params = [period.from, period.to, bundle?.id ?? null];
   const total = (await db.query<AppFigures & { bundles: number }>(`WITH ${COHORT} SELECT ${APP_FIGURES}, count(DISTINCT bundle_id)::int AS bundles FROM c`, params)).rows[0]!;
@@ -181,6 +181,7 @@ async function expectedReport(
             materialsNotHandedIn: r.separately - r.handed_in,
             visitsSaved: r.visits_separately - r.visits_bundled,
             days: dayFigures(r, r.bundle_id),
+            promise: title?.promise ?? null,
             rating: { count: rating?.n ?? 0, average: rating?.average ?? null },
           };
         })
@@ -247,7 +248,7 @@ type ErrorBody = { error: { code: string; details: { path: string }[] } };
 async function namesOf(ts: TestServer): Promise<Names> {
   const versions = await ts.parts.registry.list();
   return {
-    bundles: new Map(versions.map((v) => [v.bundleId, { title: v.bundle.title, titleEn: v.bundle.titleEn }])),
+    bundles: new Map(versions.map((v) => [v.bundleId, { title: v.bundle.title, titleEn: v.bundle.titleEn, promise: v.bundle.official?.promise ?? null }])),
     departments: new Map(ts.parts.departments.map((d) => [d.code, { name: d.name, nameEn: d.nameEn }])),
   };
 }
