@@ -72,7 +72,7 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     await expect.poll(() => underline.innerText(), { timeout: 15_000 }).toBe('birth-registraton');
     expect(await page.locator('.cm-line', { has: page.locator('.cm-lintRange-error') }).first().innerText()).toBe('  - item: birth-registraton');
     const first = page.getByTestId('problem').first();
-    expect(await first.innerText()).toContain('bundles/newborn.yaml:15:11: error: bundle "newborn" (新生儿出生一件事): unknown item "birth-registraton" (did you mean "birth-registration"?) [unknown-item]');
+    expect(await first.innerText()).toContain('bundles/newborn.yaml:33:11: error: bundle "newborn" (新生儿出生一件事): unknown item "birth-registraton" (did you mean "birth-registration"?) [unknown-item]');
     expect(await page.getByTestId('publish').isDisabled()).toBe(true);
     await underline.hover();
     await expect.poll(() => page.locator('.cm-tooltip-lint').innerText()).toContain('unknown item "birth-registraton"');
