@@ -12,9 +12,9 @@ CREATE TABLE calendar_days (
   ord      integer NOT NULL
 );
 INSERT INTO calendar_days (day, working, ord)
-SELECT d::date, extract(isodow FROM d) < 6, 0 FROM generate_series(date '2000-01-01', date '2099-12-31', interval '1 day') AS d;
-UPDATE calendar_days c SET ord = n.ord
-  FROM (SELECT day, (sum(working::int) OVER (ORDER BY day))::int AS ord FROM calendar_days) AS n WHERE c.day = n.day;
+SELECT day, working, (sum(working::int) OVER (ORDER BY day))::int
+  FROM (SELECT d::date AS day, extract(isodow FROM d) < 6 AS working
+          FROM generate_series(date '2000-01-01', date '2099-12-31', interval '1 day') AS d) AS g;
 -- The n-th working day after a date is the working day whose ord is the date's ord + n.
 CREATE INDEX calendar_days_working_ord ON calendar_days (ord) WHERE working;
 -- What was last written (a digest of the exceptions to the weekend rule), so start-up rewrites
