@@ -19,7 +19,7 @@ import { signalRelease } from '../dispatch/signal.js';
 import { ratingOf } from '../ratings/service.js';
 import type { WorkCalendar } from '../../shared/calendar.js';
 import { chinaIso } from '../../shared/calendar.js';
-import { promisedBy, withinPromise } from '../../shared/promise.js';
+import { afterSupplement, promisedBy, withinPromise } from '../../shared/promise.js';
 
 export interface ApplicationRow {
   id: string;
@@ -424,6 +424,17 @@ export class ApplicationService {
         [sub.id, JSON.stringify(payload)],
       );
       await recordEvent(tx, sub.id, 'queued', `citizen:${user.id}`, { supplied: { fields: request.fields, materials: request.materials } });
+      // The days spent waiting for the applicant do not count against the bundle's promise.
+      const promise = v.bundle.guide?.promise;
+      const current = await tx.query<{ promised_by: Date | null }>('SELECT promised_by FROM applications WHERE id = $1', [app.id]);
+      const promised = current.rows[0]?.promised_by;
+      if (promise && promised) {
+        const moved = afterSupplement(promised, promise.unit, new Date(request.requestedAt), new Date(), this.d.calendar);
+        if (moved.getTime() !== promised.getTime()) {
+          await tx.query('UPDATE applications SET promised_by = $2 WHERE id = $1', [app.id, moved.toISOString()]);
+          await tx.query('UPDATE sub_applications SET promised_by = $2 WHERE application_id = $1 AND promised_by IS NOT NULL', [app.id, moved.toISOString()]);
+        }
+      }
       await refreshApplicationStatus(tx, app.id);
     });
     signalRelease();

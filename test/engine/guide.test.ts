@@ -9,7 +9,7 @@ import { formatDiagnostic } from '../../shared/diagnostic.js';
 import { check } from '../../shared/lint.js';
 import type { Answers, Catalogue } from '../../shared/model.js';
 import { differences } from '../../shared/official.js';
-import { promisedBy, withinPromise } from '../../shared/promise.js';
+import { afterSupplement, promisedBy, withinPromise } from '../../shared/promise.js';
 import { FIXTURES, bundle, readFolder, scenarios } from './support.js';
 
 const TODAY = '2026-11-27';
@@ -169,5 +169,17 @@ describe('engine and official figures side by side', () => {
     // lint warns about it too
     const other = demo('promise: { days: 5, unit: working }\nofficial:\n  promise: { days: 10, unit: natural }\n', '', '', ['promise']);
     expect(figures(other, 'demo', {}).differences).toEqual(['promise: engine 5 working days, official 10 natural days']);
+  });
+});
+
+describe('the promise after a supplement (补正)', () => {
+  it('moves on by the working days the application waited for the applicant', () => {
+    // promised by 24:00 Tuesday 8 December; asked on Thursday 3, answered on Monday 7: 2 working days
+    const promised = new Date('2026-12-08T16:00:00Z');
+    expect(afterSupplement(promised, 'working', new Date('2026-12-03T02:00:00Z'), new Date('2026-12-07T02:00:00Z')).toISOString()).toBe('2026-12-10T16:00:00.000Z');
+    // answered the same day: nothing moves
+    expect(afterSupplement(promised, 'working', new Date('2026-12-03T02:00:00Z'), new Date('2026-12-03T09:00:00Z')).toISOString()).toBe(promised.toISOString());
+    // natural days: the four calendar days count
+    expect(afterSupplement(promised, 'natural', new Date('2026-12-03T02:00:00Z'), new Date('2026-12-07T02:00:00Z')).toISOString()).toBe('2026-12-12T16:00:00.000Z');
   });
 });
