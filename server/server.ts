@@ -29,6 +29,7 @@ import { createChannels } from './delivery/registry.js';
 import type { DeliveryTarget } from './delivery/types.js';
 import { DispatchWorker, type WorkerOptions } from './dispatch/worker.js';
 import { load } from '../shared/loader.js';
+import { missingYears, syncCalendarTable, workCalendar } from './calendar.js';
 import type { Department } from '../shared/model.js';
 
 export interface ServerParts {
@@ -54,6 +55,13 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   const { published } = await registry.publishFolder(files);
   if (published.length) logger.info({ published }, 'bundle versions published from the scenario files');
 
+  // Working days: the package's holidays with the province's calendar.yaml on top, in the
+  // database too so the statistics SQL counts the same days.
+  const calendar = workCalendar(files);
+  if (await syncCalendarTable(db, calendar)) logger.info('working-day calendar written to the database');
+  const missing = missingYears(calendar, new Date());
+  if (missing.length) logger.warn({ years: missing }, 'no holiday data for these years: limits count weekends only; add the State Council notice to scenarios/calendar.yaml');
+
   const departments = [...load(files).catalogue.departments.values()];
   const departmentTokens = new Map(departments.map((d) => [d.code, departmentToken(config.sessionSecret, d.code)]));
   const deliveries = new Map(departments.map((d) => [d.code, d.delivery]));
@@ -69,7 +77,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
 
   const store = createMaterialStore({ dataDir: config.dataDir });
   const provider = demoProvider(departments.map((d) => ({ code: d.code, name: d.name })));
-  const applications = new ApplicationService({ db, registry, store });
+  const applications = new ApplicationService({ db, registry, store, calendar });
   const departmentService = new DepartmentService(db, registry, store);
   // A worker's claim must outlast its longest attempt (the deadline: three idle timeouts, however
   // a department trickles) with room to record the result, or another worker would send the row
@@ -92,7 +100,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       ratingsRouter(db),
       departmentsRouter(departmentService),
       adminRouter(db),
-      workbenchRouter(new WorkbenchService(db, registry, departmentService)),
+      workbenchRouter(new WorkbenchService(db, registry, departmentService, calendar)),
       studioRouter(new StudioService(db, registry)),
       operationsRouter(new OperationsService(db, departments)),
       statsRouter({ db, registry }),

@@ -14,16 +14,15 @@
 // - fields.asked: elements the applicant types in the combined form: each once, without
 //   prefilled ones (identity, data sharing) and without values an earlier item supplies;
 //   bundle-level questions (choices) count, since the applicant answers them.
-// - visits.separately: one trip per distinct department of the included items.
-// - visits.bundled: 0 when everything is done online; 1 when an original must be surrendered
-//   at a counter (a material marked `physical`, e.g. the company seal on deregistration) or a
-//   rule requires a visit (e.g. collecting a card in person). This matches the official
-//   figures: newborn 4 → 0 visits online, simple deregistration 10 → 1.
+// - visits, steps, fees and days.promised: see shared/guide-figures.ts (each item's own
+//   visits; the on-site needs that remain, with their reasons; 环节; the bundle's promise).
 // - days.separately: the sum of the included items' time limits (one after the other);
 //   days.criticalPath: the longest chain of time limits through the `after:` DAG.
 import { compose, type ComposedForm } from './compose.js';
 import { criticalPath } from './dag.js';
 import type { Evaluation } from './evaluate.js';
+import type { GuideFigures } from './guide-figures.js';
+import { guideFigures } from './guide-figures.js';
 import type { Bundle, Catalogue } from './model.js';
 import { planBundle } from './plan.js';
 
@@ -38,8 +37,10 @@ export interface Account {
     readonly reusedFromArchive: number;
   };
   readonly fields: { readonly separately: number; readonly asked: number };
-  readonly visits: { readonly separately: number; readonly bundled: number };
-  readonly days: { readonly separately: number; readonly criticalPath: number };
+  readonly visits: GuideFigures['visits'];
+  readonly days: { readonly separately: number; readonly criticalPath: number; readonly promised: GuideFigures['promised'] };
+  readonly steps: GuideFigures['steps'];
+  readonly fees: GuideFigures['fees'];
 }
 
 /** `form`: the form composed for this evaluation, when the caller already has it (submit does). */
@@ -54,12 +55,10 @@ export function account(bundle: Bundle, catalogue: Catalogue, evaluation: Evalua
 
   const asked = form.elements.filter((e) => e.asked).length;
 
-  const departments = new Set(included.map((i) => i.department));
-  const counter = uploads.some((m) => m.physical) || evaluation.visits.length > 0;
-
   const weight = new Map(included.map((i) => [i.id, i.timeLimitDays]));
   const preds = new Map(Object.entries(evaluation.after));
   const path = criticalPath(evaluation.included, preds, (id) => weight.get(id) ?? 0);
+  const guide = guideFigures(bundle, catalogue, evaluation, path.length);
 
   return {
     bundle: bundle.id,
@@ -72,7 +71,9 @@ export function account(bundle: Bundle, catalogue: Catalogue, evaluation: Evalua
       reusedFromArchive: count('reuse'),
     },
     fields: { separately: included.reduce((n, i) => n + i.fields.length, 0), asked },
-    visits: { separately: departments.size, bundled: counter ? 1 : 0 },
-    days: { separately: included.reduce((n, i) => n + i.timeLimitDays, 0), criticalPath: path.length },
+    visits: guide.visits,
+    days: { separately: included.reduce((n, i) => n + i.timeLimitDays, 0), criticalPath: path.length, promised: guide.promised },
+    steps: guide.steps,
+    fees: guide.fees,
   };
 }

@@ -11,6 +11,8 @@ import { conditionProblems } from './condition-check.js';
 import type { ConstraintSource } from './constraints.js';
 import { intersectSchemas } from './constraints.js';
 import { findCycle } from './dag.js';
+import type { GuideLintContext } from './guide-lint.js';
+import { lintBundleGuide, lintCalendar, lintItemGuides } from './guide-lint.js';
 import type { Diagnostic, Severity } from './diagnostic.js';
 import { compareDiagnostics } from './diagnostic.js';
 import { CHINESE_FORMATS, FIELD_FORMATS, addFieldFormats } from './formats.js';
@@ -53,6 +55,12 @@ export const LINT_CODES = [
   'invalid-example',
   'unused',
   ...FEATURE_LINT_CODES,
+  'calendar',
+  'promise',
+  'official',
+  'on-site',
+  'delivery',
+  'item-code',
 ] as const;
 export type LintCode = (typeof LINT_CODES)[number];
 
@@ -272,6 +280,10 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     for (const p of conditionProblems(condition)) report(child(base, ...p.at), 'invalid-condition', `${where}: ${p.message}`);
     return uses;
   };
+
+  const guideContext: GuideLintContext = { report, checkCondition, checkElement, suggest };
+  lintCalendar(catalogue, guideContext);
+  lintItemGuides(catalogue, guideContext);
 
   // Dictionary
   for (const el of elements.values()) {
@@ -508,6 +520,8 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
         }
       }
     }
+
+    lintBundleGuide(bundle, catalogue, inBundle, asked, guideContext);
 
     // Sections
     const placed = new Map<string, string>();

@@ -8,6 +8,7 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import bundleSchema from '../scenarios/schema/bundle.schema.json' with { type: 'json' };
+import calendarSchema from '../scenarios/schema/calendar.schema.json' with { type: 'json' };
 import conditionSchema from '../scenarios/schema/condition.schema.json' with { type: 'json' };
 import departmentsSchema from '../scenarios/schema/departments.schema.json' with { type: 'json' };
 import dictionarySchema from '../scenarios/schema/dictionary.schema.json' with { type: 'json' };
@@ -20,6 +21,8 @@ import { parseBundleMaterials } from './bundle-materials.js';
 import { parseChecks, parseFieldRules } from './field-rules.js';
 import type { RegionalImplementation } from './regions.js';
 import { parseRegion, parseRegionInfo } from './regions.js';
+import type { CalendarFile } from './calendar-file.js';
+import { buildCalendarFile } from './calendar-file.js';
 import type { Diagnostic } from './diagnostic.js';
 import { compareDiagnostics } from './diagnostic.js';
 import type {
@@ -46,10 +49,12 @@ import type {
   TopLevelCondition,
 } from './model.js';
 import { formMaterialCode, formTitle, localElementId } from './model.js';
+import { buildBundleGuide, buildItemGuide } from './guide.js';
 import type { PathSegment, SourceFile, YamlLimits, YamlSource } from './yaml-source.js';
 import { DEFAULT_LIMITS, parseYaml, pointerToPath } from './yaml-source.js';
 
-export type FileKind = 'dictionary' | 'materials' | 'departments' | 'item' | 'bundle' | 'region';
+export type FileKind = 'dictionary' | 'materials' | 'departments' | 'item' | 'bundle' | 'region' | 'calendar';
+
 
 const SCHEMA_FILE: Record<FileKind, string> = {
   dictionary: 'dictionary.schema.json',
@@ -58,6 +63,7 @@ const SCHEMA_FILE: Record<FileKind, string> = {
   item: 'item.schema.json',
   bundle: 'bundle.schema.json',
   region: 'region.schema.json',
+  calendar: 'calendar.schema.json',
 };
 
 /** The kind of a scenario file from its path; null for files the loader does not read. */
@@ -67,7 +73,7 @@ export function fileKind(path: string): FileKind | null {
   const [first] = parts;
   const base = (parts.at(-1) ?? '').replace(/\.ya?ml$/, '');
   if (parts.length === 1) {
-    if (base === 'dictionary' || base === 'materials' || base === 'departments') return base;
+    if (base === 'dictionary' || base === 'materials' || base === 'departments' || base === 'calendar') return base;
     return null;
   }
   if (parts.length === 2) {
@@ -107,6 +113,7 @@ function getValidators(): Validators {
     item: ajv.compile(itemSchema),
     bundle: ajv.compile(bundleSchema),
     region: ajv.compile(regionSchema),
+    calendar: ajv.compile(calendarSchema),
   };
   return validators;
 }
@@ -210,6 +217,7 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
   const regions = new Map<string, RegionalImplementation>();
   const broken = new Set<string>();
   const sources = new Map<string, YamlSource>();
+  let calendar: CalendarFile | undefined;
   const v = getValidators();
 
   const report = (ref: SourceRef, code: string, message: string, severity: 'error' | 'warning' = 'error', part: 'key' | 'value' = 'value'): void => {
@@ -267,6 +275,11 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
     const errorPaths = errors.map((e) => pointerToPath(e.instancePath));
     const root = asRaw(source.value);
 
+    if (kind === 'calendar') {
+      if (errors.length > 0) broken.add('file:calendar');
+      else calendar = buildCalendarFile(f.path, root);
+      continue;
+    }
     if (kind === 'dictionary' || kind === 'materials' || kind === 'departments') {
       const top = kind === 'dictionary' ? 'elements' : kind;
       const prefix = kind === 'dictionary' ? 'element' : kind === 'materials' ? 'material' : 'department';
@@ -386,7 +399,7 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
 
   diagnostics.sort(compareDiagnostics);
   return {
-    catalogue: { elements, materials, departments, items, bundles, broken, sources, regions },
+    catalogue: { elements, materials, departments, items, bundles, broken, sources, regions, ...(calendar ? { calendar } : {}) },
     diagnostics,
   };
 }
@@ -458,6 +471,7 @@ function buildItem(file: string, id: string, root: Raw, elements: Map<string, Da
     commitment: refs('commitment'),
     needs: refs('needs'),
     outputs,
+    ...((g) => (g ? { guide: g } : {}))(buildItemGuide(file, root)),
     at: at(),
   };
 }
@@ -537,6 +551,7 @@ function buildBundle(file: string, id: string, root: Raw): Bundle {
     ...(root.alternatives !== undefined ? { alternatives: parseAlternatives(file, root) } : {}),
     ...(bundleMaterials.length > 0 ? { bundleMaterials } : {}),
     ...(root.region !== undefined ? { region: parseRegionInfo(file, root.region, ['region']) } : {}),
+    guide: buildBundleGuide(file, root),
     at: at(),
   };
 }

@@ -3,6 +3,8 @@
 // Everything here is plain data (no classes) so a catalogue can be built in the browser studio
 // from pasted text, cached, and handed to compose/evaluate/split/account unchanged. Every
 // object remembers where it was written (`at`) so lint can point at file:line:col.
+import type { CalendarFile } from './calendar-file.js';
+import type { BundleGuide, ItemGuide, Official } from './guide.js';
 import type { PathSegment, YamlSource } from './yaml-source.js';
 import type { AlternativeGroup } from './alternatives.js';
 import type { BundleMaterial } from './bundle-materials.js';
@@ -168,6 +170,8 @@ export interface Item {
   readonly commitment: readonly Ref[];
   readonly needs: readonly Ref[];
   readonly outputs: readonly ItemOutput[];
+  /** Codes, visits, steps, fee and delivery as the item's guide states them (shared/guide.ts). */
+  readonly guide?: ItemGuide;
   readonly at: SourceRef;
 }
 
@@ -211,13 +215,9 @@ export interface Bundle {
   readonly rules: readonly Rule[];
   readonly sections: readonly Section[];
   readonly examples: Readonly<Record<string, BundleExample>>;
-  readonly official?: {
-    readonly source?: string;
-    readonly days?: BeforeAfter;
-    readonly visits?: BeforeAfter;
-    readonly materials?: BeforeAfter;
-    readonly steps?: BeforeAfter;
-  };
+  readonly official?: Official;
+  /** Codes, sources, the promise, flow, on-site needs and delivery (shared/guide.ts). */
+  readonly guide?: BundleGuide;
   /** Fields shown, required or hidden by the answers (shared/field-rules.ts). */
   readonly fieldRules?: readonly FieldRule[];
   /** Cross-field checks with a message in both languages (shared/field-rules.ts). */
@@ -249,6 +249,8 @@ export interface Catalogue {
   readonly sources: ReadonlyMap<string, YamlSource>;
   /** Regional implementations (`regions/<id>.yaml`) by id, whether or not their standard exists. */
   readonly regions?: ReadonlyMap<string, RegionalImplementation>;
+  /** The province's holiday file (calendar.yaml), when there is one. */
+  readonly calendar?: CalendarFile;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -93,6 +93,8 @@ export interface BundleFigures {
   materialsNotHandedIn: number;
   visitsSaved: number;
   days: DayFigures;
+  /** The bundle's promised limit (承诺办结时限) in its current version; null when it declares none. */
+  promise: { days: number; unit: 'working' | 'natural' } | null;
   rating: { count: number; average: number | null };
 }
 

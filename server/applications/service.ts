@@ -19,6 +19,9 @@ import { file, transition } from '../subapps/transition.js';
 import { regionalVersion, requireRegion } from '../bundles/regional.js';
 import { signalRelease } from '../dispatch/signal.js';
 import { ratingOf } from '../ratings/service.js';
+import type { DayUnit, WorkCalendar } from '../../shared/calendar.js';
+import { chinaIso } from '../../shared/calendar.js';
+import { afterSupplement, promisedBy, withinPromise } from '../../shared/promise.js';
 
 export interface ApplicationRow {
   id: string;
@@ -35,6 +38,7 @@ export interface ApplicationRow {
   created_at: Date;
   updated_at: Date;
   submitted_at: Date | null;
+  promised_by: Date | null;
 }
 
 interface SubRow {
@@ -98,6 +102,8 @@ export interface ApplicationsDeps {
   db: Database;
   registry: BundleRegistry;
   store: MaterialStore;
+  /** Working days for the bundle's promise (server/calendar.ts); default Monday to Friday. */
+  calendar?: WorkCalendar;
 }
 
 /** The citizen's side: drafts, answers, materials, submission, progress, supplements. */
@@ -280,10 +286,12 @@ export class ApplicationService {
       await archive(tx, user.id, app.id, v, files.rows);
       const savings = account(v.bundle, v.catalogue, evaluation, form);
       const subs = split(v.bundle, v.catalogue, evaluation.values, evaluation);
-      const submittedAt = new Date().toISOString();
+      const filedAt = new Date();
+      const submittedAt = filedAt.toISOString();
+      const promise = promisedBy(v.bundle, filedAt, this.d.calendar);
       await file(
         tx,
-        { id: app.id, actor: `citizen:${user.id}`, set: { evaluation, savings, submitKey: key ?? null } },
+        { id: app.id, actor: `citizen:${user.id}`, set: { evaluation, savings, submitKey: key ?? null, promisedBy: promise?.toISOString() ?? null } },
         subs.map((sub, position) => ({
           id: randomUUID(),
           itemId: sub.itemId,
@@ -294,6 +302,7 @@ export class ApplicationService {
           after: sub.after,
           payload: payloadFor(v, app.id, sub, uploaded, submittedAt),
           timeLimitDays: sub.timeLimitDays,
+          promisedBy: promise && withinPromise(v.bundle, sub.itemId) ? promise.toISOString() : null,
         })),
       );
       return 'filed' as const;
@@ -341,6 +350,9 @@ export class ApplicationService {
       answers: app.answers,
       createdAt: app.created_at,
       submittedAt: app.submitted_at,
+      // The bundle's promise (承诺办结时限) for this filing: when it runs out, in China time.
+      promise: v.bundle.guide?.promise ? { days: v.bundle.guide.promise.days, unit: v.bundle.guide.promise.unit } : null,
+      promisedBy: app.promised_by ? chinaIso(app.promised_by) : null,
       items: rows.map((s) => ({
         id: s.id,
         itemId: s.item_id,
@@ -413,6 +425,8 @@ export class ApplicationService {
         transition: 'resubmit', id: sub.id, applicationId: app.id, actor: `citizen:${user.id}`, payload,
         note: { supplied: { fields: request.fields, materials: request.materials } },
       });
+      // The days spent waiting for the applicant do not count against the bundle's promise.
+      await movePromise(tx, app.id, v.bundle.guide?.promise, new Date(request.requestedAt), this.d.calendar);
     });
     signalRelease();
     return this.detail(user, id);
@@ -503,4 +517,19 @@ export function describeSupplement(v: BundleVersion, s: SupplementRequest) {
 
 function publicHistory(h: HistoryEntry) {
   return { at: h.at, status: h.status, note: h.note };
+}
+
+/**
+ * The days an application waited for the applicant's 补正 do not count against the bundle's
+ * promise: its promised date (and each item's inside the promise) moves on by them.
+ */
+async function movePromise(tx: Queryable, applicationId: string, promise: { unit: DayUnit } | undefined, requestedAt: Date, calendar?: WorkCalendar): Promise<void> {
+  if (!promise) return;
+  const current = await tx.query<{ promised_by: Date | null }>('SELECT promised_by FROM applications WHERE id = $1', [applicationId]);
+  const promised = current.rows[0]?.promised_by;
+  if (!promised) return;
+  const moved = afterSupplement(promised, promise.unit, requestedAt, new Date(), calendar);
+  if (moved.getTime() === promised.getTime()) return;
+  await tx.query('UPDATE applications SET promised_by = $2 WHERE id = $1', [applicationId, moved.toISOString()]);
+  await tx.query('UPDATE sub_applications SET promised_by = $2 WHERE application_id = $1 AND promised_by IS NOT NULL', [applicationId, moved.toISOString()]);
 }

@@ -14,6 +14,7 @@ import type { Evaluation } from '../../shared/evaluate.js';
 import { evaluate } from '../../shared/evaluate.js';
 import { check, exampleProblems } from '../../shared/lint.js';
 import { fileKind } from '../../shared/loader.js';
+import { differences } from '../../shared/official.js';
 import { regionsOf, resolveRegion } from '../../shared/regions.js';
 import type { Answers, Bundle, Catalogue, Profile } from '../../shared/model.js';
 import type { SourceFile } from '../../shared/yaml-source.js';
@@ -222,33 +223,37 @@ function preview(io: Io, catalogue: Catalogue, bundle: Bundle, evaluation: Evalu
   }
 }
 
-function statsTable(io: Io, bundle: Bundle, evaluation: Evaluation, a: ReturnType<typeof account>, label: string): void {
+function statsTable(io: Io, bundle: Bundle, evaluation: Evaluation, a: ReturnType<typeof account>, label: string, diffs: readonly string[]): void {
   io.out(`${bundle.title} (${bundle.id}) v${bundle.version} — ${label}`);
   if (!evaluation.eligible) io.out(`  ! ${evaluation.ineligible.map((r) => r.reason).join('；')}`);
-  const row = (name: string, before: number | string, after: number | string, note = ''): void =>
-    io.out(`  ${pad(name, 12)}${String(before).padStart(12)}${String(after).padStart(12)}${note ? `   ${note}` : ''}`);
-  io.out(`  ${pad('', 12)}${'separately'.padStart(12)}${'bundled'.padStart(12)}`);
+  const o = bundle.official;
+  const off = (k: 'days' | 'visits' | 'materials' | 'steps'): string => (o?.[k] ? `${o[k].before} → ${o[k].after}` : '');
+  const row = (name: string, before: number | string, after: number | string, official = '', note = ''): void =>
+    io.out(`  ${pad(name, 12)}${String(before).padStart(12)}${String(after).padStart(12)}${official.padStart(14)}${note ? `   ${note}` : ''}`);
+  io.out(`  ${pad('', 12)}${'separately'.padStart(12)}${'bundled'.padStart(12)}${(o ? 'official' : '').padStart(14)}`);
   row('items', a.items, a.items);
   const w = a.materials.waived;
   row(
     'materials',
     a.materials.separately,
     a.materials.handedIn,
+    off('materials'),
     `waived: sharing ${w.sharing}, bundle ${w.bundle}, commitment ${w.commitment}, generated ${w.generated}; reused ${a.materials.reusedFromArchive}; handed in once for several ${a.materials.handedInOnceForSeveral}`,
   );
   if (evaluation.notRequired.length > 0) {
     io.out(`  ${pad('', 36)}   dropped by rules: ${evaluation.notRequired.map((n) => `${n.title}（${n.reason}）`).join('；')}`);
   }
-  row('fields', a.fields.separately, a.fields.asked, 'asked once, prefilled and passed-on values not asked');
-  row('visits', a.visits.separately, a.visits.bundled);
-  row('days', a.days.separately, a.days.criticalPath, 'sum of time limits vs critical path');
-  const o = bundle.official;
+  row('fields', a.fields.separately, a.fields.asked, '', 'asked once, prefilled and passed-on values not asked');
+  row('visits', a.visits.separately, a.visits.bundled, off('visits'), a.visits.reasons.map((r) => `${r.title}${r.item ? ` [${r.item}]` : ''}`).join('；'));
+  row('steps', a.steps.separately, a.steps.bundled, off('steps'), "items' own steps vs the bundle's flow");
+  const p = a.days.promised;
+  row('days', a.days.separately, p.value, off('days'), `sum of the items' limits vs ${p.declared ? `the promise (${p.unit === 'natural' ? '自然日' : '工作日'})` : 'the critical path (no promise declared)'}; critical path ${a.days.criticalPath}${p.excludes.length > 0 ? `; outside the promise: ${p.excludes.join(', ')}` : ''}`);
+  row('fees', '', a.fees.total, '', 'yuan, items and delivery');
   if (o) {
-    const parts = (['days', 'visits', 'materials', 'steps'] as const)
-      .map((k) => (o[k] ? `${k} ${o[k].before} → ${o[k].after}` : ''))
-      .filter(Boolean);
-    io.out(`  official: ${parts.join(', ')}${o.source ? ` (${o.source})` : ''}`);
+    io.out(`  official: ${o.source ?? ''}${o.promise ? `; promise ${o.promise.days} ${o.promise.unit === 'natural' ? '自然日' : '工作日'}` : ''}`);
+    for (const d of diffs) io.out(`  ≠ ${d}`);
   }
+  for (const s of bundle.guide?.sources ?? []) io.out(`  source: ${s.title ? `${s.title} ` : ''}${s.url}`);
 }
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -304,12 +309,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } else {
     const ev = evaluation ?? evaluate(bundle, catalogue, input.answers, input.profile);
     const a = account(bundle, catalogue, ev);
+    const diffs = differences(bundle, catalogue, ev, a);
     // Materials a rule dropped for this situation are in no count (neither separately nor
     // bundled needs them), so they are listed beside the counts.
     const dropped = ev.notRequired.map((n) => ({ code: n.code, title: n.title, items: n.items, reason: n.reason, ...(n.rule !== undefined ? { rule: n.rule } : {}) }));
-    const report = { ...a, materials: { ...a.materials, dropped } };
+    const report = { ...a, materials: { ...a.materials, dropped }, official: bundle.official ?? null, differences: diffs };
     if (flags.has('json')) io.out(JSON.stringify(regionFlag !== undefined ? { ...report, region } : report, null, 2));
-    else statsTable(io, bundle, ev, a, label);
+    else statsTable(io, bundle, ev, a, label, diffs);
   }
   return errors.length > 0 ? 1 : 0;
 }

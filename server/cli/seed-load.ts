@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openDatabase } from '../db/open.js';
 import { migrate } from '../db/migrate.js';
+import { syncCalendarTable, workCalendar } from '../calendar.js';
 import { BundleRegistry } from '../bundles/registry.js';
 import { readScenarioFiles } from '../bundles/files.js';
 import { createLogger } from '../log.js';
@@ -62,7 +63,10 @@ export async function main(argv: readonly string[], env: Record<string, string |
     say(`database: ${db.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${path.resolve(env.DATA_DIR || 'data')}`}`);
     await migrate(db);
     const registry = new BundleRegistry(db, logger);
-    await registry.publishFolder(readScenarioFiles(path.resolve(env.SCENARIOS_DIR || path.join(import.meta.dirname, '..', '..', 'scenarios'))));
+    const files = readScenarioFiles(path.resolve(env.SCENARIOS_DIR || path.join(import.meta.dirname, '..', '..', 'scenarios')));
+    await registry.publishFolder(files);
+    // The triggers count working days from the calendar table: write the real calendar first.
+    await syncCalendarTable(db, workCalendar(files));
     const result = await seedLoad(db, registry, {
       applications: args.applications,
       ...(args.from ? { from: args.from } : {}),

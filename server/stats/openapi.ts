@@ -20,7 +20,7 @@ const days = obj(
     actualP95: { ...numOrNull, description: 'Completed applications: 95th percentile of the same' },
     measured: { ...int, description: 'Completed applications the percentiles are over' },
   },
-  'Actual times are WORKING days, counted as the limits are (server/workbench/working-days.ts): the day of filing is not counted, weekends are not working days; public holidays are not modelled yet',
+  'Actual times are WORKING days, counted as the limits are (shared/calendar.ts): the day of filing is not counted; weekends and public holidays are not working days, 调休 make-up days are (the chinese-days package and scenarios/calendar.yaml, in the calendar_days table)',
 );
 const headline = obj(
   {
@@ -56,7 +56,7 @@ const report = obj({
       nameEn: { type: 'string' },
       received: int,
       completed: int,
-      completedOnTime: int,
+      completedOnTime: { ...int, description: "Completed before the close of the last working day of the item's limit, or of the bundle's promise when that came first" },
       completedLate: int,
       rejected: { ...int, description: 'refused by the department itself' },
       open: { ...int, description: 'received, not completed or refused (including waiting for a supplement)' },

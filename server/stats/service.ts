@@ -130,7 +130,12 @@ export class StatsService {
 
   private async names() {
     const versions = await this.registry.list();
-    const bundles = new Map(versions.map((v) => [v.bundleId, { title: v.bundle.title, titleEn: v.bundle.titleEn }]));
+    const bundles = new Map(
+      versions.map((v) => {
+        const p = v.bundle.guide?.promise;
+        return [v.bundleId, { title: v.bundle.title, titleEn: v.bundle.titleEn, promise: p ? { days: p.days, unit: p.unit } : null }];
+      }),
+    );
     const departments = new Map<string, { name: string; nameEn: string }>();
     for (const v of versions) for (const d of v.catalogue.departments.values()) departments.set(d.code, { name: d.name, nameEn: d.nameEn ?? d.name });
     return { bundles, departments, live: versions.length };
@@ -197,6 +202,7 @@ export class StatsService {
               materialsNotHandedIn: r.materials_separately - r.materials_handed_in,
               visitsSaved: r.visits_separately - r.visits_bundled,
               days: days(r, histOf(id)),
+              promise: title?.promise ?? null,
               rating: { count: r.rating_count, average: r.rating_avg },
             };
           })

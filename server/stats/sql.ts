@@ -109,14 +109,16 @@ export const READ_DEPARTMENTS = `
    ORDER BY department`;
 
 /**
- * Running items past their limit, now: the only figure that moves with the clock, so it is read
- * live, through the partial index on the due instant (004_stats.sql); only overdue rows are visited.
+ * Running items past their limit (or past the bundle's promise, whichever comes first), now: the
+ * only figure that moves with the clock, so it is read live. The partial index on the earliest
+ * possible due instant (008_calendar.sql) narrows to rows that can be overdue; the calendar then decides.
  */
 export const READ_OPEN_OVERDUE = `
   SELECT s.department, count(*)::float8 AS n
     FROM sub_applications s
    WHERE s.status IN ('queued', 'delivered', 'accepted') AND s.delivered_at IS NOT NULL
-     AND stats_due_at(s.delivered_at, s.time_limit_days) <= now()
+     AND least(stats_due_floor(s.delivered_at, s.time_limit_days), s.promised_by) <= now()
+     AND least(stats_due_at(s.delivered_at, s.time_limit_days), s.promised_by) <= now()
      AND stats_cst_date(s.created_at) BETWEEN $1::date AND $2::date
      AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM applications a WHERE a.id = s.application_id AND a.bundle_id = $3::text))
    GROUP BY s.department`;

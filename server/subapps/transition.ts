@@ -108,6 +108,8 @@ export interface FiledItem {
   after: readonly string[];
   payload: unknown;
   timeLimitDays: number;
+  /** The bundle's promised completion for an item inside the promise (ISO 8601), else null. */
+  promisedBy: string | null;
 }
 
 /**
@@ -117,7 +119,7 @@ export interface FiledItem {
  */
 export async function file(
   tx: Queryable,
-  application: { id: string; actor: string; set: { evaluation: unknown; savings: unknown; submitKey: string | null } },
+  application: { id: string; actor: string; set: { evaluation: unknown; savings: unknown; submitKey: string | null; promisedBy: string | null } },
   items: readonly FiledItem[],
 ): Promise<void> {
   // Every sub-application and its first history event in ONE statement (a multi-row INSERT
@@ -129,14 +131,14 @@ export async function file(
     if (!INITIAL_STATUSES.includes(item.status)) throw new Error(`a sub-application is not filed as ${item.status}`);
     const p = params.length;
     values.push(
-      `($${p + 1}::uuid, $1::uuid, $${p + 2}, $${p + 3}, $${p + 4}::int, $${p + 5}, $${p + 6}, $${p + 7}::text[], $${p + 8}::jsonb, $${p + 9}::double precision, CASE WHEN $${p + 5} = 'queued' THEN now() END)`,
+      `($${p + 1}::uuid, $1::uuid, $${p + 2}, $${p + 3}, $${p + 4}::int, $${p + 5}, $${p + 6}, $${p + 7}::text[], $${p + 8}::jsonb, $${p + 9}::double precision, CASE WHEN $${p + 5} = 'queued' THEN now() END, $${p + 10}::timestamptz)`,
     );
-    params.push(item.id, item.itemId, item.department, item.position, item.status, item.channel, item.after, JSON.stringify(item.payload), item.timeLimitDays);
+    params.push(item.id, item.itemId, item.department, item.position, item.status, item.channel, item.after, JSON.stringify(item.payload), item.timeLimitDays, item.promisedBy);
   }
   if (values.length) {
     await tx.query(
       `WITH inserted AS (
-         INSERT INTO sub_applications (id, application_id, item_id, department, position, status, channel, after_items, payload, time_limit_days, next_attempt_at)
+         INSERT INTO sub_applications (id, application_id, item_id, department, position, status, channel, after_items, payload, time_limit_days, next_attempt_at, promised_by)
          VALUES ${values.join(', ')}
          RETURNING id, status, position)
        INSERT INTO sub_application_events (sub_application_id, status, actor, note)
@@ -146,8 +148,8 @@ export async function file(
   }
   const { set } = application;
   await tx.query(
-    `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now() WHERE id = $1`,
-    [application.id, JSON.stringify(set.evaluation), JSON.stringify(set.savings), set.submitKey],
+    `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now(), promised_by = $5 WHERE id = $1`,
+    [application.id, JSON.stringify(set.evaluation), JSON.stringify(set.savings), set.submitKey, set.promisedBy],
   );
 }
 

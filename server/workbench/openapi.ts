@@ -6,7 +6,8 @@ const session = [{ session: [] }];
 
 const clock = {
   dueDate: { type: ['string', 'null'], format: 'date', description: 'last working day of the time limit (China time); null while the clock is stopped (补正)' },
-  dueAt: { type: ['string', 'null'], format: 'date-time', description: 'the close of the due day' },
+  dueAt: { type: ['string', 'null'], format: 'date-time', description: "the close of the due day: the item's own limit, or the bundle's promise when that comes first" },
+  promisedBy: { type: ['string', 'null'], format: 'date-time', description: "when the bundle's promise runs out; null for items outside it" },
   overdue: { type: 'boolean', description: '超期: the time limit in working days has run out (督办)' },
   workingDaysLeft: { type: ['integer', 'null'], description: 'working days left after today (0: due today); negative when overdue; null unless the department holds it' },
   completedLate: { type: 'boolean', description: 'completed after the due day' },

@@ -21,6 +21,7 @@ interface InboxRow extends ApplicantColumns {
   status: SubStatus;
   round: number;
   time_limit_days: number;
+  promised_by: Date | null;
   created_at: Date;
   delivered_at: Date | null;
   completed_at: Date | null;
@@ -36,16 +37,19 @@ export interface Clock {
   completedLate: boolean;
 }
 
-function clockOf(row: { status: SubStatus; time_limit_days: number; created_at: Date; delivered_at: Date | null; completed_at: Date | null }, now: Date, calendar: WorkCalendar): Clock {
+type ClockRow = { status: SubStatus; time_limit_days: number; promised_by: Date | null; created_at: Date; delivered_at: Date | null; completed_at: Date | null };
+
+function clockOf(row: ClockRow, now: Date, calendar: WorkCalendar): Clock {
   // The limit runs from receipt; a supplement re-delivers the item and the count starts again
-  // (补正后重新计算), which delivered_at records.
+  // (补正后重新计算), which delivered_at records. An item inside the bundle's promise is due by
+  // the promised instant when that comes before its own limit.
   const started = row.delivered_at ?? row.created_at;
   if (row.status === 'supplement' || row.status === 'rejected') return { deadline: null, completedLate: false };
   if (row.status === 'completed') {
-    const d = deadline(started, row.time_limit_days, row.completed_at ?? now, calendar);
+    const d = deadline(started, row.time_limit_days, row.completed_at ?? now, calendar, row.promised_by);
     return { deadline: { ...d, overdue: false }, completedLate: d.overdue };
   }
-  return { deadline: deadline(started, row.time_limit_days, now, calendar), completedLate: false };
+  return { deadline: deadline(started, row.time_limit_days, now, calendar, row.promised_by), completedLate: false };
 }
 
 function staffDepartment(user: User): string {
@@ -94,7 +98,7 @@ export class WorkbenchService {
     // The same visibility as the department API: nothing before it was sent, nothing parked.
     const statuses: readonly string[] = status === 'open' ? RUNNING : status === 'all' ? SUB_STATUSES : [status];
     const { rows } = await this.db.query<InboxRow>(
-      `SELECT s.id, s.application_id, s.item_id, s.status, s.round, s.time_limit_days, s.created_at, s.delivered_at, s.completed_at, s.updated_at, a.bundle_id, a.version,
+      `SELECT s.id, s.application_id, s.item_id, s.status, s.round, s.time_limit_days, s.promised_by, s.created_at, s.delivered_at, s.completed_at, s.updated_at, a.bundle_id, a.version,
               ${APPLICANT_COLUMNS}
          FROM sub_applications s JOIN applications a ON a.id = s.application_id JOIN users u ON u.id = a.applicant_id
         WHERE s.department = $1 AND s.status = ANY($2::text[]) AND ($3::text IS NULL OR s.item_id = $3)
@@ -125,6 +129,7 @@ export class WorkbenchService {
         updatedAt: r.updated_at,
         dueDate: clock.deadline?.dueDate ?? null,
         dueAt: clock.deadline?.dueAt ?? null,
+        promisedBy: r.promised_by,
         overdue: clock.deadline?.overdue ?? false,
         workingDaysLeft: clock.deadline && RUNNING.includes(r.status) ? clock.deadline.workingDaysLeft : null,
         completedLate: clock.completedLate,
@@ -151,8 +156,8 @@ export class WorkbenchService {
       throw new BadRequestError('查阅个人信息须说明事由', 'Say why you open personal data', [{ path: 'reason', message: '请选择或填写查阅事由，如“审核办理”', messageEn: 'choose or enter a reason, e.g. “审核办理” (processing)' }]);
     }
     const sub = await this.departments.get(principal, id, reason.trim().slice(0, 200));
-    const { rows } = await this.db.query<{ bundle_id: string; version: string; created_at: Date; time_limit_days: number; status: SubStatus; delivered_at: Date | null; completed_at: Date | null }>(
-      `SELECT a.bundle_id, a.version, s.created_at, s.time_limit_days, s.status, s.delivered_at, s.completed_at
+    const { rows } = await this.db.query<ClockRow & { bundle_id: string; version: string }>(
+      `SELECT a.bundle_id, a.version, s.created_at, s.time_limit_days, s.promised_by, s.status, s.delivered_at, s.completed_at
          FROM sub_applications s JOIN applications a ON a.id = s.application_id WHERE s.id = $1`,
       [sub.id],
     );
@@ -183,6 +188,7 @@ export class WorkbenchService {
       materialsEn: Object.fromEntries(sub.materials.map((m) => [m.code, v.catalogue.materials.get(m.code)?.titleEn ?? m.code])),
       dueDate: clock.deadline?.dueDate ?? null,
       dueAt: clock.deadline?.dueAt ?? null,
+      promisedBy: row.promised_by,
       overdue: clock.deadline?.overdue ?? false,
       workingDaysLeft: clock.deadline && RUNNING.includes(row.status) ? clock.deadline.workingDaysLeft : null,
       completedLate: clock.completedLate,

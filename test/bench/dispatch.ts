@@ -404,7 +404,7 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
         // What ApplicationService.submit sends.
         await file(
           tx,
-          { id, actor: 'citizen:bench', set: { evaluation: template.evaluation, savings: template.savings, submitKey: `bench-${id}` } },
+          { id, actor: 'citizen:bench', set: { evaluation: template.evaluation, savings: template.savings, submitKey: `bench-${id}`, promisedBy: null } },
           template.subs.map((s) => ({
             id: randomUUID(),
             itemId: s.item_id,
@@ -415,6 +415,7 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
             after: s.after_items,
             payload: s.payload,
             timeLimitDays: s.time_limit_days,
+            promisedBy: null,
           })),
         );
       }

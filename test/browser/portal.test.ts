@@ -225,6 +225,8 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     // Progress: every department completes through the simulated back offices, with outputs.
     const items = page.locator('[data-testid^="item-"][data-status]');
     await poll(() => items.count()).toBe(5);
+    // The bundle's promise, the date it runs out and (until everything is done) the days left.
+    expect(await page.getByTestId('promise-countdown').textContent()).toMatch(/^承诺 5 个工作日内办结（\d{4}年\d{1,2}月\d{1,2}日前）(，还剩 \d+ 天)?$/);
     await axe(page, 'progress');
     await screenshot(page, 'portal-08-progress');
     const statuses = async () => Promise.all((await items.all()).map((i) => i.getAttribute('data-status')));

@@ -48,7 +48,7 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     // The published file, linted clean by the server's check().
     await page.locator('.cm-content').waitFor();
     await expect.poll(() => page.getByTestId('lint-status').textContent(), { timeout: 15_000 }).toMatch(/检查通过/);
-    expect(await lineText(page, 15)).toBe('  - item: birth-registration');
+    expect(await lineText(page, 33)).toBe('  - item: birth-registration');
 
     // The preview runs the rules: the default example asks for a social security card.
     await page.getByTestId('load-example').click();
@@ -56,23 +56,23 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     await page.getByTestId('included-social-security-card').waitFor();
     await screenshot(page, 'studio-clean');
 
-    // Break it: a typo in an item reference on line 15.
+    // Break it: a typo in an item reference on line 33.
     await page.locator('.cm-content').click();
     await page.keyboard.press('Control+Home');
-    for (let i = 0; i < 14; i++) await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < 32; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('End');
     for (let i = 0; i < 'registration'.length; i++) await page.keyboard.press('Backspace');
     await page.keyboard.type('registraton');
-    expect(await lineText(page, 15)).toBe('  - item: birth-registraton');
+    expect(await lineText(page, 33)).toBe('  - item: birth-registraton');
     await expect.poll(() => page.getByTestId('lint-status').textContent(), { timeout: 15_000 }).toMatch(/个错误/);
 
-    // The CLI's message, underlined where it points: line 15, column 11.
+    // The CLI's message, underlined where it points: line 33, column 11.
     // An answer for half-typed text may come first; the one for the finished line follows.
     const underline = page.locator('.cm-lintRange-error').first();
     await expect.poll(() => underline.innerText(), { timeout: 15_000 }).toBe('birth-registraton');
     expect(await page.locator('.cm-line', { has: page.locator('.cm-lintRange-error') }).first().innerText()).toBe('  - item: birth-registraton');
     const first = page.getByTestId('problem').first();
-    expect(await first.innerText()).toContain('bundles/newborn.yaml:15:11: error: bundle "newborn" (新生儿出生一件事): unknown item "birth-registraton" (did you mean "birth-registration"?) [unknown-item]');
+    expect(await first.innerText()).toContain('bundles/newborn.yaml:33:11: error: bundle "newborn" (新生儿出生一件事): unknown item "birth-registraton" (did you mean "birth-registration"?) [unknown-item]');
     expect(await page.getByTestId('publish').isDisabled()).toBe(true);
     await underline.hover();
     await expect.poll(() => page.locator('.cm-tooltip-lint').innerText()).toContain('unknown item "birth-registraton"');
@@ -81,7 +81,7 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     // Fix it.
     await page.locator('.cm-content').click();
     await page.keyboard.press('Control+Home');
-    for (let i = 0; i < 14; i++) await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < 32; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('End');
     for (let i = 0; i < 'registraton'.length; i++) await page.keyboard.press('Backspace');
     await page.keyboard.type('registration');

@@ -50,7 +50,7 @@ cpSync(join(FIXTURES, 'lint', 'unknown-element'), broken, { recursive: true });
 describe('scenario lint', () => {
   it('passes the shipped scenarios', async () => {
     const r = await run('lint');
-    expect(r.out).toEqual(['0 errors, 0 warnings in 46 files']);
+    expect(r.out).toEqual(['0 errors, 0 warnings in 47 files']);
     expect(r.code).toBe(0);
   });
 
@@ -106,9 +106,9 @@ describe('scenario lint', () => {
     expect(r.code).toBe(1);
     const errors = r.out.filter((l) => l.includes(': error: '));
     expect(errors).toEqual([
-      expect.stringMatching(/unemployment\.yaml:193:\d+: error: .* example "default": identity idNumber = "430121198801010079": the check character .* \[invalid-example\]$/),
-      expect.stringMatching(/unemployment\.yaml:196:\d+: error: .* example "default": unknown element "person.insuredMonth" \(did you mean "person.insuredMonths"\?\) \[invalid-example\]$/),
-      expect.stringMatching(/unemployment\.yaml:197:\d+: error: .* example "default": unknown material "unemploymentCertificat" .*\[invalid-example\]$/),
+      expect.stringMatching(/unemployment\.yaml:205:\d+: error: .* example "default": identity idNumber = "430121198801010079": the check character .* \[invalid-example\]$/),
+      expect.stringMatching(/unemployment\.yaml:208:\d+: error: .* example "default": unknown element "person.insuredMonth" \(did you mean "person.insuredMonths"\?\) \[invalid-example\]$/),
+      expect.stringMatching(/unemployment\.yaml:209:\d+: error: .* example "default": unknown material "unemploymentCertificat" .*\[invalid-example\]$/),
     ]);
   });
 
@@ -137,8 +137,37 @@ describe('scenario stats', () => {
       items: 6,
       materials: { separately: 21, handedIn: 4, waived: { sharing: 2, bundle: 2, commitment: 4, generated: 6 }, handedInOnceForSeveral: 0, reusedFromArchive: 0, dropped: [] },
       fields: { separately: 34, asked: 11 },
-      visits: { separately: 6, bundled: 1 },
-      days: { separately: 16, criticalPath: 11 },
+      // one trip per department; the originals surrendered at the counter are the one left
+      visits: {
+        separately: 6,
+        bundled: 1,
+        reasons: [
+          { item: 'enterprise-deregistration', reason: 'original', title: '交回原件：营业执照正本、副本原件', titleEn: 'surrendering an original: Original business licence, both copies (surrendered)' },
+          { item: 'seal-cancellation', reason: 'original', title: '交回原件：企业印章（缴销）', titleEn: 'surrendering an original: Company seals, handed in for destruction' },
+        ],
+      },
+      days: { separately: 16, criticalPath: 11, promised: { value: 5, unit: 'working', declared: true, excludes: [] } },
+      // one step per item; the flow: public notice, then one application
+      steps: { separately: 6, bundled: 2 },
+      fees: {
+        total: 0,
+        items: ['tax-deregistration', 'enterprise-deregistration', 'seal-cancellation', 'bank-account-closure', 'social-insurance-deregistration', 'housing-fund-deregistration'].map((item) => ({ item, fee: 0 })),
+      },
+      official: {
+        source: 'Hunan portal, Changsha 企业简易注销一件事 guide (43TCN0008)',
+        promise: { days: 5, unit: 'working' },
+        days: { before: 20, after: 5 },
+        visits: { before: 10, after: 1 },
+        materials: { before: 29, after: 10 },
+        steps: { before: 10, after: 2 },
+      },
+      differences: [
+        expect.stringMatching(/^days before: engine 16, official 20 \(\+4\): /),
+        expect.stringMatching(/^visits before: engine 6, official 10 \(\+4\): /),
+        expect.stringMatching(/^materials before: engine 21, official 29 \(\+8\): /),
+        'materials after: engine 4, official 10 (+6): the guide\'s figure matches if it also counts generated forms (6); handed in: 简易注销全体投资人承诺书、注销决议或决定、营业执照正本、副本原件、企业印章（缴销）',
+        expect.stringMatching(/^steps before: engine 6, official 10 \(\+4\): /),
+      ],
     });
   });
 
@@ -168,7 +197,7 @@ describe('scenario stats', () => {
     expect(other.err).toEqual([]);
     expect(other.code).toBe(0);
     const own = await run('stats', 'unemployment', '--dir', profiles, '--json');
-    expect(own.err).toEqual([expect.stringContaining('unemployment.yaml:193:'), expect.stringContaining('unemployment.yaml:196:'), expect.stringContaining('unemployment.yaml:197:')]);
+    expect(own.err).toEqual([expect.stringContaining('unemployment.yaml:205:'), expect.stringContaining('unemployment.yaml:208:'), expect.stringContaining('unemployment.yaml:209:')]);
     expect(own.code).toBe(1);
   });
 
@@ -203,9 +232,16 @@ describe('scenario stats', () => {
     const r = await run('stats', 'newborn');
     expect(r.code).toBe(0);
     expect(r.out[0]).toBe('新生儿出生一件事 (newborn) v1.0.0 — example "default"');
-    expect(r.out).toContain('  materials             17           2   waived: sharing 3, bundle 1, commitment 0, generated 6; reused 0; handed in once for several 1');
-    expect(r.out).toContain('  days                  47          46   sum of time limits vs critical path');
-    expect(r.out.at(-1)).toContain('official: days 72 → 5, visits 4 → 0, materials 22 → 4');
+    expect(r.out).toContain('                separately     bundled      official');
+    expect(r.out).toContain('  materials             17           2        22 → 4   waived: sharing 3, bundle 1, commitment 0, generated 6; reused 0; handed in once for several 1');
+    expect(r.out).toContain('  visits                 4           0         4 → 0');
+    expect(r.out).toContain('  steps                  5           1         7 → 1   items\' own steps vs the bundle\'s flow');
+    expect(r.out).toContain('  days                  47           5        72 → 5   sum of the items\' limits vs the promise (工作日); critical path 46; outside the promise: social-security-card');
+    expect(r.out).toContain('  official: Hunan portal, Changsha 新生儿出生一件事 guide (43PCN0009); promise 5 工作日');
+    // Each difference with the reason the engine sees.
+    expect(r.out).toContain('  ≠ steps before: engine 5, official 7 (+2): the guide counts every item of the bundle (7), this answer set includes 5: the sum of steps over all items is 7; this answer set leaves out maternity-reimbursement (生育医疗费用待遇支付), parenting-guidance (科学育儿指导服务登记)');
+    expect(r.out.filter((l) => l.startsWith('  ≠ '))).toHaveLength(4);
+    expect(r.out.at(-1)).toBe('  source: 湖南省政务服务网一件事指南的公开抓取数据（58 个主题、7,870 份地区实施指南） https://github.com/chuanshuozhongdeshen3-hub/hunan-gov-wiki-data');
   });
 
   it('--region computes a regional implementation, and refuses a region the bundle lacks', async () => {

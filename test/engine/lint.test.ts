@@ -118,6 +118,21 @@ const CASES: Record<string, readonly Expected[]> = {
   region: [err('regions/demo-north.yaml', 3, 10, 'region', 'did you mean "demo"')],
   // `  register: 5` (value at 7:13) is longer than the standard's 2 working days.
   'region-standard': [err('regions/demo-north.yaml', 7, 13, 'region-standard', "longer than the standard's 2")],
+  // calendar.yaml: Saturday 2 October 2027 both a day of 国庆节 (3:5) and a make-up working day (5:5)
+  calendar: [err('calendar.yaml', 5, 5, 'calendar', 'also listed as a day off ("国庆节")')],
+  // `promise: { …, excludes: [register, followup] }`: the list at 12:46
+  promise: [err('bundles/demo.yaml', 12, 46, 'promise', 'every item runs outside the promise')],
+  // `official:` (12:1) with days 2 → 5 (the `after` value at 13:29) and no promise:
+  official: [
+    warn('bundles/demo.yaml', 12, 1, 'promise', 'declares no promise:'),
+    warn('bundles/demo.yaml', 13, 29, 'official', 'go up from 2 to 5'),
+  ],
+  // `- { reason: collect, item: register }` while register lists delivery options
+  'on-site': [warn('bundles/demo.yaml', 13, 15, 'on-site', 'count it twice')],
+  // `delivery: { element: pet.kind }` and no item lists delivery options
+  delivery: [warn('bundles/demo.yaml', 12, 22, 'delivery', 'chooses nothing')],
+  // both items give the same 实施编码; register (sorted after followup) is reported
+  'item-code': [err('items/register.yaml', 7, 26, 'item-code', 'already the code of item "followup"')],
 };
 
 describe('lint fixtures', () => {

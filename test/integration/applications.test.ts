@@ -4,6 +4,9 @@ import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type Test
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 import { checkCreditCode } from '../../shared/identifiers.js';
 import { newbornDraft } from '../helpers/reliability.js';
+import { addNaturalDays, addWorkingDays, chinaDate, closeOf } from '../../shared/calendar.js';
+import { workCalendar } from '../../server/calendar.js';
+import { readScenarioFiles } from '../../server/bundles/files.js';
 
 type Detail = {
   id: string;
@@ -11,6 +14,8 @@ type Detail = {
   version: string;
   items: { id: string; itemId: string; department: string; status: string; outputs: Record<string, unknown>; history: { status: string }[]; supplement: null | { materials: { code: string }[]; fields: { element: string }[] } }[];
   savings: { materials: { separately: number; handedIn: number } };
+  promise: { days: number; unit: string } | null;
+  promisedBy: string | null;
 };
 type Evaluation = { materials: { code: string; disposition: string; items: string[] }[]; items: { id: string; included: boolean }[] };
 type ErrorBody = { error: { code: string; message: string; details: { path: string; message: string }[] } };
@@ -88,6 +93,15 @@ describe.each(databaseTargets())('one submission, many departments, on $kind', (
     expect(count.rows[0]!.n).toBe(first.body.items.length);
     // Items with predecessors wait; the first ones are queued at once.
     expect(first.body.items.find((i) => i.itemId === 'birth-registration')?.status).toBe('waiting');
+    // The bundle's promise, 5 working days from today (China time) by the server's calendar,
+    // ends at 24:00 of its last day: written with the China offset, as applicants read it.
+    const calendar = workCalendar(readScenarioFiles(ts.config.scenariosDir));
+    const lastDay = addWorkingDays(chinaDate(new Date()), 5, calendar);
+    expect(first.body.promise).toEqual({ days: 5, unit: 'working' });
+    expect(first.body.promisedBy).toBe(`${addNaturalDays(lastDay, 1)}T00:00:00+08:00`);
+    // The social security card runs outside the promise; the other items are due by it.
+    const promised = await db.query<{ item_id: string; promised_by: Date | null }>('SELECT item_id, promised_by FROM sub_applications WHERE application_id = $1', [filled]);
+    for (const r of promised.rows) expect(r.promised_by?.toISOString() ?? null, r.item_id).toBe(r.item_id === 'social-security-card' ? null : closeOf(lastDay).toISOString());
 
     const done = await until(
       async () => {

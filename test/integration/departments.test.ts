@@ -3,6 +3,9 @@ import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 import { NEWBORN_ANSWERS } from '../helpers/newborn.js';
+import { afterSupplement } from '../../shared/promise.js';
+import { workCalendar } from '../../server/calendar.js';
+import { readScenarioFiles } from '../../server/bundles/files.js';
 
 type ErrorBody = { error: { code: string; message: string; messageEn: string; details: { path: string; message: string }[] } };
 type Sub = { id: string; status: string; allowedActions: string[]; fields: Record<string, unknown>; materials: { code: string; url?: string }[]; round: number; inputs: Record<string, unknown> };
@@ -148,8 +151,19 @@ describe.each(databaseTargets())('department API, supplements and operators on $
     expect((await citizen.upload(`/api/applications/${id}/materials/birthCertificateNotice`, pdf('x'), 'x.pdf')).status).toBe(409);
     const reupload = await citizen.upload(`/api/applications/${id}/materials/birthMedicalRecord`, pdf('clear copy'), 'record.pdf');
     expect(reupload.status, JSON.stringify(reupload.body)).toBe(201);
+    // Asked a week ago: the days the application waited for the applicant do not count
+    // against the bundle's promise (补正时间不计入承诺时限), for every item inside it.
+    const weekAgo = new Date(Date.now() - 7 * 86_400_000);
+    await db.query(`UPDATE sub_applications SET supplement = jsonb_set(supplement, '{requestedAt}', to_jsonb($2::text)) WHERE id = $1`, [healthSub, weekAgo.toISOString()]);
+    const promisedBy = async () => (await db.query<{ promised_by: Date }>('SELECT promised_by FROM applications WHERE id = $1', [id])).rows[0]!.promised_by;
+    const before = await promisedBy();
     const answered = await citizen.post<Detail>(url, { answers: { 'child.name': '王小贝' } });
     expect(answered.status, JSON.stringify(answered.body)).toBe(200);
+    const moved = await promisedBy();
+    expect(moved.toISOString()).toBe(afterSupplement(before, 'working', weekAgo, new Date(), workCalendar(readScenarioFiles(ts.config.scenariosDir))).toISOString());
+    expect(moved.getTime()).toBeGreaterThan(before.getTime());
+    const items = await db.query<{ promised_by: Date }>('SELECT DISTINCT promised_by FROM sub_applications WHERE application_id = $1 AND promised_by IS NOT NULL', [id]);
+    expect(items.rows.map((r) => r.promised_by.toISOString())).toEqual([moved.toISOString()]);
 
     const again = await until(async () => {
       const s = await health.get<Sub>(`/api/sub-applications/${healthSub}`);

@@ -7,8 +7,10 @@
 //   rows are changed by hand (items completed and refused, ratings added, changed and removed), and
 //   the figures are compared again with pending changes unfolded and then folded.
 // The expected figures are plain SQL over applications, sub_applications and ratings, with none of
-// the rollups, triggers or SQL functions of 004_stats.sql: working days are counted by walking the
-// calendar, a limit's last day by taking the n-th weekday after receipt.
+// the rollups, triggers or SQL functions of 004_stats.sql and 008_calendar.sql: working days are
+// counted by walking the calendar (the server's: chinese-days and scenarios/calendar.yaml, given
+// here as literal lists), a limit's last day by taking the n-th working day after receipt, capped
+// by the bundle's promise.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
@@ -20,6 +22,14 @@ import { chinaToday, parsePeriod, type Period } from '../../server/stats/period.
 import type { ApplicationCounts, BundleFigures, DayFigures, DepartmentFigures, PublicSummary, StatsReport } from '../../shared/stats.js';
 import { deadline, workingDaysBetween } from '../../server/workbench/working-days.js';
 import { NEWBORN_WITH_CARD } from '../fixtures/newborn.js';
+import { workCalendar } from '../../server/calendar.js';
+import { readScenarioFiles } from '../../server/bundles/files.js';
+import { loadConfig } from '../../server/config.js';
+
+const CALENDAR = workCalendar(readScenarioFiles(loadConfig({}).scenariosDir));
+const dates = (set: ReadonlySet<string> | undefined) => `'{${[...(set ?? [])].join(',')}}'::date[]`;
+/** Whether the day g is worked, from the calendar's own lists rather than the calendar_days table. */
+const WORKED = (g: string) => `(${g}::date = ANY(${dates(CALENDAR.workdays)}) OR (extract(isodow FROM ${g}) < 6 AND NOT ${g}::date = ANY(${dates(CALENDAR.holidays)})))`;
 
 const COHORT = `
   c AS (
@@ -30,7 +40,7 @@ const COHORT = `
 
 /** Working days in (from, to], by listing them. */
 const walkDays = (from: string, to: string) =>
-  `(SELECT count(*) FROM generate_series((${from} AT TIME ZONE 'Asia/Shanghai')::date + 1, (${to} AT TIME ZONE 'Asia/Shanghai')::date, interval '1 day') AS g WHERE extract(isodow FROM g) < 6)::int`;
+  `(SELECT count(*) FROM generate_series((${from} AT TIME ZONE 'Asia/Shanghai')::date + 1, (${to} AT TIME ZONE 'Asia/Shanghai')::date, interval '1 day') AS g WHERE ${WORKED('g')})::int`;
 
 const APP_FIGURES = `
   count(*)::int AS filed,
@@ -79,7 +89,7 @@ async function expectedReport(
   db: Queryable,
   period: Period,
   bundle: { id: string; title: string; titleEn: string } | null,
-  names: { departments: Map<string, { name: string; nameEn: string }>; bundles: Map<string, { title: string; titleEn: string }> },
+  names: { departments: Map<string, { name: string; nameEn: string }>; bundles: Map<string, { title: string; titleEn: string; promise: BundleFigures['promise'] }> },
 ): Promise<Omit<StatsReport, 'generatedAt'>> {
   const params = [period.from, period.to, bundle?.id ?? null];
   const total = (await db.query<AppFigures & { bundles: number }>(`WITH ${COHORT} SELECT ${APP_FIGURES}, count(DISTINCT bundle_id)::int AS bundles FROM c`, params)).rows[0]!;
@@ -127,9 +137,10 @@ async function expectedReport(
            CROSS JOIN LATERAL (
              SELECT ((CASE WHEN ceil(s.time_limit_days) <= 0 THEN r.day
                            ELSE (SELECT max(g)::date FROM (SELECT g FROM generate_series(r.day + 1, r.day + 90, interval '1 day') AS g
-                                                            WHERE extract(isodow FROM g) < 6 ORDER BY g LIMIT ceil(s.time_limit_days)::int) AS w) END) + 1)::timestamp
-                    AT TIME ZONE 'Asia/Shanghai' AS due_at
-               FROM (SELECT (coalesce(s.delivered_at, s.created_at) AT TIME ZONE 'Asia/Shanghai')::date AS day) AS r) AS d)
+                                                            WHERE ${WORKED('g')} ORDER BY g LIMIT ceil(s.time_limit_days)::int) AS w) END) + 1)::timestamp
+                    AT TIME ZONE 'Asia/Shanghai' AS own_due_at
+               FROM (SELECT (coalesce(s.delivered_at, s.created_at) AT TIME ZONE 'Asia/Shanghai')::date AS day) AS r) AS o
+           CROSS JOIN LATERAL (SELECT least(o.own_due_at, s.promised_by) AS due_at) AS d)
        SELECT department,
               count(*) FILTER (WHERE delivered_at IS NOT NULL)::int AS received,
               count(*) FILTER (WHERE status = 'completed')::int AS completed,
@@ -170,6 +181,7 @@ async function expectedReport(
             materialsNotHandedIn: r.separately - r.handed_in,
             visitsSaved: r.visits_separately - r.visits_bundled,
             days: dayFigures(r, r.bundle_id),
+            promise: title?.promise ?? null,
             rating: { count: rating?.n ?? 0, average: rating?.average ?? null },
           };
         })
@@ -236,7 +248,7 @@ type ErrorBody = { error: { code: string; details: { path: string }[] } };
 async function namesOf(ts: TestServer): Promise<Names> {
   const versions = await ts.parts.registry.list();
   return {
-    bundles: new Map(versions.map((v) => [v.bundleId, { title: v.bundle.title, titleEn: v.bundle.titleEn }])),
+    bundles: new Map(versions.map((v) => [v.bundleId, { title: v.bundle.title, titleEn: v.bundle.titleEn, promise: v.bundle.official?.promise ?? null }])),
     departments: new Map(ts.parts.departments.map((d) => [d.code, { name: d.name, nameEn: d.nameEn }])),
   };
 }
@@ -294,12 +306,19 @@ async function file(citizen: ApiClient, bundleId: string, answers: Record<string
   return id;
 }
 
-describe('SQL working days agree with the workbench’s clock (server/workbench/working-days.ts)', () => {
-  it('gives the same due instant and the same count of working days', async () => {
+describe('SQL working days agree with the workbench’s clock (shared/calendar.ts)', () => {
+  it('gives the same due instant and the same count of working days, Golden Week and 调休 included', async () => {
     const db = await databaseTargets()[0]!.open();
     try {
       const { migrate } = await import('../../server/db/migrate.js');
+      const { syncCalendarTable } = await import('../../server/calendar.js');
       await migrate(db);
+      expect(await syncCalendarTable(db, CALENDAR)).toBe(true);
+      // Written once: the same calendar again changes nothing.
+      expect(await syncCalendarTable(db, CALENDAR)).toBe(false);
+      // 1–7 October 2026 are days off, Saturday 10 October is worked: 30 September + 1 is 8 October.
+      const golden = await db.query<{ n: number; due: Date }>(`SELECT stats_working_days('2026-09-30', '2026-10-10') AS n, stats_due_at('2026-09-30T02:00:00Z', 1) AS due`);
+      expect(golden.rows[0]).toEqual({ n: 3, due: new Date('2026-10-08T16:00:00Z') });
       const starts: Date[] = [];
       // Every 5 h 17 min over five weeks: all weekdays, weekends, and both sides of China midnight.
       for (let t = Date.parse('2026-09-25T00:00:00Z'); t < Date.parse('2026-10-30T00:00:00Z'); t += (5 * 60 + 17) * 60_000) starts.push(new Date(t));
@@ -309,14 +328,14 @@ describe('SQL working days agree with the workbench’s clock (server/workbench/
         `SELECT stats_due_at(s, l) AS due FROM unnest($1::timestamptz[], $2::float8[]) WITH ORDINALITY AS x(s, l, i) ORDER BY i`,
         [cases.map((c) => c.s.toISOString()), cases.map((c) => c.l)],
       );
-      cases.forEach((c, i) => expect(rows[i]!.due.toISOString(), `${c.s.toISOString()} + ${c.l}`).toBe(deadline(c.s, c.l, c.s).dueAt.toISOString()));
+      cases.forEach((c, i) => expect(rows[i]!.due.toISOString(), `${c.s.toISOString()} + ${c.l}`).toBe(deadline(c.s, c.l, c.s, CALENDAR).dueAt.toISOString()));
       const days = starts.map((s) => s.toISOString().slice(0, 10));
       const pairs = days.flatMap((a) => days.filter((_, j) => j % 7 === 0).map((b) => [a, b] as const));
       const counted = await db.query<{ n: number }>(
         `SELECT stats_working_days(a, b) AS n FROM unnest($1::date[], $2::date[]) WITH ORDINALITY AS x(a, b, i) ORDER BY i`,
         [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
       );
-      pairs.forEach(([a, b], i) => expect(counted.rows[i]!.n, `${a} → ${b}`).toBe(workingDaysBetween(a, b)));
+      pairs.forEach(([a, b], i) => expect(counted.rows[i]!.n, `${a} → ${b}`).toBe(workingDaysBetween(a, b, CALENDAR)));
     } finally {
       await db.close();
     }

@@ -68,7 +68,7 @@ describe.each(databaseTargets())('designer studio on $kind', ({ open }) => {
     expect(res.status).toBe(200);
     const cli = check(readScenarioFiles(ts.config.scenariosDir).map((f) => (f.path === BUNDLE ? { path: f.path, text: broken } : f))).diagnostics;
     expect(res.body.diagnostics).toEqual(cli);
-    expect(res.body.diagnostics[0]).toMatchObject({ file: BUNDLE, line: 15, col: 11, severity: 'error', code: 'unknown-item' });
+    expect(res.body.diagnostics[0]).toMatchObject({ file: BUNDLE, line: 33, col: 11, severity: 'error', code: 'unknown-item' });
     expect(res.body.errors).toBeGreaterThan(0);
     expect(res.body.preview).toBeNull();
 
@@ -146,7 +146,7 @@ describe.each(databaseTargets())('designer studio on $kind', ({ open }) => {
     const broken = original.replace('  - item: birth-registration\n', '  - item: birth-registraton\n').replace('version: "1.0.0"', 'version: "2.0.0"');
     const refused = await designer.post<ErrorBody>('/api/studio/bundles/newborn/versions', { base: '1.0.0', changes: [{ path: BUNDLE, text: broken }] });
     expect(refused.status).toBe(422);
-    expect(refused.body.error.details[0]!.path).toBe(`${BUNDLE}:15:11`);
+    expect(refused.body.error.details[0]!.path).toBe(`${BUNDLE}:33:11`);
     const same = await designer.post<ErrorBody>('/api/studio/bundles/newborn/versions', { base: '1.0.0', changes: [{ path: BUNDLE, text: original.replace(/^title: .*$/m, 'title: 改了但没改版本') }] });
     expect(same.status).toBe(409);
 

@@ -3,9 +3,12 @@ import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
 import { fileNewborn } from '../helpers/newborn.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
-import { addWorkingDays, chinaDate } from '../../server/workbench/working-days.js';
+import { addWorkingDays, chinaDate, closeOf } from '../../server/workbench/working-days.js';
+import { workCalendar } from '../../server/calendar.js';
+import { readScenarioFiles } from '../../server/bundles/files.js';
 
-type Row = { id: string; applicationId: string; itemId: string; itemTitle: string; status: string; version: string; dueDate: string | null; overdue: boolean; workingDaysLeft: number | null };
+type Row = {
+  promisedBy?: string | null; id: string; applicationId: string; itemId: string; itemTitle: string; status: string; version: string; dueDate: string | null; overdue: boolean; workingDaysLeft: number | null };
 type Inbox = { department: string; items: { id: string; title: string }[]; overdueCount: number; rows: Row[] };
 type Detail = {
   id: string;
@@ -60,9 +63,13 @@ describe.each(databaseTargets())('department workbench and audit log on $kind', 
     expect(inbox.items.map((i) => i.id)).toContain('birth-registration');
     const row = inbox.rows.find((r) => r.id === registration)!;
     expect(row).toMatchObject({ itemId: 'birth-registration', itemTitle: '出生登记', status: 'delivered', version: '1.0.0', overdue: false });
-    // 出生登记 has 10 working days from receipt today (China time).
-    expect(row.dueDate).toBe(addWorkingDays(chinaDate(new Date()), 10));
-    expect(row.workingDaysLeft).toBe(10);
+    // 出生登记 has 10 working days from receipt today (China time), but inside the newborn
+    // bundle it is due by the bundle's promise, 5 working days from filing (today too), which
+    // comes first; working days as the server's calendar counts them (holidays, 调休).
+    const calendar = workCalendar(readScenarioFiles(ts.config.scenariosDir));
+    expect(row.dueDate).toBe(addWorkingDays(chinaDate(new Date()), 5, calendar));
+    expect(row.promisedBy).toBe(closeOf(addWorkingDays(chinaDate(new Date()), 5, calendar)).toISOString());
+    expect(row.workingDaysLeft).toBe(5);
     expect(Object.keys(row)).not.toContain('fields');
 
     const ids = async (q: string) => (await police.get<Inbox>(`/api/workbench/inbox${q}`)).body.rows.map((r) => r.id);

@@ -7,6 +7,7 @@ import { useModel, type EngineModel } from './model';
 import { Pill, StatusPill, days, formatTime, statusTone, subStatusLabel, useDocumentTitle } from './labels';
 import { Supplement } from './Supplement';
 import { RatingCard } from './RatingCard';
+import { PromiseCountdown } from './PromiseCountdown';
 import type { ApplicationDetail, ApplicationItem } from './types';
 
 const POLL_MS = 2000;
@@ -162,11 +163,12 @@ export default function Follow() {
       <div className="visually-hidden" aria-live="polite">
         {t(`已办结 ${done} 项，共 ${detail.items.length} 项`, `${done} of ${detail.items.length} done`)}
       </div>
+      {detail.promise && detail.promisedBy && <PromiseCountdown promise={detail.promise} promisedBy={detail.promisedBy} finished={finished} />}
       {s && (
         <Typography.Paragraph data-testid="detail-savings">
           {t(
-            `本次少跑 ${s.visits.separately - s.visits.bundled} 次，少交 ${s.materials.separately - s.materials.handedIn} 份材料，少填 ${s.fields.separately - s.fields.asked} 项，时限 ${days(s.days.separately)} 天 → ${days(s.days.criticalPath)} 天`,
-            `${s.visits.separately - s.visits.bundled} fewer visits, ${s.materials.separately - s.materials.handedIn} fewer documents, ${s.fields.separately - s.fields.asked} fewer fields, ${days(s.days.separately)} → ${days(s.days.criticalPath)} days`,
+            `本次少跑 ${s.visits.separately - s.visits.bundled} 次，少交 ${s.materials.separately - s.materials.handedIn} 份材料，少填 ${s.fields.separately - s.fields.asked} 项，时限 ${days(s.days.separately)} 天 → ${days(s.days.promised?.value ?? s.days.criticalPath)} 天`,
+            `${s.visits.separately - s.visits.bundled} fewer visits, ${s.materials.separately - s.materials.handedIn} fewer documents, ${s.fields.separately - s.fields.asked} fewer fields, ${days(s.days.separately)} → ${days(s.days.promised?.value ?? s.days.criticalPath)} days`,
           )}
         </Typography.Paragraph>
       )}

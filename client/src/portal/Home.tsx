@@ -46,8 +46,8 @@ export default function Home() {
                 {b.description && lang === 'zh' && <Typography.Paragraph>{b.description}</Typography.Paragraph>}
                 <Typography.Paragraph strong data-testid={`savings-${b.id}`} style={{ fontSize: 16 }}>
                   {t(
-                    `少跑 ${visitsSaved} 次 · 少交 ${materialsSaved} 份材料 · ${days(s.days.separately)} 天 → ${days(s.days.criticalPath)} 天`,
-                    `${visitsSaved} fewer visits · ${materialsSaved} fewer documents · ${days(s.days.separately)} → ${days(s.days.criticalPath)} days`,
+                    `少跑 ${visitsSaved} 次 · 少交 ${materialsSaved} 份材料 · ${days(s.days.separately)} 天 → ${days(s.days.promised?.value ?? s.days.criticalPath)} 天`,
+                    `${visitsSaved} fewer visits · ${materialsSaved} fewer documents · ${days(s.days.separately)} → ${days(s.days.promised?.value ?? s.days.criticalPath)} days`,
                   )}
                 </Typography.Paragraph>
                 <Typography.Paragraph className="muted" data-testid={`scope-${b.id}`}>

@@ -136,7 +136,7 @@ export function ReviewStep({ app, model, form, full, answers, evaluation, flush,
           { key: 'materials', title: t('提交材料（份）', 'Documents'), before: s.materials.separately, after: s.materials.handedIn },
           { key: 'fields', title: t('填写信息（项）', 'Fields to fill'), before: s.fields.separately, after: s.fields.asked },
           { key: 'visits', title: t('跑动次数（次）', 'Visits'), before: s.visits.separately, after: s.visits.bundled },
-          { key: 'days', title: t('办理时限（天）', 'Time limit (days)'), before: s.days.separately, after: s.days.criticalPath },
+          { key: 'days', title: t('办理时限（天）', 'Time limit (days)'), before: s.days.separately, after: s.days.promised?.value ?? s.days.criticalPath },
         ].map((x) => (
           <Col key={x.key} xs={12} md={6}>
             <Card size="small" data-testid={`saving-${x.key}`}>

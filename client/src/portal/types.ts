@@ -127,5 +127,8 @@ export interface ApplicationDetail {
   submittedAt: string | null;
   items: ApplicationItem[];
   savings: Savings | null;
+  /** The bundle's promised limit and when it runs out for this filing (ISO 8601, +08:00). */
+  promise?: { days: number; unit: 'working' | 'natural' } | null;
+  promisedBy?: string | null;
   rating: Rating | null;
 }

@@ -33,7 +33,8 @@ export default function AnnualReport() {
     { key: 'once', zh: '只交一次或免交（份）', en: 'Documents once or waived', value: (b) => b.materialsOnceOrWaived, numeric: true },
     { key: 'visits', zh: '少跑（次）', en: 'Trips saved', value: (b) => b.visitsSaved, numeric: true },
     { key: 'limitSum', zh: '分别办理时限（工作日）', en: 'Limits one after another (wd)', value: (b) => b.days.limitSum, numeric: true },
-    { key: 'criticalPath', zh: '承诺时限（工作日）', en: 'Promised (wd)', value: (b) => b.days.criticalPath, numeric: true },
+    { key: 'promise', zh: '承诺时限', en: 'Promised', value: (b) => (b.promise ? `${b.promise.days}${b.promise.unit === 'natural' ? '自然日' : '工作日'}` : null) },
+    { key: 'criticalPath', zh: '关键路径（工作日）', en: 'Critical path (wd)', value: (b) => b.days.criticalPath, numeric: true },
     { key: 'p50', zh: '实际用时中位数', en: 'Actual median', value: (b) => b.days.actualP50, numeric: true },
     { key: 'rating', zh: '平均评分', en: 'Mean rating', value: (b) => b.rating.average, numeric: true },
   ];

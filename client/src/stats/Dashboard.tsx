@@ -66,7 +66,8 @@ export default function Dashboard() {
     { key: 'notHandedIn', zh: '少交材料（份）', en: 'Fewer documents', value: (b) => b.materialsNotHandedIn, numeric: true },
     { key: 'visits', zh: '少跑（次）', en: 'Trips saved', value: (b) => b.visitsSaved, numeric: true },
     { key: 'limitSum', zh: '时限之和（工作日）', en: 'Sum of limits (wd)', value: (b) => b.days.limitSum, numeric: true },
-    { key: 'criticalPath', zh: '承诺时限', en: 'Promised', value: (b) => b.days.criticalPath, numeric: true },
+    { key: 'promise', zh: '承诺时限', en: 'Promised', value: (b) => (b.promise ? `${b.promise.days}${b.promise.unit === 'natural' ? '自然日' : '工作日'}` : null) },
+    { key: 'criticalPath', zh: '关键路径', en: 'Critical path', value: (b) => b.days.criticalPath, numeric: true },
     { key: 'p50', zh: '实际中位数', en: 'Actual median', value: (b) => b.days.actualP50, numeric: true },
     { key: 'p95', zh: '实际 P95', en: 'Actual P95', value: (b) => b.days.actualP95, numeric: true },
     { key: 'rating', zh: '平均评分', en: 'Mean rating', value: (b) => b.rating.average, numeric: true },
@@ -220,7 +221,7 @@ export default function Dashboard() {
                   { key: 'count', label: t('评价总数', 'Ratings in all'), value: report.rating.count },
                   { key: 'average', label: t('平均分', 'Mean'), value: report.rating.average },
                   { key: 'limitSum', label: t('各部门时限之和（工作日，均值）', 'Sum of limits (wd, mean)'), value: report.days.limitSum },
-                  { key: 'criticalPath', label: t('承诺时限（工作日，均值）', 'Promised (wd, mean)'), value: report.days.criticalPath },
+                  { key: 'criticalPath', label: t('关键路径（工作日，均值）', 'Critical path (wd, mean)'), value: report.days.criticalPath },
                   { key: 'p50', label: t('实际用时中位数（工作日）', 'Actual median (wd)'), value: report.days.actualP50 },
                   { key: 'p95', label: t('实际用时 P95（工作日）', 'Actual P95 (wd)'), value: report.days.actualP95 },
                 ]}

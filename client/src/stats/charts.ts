@@ -92,7 +92,7 @@ export function timeOption(r: StatsReport, lang: 'zh' | 'en', t: T): ChartOption
       yAxis: { type: 'value', name: t('工作日', 'working days') },
       series: [
         { name: t('各部门时限之和', 'Sum of limits'), type: 'bar', data: r.bundles.map((b) => b.days.limitSum) },
-        { name: t('承诺时限（关键路径）', 'Promised (critical path)'), type: 'bar', data: r.bundles.map((b) => b.days.criticalPath) },
+        { name: t('关键路径', 'Critical path'), type: 'bar', data: r.bundles.map((b) => b.days.criticalPath) },
         { name: t('实际用时中位数', 'Actual, median'), type: 'bar', data: r.bundles.map((b) => b.days.actualP50) },
         { name: t('实际用时 P95', 'Actual, 95th percentile'), type: 'bar', data: r.bundles.map((b) => b.days.actualP95) },
       ],

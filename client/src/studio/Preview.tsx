@@ -193,7 +193,7 @@ function Savings({ preview }: { preview: PreviewData }) {
         {stat('savings-materials', t('材料（分别办理 → 一次办）', 'Materials (separately → bundled)'), s.materials.separately, s.materials.handedIn, t('份', ''))}
         {stat('savings-fields', t('填写字段', 'Fields to fill'), s.fields.separately, s.fields.asked, t('项', ''))}
         {stat('savings-visits', t('跑动次数', 'Visits'), s.visits.separately, s.visits.bundled, t('次', ''))}
-        {stat('savings-days', t('办理时限（工作日）', 'Time limit (working days)'), s.days.separately, s.days.criticalPath, t('天', 'days'))}
+        {stat('savings-days', t('办理时限（工作日）', 'Time limit (working days)'), s.days.separately, s.days.promised?.value ?? s.days.criticalPath, t('天', 'days'))}
       </Row>
       <Typography.Paragraph style={{ margin: 0 }}>
         {t(
