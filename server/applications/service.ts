@@ -11,7 +11,6 @@ import { compose } from '../../shared/compose.js';
 import { deriveApplicationStatus, type SubStatus } from '../../shared/lifecycle.js';
 import type { Profile } from '../../shared/model.js';
 import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../http/errors.js';
-import { refuseUnknownKeys, unknownKeys } from '../http/unknown-keys.js';
 import { profileFor } from './profile.js';
 import { validateComplete, validateDraft, fullForm } from './validation.js';
 import { recordEvent, historyOf, type HistoryEntry } from '../subapps/history.js';
@@ -100,12 +99,8 @@ export interface ApplicationsDeps {
 export class ApplicationService {
   constructor(private readonly d: ApplicationsDeps) {}
 
-  async create(user: User, body: unknown): Promise<ApplicationRow> {
-    const bundleId = isObject(body) ? body.bundleId : undefined;
-    if (typeof bundleId !== 'string' || bundleId === '') {
-      throw new BadRequestError('请指定一件事', 'Say which bundle to apply for', [{ path: 'bundleId', message: '必填', messageEn: 'required' }, ...unknownKeys(body, ['bundleId'])]);
-    }
-    refuseUnknownKeys(unknownKeys(body, ['bundleId']));
+  /** The body's shape (a bundleId and nothing else) is checked at the route (shared/contracts/applications.ts). */
+  async create(user: User, bundleId: string): Promise<ApplicationRow> {
     const v = await this.d.registry.current(bundleId);
     const { rows } = await this.d.db.query<ApplicationRow>(
       `INSERT INTO applications (id, applicant_id, bundle_id, version) VALUES ($1, $2, $3, $4) RETURNING *`,
@@ -127,8 +122,7 @@ export class ApplicationService {
     return { v, profile };
   }
 
-  async saveAnswers(user: User, id: string, body: unknown): Promise<ApplicationRow> {
-    const answers = readAnswers(body);
+  async saveAnswers(user: User, id: string, answers: Record<string, unknown>): Promise<ApplicationRow> {
     const app = await this.owned(user, id);
     if (app.status !== 'draft') throw new ConflictError('申请已提交，不能再修改', 'The application was submitted and can no longer be edited');
     const { v, profile } = await this.context(user, app);
@@ -214,9 +208,7 @@ export class ApplicationService {
    * then the application, one sub-application per included item and the savings snapshot commit
    * in one transaction. The same Idempotency-Key returns the first result and files nothing.
    */
-  async submit(user: User, id: string, key: string | undefined, body?: unknown) {
-    // Filing takes no body: a client sending options (a version, "force") must hear they do nothing.
-    refuseUnknownKeys(unknownKeys(body, []));
+  async submit(user: User, id: string, key: string | undefined) {
     if (key !== undefined && (key.length === 0 || key.length > 200)) {
       throw new BadRequestError('Idempotency-Key 长度应为 1–200', 'Idempotency-Key must be 1–200 characters', [{ path: 'Idempotency-Key', message: '长度应为 1–200', messageEn: 'must be 1–200 characters' }]);
     }
@@ -359,8 +351,7 @@ export class ApplicationService {
    * 补正: the applicant answers exactly what one department asked for (fields and materials),
    * nothing else; only that sub-application goes out again, in a new delivery round.
    */
-  async answerSupplement(user: User, id: string, subId: string, body: unknown) {
-    const answers = readAnswers(body);
+  async answerSupplement(user: User, id: string, subId: string, answers: Record<string, unknown>) {
     const app = await this.owned(user, id);
     const { v, profile } = await this.context(user, app);
     if (!isUuid(subId)) throw new NotFoundError('事项不存在', 'No such item in this application');
@@ -436,19 +427,6 @@ async function archive(tx: Queryable, ownerId: string, applicationId: string, v:
       [ownerId, f.code, f.sha256, f.file_name, months, applicationId],
     );
   }
-}
-
-function isObject(body: unknown): body is Record<string, unknown> {
-  return typeof body === 'object' && body !== null && !Array.isArray(body);
-}
-
-function readAnswers(body: unknown): Record<string, unknown> {
-  const answers = isObject(body) ? body.answers : undefined;
-  if (!isObject(answers)) {
-    throw new BadRequestError('请求体应为 {"answers": {…}}', 'The body must be {"answers": {…}}', [{ path: 'answers', message: '应为对象', messageEn: 'must be an object' }, ...unknownKeys(body, ['answers'])]);
-  }
-  refuseUnknownKeys(unknownKeys(body, ['answers']));
-  return answers;
 }
 
 function unknownAnswers(v: BundleVersion, answers: Record<string, unknown>): ErrorDetail[] {

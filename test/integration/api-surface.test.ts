@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Express } from 'express';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, pdf, startServer, type TestServer } from '../helpers/api.js';
-import type { openApiDocument } from '../../server/openapi.js';
+import type { OpenApiDocument } from '../../server/openapi.js';
 
 /** Every [METHOD, /path/{param}] the app mounts under /api, read from Express's router. */
 function mountedRoutes(app: Express): string[] {
@@ -38,7 +38,7 @@ describe.each(databaseTargets())('API surface on $kind', ({ open }) => {
   });
 
   it('describes every mounted route in /api/openapi.json, and mounts every path it describes', async () => {
-    const doc = await new ApiClient(ts.url).get<typeof openApiDocument>('/api/openapi.json');
+    const doc = await new ApiClient(ts.url).get<OpenApiDocument>('/api/openapi.json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe('3.1.0');
     const described = Object.entries(doc.body.paths)
