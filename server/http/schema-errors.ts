@@ -43,7 +43,9 @@ export function describe(err: ErrorObject, value: unknown): { message: string; m
 export function outermost(errors: readonly ErrorObject[]): ErrorObject[] {
   const best = new Map<string, ErrorObject>();
   for (const err of errors) {
-    const at = err.keyword === 'required' ? `${err.instancePath}/${String((err.params as { missingProperty: string }).missingProperty)}` : err.instancePath;
+    const p = err.params as { missingProperty?: string; additionalProperty?: string };
+    const at =
+      err.keyword === 'required' ? `${err.instancePath}/${String(p.missingProperty)}` : err.keyword === 'additionalProperties' ? `${err.instancePath}/${String(p.additionalProperty)} (extra)` : err.instancePath;
     const prior = best.get(at);
     if (!prior || err.schemaPath.split('/').length < prior.schemaPath.split('/').length) best.set(at, err);
   }
