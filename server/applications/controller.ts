@@ -52,7 +52,7 @@ export function applicationsRoutes(service: ApplicationService, ratings: RatingS
       summary: 'My applications',
       responses: { 200: Type.Array(ApplicationSummary) },
       errors: [401, 403],
-      handler: async ({}, req) => service.list(currentUser(req.principal)),
+      handler: async (_input, req) => service.list(currentUser(req.principal)),
     }),
     route({
       ...common,

@@ -59,7 +59,7 @@ export function authRoutes({ db, provider, sessionSecret, demo, secureCookies, l
       summary: 'The signed-in user and CSRF token; both null when nobody is signed in',
       responses: { 200: Me },
       // Anonymous is an ordinary answer here (every page asks on load), not an error.
-      handler: ({}, req): Me => {
+      handler: (_input, req): Me => {
         const p = req.principal;
         return p?.kind === 'user' ? { user: publicUser(p.user), csrfToken: p.csrfToken } : { user: null, csrfToken: null };
       },
@@ -69,7 +69,7 @@ export function authRoutes({ db, provider, sessionSecret, demo, secureCookies, l
       path: '/auth/logout',
       summary: 'Revoke the session',
       responses: { 204: { description: 'signed out' } },
-      handler: async ({}, req, res) => {
+      handler: async (_input, req, res) => {
         const p = req.principal;
         if (p?.kind === 'user') await revokeSession(db, p.sessionId);
         clearSessionCookie(res, secureCookies);
