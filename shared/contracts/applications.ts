@@ -1,23 +1,23 @@
 // The citizen's applications: drafts, answers, materials, submission, progress, 补正, 好差评.
 import { Type, type Static } from '@sinclair/typebox';
-import { ApplicationStatus, Closed, DateTime, Disposition, ItemDecision, Map, Named, Nullable, PathId, Reason, Savings, SubStatus, SupplementRequest, Uuid } from './common.js';
+import { ApplicationStatus, Closed, DateTime, Disposition, ItemDecision, Dict, Named, Nullable, PathId, Reason, Savings, SubStatus, SupplementRequest, Uuid } from './common.js';
 
 export const ApplicationParams = Type.Object({ id: PathId('application id') });
 export const MaterialParams = Type.Object({ id: PathId('application id'), code: PathId('material code') });
 export const SupplementParams = Type.Object({ id: PathId('application id'), subId: PathId('sub-application id') });
 
 export const CreateBody = Type.Object({ bundleId: Type.String({ minLength: 1 }) }, { additionalProperties: false, description: 'Any key but bundleId is refused with 422 naming it' });
-export const Created = Closed({ id: Uuid(), bundleId: Type.String(), version: Type.String(), status: ApplicationStatus, answers: Map('answers so far') });
+export const Created = Closed({ id: Uuid(), bundleId: Type.String(), version: Type.String(), status: ApplicationStatus, answers: Dict('answers so far') });
 
 export const AnswersBody = Named(
   'Answers',
   Type.Object(
-    { answers: Map('Values keyed by data element id (`child.name`); item-local fields by `<itemId>/<field>`; null clears a value. GET /bundles/{id}/form serves its JSON Schema as answersSchema') },
+    { answers: Dict('Values keyed by data element id (`child.name`); item-local fields by `<itemId>/<field>`; null clears a value. GET /bundles/{id}/form serves its JSON Schema as answersSchema') },
     { additionalProperties: false, description: 'Any other top-level key is refused with 422 naming it' },
   ),
 );
 export type AnswersBody = Static<typeof AnswersBody>;
-export const Saved = Closed({ id: Uuid(), status: ApplicationStatus, answers: Map('the answers kept (nulls removed)'), updatedAt: DateTime() });
+export const Saved = Closed({ id: Uuid(), status: ApplicationStatus, answers: Dict('the answers kept (nulls removed)'), updatedAt: DateTime() });
 
 export const SubmitBody = Type.Object({}, { additionalProperties: false, description: 'Filing takes no body: a key sent in one is refused with 422 naming it' });
 export const SubmitHeaders = Type.Object({ 'Idempotency-Key': Type.Optional(Type.String({ maxLength: 200, description: 'The same key never files twice; a repeat returns the first result' })) });
@@ -53,7 +53,7 @@ export const ApplicationItem = Closed({
   department: Type.String(),
   departmentName: Type.String(),
   status: SubStatus,
-  outputs: Map('results of the item (certificate numbers…)'),
+  outputs: Dict('results of the item (certificate numbers…)'),
   reason: Nullable(Type.String()),
   supplement: Nullable(SupplementRequest),
   history: Type.Array(HistoryEntry),
@@ -68,7 +68,7 @@ export const ApplicationDetail = Named(
     title: Type.String(),
     version: Type.String(),
     status: ApplicationStatus,
-    answers: Map('answers keyed by data element id'),
+    answers: Dict('answers keyed by data element id'),
     createdAt: DateTime(),
     submittedAt: Nullable(DateTime()),
     items: Type.Array(ApplicationItem),

@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { ComposedElement, ComposedSection } from '../compose.js';
 import type { JsonSchema, Profile } from '../model.js';
-import { Closed, Engine, Map, Nullable, Official, PathId, Savings } from './common.js';
+import { Closed, Engine, Dict, Nullable, Official, PathId, Savings } from './common.js';
 
 export const BundleParams = Type.Object({ id: PathId('bundle id') });
 
@@ -61,7 +61,7 @@ export const ComposedSectionSchema = Engine<ComposedSection>('a section of the f
 export const PortableModel = Closed(
   {
     bundle: Engine<Record<string, unknown> & { prefill: [string, unknown][] }>('the bundle, Maps as [key, value] arrays'),
-    items: Type.Array(Engine<Record<string, unknown>>('an item (事项)')),
+    items: Type.Array(Engine<unknown>('an item (事项)')),
     elements: Type.Array(Engine<{ id: string }>('a data element', { id: Type.String() }, ['id'])),
     materials: Type.Array(Engine<{ code: string }>('a material', { code: Type.String() }, ['code'])),
     departments: Type.Array(Closed({ code: Type.String(), name: Type.String(), nameEn: Type.String(), shortName: Type.String(), shortNameEn: Type.String() })),
@@ -70,17 +70,17 @@ export const PortableModel = Closed(
 );
 export type PortableModel = Static<typeof PortableModel>;
 
-export const ProfileSchema = Engine<Profile>("the signed-in citizen's identity and archive (一人一档)", { identity: Type.Optional(Map('identity values by data element')) });
+export const ProfileSchema = Engine<Profile>("the signed-in citizen's identity and archive (一人一档)", { identity: Type.Optional(Dict('identity values by data element')) });
 
 export const FormResponse = Closed({
   bundleId: Type.String(),
   version: Type.String(),
-  schema: Engine<JsonSchema>('the presentation schema: one object per section, keys like child_name (see answersSchema for the body of PUT /applications/{id}/answers)', { type: Type.Literal('object'), properties: Map('sections') }, ['type', 'properties']),
-  uiSchema: Map('react-jsonschema-form uiSchema, by section and key'),
-  prefill: Type.Record(Type.String(), Map('prefilled values by key'), { description: 'prefilled values shaped like the form data: section → key → value' }),
+  schema: Engine<JsonSchema>('the presentation schema: one object per section, keys like child_name (see answersSchema for the body of PUT /applications/{id}/answers)', { type: Type.Literal('object'), properties: Dict('sections') }, ['type', 'properties']),
+  uiSchema: Dict('react-jsonschema-form uiSchema, by section and key'),
+  prefill: Type.Record(Type.String(), Dict('prefilled values by key'), { description: 'prefilled values shaped like the form data: section → key → value' }),
   answersSchema: Engine<JsonSchema>(
     'the JSON Schema of the answers object of PUT /applications/{id}/answers: flat, keyed by data element id (child.name) and <itemId>/<field> for item-local fields; null clears a value',
-    { type: Type.Literal('object'), properties: Map('one schema per element id'), additionalProperties: Type.Literal(false) },
+    { type: Type.Literal('object'), properties: Dict('one schema per element id'), additionalProperties: Type.Literal(false) },
     ['type', 'properties', 'additionalProperties'],
   ),
   elements: Type.Array(ComposedElementSchema),

@@ -1,7 +1,7 @@
 // Building blocks of the API contracts (shared/contracts/*.ts): JSON Schemas declared once with
 // TypeBox, validated by the server's Ajv, published as /api/openapi.json and, as
 // `Static<typeof X>`, the client's types. Pure data: no I/O, importable on both sides.
-import { Type, type SchemaOptions, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { Type, type SchemaOptions, type Static, type TRecord, type TSchema, type TString, type TUnknown, type TUnsafe } from '@sinclair/typebox';
 import { SUB_STATUSES, DEPARTMENT_ACTIONS, type ApplicationStatus as LifecycleStatus } from '../lifecycle.js';
 
 /** The OpenAPI component a schema is published under (a symbol: it never reaches the JSON). */
@@ -37,7 +37,11 @@ export const DateOnly = (options: SchemaOptions = {}) => Type.String({ format: '
 export const Uuid = (options: SchemaOptions = {}) => Type.String({ format: 'uuid', ...options });
 
 /** A free-form map (answers, outputs, fields under a department's names): keys are data, values any JSON. */
-export const Map = (description: string, value: TSchema = Type.Unknown()) => Type.Record(Type.String(), value, { description });
+export function Dict(description: string): TRecord<TString, TUnknown>;
+export function Dict<T extends TSchema>(description: string, value: T): TRecord<TString, T>;
+export function Dict(description: string, value: TSchema = Type.Unknown()) {
+  return Type.Record(Type.String(), value, { description });
+}
 
 /**
  * A value whose shape the engine owns (a composed JSON Schema, a uiSchema): typed in TypeScript as

@@ -1,6 +1,6 @@
 // The department API: a department's own sub-applications, their materials, and its actions.
 import { Type, type Static } from '@sinclair/typebox';
-import { Closed, DateTime, DepartmentAction, Map, MaskedPerson, Named, Nullable, PathId, SubStatus, SupplementRequest, Uuid } from './common.js';
+import { Closed, DateTime, DepartmentAction, Dict, MaskedPerson, Named, Nullable, PathId, SubStatus, SupplementRequest, Uuid } from './common.js';
 
 export const DepartmentParams = Type.Object({ code: PathId('department code') });
 export const SubParams = Type.Object({ id: PathId('sub-application id') });
@@ -34,7 +34,7 @@ export const SubMaterial = Closed({
 });
 export type SubMaterial = Static<typeof SubMaterial>;
 
-export const Produce = Closed({ key: Type.String(), title: Type.String(), schema: Map('the JSON Schema the output must satisfy') });
+export const Produce = Closed({ key: Type.String(), title: Type.String(), schema: Dict('the JSON Schema the output must satisfy') });
 export type Produce = Static<typeof Produce>;
 
 export const SubHistoryEntry = Closed({ at: DateTime(), status: Type.String(), actor: Type.String(), note: Type.Unknown() });
@@ -49,12 +49,12 @@ const subApplicationProperties = {
   status: SubStatus,
   allowedActions: Type.Array(DepartmentAction),
   round: Type.Integer(),
-  fields: Map("Only this department's fields, under its own field names"),
-  fieldLabels: Map('the Chinese label of each field', Type.String()),
+  fields: Dict("Only this department's fields, under its own field names"),
+  fieldLabels: Dict('the Chinese label of each field', Type.String()),
   materials: Type.Array(SubMaterial),
-  inputs: Map('Results of earlier items this one needs'),
+  inputs: Dict('Results of earlier items this one needs'),
   produces: Type.Array(Produce),
-  outputs: Map('results recorded on completion'),
+  outputs: Dict('results recorded on completion'),
   supplement: Nullable(SupplementRequest),
   reason: Nullable(Type.String()),
   timeLimitDays: Type.Number(),
@@ -78,7 +78,7 @@ export const ActionBody = Named(
       Type.Object({ action: Type.Literal('accept') }, { additionalProperties: false }),
       Type.Object({ action: Type.Literal('reject'), reason: Type.Optional(Type.String({ description: 'required: why' })) }, { additionalProperties: false }),
       Type.Object({ action: Type.Literal('request-supplement'), reason: Type.Optional(Type.String()), missing: Type.Optional(missing) }, { additionalProperties: false }),
-      Type.Object({ action: Type.Literal('complete'), outputs: Type.Optional(Map('every output the item declares, by key')) }, { additionalProperties: false }),
+      Type.Object({ action: Type.Literal('complete'), outputs: Type.Optional(Dict('every output the item declares, by key')) }, { additionalProperties: false }),
     ],
     { description: 'accept takes only action; reject also reason; request-supplement reason and missing; complete outputs. Any other key is refused with 422 naming it' },
   ),

@@ -1,7 +1,7 @@
 // The designer studio: published versions and their files, lint and preview of a draft, publishing.
 import { Type, type Static } from '@sinclair/typebox';
 import type { BundleExample } from '../model.js';
-import { Closed, DateTime, Disposition, Engine, ItemDecision, Map, Nullable, Official, PathId, Reason, Savings, StringEnum } from './common.js';
+import { Closed, DateTime, Disposition, Engine, ItemDecision, Dict, Nullable, Official, PathId, Reason, Savings, StringEnum } from './common.js';
 import { ComposedElementSchema, ComposedSectionSchema, JsonSchemaValue } from './bundles.js';
 
 export const MAX_CHANGED_FILES = 200;
@@ -28,7 +28,7 @@ const draft = {
 export const DraftBody = Type.Object(draft, { additionalProperties: false, description: 'Any other key is refused with 422 naming it' });
 export type DraftBody = Static<typeof DraftBody>;
 export const CheckBody = Type.Object(
-  { ...draft, answers: Type.Optional(Nullable(Map('answers keyed by data element id'))), lang: Type.Optional(StringEnum(['zh', 'en'])) },
+  { ...draft, answers: Type.Optional(Nullable(Dict('answers keyed by data element id'))), lang: Type.Optional(StringEnum(['zh', 'en'])) },
   { additionalProperties: false, description: 'Any other key is refused with 422 naming it' },
 );
 
@@ -81,7 +81,7 @@ export const PreviewMaterial = Closed({
 export type PreviewMaterial = Static<typeof PreviewMaterial>;
 
 export const Preview = Closed({
-  form: Closed({ schema: JsonSchemaValue, uiSchema: Map('uiSchema by section and key'), sections: Type.Array(ComposedSectionSchema), elements: Type.Array(ComposedElementSchema), included: Type.Array(Type.String()) }),
+  form: Closed({ schema: JsonSchemaValue, uiSchema: Dict('uiSchema by section and key'), sections: Type.Array(ComposedSectionSchema), elements: Type.Array(ComposedElementSchema), included: Type.Array(Type.String()) }),
   evaluation: Closed({
     eligible: Type.Boolean(),
     ineligible: Type.Array(Reason),
@@ -94,7 +94,7 @@ export const Preview = Closed({
   }),
   savings: Savings,
   official: Nullable(Official),
-  examples: Type.Record(Type.String(), Engine<BundleExample>('an example situation: answers and profile', { answers: Map('answers by element id') }, ['answers'])),
+  examples: Type.Record(Type.String(), Engine<BundleExample>('an example situation: answers and profile', { answers: Dict('answers by element id') }, ['answers'])),
   departments: Type.Record(Type.String(), Closed({ name: Type.String(), nameEn: Type.String(), shortName: Type.String(), shortNameEn: Type.String() })),
 });
 export type Preview = Static<typeof Preview>;

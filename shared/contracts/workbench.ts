@@ -1,7 +1,7 @@
 // The department workbench (staff in the web inbox): its reads; actions go through the department API.
 import { Type, type Static } from '@sinclair/typebox';
 import { SUB_STATUSES } from '../lifecycle.js';
-import { Closed, DateOnly, DateTime, Map, MaskedPerson, Nullable, PathId, StringEnum, SubStatus, Uuid } from './common.js';
+import { Closed, DateOnly, DateTime, Dict, MaskedPerson, Nullable, PathId, StringEnum, SubStatus, Uuid } from './common.js';
 import { SUB_APPLICATION_PROPERTIES } from './departments.js';
 
 /** `open`: waiting for the department (to accept or to complete); `all`: everything it can see. */
@@ -61,11 +61,11 @@ export const SubDetail = Closed(
     titleEn: Type.String(),
     departmentName: Type.String(),
     departmentNameEn: Type.String(),
-    fieldLabelsEn: Map('the English label of each field', Type.String()),
-    valueLabels: Map('words for coded values (性别 2 → 女), by field name', Closed({ zh: Type.String(), en: Type.String() })),
+    fieldLabelsEn: Dict('the English label of each field', Type.String()),
+    valueLabels: Dict('words for coded values (性别 2 → 女), by field name', Closed({ zh: Type.String(), en: Type.String() })),
     sensitiveFields: Type.Array(Type.String()),
-    producesEn: Map('English titles of the outputs', Type.String()),
-    materialsEn: Map('English titles of the materials', Type.String()),
+    producesEn: Dict('English titles of the outputs', Type.String()),
+    materialsEn: Dict('English titles of the materials', Type.String()),
     ...clock,
   },
   { description: 'the department API view plus English labels, bundle version and the clock' },
