@@ -10,12 +10,13 @@ import { account } from '../../shared/account.js';
 import { compose } from '../../shared/compose.js';
 import { deriveApplicationStatus, type SubStatus } from '../../shared/lifecycle.js';
 import type { Profile } from '../../shared/model.js';
-import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../http/errors.js';
+import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../errors.js';
 import { profileFor } from './profile.js';
 import { validateComplete, validateDraft, fullForm } from './validation.js';
 import { recordEvent, historyOf, type HistoryEntry } from '../subapps/history.js';
 import { signalRelease } from '../dispatch/signal.js';
 import { ratingOf } from '../ratings/service.js';
+import { AlreadySubmittedError, ApplicationNotFoundError, ItemNotFoundError } from './errors.js';
 
 export interface ApplicationRow {
   id: string;
@@ -111,9 +112,9 @@ export class ApplicationService {
 
   /** Another applicant's application answers exactly like one that does not exist. */
   async owned(user: User, id: string, db: Queryable = this.d.db, lock = false): Promise<ApplicationRow> {
-    if (!isUuid(id)) throw new NotFoundError('申请不存在', 'No such application');
+    if (!isUuid(id)) throw new ApplicationNotFoundError();
     const { rows } = await db.query<ApplicationRow>(`SELECT * FROM applications WHERE id = $1 AND applicant_id = $2${lock ? ' FOR UPDATE' : ''}`, [id, user.id]);
-    if (!rows[0]) throw new NotFoundError('申请不存在', 'No such application');
+    if (!rows[0]) throw new ApplicationNotFoundError();
     return rows[0];
   }
 
@@ -124,7 +125,7 @@ export class ApplicationService {
 
   async saveAnswers(user: User, id: string, answers: Record<string, unknown>): Promise<ApplicationRow> {
     const app = await this.owned(user, id);
-    if (app.status !== 'draft') throw new ConflictError('申请已提交，不能再修改', 'The application was submitted and can no longer be edited');
+    if (app.status !== 'draft') throw new AlreadySubmittedError();
     const { v, profile } = await this.context(user, app);
     const prefilled = evaluate(v.bundle, v.catalogue, {}, profile).values;
     const details = validateDraft(v, answers, prefilled);
@@ -134,7 +135,7 @@ export class ApplicationService {
       `UPDATE applications SET answers = $3, updated_at = now() WHERE id = $1 AND applicant_id = $2 AND status = 'draft' RETURNING *`,
       [app.id, user.id, JSON.stringify(kept)],
     );
-    if (!rows[0]) throw new ConflictError('申请已提交，不能再修改', 'The application was submitted and can no longer be edited');
+    if (!rows[0]) throw new AlreadySubmittedError();
     return rows[0];
   }
 
@@ -354,12 +355,12 @@ export class ApplicationService {
   async answerSupplement(user: User, id: string, subId: string, answers: Record<string, unknown>) {
     const app = await this.owned(user, id);
     const { v, profile } = await this.context(user, app);
-    if (!isUuid(subId)) throw new NotFoundError('事项不存在', 'No such item in this application');
+    if (!isUuid(subId)) throw new ItemNotFoundError();
     await this.d.db.transaction(async (tx) => {
       await tx.query('SELECT 1 FROM applications WHERE id = $1 FOR UPDATE', [app.id]);
       const { rows } = await tx.query<SubRow>('SELECT * FROM sub_applications WHERE id = $1 AND application_id = $2 FOR UPDATE', [subId, app.id]);
       const sub = rows[0];
-      if (!sub) throw new NotFoundError('事项不存在', 'No such item in this application');
+      if (!sub) throw new ItemNotFoundError();
       if (sub.status !== 'supplement' || !sub.supplement) throw new ConflictError('该事项没有待补正的内容', 'Nothing was asked for on this item');
       const request = sub.supplement;
       const details: ErrorDetail[] = [];

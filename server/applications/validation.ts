@@ -3,7 +3,7 @@ import { createAjv } from '../ajv.js';
 import { compose, formDataFromAnswers, type ComposedElement, type ComposedForm } from '../../shared/compose.js';
 import type { Evaluation } from '../../shared/evaluate.js';
 import type { JsonSchema } from '../../shared/model.js';
-import type { ErrorDetail } from '../http/errors.js';
+import type { ErrorDetail } from '../errors.js';
 import { describe, outermost } from '../http/schema-errors.js';
 import type { BundleVersion } from '../bundles/registry.js';
 

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Database } from '../db/types.js';
-import { NotFoundError, UnauthorizedError } from '../http/errors.js';
+import { NotFoundError, UnauthorizedError } from '../errors.js';
 import { route, type Route } from '../http/route.js';
 import { clearSessionCookie, createSession, revokeSession, setSessionCookie, upsertUser } from './session.js';
 import type { IdentityProvider, User } from './types.js';

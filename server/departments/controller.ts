@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { RequestHandler } from 'express';
 import type { DepartmentService } from './service.js';
-import { UnauthorizedError, ForbiddenError } from '../http/errors.js';
+import { UnauthorizedError, ForbiddenError } from '../errors.js';
 import { route, type Route } from '../http/route.js';
 import type { Principal } from '../auth/types.js';
 import { DEPARTMENT_ACTIONS, SUB_STATUSES } from '../../shared/lifecycle.js';

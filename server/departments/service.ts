@@ -7,12 +7,13 @@ import type { Principal } from '../auth/types.js';
 import { formatMessage } from '../../shared/formats.js';
 import { checkAction, allowedActions, type DepartmentAction, type SubStatus } from '../../shared/lifecycle.js';
 import type { ActionBody } from '../../shared/contracts/departments.js';
-import { ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../http/errors.js';
+import { ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../errors.js';
 import { describeSupplement, isUuid, refreshApplicationStatus, type SubPayload, type SupplementRequest } from '../applications/service.js';
 import { historyOf, recordEvent } from '../subapps/history.js';
 import { signalRelease } from '../dispatch/signal.js';
 import { audit } from '../audit.js';
 import { APPLICANT_COLUMNS, maskedApplicant, type ApplicantColumns } from '../subapps/applicant.js';
+import { DepartmentNotFoundError, SubApplicationNotFoundError } from './errors.js';
 
 interface SubRow {
   id: string;
@@ -41,7 +42,7 @@ const outputValidators = new Map<string, ValidateFunction>();
 function department(principal: Principal): string {
   if (principal.kind === 'department') return principal.department;
   if (principal.user.role === 'staff' && principal.user.department) return principal.user.department;
-  throw new NotFoundError('事项不存在', 'No such sub-application');
+  throw new SubApplicationNotFoundError();
 }
 
 /** The department side: a department sees and acts on its own sub-applications only. */
@@ -53,7 +54,7 @@ export class DepartmentService {
   ) {}
 
   async list(principal: Principal, code: string, status: SubStatus | undefined) {
-    if (department(principal) !== code) throw new NotFoundError('部门不存在', 'No such department');
+    if (department(principal) !== code) throw new DepartmentNotFoundError();
     const { rows } = await this.db.query<SubRow & ApplicantColumns>(
       `SELECT s.id, s.application_id, s.item_id, s.status, s.round, s.time_limit_days, s.created_at, s.delivered_at, s.completed_at,
               ${APPLICANT_COLUMNS}
@@ -78,7 +79,7 @@ export class DepartmentService {
 
   private async load(db: Queryable, principal: Principal, id: string, lock = false): Promise<SubRow> {
     const code = department(principal);
-    if (!isUuid(id)) throw new NotFoundError('事项不存在', 'No such sub-application');
+    if (!isUuid(id)) throw new SubApplicationNotFoundError();
     const { rows } = await db.query<SubRow>(
       `SELECT s.*, a.bundle_id, a.version FROM sub_applications s JOIN applications a ON a.id = s.application_id
         WHERE s.id = $1 AND s.department = $2${lock ? ' FOR UPDATE OF s' : ''}`,
@@ -88,7 +89,7 @@ export class DepartmentService {
     // sent at least once is visible: the department may have it although we never saw its 2xx.
     const row = rows[0];
     if (!row || row.status === 'waiting' || ((row.status === 'queued' || row.status === 'dead') && row.attempts === 0)) {
-      throw new NotFoundError('事项不存在', 'No such sub-application');
+      throw new SubApplicationNotFoundError();
     }
     return row;
   }

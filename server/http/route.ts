@@ -223,7 +223,7 @@ function checkResponses(r: Route, c: Compiled, req: Request, res: Response): voi
     if (!problems.length) return send(body);
     req.log?.error({ route: `${r.method.toUpperCase()} ${r.path}`, status, problems }, 'response does not match its contract');
     res.status(500);
-    return send(errorBody(new AppError(500, 'contract_violation', `响应与接口约定不符：${r.method.toUpperCase()} ${r.path}`, `Response does not match the contract of ${r.method.toUpperCase()} ${r.path} (${status}): ${problems.join('; ')}`)));
+    return send(errorBody(new AppError('internal', 'contract_violation', `响应与接口约定不符：${r.method.toUpperCase()} ${r.path}`, `Response does not match the contract of ${r.method.toUpperCase()} ${r.path} (${status}): ${problems.join('; ')}`)));
   };
 }
 

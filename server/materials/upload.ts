@@ -6,7 +6,7 @@ import {
   UnsupportedMediaTypeError,
   type AppError,
   type ErrorDetail,
-} from '../http/errors.js';
+} from '../errors.js';
 import { ACCEPTED_TYPES, sniffType, type AcceptedMime } from './sniff.js';
 
 /** One uploaded material, checked by content, not yet stored. */

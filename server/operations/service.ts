@@ -1,5 +1,5 @@
 import type { Database } from '../db/types.js';
-import { ConflictError, NotFoundError } from '../http/errors.js';
+import { ConflictError } from '../errors.js';
 import type { Department } from '../../shared/model.js';
 import type { SubStatus } from '../../shared/lifecycle.js';
 import type { AuditQuery } from '../../shared/contracts/operations.js';
@@ -7,6 +7,7 @@ import { isUuid } from '../applications/service.js';
 import { recordEvent } from '../subapps/history.js';
 import { signalRelease } from '../dispatch/signal.js';
 import { redactText } from '../redact.js';
+import { DeliveryNotFoundError } from './errors.js';
 
 /**
  * What operators see and do: deliveries that ran out of retries (parked, never dropped) and
@@ -56,10 +57,10 @@ export class OperationsService {
 
   /** Queues a dead delivery again, with a fresh budget of attempts. */
   async retry(id: string, actor: string): Promise<{ id: string; state: 'queued' }> {
-    if (!isUuid(id)) throw new NotFoundError('投递记录不存在', 'No such delivery');
+    if (!isUuid(id)) throw new DeliveryNotFoundError();
     const result = await this.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ status: string }>('SELECT status FROM sub_applications WHERE id = $1 FOR UPDATE', [id]);
-      if (!rows[0]) throw new NotFoundError('投递记录不存在', 'No such delivery');
+      if (!rows[0]) throw new DeliveryNotFoundError();
       if (rows[0].status !== 'dead') throw new ConflictError(`只有失败挂起（dead）的投递可以重试，当前为 ${rows[0].status}`, `Only dead deliveries can be retried; this one is ${rows[0].status}`);
       // The same round keeps its idempotency key: the department may have processed an attempt we
       // never heard back from. A fresh budget of attempts; the count goes on, so numbers never repeat.

@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '../db/types.js';
 import type { User } from '../auth/types.js';
-import { ConflictError, NotFoundError } from '../http/errors.js';
+import { ConflictError } from '../errors.js';
+import { ApplicationNotFoundError } from '../applications/errors.js';
 
 /** The national 好差评 scale runs from 1 (非常不满意) to 5 (非常满意); a comment is optional. */
 export const MAX_COMMENT = 500;
@@ -40,14 +41,14 @@ export class RatingService {
   /** The score and comment were checked at the route (shared/contracts/applications.ts RatingBody). */
   async rate(user: User, applicationId: string, body: { score: number; comment?: string | null }): Promise<Rating> {
     const input = { score: body.score, comment: body.comment?.trim() || null };
-    if (!UUID.test(applicationId)) throw new NotFoundError('申请不存在', 'No such application');
+    if (!UUID.test(applicationId)) throw new ApplicationNotFoundError();
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ status: string; bundle_id: string }>('SELECT status, bundle_id FROM applications WHERE id = $1 AND applicant_id = $2 FOR UPDATE', [
         applicationId,
         user.id,
       ]);
       const app = rows[0];
-      if (!app) throw new NotFoundError('申请不存在', 'No such application');
+      if (!app) throw new ApplicationNotFoundError();
       if (!FINISHED.includes(app.status)) {
         throw new ConflictError('办结后才能评价', 'An application can be rated once it is finished', [{ path: 'status', message: `当前状态：${app.status}`, messageEn: `current status: ${app.status}` }]);
       }

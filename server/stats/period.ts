@@ -1,4 +1,4 @@
-import { BadRequestError, type ErrorDetail } from '../http/errors.js';
+import { BadRequestError, type ErrorDetail } from '../errors.js';
 
 /** An inclusive range of China dates (YYYY-MM-DD); the cohort is the applications filed in it. */
 export interface Period {

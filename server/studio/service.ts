@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../db/types.js';
 import type { BundleRegistry } from '../bundles/registry.js';
-import { NotFoundError } from '../http/errors.js';
+import { NotFoundError } from '../errors.js';
 import type { DraftBody } from '../../shared/contracts/studio.js';
 import { check } from '../../shared/lint.js';
 import { hasErrors, type Diagnostic } from '../../shared/diagnostic.js';

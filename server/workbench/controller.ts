@@ -1,6 +1,6 @@
 import type { WorkbenchService } from './service.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
-import { UnauthorizedError } from '../http/errors.js';
+import { UnauthorizedError } from '../errors.js';
 import { route, type Route } from '../http/route.js';
 import { Inbox, INBOX_FILTERS, InboxQuery, SubDetail, WorkbenchParams, WorkbenchReadQuery } from '../../shared/contracts/workbench.js';
 

@@ -2,11 +2,11 @@ import type { Database } from '../db/types.js';
 import type { BundleRegistry } from '../bundles/registry.js';
 import type { DepartmentService } from '../departments/service.js';
 import type { Principal, User } from '../auth/types.js';
-import { NotFoundError } from '../http/errors.js';
 import type { InboxFilter } from '../../shared/contracts/workbench.js';
 import { SUB_STATUSES, type SubStatus } from '../../shared/lifecycle.js';
 import { deadline, type Deadline, type WorkCalendar } from './working-days.js';
 import { APPLICANT_COLUMNS, maskedApplicant, type ApplicantColumns } from '../subapps/applicant.js';
+import { DepartmentNotFoundError } from '../departments/errors.js';
 
 /** Statuses in which the department's clock runs: the item sits with the department. */
 const RUNNING: readonly SubStatus[] = ['queued', 'delivered', 'accepted'];
@@ -47,7 +47,7 @@ function clockOf(row: { status: SubStatus; time_limit_days: number; created_at: 
 }
 
 function staffDepartment(user: User): string {
-  if (user.role !== 'staff' || !user.department) throw new NotFoundError('部门不存在', 'No such department');
+  if (user.role !== 'staff' || !user.department) throw new DepartmentNotFoundError();
   return user.department;
 }
 
