@@ -1,6 +1,6 @@
 // The citizen's applications: drafts, answers, materials, submission, progress, 补正, 好差评.
 import { Type, type Static } from '@sinclair/typebox';
-import { ApplicationStatus, Closed, DateTime, Disposition, ItemDecision, Dict, Named, Nullable, PathId, Reason, Savings, SubStatus, SupplementRequest, Uuid } from './common.js';
+import { ApplicationStatus, Closed, DateTime, ItemDecision, MATERIAL_VERDICT, Dict, Named, Nullable, PathId, Reason, Savings, SubStatus, SupplementRequest, Uuid } from './common.js';
 
 export const ApplicationParams = Type.Object({ id: PathId('application id') });
 export const MaterialParams = Type.Object({ id: PathId('application id'), code: PathId('material code') });
@@ -81,16 +81,7 @@ export type ApplicationDetail = Static<typeof ApplicationDetail>;
 export const Uploaded = Closed({ fileName: Type.String(), sha256: Type.String(), size: Type.Integer(), mime: Type.String(), uploadedAt: DateTime() });
 export type Uploaded = Static<typeof Uploaded>;
 
-export const EvaluatedMaterial = Closed({
-  code: Type.String(),
-  title: Type.String(),
-  titleEn: Type.String(),
-  disposition: Disposition,
-  reason: Type.String(),
-  reasonEn: Type.String(),
-  items: Type.Array(Type.String()),
-  uploaded: Type.Optional(Uploaded),
-});
+export const EvaluatedMaterial = Closed({ ...MATERIAL_VERDICT, uploaded: Type.Optional(Uploaded) });
 export type EvaluatedMaterial = Static<typeof EvaluatedMaterial>;
 
 export const ServerEvaluation = Closed({

@@ -98,6 +98,17 @@ export const Savings = Named(
 export const Reason = Closed({ reason: Type.String(), reasonEn: Type.String(), rule: Type.Optional(Type.String({ description: 'the rule that said so' })) });
 export const DISPOSITION_VALUES = ['generated', 'bundle', 'sharing', 'reuse', 'commitment', 'upload'] as const;
 export const Disposition = StringEnum(DISPOSITION_VALUES);
+/** A material as the evaluation decides it: how it is handed in (or not), and why. */
+export const MATERIAL_VERDICT = {
+  code: Type.String(),
+  title: Type.String(),
+  titleEn: Type.String(),
+  disposition: Disposition,
+  reason: Type.String(),
+  reasonEn: Type.String(),
+  items: Type.Array(Type.String(), { description: 'the items that need it' }),
+};
+
 export const ItemDecision = Closed({
   id: Type.String(),
   title: Type.String(),

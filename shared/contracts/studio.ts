@@ -1,7 +1,7 @@
 // The designer studio: published versions and their files, lint and preview of a draft, publishing.
 import { Type, type Static } from '@sinclair/typebox';
 import type { BundleExample } from '../model.js';
-import { Closed, DateTime, Disposition, Engine, ItemDecision, Dict, Nullable, Official, PathId, Reason, Savings, StringEnum } from './common.js';
+import { Closed, DateTime, Engine, MATERIAL_VERDICT, ItemDecision, Dict, Nullable, Official, PathId, Reason, Savings, StringEnum } from './common.js';
 import { ComposedElementSchema, ComposedSectionSchema, JsonSchemaValue } from './bundles.js';
 
 export const MAX_CHANGED_FILES = 200;
@@ -68,16 +68,7 @@ export const VersionFiles = Closed({ bundleId: Type.String(), version: Type.Stri
 
 export const Diagnostic = Closed({ file: Type.String(), line: Type.Integer(), col: Type.Integer(), severity: StringEnum(['error', 'warning']), code: Type.String(), message: Type.String() });
 
-export const PreviewMaterial = Closed({
-  code: Type.String(),
-  title: Type.String(),
-  titleEn: Type.String(),
-  disposition: Disposition,
-  reason: Type.String(),
-  reasonEn: Type.String(),
-  items: Type.Array(Type.String()),
-  form: Type.Boolean(),
-});
+export const PreviewMaterial = Closed({ ...MATERIAL_VERDICT, form: Type.Boolean({ description: "an item's own application form (form:<itemId>), which the combined form replaces" }) });
 export type PreviewMaterial = Static<typeof PreviewMaterial>;
 
 export const Preview = Closed({
