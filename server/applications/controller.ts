@@ -12,6 +12,7 @@ import {
   CreateBody,
   Created,
   MaterialParams,
+  MAX_COMMENT,
   Rating,
   RatingBody,
   Saved,
@@ -145,7 +146,7 @@ export function applicationsRoutes(service: ApplicationService, ratings: RatingS
         fields: {
           score: { message: '评分应为 1–5 的整数', messageEn: 'must be an integer from 1 to 5' },
           comment: { message: '评价内容应为文本', messageEn: 'must be a string' },
-          'comment:maxLength': { message: '评价内容最多 500 个字', messageEn: 'must have at most 500 characters' },
+          'comment:maxLength': { message: `评价内容最多 ${MAX_COMMENT} 个字`, messageEn: `must have at most ${MAX_COMMENT} characters` },
         },
         unknownKey: { message: '不是评价的字段', messageEn: 'is not a field of a rating' },
         unknownAlone: 'together',

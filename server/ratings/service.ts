@@ -3,8 +3,6 @@ import type { User } from '../auth/types.js';
 import { ConflictError } from '../errors.js';
 import { ApplicationNotFoundError } from '../applications/errors.js';
 
-/** The national 好差评 scale runs from 1 (非常不满意) to 5 (非常满意); a comment is optional. */
-export const MAX_COMMENT = 500;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -36,11 +36,14 @@ export type ApplicationSummary = Static<typeof ApplicationSummary>;
 export const HistoryEntry = Closed({ at: DateTime(), status: Type.String(), note: Type.Unknown({ description: 'what came with the change (a reason, outputs…)' }) });
 export type HistoryEntry = Static<typeof HistoryEntry>;
 
+/** The national 好差评 scale runs from 1 (非常不满意) to 5 (非常满意); a comment is optional. */
+export const MAX_COMMENT = 500;
+
 export const Rating = Named(
   'Rating',
   Closed({
     score: Type.Integer({ minimum: 1, maximum: 5, description: '1 非常不满意 · 2 不满意 · 3 基本满意 · 4 满意 · 5 非常满意' }),
-    comment: Nullable(Type.String({ maxLength: 500 })),
+    comment: Nullable(Type.String({ maxLength: MAX_COMMENT })),
     createdAt: DateTime(),
   }),
 );
@@ -100,6 +103,6 @@ export const UploadForm = Type.Object({ file: Type.String({ format: 'binary' }) 
 export const UploadResult = Closed({ code: Type.String(), sha256: Type.String(), size: Type.Integer(), mime: Type.String(), fileName: Type.String() });
 
 export const RatingBody = Type.Object(
-  { score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Nullable(Type.String({ maxLength: 500 }))) },
+  { score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Nullable(Type.String({ maxLength: MAX_COMMENT }))) },
   { additionalProperties: false },
 );
