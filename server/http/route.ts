@@ -1,10 +1,9 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import { Kind, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createAjv } from '../ajv.js';
 import { AppError, BadRequestError, ValidationError, errorBody, type ErrorDetail } from './errors.js';
 import { describe, outermost } from './schema-errors.js';
-import { refuseUnknownKeys } from './unknown-keys.js';
 import { BlankIsAbsent, ErrorBody } from '../../shared/contracts/common.js';
 
 /** A detail's text, Chinese and English. */
@@ -29,7 +28,8 @@ export interface Refusal {
   firstOnly?: boolean;
   /**
    * Keys the schema does not take (`additionalProperties: false`). Alone, by default, they are
-   * refused with 422 naming each (server/http/unknown-keys.ts); `together` reports them as
+   * refused with 422 naming each, never silently dropped (a careless client would otherwise
+   * believe it had been applied); `together` reports them as
    * details of this refusal, after the others.
    */
   unknownKey?: Text | ((body: Record<string, unknown>, path: string) => Text);
@@ -91,7 +91,8 @@ export function route<P extends TObject = TObject, Q extends TObject = TObject, 
 }
 
 export function responseSpec(status: number, r: TSchema | ResponseSpec): ResponseSpec {
-  if ('description' in r && typeof r.description === 'string' && !('type' in r) && !('anyOf' in r) && !('allOf' in r) && !('$ref' in r)) return r as ResponseSpec;
+  // A TypeBox schema carries its Kind; a ResponseSpec is plain.
+  if (!(Kind in r)) return r as ResponseSpec;
   const schema = r as TSchema;
   return { description: schema.description ?? (status === 201 ? 'Created' : 'OK'), schema };
 }
@@ -141,10 +142,7 @@ function refuse(errors: readonly ErrorObject[], data: unknown, refusal: Refusal)
     const own = f[`${path}:${err.keyword}`] ?? f[path] ?? f[`${any}:${err.keyword}`] ?? f[any];
     shape.push({ path, ...(own ?? describe(err, valueAt(data, err.instancePath))) });
   }
-  if (!shape.length && refusal.unknownAlone !== 'together') {
-    refuseUnknownKeys(unknown);
-    return new ValidationError(unknown);
-  }
+  if (!shape.length && refusal.unknownAlone !== 'together') return new ValidationError(unknown, '请求中有无法识别的字段', 'The request has fields this route does not take');
   const details = refusal.firstOnly ? shape.slice(0, 1) : [...shape, ...unknown];
   const first = details[0]?.path ?? '';
   const message = text(refusal.message, first);

@@ -2,9 +2,9 @@ import type { Database, Queryable } from '../db/types.js';
 import type { User } from '../auth/types.js';
 import { ConflictError } from '../errors.js';
 import { ApplicationNotFoundError } from '../applications/errors.js';
+import { isUuid } from '../applications/service.js';
 
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Statuses after which every department has answered: the service can be judged. */
 const FINISHED = ['completed', 'partially_completed', 'rejected'];
@@ -39,7 +39,7 @@ export class RatingService {
   /** The score and comment were checked at the route (shared/contracts/applications.ts RatingBody). */
   async rate(user: User, applicationId: string, body: { score: number; comment?: string | null }): Promise<Rating> {
     const input = { score: body.score, comment: body.comment?.trim() || null };
-    if (!UUID.test(applicationId)) throw new ApplicationNotFoundError();
+    if (!isUuid(applicationId)) throw new ApplicationNotFoundError();
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ status: string; bundle_id: string }>('SELECT status, bundle_id FROM applications WHERE id = $1 AND applicant_id = $2 FOR UPDATE', [
         applicationId,

@@ -80,7 +80,10 @@ export const ActionBody = Named(
       Type.Object({ action: Type.Literal('request-supplement'), reason: Type.Optional(Type.String()), missing: Type.Optional(missing) }, { additionalProperties: false }),
       Type.Object({ action: Type.Literal('complete'), outputs: Type.Optional(Dict('every output the item declares, by key')) }, { additionalProperties: false }),
     ],
-    { description: 'accept takes only action; reject also reason; request-supplement reason and missing; complete outputs. Any other key is refused with 422 naming it' },
+    {
+      description: 'accept takes only action; reject also reason; request-supplement reason and missing; complete outputs. Any other key is refused with 422 naming it',
+      discriminator: { propertyName: 'action' },
+    },
   ),
 );
 export type ActionBody = Static<typeof ActionBody>;
