@@ -6,6 +6,7 @@ import { createApp } from './app.js';
 import { BundleRegistry } from './bundles/registry.js';
 import { readScenarioFiles } from './bundles/files.js';
 import { bundlesRoutes } from './bundles/controller.js';
+import { BundleService } from './bundles/service.js';
 import { authRoutes } from './auth/controller.js';
 import { authenticate, requireDepartmentSignature } from './auth/middleware.js';
 import { demoProvider } from './auth/demo-provider.js';
@@ -93,7 +94,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
     checkResponses: options.checkResponses ?? false,
     routes: [
       ...authRoutes({ db, provider, sessionSecret: config.sessionSecret, demo: config.demo, secureCookies: config.publicUrl.startsWith('https:'), loginRateLimit: config.loginRateLimit }),
-      ...bundlesRoutes(registry, db),
+      ...bundlesRoutes(new BundleService(registry, db)),
       ...applicationsRoutes(applications, new RatingService(db), config.maxUploadBytes),
       ...departmentsRoutes(departmentService),
       ...workbenchRoutes(new WorkbenchService(db, registry, departmentService)),
