@@ -2,9 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { RequestHandler } from 'express';
 import type { DepartmentService } from './service.js';
 import { UnauthorizedError, ForbiddenError } from '../errors.js';
-import { route, type Route } from '../http/route.js';
+import { ONE_PARAMETER, route, type Route } from '../http/route.js';
 import type { Principal } from '../auth/types.js';
-import { DEPARTMENT_ACTIONS, SUB_STATUSES } from '../../shared/lifecycle.js';
 import { ActionBody, DepartmentParams, ListQuery, ReadQuery, SubApplication, SubListRow, SubMaterialParams, SubParams } from '../../shared/contracts/departments.js';
 
 /** A department's system (bearer token) or a signed-in staff member of a department. */
@@ -33,7 +32,7 @@ export function departmentsRoutes(service: DepartmentService): Route[] {
       summary: "A department's sub-applications",
       params: DepartmentParams,
       query: ListQuery,
-      queryRefusal: { message: 'status 参数无效', messageEn: 'Invalid status parameter', fields: { status: { message: `应为 ${SUB_STATUSES.join('、')} 之一`, messageEn: `must be one of ${SUB_STATUSES.join(', ')}` } } },
+      queryRefusal: ONE_PARAMETER,
       responses: { 200: Type.Array(SubListRow) },
       errors: [400, 401, 403, 404],
       handler: async ({ params, query }, req) => service.list(principal(req.principal), params.code, query.status),
@@ -78,7 +77,7 @@ export function departmentsRoutes(service: DepartmentService): Route[] {
       body: ActionBody,
       discriminator: {
         property: 'action',
-        refusal: { message: 'action 无效', messageEn: 'Invalid action', fields: { action: { message: `应为 ${DEPARTMENT_ACTIONS.join('、')} 之一`, messageEn: `must be one of ${DEPARTMENT_ACTIONS.join(', ')}` } } },
+        refusal: { message: 'action 无效', messageEn: 'Invalid action' },
         // A key this action does not take is refused by name, never dropped: a system sending
         // `output` for `outputs` would otherwise believe its result was recorded.
         shape: {

@@ -122,6 +122,16 @@ function valueAt(data: unknown, pointer: string): unknown {
 
 const text = (t: string | ((path: string) => string), path: string) => (typeof t === 'function' ? t(path) : t);
 
+/** As for an answer, but a request's enum names what it takes (a client, not an applicant, reads it). */
+function describeAtRoute(err: ErrorObject, value: unknown): Text {
+  const allowed = (err.params as { allowedValues?: unknown[] }).allowedValues;
+  if (err.keyword === 'enum' && allowed) return { message: `应为 ${allowed.join('、')} 之一`, messageEn: `must be one of ${allowed.join(', ')}` };
+  return describe(err, value);
+}
+
+/** A query checked one parameter at a time, named in the message: `status 参数无效`. */
+export const ONE_PARAMETER = { firstOnly: true, message: (p: string) => `${p} 参数无效`, messageEn: (p: string) => `Invalid ${p} parameter` } satisfies Refusal;
+
 /**
  * Ajv's errors as today's error body: the shape errors (required, type, format…) under the
  * route's message, then the unknown keys; unknown keys alone are the common 422.
@@ -140,7 +150,7 @@ function refuse(errors: readonly ErrorObject[], data: unknown, refusal: Refusal)
     const any = path.replace(/\[\d+\]/g, '[*]');
     const f = refusal.fields ?? {};
     const own = f[`${path}:${err.keyword}`] ?? f[path] ?? f[`${any}:${err.keyword}`] ?? f[any];
-    shape.push({ path, ...(own ?? describe(err, valueAt(data, err.instancePath))) });
+    shape.push({ path, ...(own ?? describeAtRoute(err, valueAt(data, err.instancePath))) });
   }
   if (!shape.length && refusal.unknownAlone !== 'together') return new ValidationError(unknown, '请求中有无法识别的字段', 'The request has fields this route does not take');
   const details = refusal.firstOnly ? shape.slice(0, 1) : [...shape, ...unknown];
@@ -192,7 +202,7 @@ function validateBody(r: Route, c: Compiled, raw: unknown): unknown {
     const d = r.discriminator;
     const validate = c.shapes.get(String(body[d.property]));
     if (typeof body[d.property] !== 'string' || !validate) {
-      throw refuse([{ keyword: 'enum', instancePath: `/${d.property}`, schemaPath: '#', params: {} }], body, d.refusal);
+      throw refuse([{ keyword: 'enum', instancePath: `/${d.property}`, schemaPath: '#', params: { allowedValues: [...c.shapes.keys()] } }], body, d.refusal);
     }
     if (!validate(body)) throw refuse(validate.errors ?? [], body, d.shape);
     return body;

@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { OperationsService } from './service.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
-import { route, type Route } from '../http/route.js';
-import { SUB_STATUSES } from '../../shared/lifecycle.js';
+import { ONE_PARAMETER, route, type Route } from '../http/route.js';
 import { AuditPage, AuditQuery, Delivery, DeliveriesQuery, DepartmentHealth, HealthQuery, MAX_PAGE_SIZE, Retried, RetryParams } from '../../shared/contracts/operations.js';
 
 const QUERY_TEXTS = {
@@ -27,7 +26,7 @@ export function operationsRoutes(service: OperationsService): Route[] {
       path: '/admin/deliveries',
       summary: 'Deliveries in a state (default dead) with every attempt',
       query: DeliveriesQuery,
-      queryRefusal: { message: 'state 参数无效', messageEn: 'Invalid state parameter', fields: { state: { message: `应为 ${SUB_STATUSES.join('、')} 之一`, messageEn: `must be one of ${SUB_STATUSES.join(', ')}` } } },
+      queryRefusal: ONE_PARAMETER,
       responses: { 200: Type.Array(Delivery) },
       errors: [400, 401, 403],
       handler: async ({ query }) => service.deliveries(query.state ?? 'dead'),

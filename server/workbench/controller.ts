@@ -1,8 +1,8 @@
 import type { WorkbenchService } from './service.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
 import { UnauthorizedError } from '../errors.js';
-import { route, type Route } from '../http/route.js';
-import { Inbox, INBOX_FILTERS, InboxQuery, SubDetail, WorkbenchParams, WorkbenchReadQuery } from '../../shared/contracts/workbench.js';
+import { ONE_PARAMETER, route, type Route } from '../http/route.js';
+import { Inbox, InboxQuery, SubDetail, WorkbenchParams, WorkbenchReadQuery } from '../../shared/contracts/workbench.js';
 
 /** The department workbench's reads; actions go through the department API (POST /sub-applications/:id/actions). */
 export function workbenchRoutes(service: WorkbenchService): Route[] {
@@ -14,13 +14,9 @@ export function workbenchRoutes(service: WorkbenchService): Route[] {
       path: '/workbench/inbox',
       summary: "The signed-in staff member's department inbox, most urgent first, with time limits in working days",
       query: InboxQuery,
-      // One parameter at a time, named in the message.
       queryRefusal: {
-        firstOnly: true,
-        message: (p) => `${p} 参数无效`,
-        messageEn: (p) => `Invalid ${p} parameter`,
+        ...ONE_PARAMETER,
         fields: {
-          status: { message: `应为 ${INBOX_FILTERS.join('、')} 之一`, messageEn: `must be one of ${INBOX_FILTERS.join(', ')}` },
           item: { message: '应为事项编码', messageEn: 'must be an item id' },
           overdue: { message: '应为 true 或 false', messageEn: 'must be true or false' },
         },
