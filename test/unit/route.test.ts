@@ -1,9 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import express from 'express';
 import { Type } from '@sinclair/typebox';
-import { mountRoutes, route } from '../../server/http/route.js';
+import { ONE_PARAMETER, mountRoutes, route } from '../../server/http/route.js';
 import { errorHandler } from '../../server/http/errors.js';
-import { Closed, blankIsAbsent } from '../../shared/contracts/common.js';
+import { Closed, StringEnum, blankIsAbsent } from '../../shared/contracts/common.js';
 import { captureLogger } from '../helpers/app.js';
 import { listen } from '../helpers/server.js';
 
@@ -19,6 +19,16 @@ const routes = [
     responses: { 201: Closed({ id: Type.String(), n: Type.Integer() }) },
     errors: [400, 422],
     handler: ({ params, query }) => ({ id: params.id, n: query.n ?? 0 }),
+  }),
+  route({
+    method: 'get',
+    path: '/things',
+    summary: 'things of a kind',
+    query: Type.Object({ kind: Type.Optional(StringEnum(['round', 'square'])), size: Type.Optional(Type.Integer({ minimum: 1 })) }),
+    queryRefusal: ONE_PARAMETER,
+    responses: { 200: Type.Array(Type.String()) },
+    errors: [400],
+    handler: ({ query }) => [query.kind ?? 'any'],
   }),
   route({
     method: 'get',
@@ -67,6 +77,15 @@ describe('routes declared with their contracts', () => {
     const query = await post('/things/a?n=12', { name: 'x' });
     expect(query.status).toBe(400);
     expect(query.body.error).toMatchObject({ message: '查询参数无效', details: [{ path: 'n' }] });
+  });
+
+  it('checks a query one parameter at a time where the route says so, naming what an enum takes', async () => {
+    const res = await fetch(`${url}/things?kind=oval&size=0`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: { code: 'bad_request', message: 'kind 参数无效', messageEn: 'Invalid kind parameter', details: [{ path: 'kind', message: '应为 round、square 之一', messageEn: 'must be one of round, square' }] },
+    });
+    expect(await (await fetch(`${url}/things?kind=round`)).json()).toEqual(['round']);
   });
 
   it('fails loudly, with a 500 naming the drift, when an answer does not match its declared schema', async () => {
