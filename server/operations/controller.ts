@@ -4,16 +4,10 @@ import { currentUser, requireRole } from '../auth/middleware.js';
 import { ONE_PARAMETER, route, type Route } from '../http/route.js';
 import { AuditPage, AuditQuery, Delivery, DeliveriesQuery, DepartmentHealth, HealthQuery, MAX_PAGE_SIZE, Retried, RetryParams } from '../../shared/contracts/operations.js';
 
-const QUERY_TEXTS = {
-  actor: { message: '应为不超过 200 个字符的文本', messageEn: 'must be text of at most 200 characters' },
-  action: { message: '应为不超过 200 个字符的文本', messageEn: 'must be text of at most 200 characters' },
-  subject: { message: '应为不超过 200 个字符的文本', messageEn: 'must be text of at most 200 characters' },
-  from: { message: '应为 ISO 8601 日期时间', messageEn: 'must be an ISO 8601 date-time' },
-  to: { message: '应为 ISO 8601 日期时间', messageEn: 'must be an ISO 8601 date-time' },
-  page: { message: '应为 1 到 1000000 的整数', messageEn: 'must be an integer from 1 to 1000000' },
-  pageSize: { message: `应为 1 到 ${MAX_PAGE_SIZE} 的整数`, messageEn: `must be an integer from 1 to ${MAX_PAGE_SIZE}` },
-  days: { message: '应为 1 到 366 的整数', messageEn: 'must be an integer from 1 to 366' },
-};
+const TEXT = { message: '应为不超过 200 个字符的文本', messageEn: 'must be text of at most 200 characters' };
+const INSTANT = { message: '应为 ISO 8601 日期时间', messageEn: 'must be an ISO 8601 date-time' };
+const upTo = (max: number) => ({ message: `应为 1 到 ${max} 的整数`, messageEn: `must be an integer from 1 to ${max}` });
+const QUERY_TEXTS = { actor: TEXT, action: TEXT, subject: TEXT, from: INSTANT, to: INSTANT, page: upTo(1_000_000), pageSize: upTo(MAX_PAGE_SIZE), days: upTo(366) };
 
 /** Operators (admins): dead deliveries and their retry, the audit log, delivery health per department. */
 export function operationsRoutes(service: OperationsService): Route[] {
