@@ -12,7 +12,9 @@ import { errorHandler, notFoundApi } from './http/errors.js';
 import { requireContentType } from './http/content-type.js';
 import { limitJsonDepth } from './http/json-depth.js';
 import { refuseUnstorableText } from './http/text-guard.js';
-import { healthRouter } from './health/controller.js';
+import { healthRoutes } from './health/controller.js';
+import { mountRoutes, type Route } from './http/route.js';
+import { openApiRoute } from './openapi.js';
 
 export interface AppDeps {
   db: Database;
@@ -20,15 +22,19 @@ export interface AppDeps {
   config: Config;
   /** The built client (index.html and assets); absent in API-only tests. */
   clientDir?: string;
-  /** Feature modules, mounted under /api in order. */
+  /** The API's routes, declared with their contracts (server/http/route.ts), mounted under /api in order. */
+  routes?: Route[];
+  /** Plain routers mounted after them (tests); not in the OpenAPI document. */
   routers?: Router[];
+  /** Check every JSON response against its declared schema (the tests turn this on). */
+  checkResponses?: boolean;
   /** Middleware run on every API request after body parsing (authentication). */
   before?: RequestHandler[];
 }
 
 export const JSON_BODY_LIMIT = '1mb';
 
-export function createApp({ db, logger, clientDir, routers = [], before = [] }: AppDeps): Express {
+export function createApp({ db, logger, clientDir, routes = [], routers = [], before = [], checkResponses = false }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -80,8 +86,12 @@ export function createApp({ db, logger, clientDir, routers = [], before = [] }: 
   );
   api.use(limitJsonDepth);
   api.use(refuseUnstorableText);
-  api.use(healthRouter(db));
+  // Health answers before authentication: a probe with a stale cookie is still a probe.
+  const open = healthRoutes(db);
+  api.use(mountRoutes(open, { checkResponses }));
   for (const handler of before) api.use(handler);
+  const documented = [...open, ...routes];
+  api.use(mountRoutes([...routes, openApiRoute(documented)], { checkResponses }));
   for (const router of routers) api.use(router);
   api.use(notFoundApi);
   app.use('/api', api);

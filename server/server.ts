@@ -5,25 +5,25 @@ import type { Logger } from './log.js';
 import { createApp } from './app.js';
 import { BundleRegistry } from './bundles/registry.js';
 import { readScenarioFiles } from './bundles/files.js';
-import { bundlesRouter } from './bundles/controller.js';
-import { authRouter } from './auth/controller.js';
+import { bundlesRoutes } from './bundles/controller.js';
+import { BundleService } from './bundles/service.js';
+import { authRoutes } from './auth/controller.js';
 import { authenticate, requireDepartmentSignature } from './auth/middleware.js';
 import { demoProvider } from './auth/demo-provider.js';
 import { departmentToken, webhookSecret } from './auth/secrets.js';
 import { ApplicationService } from './applications/service.js';
-import { applicationsRouter } from './applications/controller.js';
+import { applicationsRoutes } from './applications/controller.js';
+import { RatingService } from './ratings/service.js';
 import { DepartmentService } from './departments/service.js';
-import { departmentsRouter } from './departments/controller.js';
-import { adminRouter } from './admin/controller.js';
-import { workbenchRouter } from './workbench/controller.js';
+import { departmentsRoutes } from './departments/controller.js';
+import { workbenchRoutes } from './workbench/controller.js';
 import { WorkbenchService } from './workbench/service.js';
-import { studioRouter } from './studio/controller.js';
+import { studioRoutes } from './studio/controller.js';
 import { StudioService } from './studio/service.js';
-import { operationsRouter } from './operations/controller.js';
+import { operationsRoutes } from './operations/controller.js';
 import { OperationsService } from './operations/service.js';
-import { ratingsRouter } from './ratings/controller.js';
-import { statsRouter } from './stats/controller.js';
-import { openApiRouter } from './openapi.js';
+import { statsRoutes } from './stats/controller.js';
+import { StatsService } from './stats/service.js';
 import { createMaterialStore } from './materials/store.js';
 import { createChannels } from './delivery/registry.js';
 import type { DeliveryTarget } from './delivery/types.js';
@@ -47,9 +47,14 @@ export interface ServerParts {
 
 /**
  * The composition root: reads the scenario folder, publishes what is new, and wires the feature
- * modules (FormSG style: controller → service) into one Express app. main.ts and the tests share it.
+ * modules (FormSG style: routes → service) with the services built here into one Express app. main.ts and the tests share it.
  */
-export async function buildServer(config: Config, db: Database, logger: Logger, clientDir?: string): Promise<ServerParts> {
+export interface BuildOptions {
+  /** Check every JSON response against its declared contract (the tests turn this on). */
+  checkResponses?: boolean;
+}
+
+export async function buildServer(config: Config, db: Database, logger: Logger, clientDir?: string, options: BuildOptions = {}): Promise<ServerParts> {
   const files = readScenarioFiles(config.scenariosDir);
   const registry = new BundleRegistry(db, logger);
   const { published } = await registry.publishFolder(files);
@@ -77,6 +82,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
 
   const store = createMaterialStore({ dataDir: config.dataDir });
   const provider = demoProvider(departments.map((d) => ({ code: d.code, name: d.name })));
+  // Every service is built here, from its dependencies, and handed to its routes: one way for all.
   const applications = new ApplicationService({ db, registry, store, calendar });
   const departmentService = new DepartmentService(db, registry, store);
   // A worker's claim must outlast its longest attempt (the deadline: three idle timeouts, however
@@ -93,18 +99,16 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
     config,
     ...(clientDir ? { clientDir } : {}),
     before: [authenticate(db, config.sessionSecret, departmentTokens), requireDepartmentSignature(db, webhookSecretFor)],
-    routers: [
-      authRouter({ db, provider, sessionSecret: config.sessionSecret, demo: config.demo, secureCookies: config.publicUrl.startsWith('https:'), loginRateLimit: config.loginRateLimit }),
-      bundlesRouter(registry, db),
-      applicationsRouter(applications, config.maxUploadBytes),
-      ratingsRouter(db),
-      departmentsRouter(departmentService),
-      adminRouter(db),
-      workbenchRouter(new WorkbenchService(db, registry, departmentService, calendar)),
-      studioRouter(new StudioService(db, registry)),
-      operationsRouter(new OperationsService(db, departments)),
-      statsRouter({ db, registry }),
-      openApiRouter(),
+    checkResponses: options.checkResponses ?? false,
+    routes: [
+      ...authRoutes({ db, provider, sessionSecret: config.sessionSecret, demo: config.demo, secureCookies: config.publicUrl.startsWith('https:'), loginRateLimit: config.loginRateLimit }),
+      ...bundlesRoutes(new BundleService(registry, db)),
+      ...applicationsRoutes(applications, new RatingService(db), config.maxUploadBytes),
+      ...departmentsRoutes(departmentService),
+      ...workbenchRoutes(new WorkbenchService(db, registry, departmentService, calendar)),
+      ...studioRoutes(new StudioService(db, registry)),
+      ...operationsRoutes(new OperationsService(db, departments)),
+      ...statsRoutes(new StatsService(db, registry)),
     ],
   });
 

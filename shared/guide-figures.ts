@@ -32,10 +32,10 @@ export interface VisitReason {
 }
 
 export interface GuideFigures {
-  readonly promised: { readonly value: number; readonly unit: DayUnit; readonly declared: boolean; readonly excludes: readonly string[] };
-  readonly visits: { readonly separately: number; readonly bundled: number; readonly reasons: readonly VisitReason[] };
+  readonly promised: { readonly value: number; readonly unit: DayUnit; readonly declared: boolean; readonly excludes: string[] };
+  readonly visits: { readonly separately: number; readonly bundled: number; readonly reasons: VisitReason[] };
   readonly steps: { readonly separately: number; readonly bundled: number };
-  readonly fees: { readonly total: number; readonly items: readonly { readonly item: string; readonly fee: number; readonly delivery?: DeliveryMethod }[] };
+  readonly fees: { readonly total: number; readonly items: { readonly item: string; readonly fee: number; readonly delivery?: DeliveryMethod }[] };
 }
 
 /** The delivery option an item uses for this application: the one answered, else its first. */

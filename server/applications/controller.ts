@@ -1,54 +1,168 @@
-import { Router } from 'express';
+import { Type } from '@sinclair/typebox';
 import type { ApplicationService } from './service.js';
+import type { RatingService } from '../ratings/service.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
 import { parseUpload } from '../materials/upload.js';
 import type { UploadLimits } from '../../shared/uploads.js';
+import { route, type Refusal, type Route } from '../http/route.js';
+import {
+  AnswersBody,
+  ApplicationDetail,
+  ApplicationParams,
+  ApplicationSummary,
+  CreateBody,
+  Created,
+  MaterialParams,
+  MAX_COMMENT,
+  Rating,
+  RatingBody,
+  Saved,
+  ServerEvaluation,
+  SubmitBody,
+  SubmitHeaders,
+  SupplementParams,
+  UploadForm,
+  UploadLimitsSchema,
+  UploadResult,
+} from '../../shared/contracts/applications.js';
 
-export function applicationsRouter(service: ApplicationService, maxUploadBytes: number): Router {
-  const router = Router();
+const ANSWERS_REFUSAL: Refusal = { message: '请求体应为 {"answers": {…}}', messageEn: 'The body must be {"answers": {…}}', fields: { answers: { message: '应为对象', messageEn: 'must be an object' } } };
+
+/** The citizen's side: drafts, answers, materials, submission, progress, supplements and the rating. */
+export function applicationsRoutes(service: ApplicationService, ratings: RatingService, maxUploadBytes: number): Route[] {
   const citizen = requireRole('citizen');
+  const common = { security: 'session' as const, before: [citizen], tags: ['citizen'] };
 
-  router.post('/applications', citizen, async (req, res) => {
-    const app = await service.create(currentUser(req.principal), req.body);
-    res.status(201).json({ id: app.id, bundleId: app.bundle_id, version: app.version, region: app.region, status: app.status, answers: app.answers });
-  });
-
-  router.get('/applications', citizen, async (req, res) => {
-    res.json(await service.list(currentUser(req.principal)));
-  });
-
-  router.get('/applications/:id', citizen, async (req, res) => {
-    res.json(await service.detail(currentUser(req.principal), req.params.id as string));
-  });
-
-  router.put('/applications/:id/answers', citizen, async (req, res) => {
-    const app = await service.saveAnswers(currentUser(req.principal), req.params.id as string, req.body);
-    res.json({ id: app.id, status: app.status, answers: app.answers, updatedAt: app.updated_at });
-  });
-
-  router.get('/applications/:id/evaluation', citizen, async (req, res) => {
-    res.json(await service.evaluation(currentUser(req.principal), req.params.id as string));
-  });
-
-  // The portal checks a file against the limit in force before sending it.
-  router.get('/uploads/limits', (_req, res) => {
-    res.json({ maxBytes: maxUploadBytes } satisfies UploadLimits);
-  });
-
-  router.post('/applications/:id/materials/:code', citizen, parseUpload({ maxBytes: maxUploadBytes }), async (req, res) => {
-    const file = req.upload!;
-    res.status(201).json(await service.upload(currentUser(req.principal), req.params.id as string, req.params.code as string, file));
-  });
-
-  router.post('/applications/:id/submit', citizen, async (req, res) => {
-    const key = req.get('Idempotency-Key');
-    const { created, application } = await service.submit(currentUser(req.principal), req.params.id as string, key, req.body);
-    res.status(created ? 201 : 200).json(application);
-  });
-
-  router.post('/applications/:id/supplements/:subId', citizen, async (req, res) => {
-    res.json(await service.answerSupplement(currentUser(req.principal), req.params.id as string, req.params.subId as string, req.body));
-  });
-
-  return router;
+  return [
+    route({
+      ...common,
+      method: 'post',
+      path: '/applications',
+      summary: 'Start a draft in a region of the bundle, the standard by default (any key but bundleId and region is refused with 422 naming it)',
+      body: CreateBody,
+      bodyRefusal: { message: '请指定一件事', messageEn: 'Say which bundle to apply for', fields: { bundleId: { message: '必填', messageEn: 'required' } } },
+      responses: { 201: Created },
+      errors: [400, 401, 403, 404, 422],
+      handler: async ({ body }, req) => {
+        const app = await service.create(currentUser(req.principal), body.bundleId, body.region);
+        return { id: app.id, bundleId: app.bundle_id, version: app.version, region: app.region, status: app.status, answers: app.answers };
+      },
+    }),
+    route({
+      ...common,
+      method: 'get',
+      path: '/applications',
+      summary: 'My applications',
+      responses: { 200: Type.Array(ApplicationSummary) },
+      errors: [401, 403],
+      handler: async (_input, req) => service.list(currentUser(req.principal)),
+    }),
+    route({
+      ...common,
+      method: 'get',
+      path: '/applications/:id',
+      summary: 'One of my applications, with each department’s progress',
+      params: ApplicationParams,
+      responses: { 200: ApplicationDetail },
+      errors: [401, 403, 404],
+      handler: async ({ params }, req) => service.detail(currentUser(req.principal), params.id),
+    }),
+    route({
+      ...common,
+      method: 'put',
+      path: '/applications/:id/answers',
+      summary: 'Save the draft; every value present is validated, all failures reported at once',
+      description: 'The answers object is described by `answersSchema` in GET /bundles/{id}/form.',
+      params: ApplicationParams,
+      body: AnswersBody,
+      bodyRefusal: ANSWERS_REFUSAL,
+      responses: { 200: Saved },
+      errors: [400, 401, 403, 404, 409, 422],
+      handler: async ({ params, body }, req) => {
+        const app = await service.saveAnswers(currentUser(req.principal), params.id, body.answers);
+        return { id: app.id, status: app.status, answers: app.answers, updatedAt: app.updated_at };
+      },
+    }),
+    route({
+      ...common,
+      method: 'get',
+      path: '/applications/:id/evaluation',
+      summary: 'Included items, every material with its disposition and reason, and the savings',
+      params: ApplicationParams,
+      responses: { 200: ServerEvaluation },
+      errors: [401, 403, 404],
+      handler: async ({ params }, req) => service.evaluation(currentUser(req.principal), params.id),
+    }),
+    route({
+      method: 'get',
+      path: '/uploads/limits',
+      summary: 'The upload size limit in force (MAX_UPLOAD_BYTES), for checking a file before it is sent; the accepted types are PDF, JPEG, PNG and OFD',
+      responses: { 200: UploadLimitsSchema },
+      handler: async (): Promise<UploadLimits> => ({ maxBytes: maxUploadBytes }),
+    }),
+    route({
+      ...common,
+      method: 'post',
+      path: '/applications/:id/materials/:code',
+      summary: 'Upload a material (PDF, JPEG, PNG or OFD, checked by content); stored once by sha256',
+      before: [citizen, parseUpload({ maxBytes: maxUploadBytes })],
+      params: MaterialParams,
+      upload: { contentType: 'multipart/form-data', schema: UploadForm },
+      responses: { 201: UploadResult },
+      errors: [400, 401, 403, 404, 409, 413, 415],
+      handler: async ({ params }, req) => service.upload(currentUser(req.principal), params.id, params.code, req.upload!),
+    }),
+    route({
+      ...common,
+      method: 'post',
+      path: '/applications/:id/submit',
+      summary: 'File the application: one transaction for the application, its sub-applications and the savings snapshot. Takes no body: a key sent in one is refused with 422 naming it',
+      params: ApplicationParams,
+      headers: SubmitHeaders,
+      body: SubmitBody,
+      responses: { 201: ApplicationDetail, 200: { description: 'a repeat of an earlier call with the same Idempotency-Key', schema: ApplicationDetail } },
+      errors: [400, 401, 403, 404, 409, 422],
+      handler: async ({ params }, req, res) => {
+        const { created, application } = await service.submit(currentUser(req.principal), params.id, req.get('Idempotency-Key'));
+        res.status(created ? 201 : 200).json(application);
+      },
+    }),
+    route({
+      ...common,
+      method: 'post',
+      path: '/applications/:id/supplements/:subId',
+      summary: 'Answer a supplement request (补正): exactly the fields and materials asked for',
+      params: SupplementParams,
+      body: AnswersBody,
+      bodyRefusal: ANSWERS_REFUSAL,
+      responses: { 200: ApplicationDetail },
+      errors: [400, 401, 403, 404, 409, 422],
+      handler: async ({ params, body }, req) => service.answerSupplement(currentUser(req.principal), params.id, params.subId, body.answers),
+    }),
+    route({
+      ...common,
+      method: 'post',
+      path: '/applications/:id/rating',
+      summary: 'Rate a finished application (好差评), once; the rating then appears as `rating` in GET /applications/{id}',
+      description:
+        '409 while a department has not answered yet (status other than completed, partially_completed or rejected) and on a second rating; 422 for a score that is not an integer from 1 to 5 or a comment over 500 characters.',
+      params: ApplicationParams,
+      body: RatingBody,
+      bodyRefusal: {
+        status: 422,
+        message: '评价内容有误',
+        messageEn: 'The rating is invalid',
+        fields: {
+          score: { message: '评分应为 1–5 的整数', messageEn: 'must be an integer from 1 to 5' },
+          comment: { message: '评价内容应为文本', messageEn: 'must be a string' },
+          'comment:maxLength': { message: `评价内容最多 ${MAX_COMMENT} 个字`, messageEn: `must have at most ${MAX_COMMENT} characters` },
+        },
+        unknownKey: { message: '不是评价的字段', messageEn: 'is not a field of a rating' },
+        unknownAlone: 'together',
+      },
+      responses: { 201: { description: 'the stored rating', schema: Rating } },
+      errors: [401, 403, 404, 409, 422],
+      handler: async ({ params, body }, req) => ratings.rate(currentUser(req.principal), params.id, body),
+    }),
+  ];
 }

@@ -10,8 +10,7 @@ import { account } from '../../shared/account.js';
 import { compose } from '../../shared/compose.js';
 import type { SubStatus } from '../../shared/lifecycle.js';
 import type { Profile } from '../../shared/model.js';
-import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../http/errors.js';
-import { refuseUnknownKeys, unknownKeys } from '../http/unknown-keys.js';
+import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../errors.js';
 import { profileFor } from './profile.js';
 import { checkDetails, validateComplete, validateDraft, fullForm } from './validation.js';
 import { historyOf, type HistoryEntry } from '../subapps/history.js';
@@ -22,6 +21,7 @@ import { ratingOf } from '../ratings/service.js';
 import type { DayUnit, WorkCalendar } from '../../shared/calendar.js';
 import { chinaIso } from '../../shared/calendar.js';
 import { afterSupplement, promisedBy, withinPromise } from '../../shared/promise.js';
+import { AlreadySubmittedError, ApplicationNotFoundError, ItemNotFoundError } from './errors.js';
 
 export interface ApplicationRow {
   id: string;
@@ -110,16 +110,8 @@ export interface ApplicationsDeps {
 export class ApplicationService {
   constructor(private readonly d: ApplicationsDeps) {}
 
-  async create(user: User, body: unknown): Promise<ApplicationRow> {
-    const bundleId = isObject(body) ? body.bundleId : undefined;
-    if (typeof bundleId !== 'string' || bundleId === '') {
-      throw new BadRequestError('请指定一件事', 'Say which bundle to apply for', [{ path: 'bundleId', message: '必填', messageEn: 'required' }, ...unknownKeys(body, ['bundleId', 'region'])]);
-    }
-    refuseUnknownKeys(unknownKeys(body, ['bundleId', 'region']));
-    const region = (body as Record<string, unknown>).region;
-    if (region !== undefined && region !== null && typeof region !== 'string') {
-      throw new ValidationError([{ path: 'region', message: '应为地区代码', messageEn: 'must be a region code' }]);
-    }
+  /** The body's shape (a bundleId, an optional region code, nothing else) is checked at the route (shared/contracts/applications.ts). */
+  async create(user: User, bundleId: string, region?: string | null): Promise<ApplicationRow> {
     const v = await this.d.registry.current(bundleId);
     // The standard's own code is the standard: recorded as null like an absent region.
     const chosen = region === undefined || region === null || region === '' || region === v.bundle.region?.code ? null : region;
@@ -133,9 +125,9 @@ export class ApplicationService {
 
   /** Another applicant's application answers exactly like one that does not exist. */
   async owned(user: User, id: string, db: Queryable = this.d.db, lock = false): Promise<ApplicationRow> {
-    if (!isUuid(id)) throw new NotFoundError('申请不存在', 'No such application');
+    if (!isUuid(id)) throw new ApplicationNotFoundError();
     const { rows } = await db.query<ApplicationRow>(`SELECT * FROM applications WHERE id = $1 AND applicant_id = $2${lock ? ' FOR UPDATE' : ''}`, [id, user.id]);
-    if (!rows[0]) throw new NotFoundError('申请不存在', 'No such application');
+    if (!rows[0]) throw new ApplicationNotFoundError();
     return rows[0];
   }
 
@@ -145,10 +137,9 @@ export class ApplicationService {
     return { v: regionalVersion(standard, app.region) ?? standard, profile };
   }
 
-  async saveAnswers(user: User, id: string, body: unknown): Promise<ApplicationRow> {
-    const answers = readAnswers(body);
+  async saveAnswers(user: User, id: string, answers: Record<string, unknown>): Promise<ApplicationRow> {
     const app = await this.owned(user, id);
-    if (app.status !== 'draft') throw new ConflictError('申请已提交，不能再修改', 'The application was submitted and can no longer be edited');
+    if (app.status !== 'draft') throw new AlreadySubmittedError();
     const { v, profile } = await this.context(user, app);
     const prefilled = evaluate(v.bundle, v.catalogue, {}, profile).values;
     const details = validateDraft(v, answers, prefilled);
@@ -160,7 +151,7 @@ export class ApplicationService {
       `UPDATE applications SET answers = $3, updated_at = now() WHERE id = $1 AND applicant_id = $2 AND status = 'draft' RETURNING *`,
       [app.id, user.id, JSON.stringify(kept)],
     );
-    if (!rows[0]) throw new ConflictError('申请已提交，不能再修改', 'The application was submitted and can no longer be edited');
+    if (!rows[0]) throw new AlreadySubmittedError();
     return rows[0];
   }
 
@@ -235,9 +226,7 @@ export class ApplicationService {
    * then the application, one sub-application per included item and the savings snapshot commit
    * in one transaction. The same Idempotency-Key returns the first result and files nothing.
    */
-  async submit(user: User, id: string, key: string | undefined, body?: unknown) {
-    // Filing takes no body: a client sending options (a version, "force") must hear they do nothing.
-    refuseUnknownKeys(unknownKeys(body, []));
+  async submit(user: User, id: string, key: string | undefined) {
     if (key !== undefined && (key.length === 0 || key.length > 200)) {
       throw new BadRequestError('Idempotency-Key 长度应为 1–200', 'Idempotency-Key must be 1–200 characters', [{ path: 'Idempotency-Key', message: '长度应为 1–200', messageEn: 'must be 1–200 characters' }]);
     }
@@ -374,16 +363,15 @@ export class ApplicationService {
    * 补正: the applicant answers exactly what one department asked for (fields and materials),
    * nothing else; only that sub-application goes out again, in a new delivery round.
    */
-  async answerSupplement(user: User, id: string, subId: string, body: unknown) {
-    const answers = readAnswers(body);
+  async answerSupplement(user: User, id: string, subId: string, answers: Record<string, unknown>) {
     const app = await this.owned(user, id);
     const { v, profile } = await this.context(user, app);
-    if (!isUuid(subId)) throw new NotFoundError('事项不存在', 'No such item in this application');
+    if (!isUuid(subId)) throw new ItemNotFoundError();
     await this.d.db.transaction(async (tx) => {
       await tx.query('SELECT 1 FROM applications WHERE id = $1 FOR UPDATE', [app.id]);
       const { rows } = await tx.query<SubRow>('SELECT * FROM sub_applications WHERE id = $1 AND application_id = $2 FOR UPDATE', [subId, app.id]);
       const sub = rows[0];
-      if (!sub) throw new NotFoundError('事项不存在', 'No such item in this application');
+      if (!sub) throw new ItemNotFoundError();
       if (sub.status !== 'supplement' || !sub.supplement) throw new ConflictError('该事项没有待补正的内容', 'Nothing was asked for on this item');
       const request = sub.supplement;
       const details: ErrorDetail[] = [];
@@ -450,19 +438,6 @@ async function archive(tx: Queryable, ownerId: string, applicationId: string, v:
       [ownerId, f.code, f.sha256, f.file_name, months, applicationId],
     );
   }
-}
-
-function isObject(body: unknown): body is Record<string, unknown> {
-  return typeof body === 'object' && body !== null && !Array.isArray(body);
-}
-
-function readAnswers(body: unknown): Record<string, unknown> {
-  const answers = isObject(body) ? body.answers : undefined;
-  if (!isObject(answers)) {
-    throw new BadRequestError('请求体应为 {"answers": {…}}', 'The body must be {"answers": {…}}', [{ path: 'answers', message: '应为对象', messageEn: 'must be an object' }, ...unknownKeys(body, ['answers'])]);
-  }
-  refuseUnknownKeys(unknownKeys(body, ['answers']));
-  return answers;
 }
 
 function unknownAnswers(v: BundleVersion, answers: Record<string, unknown>): ErrorDetail[] {

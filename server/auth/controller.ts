@@ -1,9 +1,12 @@
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { Database } from '../db/types.js';
-import { BadRequestError, NotFoundError, UnauthorizedError } from '../http/errors.js';
+import { NotFoundError, UnauthorizedError } from '../errors.js';
+import { route, type Route } from '../http/route.js';
 import { clearSessionCookie, createSession, revokeSession, setSessionCookie, upsertUser } from './session.js';
 import type { IdentityProvider, User } from './types.js';
 import { rateLimit } from './rate-limit.js';
+import { DevLoginBody, Me, PublicUser, SignedIn } from '../../shared/contracts/auth.js';
+import { Type } from '@sinclair/typebox';
 
 export interface AuthOptions {
   db: Database;
@@ -14,49 +17,64 @@ export interface AuthOptions {
   loginRateLimit: number;
 }
 
-function publicUser(u: User) {
+function publicUser(u: User): PublicUser {
   return { id: u.id, name: u.name, role: u.role, ...(u.department ? { department: u.department } : {}) };
 }
 
-export function authRouter({ db, provider, sessionSecret, demo, secureCookies, loginRateLimit }: AuthOptions): Router {
-  const router = Router();
-
+export function authRoutes({ db, provider, sessionSecret, demo, secureCookies, loginRateLimit }: AuthOptions): Route[] {
   // Outside DEMO mode these routes do not exist at all.
-  router.get('/auth/demo-users', (_req, _res, next) => (demo ? next() : next(new NotFoundError('接口不存在', 'No such API route'))));
-  router.post('/auth/dev-login', (_req, _res, next) => (demo ? next() : next(new NotFoundError('接口不存在', 'No such API route'))));
+  const demoOnly: RequestHandler = (_req, _res, next) => (demo ? next() : next(new NotFoundError('接口不存在', 'No such API route')));
 
-  router.get('/auth/demo-users', (_req, res) => {
-    res.json(provider.listUsers().map(publicUser));
-  });
-
-  router.post('/auth/dev-login', rateLimit({ limit: loginRateLimit, windowMs: 60_000 }), async (req, res) => {
-    const body: unknown = req.body;
-    const userId = body && typeof body === 'object' ? (body as Record<string, unknown>).user : undefined;
-    if (typeof userId !== 'string' || userId === '') {
-      throw new BadRequestError('请选择要登录的用户', 'Say which user to sign in as', [
-        { path: 'user', message: '必填，演示用户的 id', messageEn: 'required: the id of a demo user' },
-      ]);
-    }
-    const user = await provider.authenticate({ user: userId });
-    if (!user) throw new UnauthorizedError('没有这个演示用户', 'No such demo user');
-    await upsertUser(db, user);
-    const session = await createSession(db, user.id);
-    setSessionCookie(res, sessionSecret, session.id, secureCookies);
-    res.json({ user: publicUser(user), csrfToken: session.csrfToken });
-  });
-
-  // Anonymous is an ordinary answer here (every page asks on load), not an error.
-  router.get('/auth/me', (req, res) => {
-    const p = req.principal;
-    res.json(p?.kind === 'user' ? { user: publicUser(p.user), csrfToken: p.csrfToken } : { user: null, csrfToken: null });
-  });
-
-  router.post('/auth/logout', async (req, res) => {
-    const p = req.principal;
-    if (p?.kind === 'user') await revokeSession(db, p.sessionId);
-    clearSessionCookie(res, secureCookies);
-    res.status(204).end();
-  });
-
-  return router;
+  return [
+    route({
+      method: 'get',
+      path: '/auth/demo-users',
+      summary: 'Demo users (DEMO mode only; 404 otherwise)',
+      before: [demoOnly],
+      responses: { 200: Type.Array(PublicUser) },
+      errors: [404],
+      handler: () => provider.listUsers().map(publicUser),
+    }),
+    route({
+      method: 'post',
+      path: '/auth/dev-login',
+      summary: 'Sign in as a demo user (DEMO mode only)',
+      before: [demoOnly, rateLimit({ limit: loginRateLimit, windowMs: 60_000 })],
+      body: DevLoginBody,
+      bodyRefusal: { message: '请选择要登录的用户', messageEn: 'Say which user to sign in as', fields: { user: { message: '必填，演示用户的 id', messageEn: 'required: the id of a demo user' } } },
+      responses: { 200: SignedIn },
+      errors: [400, 401, 404, 429],
+      handler: async ({ body }, _req, res): Promise<SignedIn> => {
+        const user = await provider.authenticate({ user: body.user });
+        if (!user) throw new UnauthorizedError('没有这个演示用户', 'No such demo user');
+        await upsertUser(db, user);
+        const session = await createSession(db, user.id);
+        setSessionCookie(res, sessionSecret, session.id, secureCookies);
+        return { user: publicUser(user), csrfToken: session.csrfToken };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/auth/me',
+      summary: 'The signed-in user and CSRF token; both null when nobody is signed in',
+      responses: { 200: Me },
+      // Anonymous is an ordinary answer here (every page asks on load), not an error.
+      handler: (_input, req): Me => {
+        const p = req.principal;
+        return p?.kind === 'user' ? { user: publicUser(p.user), csrfToken: p.csrfToken } : { user: null, csrfToken: null };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/logout',
+      summary: 'Revoke the session',
+      responses: { 204: { description: 'signed out' } },
+      handler: async (_input, req, res) => {
+        const p = req.principal;
+        if (p?.kind === 'user') await revokeSession(db, p.sessionId);
+        clearSessionCookie(res, secureCookies);
+        res.status(204).end();
+      },
+    }),
+  ];
 }

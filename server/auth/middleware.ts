@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Database } from '../db/types.js';
-import { ForbiddenError, SignatureError, UnauthorizedError } from '../http/errors.js';
+import { ForbiddenError, SignatureError, UnauthorizedError } from '../errors.js';
 import { CSRF_HEADER, SESSION_COOKIE, findSession, readCookie, unsealSessionId } from './session.js';
 import { departmentForToken } from './secrets.js';
 import { NONCE_HEADER, NONCE_RETENTION_SECONDS, SIGNATURE_HEADER, verifyRequest, type RequestVerifyFailure } from './request-signature.js';

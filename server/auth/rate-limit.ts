@@ -1,9 +1,9 @@
 import type { RequestHandler } from 'express';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 
 export class TooManyRequestsError extends AppError {
   constructor(readonly retryAfterSeconds: number) {
-    super(429, 'too_many_requests', `尝试过于频繁，请 ${retryAfterSeconds} 秒后再试`, `Too many attempts; try again in ${retryAfterSeconds} s`);
+    super('too_many_requests', 'too_many_requests', `尝试过于频繁，请 ${retryAfterSeconds} 秒后再试`, `Too many attempts; try again in ${retryAfterSeconds} s`);
   }
 }
 

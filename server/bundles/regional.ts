@@ -2,7 +2,7 @@
 // implementation merged in (shared/regions.ts). Kept per version and region, since versions are
 // immutable; every path that judges an application goes through here with its recorded region.
 import { regionsOf, resolveRegion } from '../../shared/regions.js';
-import { ValidationError } from '../http/errors.js';
+import { ValidationError } from '../errors.js';
 import type { BundleVersion } from './registry.js';
 
 const cache = new WeakMap<BundleVersion['bundle'], Map<string, BundleVersion>>();

@@ -6,7 +6,7 @@ import { check } from '../../shared/lint.js';
 import { hasErrors, formatDiagnostic, type Diagnostic } from '../../shared/diagnostic.js';
 import type { Bundle, Catalogue } from '../../shared/model.js';
 import type { SourceFile } from '../../shared/yaml-source.js';
-import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 
 /** One published, immutable version of a bundle, with the catalogue it was published from. */
 export interface BundleVersion {

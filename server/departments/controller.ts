@@ -1,7 +1,10 @@
-import { Router, type RequestHandler } from 'express';
+import { Type } from '@sinclair/typebox';
+import type { RequestHandler } from 'express';
 import type { DepartmentService } from './service.js';
-import { UnauthorizedError, ForbiddenError } from '../http/errors.js';
+import { UnauthorizedError, ForbiddenError } from '../errors.js';
+import { ONE_PARAMETER, route, type Route } from '../http/route.js';
 import type { Principal } from '../auth/types.js';
+import { ActionBody, DepartmentParams, ListQuery, ReadQuery, SubApplication, SubListRow, SubMaterialParams, SubParams } from '../../shared/contracts/departments.js';
 
 /** A department's system (bearer token) or a signed-in staff member of a department. */
 const departmentCaller: RequestHandler = (req, _res, next) => {
@@ -16,30 +19,77 @@ function principal(p: Principal | undefined): Principal {
   return p;
 }
 
-export function departmentsRouter(service: DepartmentService): Router {
-  const router = Router();
+const reasonOf = (reason: string | undefined) => (reason === undefined ? null : reason.slice(0, 200));
 
-  router.get('/departments/:code/sub-applications', departmentCaller, async (req, res) => {
-    res.json(await service.list(principal(req.principal), req.params.code as string, req.query.status));
-  });
-
-  router.get('/sub-applications/:id', departmentCaller, async (req, res) => {
-    const reason = typeof req.query.reason === 'string' ? req.query.reason.slice(0, 200) : null;
-    res.json(await service.get(principal(req.principal), req.params.id as string, reason));
-  });
-
-  router.get('/sub-applications/:id/materials/:code', departmentCaller, async (req, res) => {
-    const reason = typeof req.query.reason === 'string' ? req.query.reason.slice(0, 200) : null;
-    const file = await service.material(principal(req.principal), req.params.id as string, req.params.code as string, reason);
-    res.setHeader('Content-Type', file.mime);
-    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.send(file.data);
-  });
-
-  router.post('/sub-applications/:id/actions', departmentCaller, async (req, res) => {
-    res.json(await service.act(principal(req.principal), req.params.id as string, req.body));
-  });
-
-  return router;
+/** The department API: each department sees and acts on its own sub-applications only. */
+export function departmentsRoutes(service: DepartmentService): Route[] {
+  const common = { security: 'department' as const, before: [departmentCaller], tags: ['department'] };
+  return [
+    route({
+      ...common,
+      method: 'get',
+      path: '/departments/:code/sub-applications',
+      summary: "A department's sub-applications",
+      params: DepartmentParams,
+      query: ListQuery,
+      queryRefusal: ONE_PARAMETER,
+      responses: { 200: Type.Array(SubListRow) },
+      errors: [400, 401, 403, 404],
+      handler: async ({ params, query }, req) => service.list(principal(req.principal), params.code, query.status),
+    }),
+    route({
+      ...common,
+      method: 'get',
+      path: '/sub-applications/:id',
+      summary: 'One sub-application (audit-logged)',
+      params: SubParams,
+      query: ReadQuery,
+      responses: { 200: SubApplication },
+      errors: [400, 401, 403, 404],
+      handler: async ({ params, query }, req) => service.get(principal(req.principal), params.id, reasonOf(query.reason)),
+    }),
+    route({
+      ...common,
+      method: 'get',
+      path: '/sub-applications/:id/materials/:code',
+      summary: 'Download a material of the sub-application (audit-logged)',
+      params: SubMaterialParams,
+      query: ReadQuery,
+      responses: { 200: { description: 'the file', contentType: 'application/octet-stream', schema: Type.String({ format: 'binary' }) } },
+      errors: [400, 401, 403, 404],
+      handler: async ({ params, query }, req, res) => {
+        const file = await service.material(principal(req.principal), params.id, params.code, reasonOf(query.reason));
+        res.setHeader('Content-Type', file.mime);
+        res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.send(file.data);
+      },
+    }),
+    route({
+      ...common,
+      method: 'post',
+      path: '/sub-applications/:id/actions',
+      summary: 'Accept, reject, request a supplement, or complete with outputs (signed when called with a department token)',
+      params: SubParams,
+      headers: Type.Object(
+        Object.fromEntries(['X-Yjs-Timestamp', 'X-Yjs-Nonce', 'X-Yjs-Signature'].map((name) => [name, Type.Optional(Type.String({ description: 'request signature (department token callers)' }))])),
+      ),
+      body: ActionBody,
+      discriminator: {
+        property: 'action',
+        refusal: { message: 'action 无效', messageEn: 'Invalid action' },
+        // A key this action does not take is refused by name, never dropped: a system sending
+        // `output` for `outputs` would otherwise believe its result was recorded.
+        shape: {
+          status: 422,
+          message: '填写内容有误',
+          messageEn: 'Some values are invalid',
+          unknownKey: (b) => ({ message: `不是「${String(b.action)}」操作的字段`, messageEn: `is not a field of the ${String(b.action)} action` }),
+        },
+      },
+      responses: { 200: SubApplication },
+      errors: [400, 401, 403, 404, 409, 422],
+      handler: async ({ params, body }, req) => service.act(principal(req.principal), params.id, body),
+    }),
+  ];
 }

@@ -5,15 +5,16 @@ import type { BundleRegistry } from '../bundles/registry.js';
 import type { MaterialStore } from '../materials/store.js';
 import type { Principal } from '../auth/types.js';
 import { formatMessage } from '../../shared/formats.js';
-import { checkAction, allowedActions, DEPARTMENT_ACTIONS, SUB_STATUSES, type DepartmentAction, type SubStatus } from '../../shared/lifecycle.js';
-import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../http/errors.js';
+import { checkAction, allowedActions, type DepartmentAction, type SubStatus } from '../../shared/lifecycle.js';
+import type { ActionBody } from '../../shared/contracts/departments.js';
+import { ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../errors.js';
 import { describeSupplement, isUuid, type SubPayload, type SupplementRequest } from '../applications/service.js';
 import { historyOf } from '../subapps/history.js';
 import { transition } from '../subapps/transition.js';
 import { signalRelease } from '../dispatch/signal.js';
 import { audit } from '../audit.js';
-import { refuseUnknownKeys, unknownKeys } from '../http/unknown-keys.js';
 import { APPLICANT_COLUMNS, maskedApplicant, type ApplicantColumns } from '../subapps/applicant.js';
+import { DepartmentNotFoundError, SubApplicationNotFoundError } from './errors.js';
 
 interface SubRow {
   id: string;
@@ -42,18 +43,10 @@ const outputValidators = new Map<string, ValidateFunction>();
 function department(principal: Principal): string {
   if (principal.kind === 'department') return principal.department;
   if (principal.user.role === 'staff' && principal.user.department) return principal.user.department;
-  throw new NotFoundError('事项不存在', 'No such sub-application');
+  throw new SubApplicationNotFoundError();
 }
 
 /** The department side: a department sees and acts on its own sub-applications only. */
-/** The body keys each action takes. */
-const ACTION_KEYS: Record<DepartmentAction, readonly string[]> = {
-  accept: ['action'],
-  reject: ['action', 'reason'],
-  'request-supplement': ['action', 'reason', 'missing'],
-  complete: ['action', 'outputs'],
-};
-
 export class DepartmentService {
   constructor(
     private readonly db: Database,
@@ -61,11 +54,8 @@ export class DepartmentService {
     private readonly store: MaterialStore,
   ) {}
 
-  async list(principal: Principal, code: string, status: unknown) {
-    if (department(principal) !== code) throw new NotFoundError('部门不存在', 'No such department');
-    if (status !== undefined && !(typeof status === 'string' && (SUB_STATUSES as readonly string[]).includes(status))) {
-      throw new BadRequestError('status 参数无效', 'Invalid status parameter', [{ path: 'status', message: `应为 ${SUB_STATUSES.join('、')} 之一`, messageEn: `must be one of ${SUB_STATUSES.join(', ')}` }]);
-    }
+  async list(principal: Principal, code: string, status: SubStatus | undefined) {
+    if (department(principal) !== code) throw new DepartmentNotFoundError();
     const { rows } = await this.db.query<SubRow & ApplicantColumns>(
       `SELECT s.id, s.application_id, s.item_id, s.status, s.round, s.time_limit_days, s.created_at, s.delivered_at, s.completed_at,
               ${APPLICANT_COLUMNS}
@@ -90,7 +80,7 @@ export class DepartmentService {
 
   private async load(db: Queryable, principal: Principal, id: string, lock = false): Promise<SubRow> {
     const code = department(principal);
-    if (!isUuid(id)) throw new NotFoundError('事项不存在', 'No such sub-application');
+    if (!isUuid(id)) throw new SubApplicationNotFoundError();
     const { rows } = await db.query<SubRow>(
       `SELECT s.*, a.bundle_id, a.version FROM sub_applications s JOIN applications a ON a.id = s.application_id
         WHERE s.id = $1 AND s.department = $2${lock ? ' FOR UPDATE OF s' : ''}`,
@@ -100,7 +90,7 @@ export class DepartmentService {
     // sent at least once is visible: the department may have it although we never saw its 2xx.
     const row = rows[0];
     if (!row || row.status === 'waiting' || ((row.status === 'queued' || row.status === 'dead') && row.attempts === 0)) {
-      throw new NotFoundError('事项不存在', 'No such sub-application');
+      throw new SubApplicationNotFoundError();
     }
     return row;
   }
@@ -145,15 +135,10 @@ export class DepartmentService {
     return { data, mime: m.mime ?? 'application/octet-stream', fileName: m.fileName ?? code };
   }
 
-  async act(principal: Principal, id: string, body: unknown) {
-    const b = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-    const action = b.action;
-    if (typeof action !== 'string' || !(DEPARTMENT_ACTIONS as readonly string[]).includes(action)) {
-      throw new BadRequestError('action 无效', 'Invalid action', [{ path: 'action', message: `应为 ${DEPARTMENT_ACTIONS.join('、')} 之一`, messageEn: `must be one of ${DEPARTMENT_ACTIONS.join(', ')}` }]);
-    }
-    // A key this action does not take is refused by name, never dropped: a system sending
-    // `output` for `outputs` would otherwise believe its result was recorded.
-    refuseUnknownKeys(unknownKeys(b, ACTION_KEYS[action as DepartmentAction], '', { message: `不是「${action}」操作的字段`, messageEn: `is not a field of the ${action} action` }));
+  /** The body's shape (an action and only the keys it takes) was checked at the route (shared/contracts/departments.ts). */
+  async act(principal: Principal, id: string, body: ActionBody) {
+    const b = body as Partial<Record<'reason' | 'missing' | 'outputs', unknown>>;
+    const action = body.action;
     const actor = principal.kind === 'user' ? `staff:${principal.user.id}` : `department:${principal.department}`;
     let released = false;
     // The version is read before the transaction: PGlite is one connection, held by the transaction.

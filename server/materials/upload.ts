@@ -6,7 +6,7 @@ import {
   UnsupportedMediaTypeError,
   type AppError,
   type ErrorDetail,
-} from '../http/errors.js';
+} from '../errors.js';
 import { sniffType } from './sniff.js';
 import { ACCEPTED_TYPES, DEFAULT_MAX_UPLOAD_BYTES, formatBytes, type AcceptedMime } from '../../shared/uploads.js';
 

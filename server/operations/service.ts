@@ -1,57 +1,81 @@
 import type { Database } from '../db/types.js';
-import { BadRequestError, type ErrorDetail } from '../http/errors.js';
+import { ConflictError } from '../errors.js';
 import type { Department } from '../../shared/model.js';
+import type { SubStatus } from '../../shared/lifecycle.js';
+import type { AuditQuery } from '../../shared/contracts/operations.js';
+import { isUuid } from '../applications/service.js';
+import { transition } from '../subapps/transition.js';
+import { signalRelease } from '../dispatch/signal.js';
 import { redactText } from '../redact.js';
+import { DeliveryNotFoundError } from './errors.js';
 
-const MAX_PAGE_SIZE = 200;
-
-function isoInstant(v: unknown, path: string, details: ErrorDetail[]): Date | null {
-  if (v === undefined || v === '') return null;
-  const d = typeof v === 'string' ? new Date(v) : new Date(Number.NaN);
-  if (Number.isNaN(d.getTime())) {
-    details.push({ path, message: '应为 ISO 8601 日期时间', messageEn: 'must be an ISO 8601 date-time' });
-    return null;
-  }
-  return d;
-}
-
-function text(v: unknown, path: string, details: ErrorDetail[]): string | null {
-  if (v === undefined || v === '') return null;
-  if (typeof v !== 'string' || v.length > 200) {
-    details.push({ path, message: '应为不超过 200 个字符的文本', messageEn: 'must be text of at most 200 characters' });
-    return null;
-  }
-  return v;
-}
-
-function positive(v: unknown, path: string, fallback: number, max: number, details: ErrorDetail[]): number {
-  if (v === undefined || v === '') return fallback;
-  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > max) {
-    details.push({ path, message: `应为 1 到 ${max} 的整数`, messageEn: `must be an integer from 1 to ${max}` });
-    return fallback;
-  }
-  return n;
-}
-
-/** What operators read: the audit trail of personal-data access, and how each department's deliveries fare. */
+/**
+ * What operators see and do: deliveries that ran out of retries (parked, never dropped) and
+ * retrying them, the audit trail of personal-data access, and how each department's deliveries fare.
+ * Query values arrive checked by the routes (shared/contracts/operations.ts).
+ */
 export class OperationsService {
   constructor(
     private readonly db: Database,
     private readonly departments: readonly Department[],
   ) {}
 
+  /** Deliveries in a state (dead by default), newest first, each with every attempt. */
+  async deliveries(state: SubStatus) {
+    const db = this.db;
+    const { rows } = await db.query<{ id: string; application_id: string; item_id: string; department: string; status: SubStatus; round: number; attempts: number; last_error: string | null; updated_at: Date }>(
+      `SELECT id, application_id, item_id, department, status, round, attempts, last_error, updated_at
+         FROM sub_applications WHERE status = $1 ORDER BY updated_at DESC LIMIT 500`,
+      [state],
+    );
+    const ids = rows.map((r) => r.id);
+    const attempts = ids.length
+      ? (
+          await db.query<{ sub_application_id: string; round: number; attempt: number; started_at: Date; duration_ms: number; ok: boolean; status_code: number | null; error: string | null }>(
+            `SELECT sub_application_id, round, attempt, started_at, duration_ms, ok, status_code, error FROM delivery_attempts
+              WHERE sub_application_id = ANY($1::uuid[]) ORDER BY id`,
+            [ids],
+          )
+        ).rows
+      : [];
+    return rows.map((r) => ({
+      id: r.id,
+      applicationId: r.application_id,
+      itemId: r.item_id,
+      department: r.department,
+      state: r.status,
+      round: r.round,
+      attempts: r.attempts,
+      // A department's answer may quote what it was sent: masked like a log line.
+      lastError: r.last_error === null ? null : redactText(r.last_error),
+      updatedAt: r.updated_at,
+      history: attempts
+        .filter((a) => a.sub_application_id === r.id)
+        .map((a) => ({ round: a.round, attempt: a.attempt, startedAt: a.started_at, durationMs: a.duration_ms, ok: a.ok, statusCode: a.status_code, error: a.error === null ? null : redactText(a.error) })),
+    }));
+  }
+
+  /** Queues a dead delivery again, with a fresh budget of attempts. */
+  async retry(id: string, actor: string): Promise<{ id: string; state: 'queued' }> {
+    if (!isUuid(id)) throw new DeliveryNotFoundError();
+    const result = await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ status: string; application_id: string }>('SELECT status, application_id FROM sub_applications WHERE id = $1 FOR UPDATE', [id]);
+      if (!rows[0]) throw new DeliveryNotFoundError();
+      if (rows[0].status !== 'dead') throw new ConflictError(`只有失败挂起（dead）的投递可以重试，当前为 ${rows[0].status}`, `Only dead deliveries can be retried; this one is ${rows[0].status}`);
+      await transition(tx, { transition: 'retry', id, applicationId: rows[0].application_id, actor, note: { retry: true } });
+      return { id, state: 'queued' as const };
+    });
+    signalRelease();
+    return result;
+  }
+
   /** The audit log, newest first, paged and filtered by actor, action, subject and time. */
-  async audit(query: Record<string, unknown>) {
-    const details: ErrorDetail[] = [];
-    const actor = text(query.actor, 'actor', details);
-    const action = text(query.action, 'action', details);
-    const subject = text(query.subject, 'subject', details);
-    const from = isoInstant(query.from, 'from', details);
-    const to = isoInstant(query.to, 'to', details);
-    const page = positive(query.page, 'page', 1, 1_000_000, details);
-    const pageSize = positive(query.pageSize, 'pageSize', 50, MAX_PAGE_SIZE, details);
-    if (details.length) throw new BadRequestError('查询参数无效', 'Invalid query parameters', details);
+  async audit(query: AuditQuery) {
+    const { actor = null, action = null, subject = null } = query;
+    const from = query.from ? new Date(query.from) : null;
+    const to = query.to ? new Date(query.to) : null;
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 50;
 
     const where = `($1::text IS NULL OR l.actor_id = $1) AND ($2::text IS NULL OR l.action = $2) AND ($3::text IS NULL OR l.subject = $3)
                    AND ($4::timestamptz IS NULL OR l.at >= $4) AND ($5::timestamptz IS NULL OR l.at < $5)`;
@@ -91,11 +115,7 @@ export class OperationsService {
    * last failure, how many sub-applications wait to be sent (and since when the oldest has
    * waited), how many are parked as dead, and how many sit with the department unfinished.
    */
-  async departmentDeliveries(query: Record<string, unknown>) {
-    const details: ErrorDetail[] = [];
-    const days = positive(query.days, 'days', 7, 366, details);
-    if (details.length) throw new BadRequestError('查询参数无效', 'Invalid query parameters', details);
-    // One snapshot for the four reads: otherwise a delivery committed between them shows as both queued and succeeded.
+  async departmentDeliveries(days = 7) {    // One snapshot for the four reads: otherwise a delivery committed between them shows as both queued and succeeded.
     return this.db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const counts = await tx.query<{ department: string; queued: string; dead: string; waiting: string; open: string }>(

@@ -1,11 +1,10 @@
 import type { Database, Queryable } from '../db/types.js';
 import type { User } from '../auth/types.js';
-import { ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../http/errors.js';
+import { ConflictError } from '../errors.js';
+import { ApplicationNotFoundError } from '../applications/errors.js';
+import { isUuid } from '../applications/service.js';
 
-/** The national 好差评 scale runs from 1 (非常不满意) to 5 (非常满意); a comment is optional. */
-export const MAX_COMMENT = 500;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Statuses after which every department has answered: the service can be judged. */
 const FINISHED = ['completed', 'partially_completed', 'rejected'];
@@ -24,26 +23,6 @@ interface RatingRow {
 
 const toRating = (r: RatingRow): Rating => ({ score: Number(r.score), comment: r.comment, createdAt: r.created_at });
 
-function readRating(body: unknown): { score: number; comment: string | null } {
-  const b = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-  const details: ErrorDetail[] = [];
-  const score = b.score;
-  if (typeof score !== 'number' || !Number.isInteger(score) || score < 1 || score > 5) {
-    details.push({ path: 'score', message: '评分应为 1–5 的整数', messageEn: 'must be an integer from 1 to 5' });
-  }
-  let comment: string | null = null;
-  if (b.comment !== undefined && b.comment !== null) {
-    if (typeof b.comment !== 'string') details.push({ path: 'comment', message: '评价内容应为文本', messageEn: 'must be a string' });
-    else if ([...b.comment].length > MAX_COMMENT) details.push({ path: 'comment', message: `评价内容最多 ${MAX_COMMENT} 个字`, messageEn: `must have at most ${MAX_COMMENT} characters` });
-    else comment = b.comment.trim() || null;
-  }
-  for (const key of Object.keys(b)) {
-    if (key !== 'score' && key !== 'comment') details.push({ path: key, message: '不是评价的字段', messageEn: 'is not a field of a rating' });
-  }
-  if (details.length) throw new ValidationError(details, '评价内容有误', 'The rating is invalid');
-  return { score: score as number, comment };
-}
-
 /** The rating of an application, for its detail; null while it has none. */
 export async function ratingOf(db: Queryable, applicationId: string): Promise<Rating | null> {
   const { rows } = await db.query<RatingRow>('SELECT score, comment, created_at FROM ratings WHERE application_id = $1', [applicationId]);
@@ -57,16 +36,17 @@ export class RatingService {
    * One rating per application, by its applicant, once every department has answered. The
    * application row is locked so a double click cannot slip a second rating past the check.
    */
-  async rate(user: User, applicationId: string, body: unknown): Promise<Rating> {
-    const input = readRating(body);
-    if (!UUID.test(applicationId)) throw new NotFoundError('申请不存在', 'No such application');
+  /** The score and comment were checked at the route (shared/contracts/applications.ts RatingBody). */
+  async rate(user: User, applicationId: string, body: { score: number; comment?: string | null }): Promise<Rating> {
+    const input = { score: body.score, comment: body.comment?.trim() || null };
+    if (!isUuid(applicationId)) throw new ApplicationNotFoundError();
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ status: string; bundle_id: string }>('SELECT status, bundle_id FROM applications WHERE id = $1 AND applicant_id = $2 FOR UPDATE', [
         applicationId,
         user.id,
       ]);
       const app = rows[0];
-      if (!app) throw new NotFoundError('申请不存在', 'No such application');
+      if (!app) throw new ApplicationNotFoundError();
       if (!FINISHED.includes(app.status)) {
         throw new ConflictError('办结后才能评价', 'An application can be rated once it is finished', [{ path: 'status', message: `当前状态：${app.status}`, messageEn: `current status: ${app.status}` }]);
       }

@@ -1,4 +1,4 @@
-import { BadRequestError, type ErrorDetail } from '../http/errors.js';
+import { BadRequestError } from '../errors.js';
 
 /** An inclusive range of China dates (YYYY-MM-DD); the cohort is the applications filed in it. */
 export interface Period {
@@ -6,7 +6,6 @@ export interface Period {
   to: string;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 const CST_OFFSET_MS = 8 * 3600_000;
 /** Ten years of days: the rollups answer that quickly, and a longer range is a typo. */
@@ -17,36 +16,18 @@ export function chinaToday(now: Date = new Date()): string {
   return new Date(now.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-function isRealDate(s: string): boolean {
-  if (!ISO_DATE.test(s)) return false;
-  const t = Date.parse(`${s}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
-}
-
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
-function readDate(value: unknown, path: string, details: ErrorDetail[]): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !isRealDate(value)) {
-    details.push({ path, message: '应为 YYYY-MM-DD 格式的有效日期', messageEn: 'must be a valid date as YYYY-MM-DD' });
-    return undefined;
-  }
-  return value;
-}
-
 /**
- * `from` and `to` from a query string. Without `to`, today (China time); without `from`, the
- * first of January of `to`'s year: the reform reports by calendar year.
+ * `from` and `to` as the route checked them (real YYYY-MM-DD dates, shared/contracts/stats.ts);
+ * the period they make must run forward and span at most MAX_DAYS. Without `to`, today (China
+ * time); without `from`, the first of January of `to`'s year: the reform reports by calendar year.
  */
-export function parsePeriod(query: { from?: unknown; to?: unknown }, now: Date = new Date()): Period {
-  const details: ErrorDetail[] = [];
-  const from = readDate(query.from, 'from', details);
-  const to = readDate(query.to, 'to', details);
-  if (details.length) throw new BadRequestError('统计区间有误', 'The period is invalid', details);
-  const end = to ?? chinaToday(now);
-  const start = from ?? `${end.slice(0, 4)}-01-01`;
+export function parsePeriod(query: { from?: string; to?: string }, now: Date = new Date()): Period {
+  const end = query.to ?? chinaToday(now);
+  const start = query.from ?? `${end.slice(0, 4)}-01-01`;
   if (start > end) throw new BadRequestError('统计区间有误', 'The period is invalid', [{ path: 'from', message: '开始日期不能晚于结束日期', messageEn: 'must not be after to' }]);
   if (daysBetween(start, end) >= MAX_DAYS) {
     throw new BadRequestError('统计区间有误', 'The period is invalid', [{ path: 'from', message: `统计区间最长 ${MAX_DAYS} 天`, messageEn: `the period may span at most ${MAX_DAYS} days` }]);
@@ -54,11 +35,12 @@ export function parsePeriod(query: { from?: unknown; to?: unknown }, now: Date =
   return { from: start, to: end };
 }
 
-/** A calendar year from `?year=`; the current year (China time) when absent. */
-export function parseYear(value: unknown, now: Date = new Date()): Period & { year: number } {
+/** A calendar year from `?year=` (four digits); the current year (China time) when absent. */
+export function parseYear(value: string | undefined, now: Date = new Date()): Period & { year: number } {
   const current = Number(chinaToday(now).slice(0, 4));
-  if (value === undefined || value === '') return { year: current, from: `${current}-01-01`, to: `${current}-12-31` };
-  const year = typeof value === 'string' && /^\d{4}$/.test(value) ? Number(value) : NaN;
+  if (value === undefined) return { year: current, from: `${current}-01-01`, to: `${current}-12-31` };
+  // Four digits, as the route checked; which years count depends on today.
+  const year = Number(value);
   if (!(year >= 2000 && year <= current + 1)) {
     throw new BadRequestError('年份有误', 'The year is invalid', [{ path: 'year', message: `应为 2000–${current + 1} 之间的年份`, messageEn: `must be a year from 2000 to ${current + 1}` }]);
   }

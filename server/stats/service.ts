@@ -234,7 +234,7 @@ export class StatsService {
   }
 
   /** The headline numbers for anyone: counts only, no person, no department's workload. */
-  async publicSummary(year: unknown): Promise<PublicSummary> {
+  async publicSummary(year: string | undefined): Promise<PublicSummary> {
     const period = parseYear(year, this.now());
     const cached = this.publicCache.get(period.year);
     if (cached && cached.until > Date.now()) return cached.value;

@@ -1,38 +1,76 @@
-import { Router } from 'express';
-import type { StudioService } from './service.js';
-import { parseDraft } from './service.js';
+import { Type } from '@sinclair/typebox';
+import { draftOf, type StudioService } from './service.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
-import { BadRequestError } from '../http/errors.js';
+import { route, type Refusal, type Route } from '../http/route.js';
+import { CheckBody, CheckResult, DraftBody, MAX_CHANGED_FILES, MAX_FILE_CHARS, Published, StudioBundle, StudioParams, VersionFiles, VersionParams } from '../../shared/contracts/studio.js';
 
-function answersOf(body: unknown): Record<string, unknown> {
-  const a = body && typeof body === 'object' && !Array.isArray(body) ? (body as { answers?: unknown }).answers : undefined;
-  if (a === undefined || a === null) return {};
-  if (typeof a !== 'object' || Array.isArray(a)) throw new BadRequestError('answers 应为对象', 'answers must be an object', [{ path: 'answers', message: '应为以数据元为键的对象', messageEn: 'must be an object keyed by data element id' }]);
-  return a as Record<string, unknown>;
-}
+/**
+ * A draft that is not one is refused naming each part, and any key beside the draft's by name
+ * (a misspelt `change` would otherwise lint the published files and look like success).
+ */
+const DRAFT_REFUSAL: Refusal = {
+  message: '草稿格式错误',
+  messageEn: 'Malformed draft',
+  fields: {
+    base: { message: '须指明所依据的已发布版本', messageEn: 'name the published version the edits start from' },
+    changes: { message: `应为不超过 ${MAX_CHANGED_FILES} 个文件的数组`, messageEn: `must be an array of at most ${MAX_CHANGED_FILES} files` },
+    'changes[*]': { message: '应为 {path, text}', messageEn: 'must be {path, text}' },
+    'changes[*].path': { message: '不是场景文件路径（如 bundles/x.yaml、items/x.yaml）', messageEn: 'is not a scenario file path (bundles/x.yaml, items/x.yaml…)' },
+    'changes[*].text': { message: `应为不超过 ${MAX_FILE_CHARS} 个字符的文本`, messageEn: `must be text of at most ${MAX_FILE_CHARS} characters` },
+    removed: { message: '应为文件路径数组', messageEn: 'must be an array of file paths' },
+    'removed[*]': { message: '应为文件路径数组', messageEn: 'must be an array of file paths' },
+    answers: { message: '应为以数据元为键的对象', messageEn: 'must be an object keyed by data element id' },
+  },
+  unknownKey: (_body, path) =>
+    path.startsWith('changes[') ? { message: '不是文件的字段（path、text）', messageEn: 'is not a field of a file (path, text)' } : { message: '不是此请求的字段', messageEn: 'is not a field of this request' },
+};
 
 /** The designer studio: published versions and their files, live lint and preview of a draft, publishing. */
-export function studioRouter(service: StudioService): Router {
-  const router = Router();
-  router.use('/studio', requireRole('designer'));
-
-  router.get('/studio/bundles', async (_req, res) => {
-    res.json(await service.bundles());
-  });
-
-  router.get('/studio/bundles/:id/versions/:version/files', async (req, res) => {
-    const files = await service.versionFiles(req.params.id as string, req.params.version as string);
-    res.json({ bundleId: req.params.id, version: req.params.version, files });
-  });
-
-  router.post('/studio/bundles/:id/check', async (req, res) => {
-    const lang = (req.body as { lang?: unknown } | undefined)?.lang === 'en' ? 'en' : 'zh';
-    res.json(await service.check(req.params.id as string, parseDraft(req.body, ['answers', 'lang']), answersOf(req.body), lang));
-  });
-
-  router.post('/studio/bundles/:id/versions', async (req, res) => {
-    res.status(201).json(await service.publish(req.params.id as string, parseDraft(req.body), currentUser(req.principal).id));
-  });
-
-  return router;
+export function studioRoutes(service: StudioService): Route[] {
+  const common = { security: 'session' as const, before: [requireRole('designer')], tags: ['studio'] };
+  return [
+    route({
+      ...common,
+      method: 'get',
+      path: '/studio/bundles',
+      summary: 'Every bundle with all its published versions, their items and application counts (designer)',
+      responses: { 200: Type.Array(StudioBundle) },
+      errors: [401, 403],
+      handler: () => service.bundles(),
+    }),
+    route({
+      ...common,
+      method: 'get',
+      path: '/studio/bundles/:id/versions/:version/files',
+      summary: 'The scenario files a published version was published from (designer)',
+      params: VersionParams,
+      responses: { 200: VersionFiles },
+      errors: [401, 403, 404],
+      handler: async ({ params }) => ({ bundleId: params.id, version: params.version, files: await service.versionFiles(params.id, params.version) }),
+    }),
+    route({
+      ...common,
+      method: 'post',
+      path: '/studio/bundles/:id/check',
+      summary: 'Lint a draft (the CLI’s check on the base version’s files with the edits applied) and, when clean, preview it for the given answers: composed form, evaluation, savings (designer)',
+      params: StudioParams,
+      body: CheckBody,
+      bodyRefusal: DRAFT_REFUSAL,
+      responses: { 200: CheckResult },
+      errors: [400, 401, 403, 404, 422],
+      handler: async ({ params, body }) => service.check(params.id, draftOf(body), body.answers ?? {}, body.lang ?? 'zh'),
+    }),
+    route({
+      ...common,
+      method: 'post',
+      path: '/studio/bundles/:id/versions',
+      summary: 'Publish the draft as a new immutable version; refused (422, file:line:col details) when it does not lint, 409 when its version is already published (designer)',
+      params: StudioParams,
+      body: DraftBody,
+      bodyRefusal: DRAFT_REFUSAL,
+      responses: { 201: Published },
+      errors: [400, 401, 403, 404, 409, 422],
+      handler: async ({ params, body }, req) => service.publish(params.id, draftOf(body), currentUser(req.principal).id),
+    }),
+  ];
 }

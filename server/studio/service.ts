@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../db/types.js';
 import type { BundleRegistry } from '../bundles/registry.js';
-import { BadRequestError, NotFoundError, type ErrorDetail } from '../http/errors.js';
-import { refuseUnknownKeys, unknownKeys } from '../http/unknown-keys.js';
+import { NotFoundError } from '../errors.js';
+import type { DraftBody } from '../../shared/contracts/studio.js';
 import { check } from '../../shared/lint.js';
-import { fileKind } from '../../shared/loader.js';
 import { hasErrors, type Diagnostic } from '../../shared/diagnostic.js';
 import { compose, type Lang } from '../../shared/compose.js';
 import { evaluate } from '../../shared/evaluate.js';
@@ -19,52 +18,11 @@ export interface Draft {
   removed: string[];
 }
 
-const MAX_CHANGED_FILES = 200;
-// Scenario files are small; the editor's whole bundle fits well inside the 1 MB JSON body limit.
-const MAX_FILE_CHARS = 512_000;
-
 const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-const DRAFT_KEYS = ['base', 'changes', 'removed'];
-
-/**
- * Reads `{base, changes, removed}`, refusing anything that is not a scenario file path, and any
- * key beside these and `alsoTaken` by name (a misspelt `change` would otherwise lint the
- * published files and look like success).
- */
-export function parseDraft(body: unknown, alsoTaken: readonly string[] = []): Draft {
-  const b = isRecord(body) ? body : {};
-  const unknown = unknownKeys(b, [...DRAFT_KEYS, ...alsoTaken]);
-  const details: ErrorDetail[] = [];
-  if (typeof b.base !== 'string' || !b.base) details.push({ path: 'base', message: '须指明所依据的已发布版本', messageEn: 'name the published version the edits start from' });
-  const changes: SourceFile[] = [];
-  const rawChanges = b.changes ?? [];
-  if (!Array.isArray(rawChanges) || rawChanges.length > MAX_CHANGED_FILES) {
-    details.push({ path: 'changes', message: `应为不超过 ${MAX_CHANGED_FILES} 个文件的数组`, messageEn: `must be an array of at most ${MAX_CHANGED_FILES} files` });
-  } else {
-    rawChanges.forEach((c, i) => {
-      const path = isRecord(c) ? c.path : undefined;
-      const text = isRecord(c) ? c.text : undefined;
-      unknown.push(...unknownKeys(c, ['path', 'text'], `changes[${i}].`, { message: '不是文件的字段（path、text）', messageEn: 'is not a field of a file (path, text)' }));
-      if (typeof path !== 'string' || path.includes('..') || fileKind(path) === null) {
-        details.push({ path: `changes[${i}].path`, message: '不是场景文件路径（如 bundles/x.yaml、items/x.yaml）', messageEn: 'is not a scenario file path (bundles/x.yaml, items/x.yaml…)' });
-      } else if (typeof text !== 'string' || text.length > MAX_FILE_CHARS) {
-        details.push({ path: `changes[${i}].text`, message: `应为不超过 ${MAX_FILE_CHARS} 个字符的文本`, messageEn: `must be text of at most ${MAX_FILE_CHARS} characters` });
-      } else {
-        changes.push({ path, text });
-      }
-    });
-  }
-  const rawRemoved = b.removed ?? [];
-  const removed = Array.isArray(rawRemoved) ? rawRemoved.filter((p): p is string => typeof p === 'string') : [];
-  if (!Array.isArray(rawRemoved) || removed.length !== rawRemoved.length) details.push({ path: 'removed', message: '应为文件路径数组', messageEn: 'must be an array of file paths' });
-  if (details.length) throw new BadRequestError('草稿格式错误', 'Malformed draft', [...details, ...unknown]);
-  refuseUnknownKeys(unknown);
-  return { base: b.base as string, changes, removed };
+/** The body as the route checked it (shared/contracts/studio.ts DraftBody), absent lists empty. */
+export function draftOf(body: DraftBody): Draft {
+  return { base: body.base, changes: body.changes ?? [], removed: body.removed ?? [] };
 }
 
 function bundleInfo(catalogue: Catalogue, bundleId: string) {

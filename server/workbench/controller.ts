@@ -1,21 +1,48 @@
-import { Router } from 'express';
 import type { WorkbenchService } from './service.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
-import { UnauthorizedError } from '../http/errors.js';
+import { UnauthorizedError } from '../errors.js';
+import { ONE_PARAMETER, route, type Route } from '../http/route.js';
+import { Inbox, InboxQuery, SubDetail, WorkbenchParams, WorkbenchReadQuery } from '../../shared/contracts/workbench.js';
 
 /** The department workbench's reads; actions go through the department API (POST /sub-applications/:id/actions). */
-export function workbenchRouter(service: WorkbenchService): Router {
-  const router = Router();
-  router.use('/workbench', requireRole('staff'));
-
-  router.get('/workbench/inbox', async (req, res) => {
-    res.json(await service.inbox(currentUser(req.principal), { status: req.query.status, item: req.query.item, overdue: req.query.overdue }));
-  });
-
-  router.get('/workbench/sub-applications/:id', async (req, res) => {
-    if (!req.principal) throw new UnauthorizedError();
-    res.json(await service.detail(req.principal, req.params.id as string, req.query.reason));
-  });
-
-  return router;
+export function workbenchRoutes(service: WorkbenchService): Route[] {
+  const common = { security: 'session' as const, before: [requireRole('staff')], tags: ['workbench'] };
+  return [
+    route({
+      ...common,
+      method: 'get',
+      path: '/workbench/inbox',
+      summary: "The signed-in staff member's department inbox, most urgent first, with time limits in working days",
+      query: InboxQuery,
+      queryRefusal: {
+        ...ONE_PARAMETER,
+        fields: {
+          item: { message: '应为事项编码', messageEn: 'must be an item id' },
+          overdue: { message: '应为 true 或 false', messageEn: 'must be true or false' },
+        },
+      },
+      responses: { 200: Inbox },
+      errors: [400, 401, 403, 404],
+      handler: async ({ query }, req) => service.inbox(currentUser(req.principal), query),
+    }),
+    route({
+      ...common,
+      method: 'get',
+      path: '/workbench/sub-applications/:id',
+      summary: 'One sub-application for the workbench (audit-logged with the reason given): the department API view plus English labels, bundle version and the clock',
+      params: WorkbenchParams,
+      query: WorkbenchReadQuery,
+      queryRefusal: {
+        message: '查阅个人信息须说明事由',
+        messageEn: 'Say why you open personal data',
+        fields: { reason: { message: '请选择或填写查阅事由，如“审核办理”', messageEn: 'choose or enter a reason, e.g. “审核办理” (processing)' } },
+      },
+      responses: { 200: SubDetail },
+      errors: [400, 401, 403, 404],
+      handler: async ({ params, query }, req) => {
+        if (!req.principal) throw new UnauthorizedError();
+        return service.detail(req.principal, params.id, query.reason);
+      },
+    }),
+  ];
 }

@@ -2,17 +2,15 @@ import type { Database } from '../db/types.js';
 import type { BundleRegistry } from '../bundles/registry.js';
 import type { DepartmentService } from '../departments/service.js';
 import type { Principal, User } from '../auth/types.js';
-import { BadRequestError, NotFoundError } from '../http/errors.js';
+import type { InboxFilter } from '../../shared/contracts/workbench.js';
 import { SUB_STATUSES, type SubStatus } from '../../shared/lifecycle.js';
 import { deadline, type Deadline, type WorkCalendar } from './working-days.js';
 import { APPLICANT_COLUMNS, maskedApplicant, type ApplicantColumns } from '../subapps/applicant.js';
+import { DepartmentNotFoundError } from '../departments/errors.js';
 
 /** Statuses in which the department's clock runs: the item sits with the department. */
 const RUNNING: readonly SubStatus[] = ['queued', 'delivered', 'accepted'];
 
-/** `open`: waiting for the department (to accept or to complete); `all`: everything it can see. */
-export const INBOX_FILTERS = ['open', 'all', ...SUB_STATUSES.filter((s) => s !== 'waiting' && s !== 'dead')] as const;
-export type InboxFilter = (typeof INBOX_FILTERS)[number];
 
 interface InboxRow extends ApplicantColumns {
   id: string;
@@ -53,7 +51,7 @@ function clockOf(row: ClockRow, now: Date, calendar: WorkCalendar): Clock {
 }
 
 function staffDepartment(user: User): string {
-  if (user.role !== 'staff' || !user.department) throw new NotFoundError('部门不存在', 'No such department');
+  if (user.role !== 'staff' || !user.department) throw new DepartmentNotFoundError();
   return user.department;
 }
 
@@ -82,18 +80,11 @@ export class WorkbenchService {
     return out;
   }
 
-  async inbox(user: User, query: { status?: unknown; item?: unknown; overdue?: unknown }) {
+  /** The query's values were checked at the route (shared/contracts/workbench.ts InboxQuery). */
+  async inbox(user: User, query: { status?: InboxFilter; item?: string; overdue?: 'true' | 'false' }) {
     const department = staffDepartment(user);
     const status = query.status ?? 'open';
-    if (typeof status !== 'string' || !(INBOX_FILTERS as readonly string[]).includes(status)) {
-      throw new BadRequestError('status 参数无效', 'Invalid status parameter', [{ path: 'status', message: `应为 ${INBOX_FILTERS.join('、')} 之一`, messageEn: `must be one of ${INBOX_FILTERS.join(', ')}` }]);
-    }
-    const item = query.item;
-    if (item !== undefined && (typeof item !== 'string' || item.length > 200)) throw new BadRequestError('item 参数无效', 'Invalid item parameter', [{ path: 'item', message: '应为事项编码', messageEn: 'must be an item id' }]);
-    const overdue = query.overdue;
-    if (overdue !== undefined && overdue !== 'true' && overdue !== 'false') {
-      throw new BadRequestError('overdue 参数无效', 'Invalid overdue parameter', [{ path: 'overdue', message: '应为 true 或 false', messageEn: 'must be true or false' }]);
-    }
+    const { item, overdue } = query;
 
     // The same visibility as the department API: nothing before it was sent, nothing parked.
     const statuses: readonly string[] = status === 'open' ? RUNNING : status === 'all' ? SUB_STATUSES : [status];
@@ -151,10 +142,8 @@ export class WorkbenchService {
    * One sub-application for the workbench: the department API's view (which writes the audit
    * record, with the reason the staff member gave) plus English labels and the clock.
    */
-  async detail(principal: Principal, id: string, reason: unknown) {
-    if (typeof reason !== 'string' || !reason.trim()) {
-      throw new BadRequestError('查阅个人信息须说明事由', 'Say why you open personal data', [{ path: 'reason', message: '请选择或填写查阅事由，如“审核办理”', messageEn: 'choose or enter a reason, e.g. “审核办理” (processing)' }]);
-    }
+  /** `reason` is not blank: the route refuses a read without one (shared/contracts/workbench.ts). */
+  async detail(principal: Principal, id: string, reason: string) {
     const sub = await this.departments.get(principal, id, reason.trim().slice(0, 200));
     const { rows } = await this.db.query<ClockRow & { bundle_id: string; version: string }>(
       `SELECT a.bundle_id, a.version, s.created_at, s.time_limit_days, s.promised_by, s.status, s.delivered_at, s.completed_at

@@ -27,7 +27,8 @@ export async function startServer(db: Database, env: Record<string, string> = {}
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info', DEMO: 'on', DELIVERY_BACKOFF_MS: '50', ...env });
   const { logger, lines } = captureLogger('info');
   await migrate(db);
-  const parts = await buildServer(config, db, logger, CLIENT_DIST);
+  // Every JSON answer is checked against its route's declared contract: a drift is a 500 here.
+  const parts = await buildServer(config, db, logger, CLIENT_DIST, { checkResponses: true });
   const server = await listen(parts.app);
   config.publicUrl = server.url;
   return { url: server.url, config, parts, db, logLines: lines, close: server.close };

@@ -2,7 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Express } from 'express';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, pdf, startServer, type TestServer } from '../helpers/api.js';
-import type { openApiDocument } from '../../server/openapi.js';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import type { OpenApiDocument } from '../../server/openapi.js';
 
 /** Every [METHOD, /path/{param}] the app mounts under /api, read from Express's router. */
 function mountedRoutes(app: Express): string[] {
@@ -22,6 +23,27 @@ function mountedRoutes(app: Express): string[] {
   return [...new Set(out)].sort();
 }
 
+type Schema = Record<string, unknown>;
+
+/**
+ * Every place in a schema (following $refs into the components) where an object is declared with
+ * nothing about its keys: `{"type":"object"}` alone says nothing a client could use.
+ */
+function bareObjects(schema: unknown, components: Record<string, Schema>, at: string, seen = new Set<string>()): string[] {
+  if (Array.isArray(schema)) return schema.flatMap((s, i) => bareObjects(s, components, `${at}/${i}`, seen));
+  if (!schema || typeof schema !== 'object') return [];
+  const s = schema as Schema;
+  if (typeof s.$ref === 'string') {
+    const name = s.$ref.replace('#/components/schemas/', '');
+    if (seen.has(name)) return [];
+    seen.add(name);
+    return bareObjects(components[name], components, `${at}→${name}`, seen);
+  }
+  const types = Array.isArray(s.type) ? s.type : [s.type];
+  const bare = types.includes('object') && !('properties' in s) && !('additionalProperties' in s) && !('patternProperties' in s) ? [at] : [];
+  return [...bare, ...Object.entries(s).flatMap(([k, v]) => (typeof v === 'object' ? bareObjects(v, components, `${at}/${k}`, seen) : []))];
+}
+
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('JFIF photo of the applicant')]);
 
 describe.each(databaseTargets())('API surface on $kind', ({ open }) => {
@@ -38,13 +60,34 @@ describe.each(databaseTargets())('API surface on $kind', ({ open }) => {
   });
 
   it('describes every mounted route in /api/openapi.json, and mounts every path it describes', async () => {
-    const doc = await new ApiClient(ts.url).get<typeof openApiDocument>('/api/openapi.json');
+    const doc = await new ApiClient(ts.url).get<OpenApiDocument>('/api/openapi.json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe('3.1.0');
     const described = Object.entries(doc.body.paths)
       .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`))
       .sort();
     expect(mountedRoutes(ts.parts.app)).toEqual(described);
+  });
+
+  it('serves a valid OpenAPI 3.1 document, with a schema saying something for every 2xx answer', async () => {
+    const doc = (await new ApiClient(ts.url).get<OpenApiDocument>('/api/openapi.json')).body;
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(doc) as unknown as Record<string, unknown>);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    const components = doc.components.schemas as Record<string, Schema>;
+    const bare: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        for (const [status, response] of Object.entries(op.responses as Record<string, { content?: Record<string, { schema: unknown }> }>)) {
+          if (!status.startsWith('2')) continue;
+          for (const [type, media] of Object.entries(response.content ?? {})) {
+            if (type === 'application/json') bare.push(...bareObjects(media.schema, components, `${method.toUpperCase()} ${path} ${status}`));
+          }
+        }
+      }
+    }
+    expect(bare).toEqual([]);
   });
 
   it('lists published bundles with their savings and serves the composed form, prefilled for the applicant', async () => {

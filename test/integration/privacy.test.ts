@@ -4,7 +4,7 @@ import { ApiClient, startServer, startSimulator, until, workerTo, type TestServe
 import { listenOn, type Listener } from '../helpers/reliability.js';
 import { NEWBORN_ANSWERS, fileNewborn } from '../helpers/newborn.js';
 import { computeIdNumberCheck, maskIdNumber, maskMobile } from '../../shared/identifiers.js';
-import type { openApiDocument } from '../../server/openapi.js';
+import type { OpenApiDocument } from '../../server/openapi.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 
 // citizen-wang (王芳) files for her newborn; the father's number is made up here so that it
@@ -76,7 +76,7 @@ describe.each(databaseTargets())('who sees personal data, on $kind', ({ open }) 
 
   /** The GET paths of the OpenAPI document, filled in with this test's ids. */
   async function getPaths(department: string): Promise<string[]> {
-    const doc = await new ApiClient(ts.url).get<typeof openApiDocument>('/api/openapi.json');
+    const doc = await new ApiClient(ts.url).get<OpenApiDocument>('/api/openapi.json');
     return Object.entries(doc.body.paths)
       .filter(([, ops]) => 'get' in ops)
       .map(([p]) =>

@@ -1,0 +1,122 @@
+// The citizen's applications: drafts, answers, materials, submission, progress, 补正, 好差评.
+import { Type, type Static } from '@sinclair/typebox';
+import { ApplicationStatus, Closed, DateTime, DayUnitSchema, ItemDecision, MATERIAL_VERDICT, Dict, Named, Nullable, PathId, Reason, Savings, SubStatus, SupplementRequest, Uuid } from './common.js';
+
+export const ApplicationParams = Type.Object({ id: PathId('application id') });
+export const MaterialParams = Type.Object({ id: PathId('application id'), code: PathId('material code') });
+export const SupplementParams = Type.Object({ id: PathId('application id'), subId: PathId('sub-application id') });
+
+export const CreateBody = Type.Object(
+  {
+    bundleId: Type.String({ minLength: 1 }),
+    region: Type.Optional(Nullable(Type.String({ description: 'a region code the bundle lists (GET /bundles/{id}); an unknown one is refused with 422; absent or null: the standard' }))),
+  },
+  { additionalProperties: false, description: 'Any key but bundleId and region is refused with 422 naming it' },
+);
+export const Created = Closed({ id: Uuid(), bundleId: Type.String(), version: Type.String(), region: Nullable(Type.String({ description: 'the regional implementation it was filed under, null for the standard' })), status: ApplicationStatus, answers: Dict('answers so far') });
+
+export const AnswersBody = Named(
+  'Answers',
+  Type.Object(
+    { answers: Dict('Values keyed by data element id (`child.name`); item-local fields by `<itemId>/<field>`; null clears a value. GET /bundles/{id}/form serves its JSON Schema as answersSchema') },
+    { additionalProperties: false, description: 'Any other top-level key is refused with 422 naming it' },
+  ),
+);
+export type AnswersBody = Static<typeof AnswersBody>;
+export const Saved = Closed({ id: Uuid(), status: ApplicationStatus, answers: Dict('the answers kept (nulls removed)'), updatedAt: DateTime() });
+
+export const SubmitBody = Type.Object({}, { additionalProperties: false, description: 'Filing takes no body: a key sent in one is refused with 422 naming it' });
+export const SubmitHeaders = Type.Object({ 'Idempotency-Key': Type.Optional(Type.String({ maxLength: 200, description: 'The same key never files twice; a repeat returns the first result' })) });
+
+export const ApplicationSummary = Closed({
+  id: Uuid(),
+  bundleId: Type.String(),
+  title: Type.String(),
+  version: Type.String(),
+  region: Nullable(Type.String({ description: 'the regional implementation it was filed under, null for the standard' })),
+  status: ApplicationStatus,
+  createdAt: DateTime(),
+  submittedAt: Nullable(DateTime()),
+});
+export type ApplicationSummary = Static<typeof ApplicationSummary>;
+
+export const HistoryEntry = Closed({ at: DateTime(), status: Type.String(), note: Type.Unknown({ description: 'what came with the change (a reason, outputs…)' }) });
+export type HistoryEntry = Static<typeof HistoryEntry>;
+
+/** The national 好差评 scale runs from 1 (非常不满意) to 5 (非常满意); a comment is optional. */
+export const MAX_COMMENT = 500;
+
+export const Rating = Named(
+  'Rating',
+  Closed({
+    score: Type.Integer({ minimum: 1, maximum: 5, description: '1 非常不满意 · 2 不满意 · 3 基本满意 · 4 满意 · 5 非常满意' }),
+    comment: Nullable(Type.String({ maxLength: MAX_COMMENT })),
+    createdAt: DateTime(),
+  }),
+);
+export type Rating = Static<typeof Rating>;
+
+export const ApplicationItem = Closed({
+  id: Uuid(),
+  itemId: Type.String(),
+  title: Type.String(),
+  department: Type.String(),
+  departmentName: Type.String(),
+  status: SubStatus,
+  outputs: Dict('results of the item (certificate numbers…)'),
+  reason: Nullable(Type.String()),
+  supplement: Nullable(SupplementRequest),
+  history: Type.Array(HistoryEntry),
+});
+export type ApplicationItem = Static<typeof ApplicationItem>;
+
+export const ApplicationDetail = Named(
+  'Application',
+  Closed({
+    id: Uuid(),
+    bundleId: Type.String(),
+    title: Type.String(),
+    version: Type.String(),
+    region: Nullable(Type.String({ description: 'the regional implementation it was filed under, null for the standard' })),
+    status: ApplicationStatus,
+    answers: Dict('answers keyed by data element id'),
+    createdAt: DateTime(),
+    submittedAt: Nullable(DateTime()),
+    promise: Nullable(Closed({ days: Type.Number(), unit: DayUnitSchema }, { description: "the bundle's promised limit (承诺办结时限)" })),
+    promisedBy: Nullable(
+      DateTime({ description: 'when the promise runs out for this filing: 24:00 China time of its last day, ISO 8601 with +08:00; null without a promise or before filing' }),
+    ),
+    items: Type.Array(ApplicationItem),
+    savings: Nullable(Savings),
+    rating: Nullable(Rating),
+  }),
+);
+export type ApplicationDetail = Static<typeof ApplicationDetail>;
+
+export const Uploaded = Closed({ fileName: Type.String(), sha256: Type.String(), size: Type.Integer(), mime: Type.String(), uploadedAt: DateTime() });
+export type Uploaded = Static<typeof Uploaded>;
+
+export const EvaluatedMaterial = Closed({ ...MATERIAL_VERDICT, uploaded: Type.Optional(Uploaded) });
+export type EvaluatedMaterial = Static<typeof EvaluatedMaterial>;
+
+export const ServerEvaluation = Closed({
+  bundleId: Type.String(),
+  version: Type.String(),
+  eligible: Type.Boolean(),
+  ineligible: Type.Array(Reason),
+  notices: Type.Array(Reason),
+  items: Type.Array(ItemDecision),
+  materials: Type.Array(EvaluatedMaterial),
+  savings: Savings,
+});
+export type ServerEvaluation = Static<typeof ServerEvaluation>;
+
+export const UploadForm = Type.Object({ file: Type.String({ format: 'binary' }) });
+export const UploadLimitsSchema = Closed({ maxBytes: Type.Integer({ minimum: 1, description: 'MAX_UPLOAD_BYTES' }) });
+
+export const UploadResult = Closed({ code: Type.String(), sha256: Type.String(), size: Type.Integer(), mime: Type.String(), fileName: Type.String() });
+
+export const RatingBody = Type.Object(
+  { score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Nullable(Type.String({ maxLength: MAX_COMMENT }))) },
+  { additionalProperties: false },
+);

@@ -1,0 +1,89 @@
+// The department API: a department's own sub-applications, their materials, and its actions.
+import { Type, type Static } from '@sinclair/typebox';
+import { Closed, DateTime, DepartmentAction, Dict, MaskedPerson, Named, Nullable, PathId, SubStatus, SupplementRequest, Uuid } from './common.js';
+
+export const DepartmentParams = Type.Object({ code: PathId('department code') });
+export const SubParams = Type.Object({ id: PathId('sub-application id') });
+export const SubMaterialParams = Type.Object({ id: PathId('sub-application id'), code: PathId('material code') });
+
+export const ListQuery = Type.Object({ status: Type.Optional(SubStatus) });
+export const ReadQuery = Type.Object({ reason: Type.Optional(Type.String({ description: 'why it is read, for the audit log (the first 200 characters are kept)' })) });
+
+export const SubListRow = Closed({
+  id: Uuid(),
+  applicationId: Uuid(),
+  itemId: Type.String(),
+  applicant: MaskedPerson,
+  status: SubStatus,
+  round: Type.Integer(),
+  timeLimitDays: Type.Number(),
+  deliveredAt: Nullable(DateTime()),
+  completedAt: Nullable(DateTime()),
+});
+
+export const SubMaterial = Closed({
+  code: Type.String(),
+  title: Type.String(),
+  disposition: Type.String(),
+  reason: Type.String(),
+  producedBy: Type.Optional(Type.String()),
+  fileName: Type.Optional(Type.String()),
+  mime: Type.Optional(Type.String()),
+  value: Type.Optional(Type.Unknown({ description: 'the value produced by an earlier item (a licence number)' })),
+  url: Type.Optional(Type.String({ description: 'where to download the file (audit-logged)' })),
+});
+export type SubMaterial = Static<typeof SubMaterial>;
+
+export const Produce = Closed({ key: Type.String(), title: Type.String(), schema: Dict('the JSON Schema the output must satisfy') });
+export type Produce = Static<typeof Produce>;
+
+export const SubHistoryEntry = Closed({ at: DateTime(), status: Type.String(), actor: Type.String(), note: Type.Unknown() });
+export type SubHistoryEntry = Static<typeof SubHistoryEntry>;
+
+const subApplicationProperties = {
+  id: Uuid(),
+  applicationId: Uuid(),
+  itemId: Type.String(),
+  title: Type.String(),
+  department: Type.String(),
+  status: SubStatus,
+  allowedActions: Type.Array(DepartmentAction),
+  round: Type.Integer(),
+  fields: Dict("Only this department's fields, under its own field names"),
+  fieldLabels: Dict('the Chinese label of each field', Type.String()),
+  materials: Type.Array(SubMaterial),
+  inputs: Dict('Results of earlier items this one needs'),
+  produces: Type.Array(Produce),
+  outputs: Dict('results recorded on completion'),
+  supplement: Nullable(SupplementRequest),
+  reason: Nullable(Type.String()),
+  timeLimitDays: Type.Number(),
+  deliveredAt: Nullable(DateTime()),
+  completedAt: Nullable(DateTime()),
+  history: Type.Array(SubHistoryEntry),
+};
+export const SubApplication = Named('SubApplication', Closed(subApplicationProperties));
+export type SubApplication = Static<typeof SubApplication>;
+/** For the workbench's view, which adds to it (shared/contracts/workbench.ts). */
+export const SUB_APPLICATION_PROPERTIES = subApplicationProperties;
+
+const missing = Type.Object(
+  { materials: Type.Optional(Type.Array(Type.String())), fields: Type.Optional(Type.Array(Type.String())) },
+  { description: 'everything missing, at once (一次性告知): material codes and field names of this item' },
+);
+export const ActionBody = Named(
+  'Action',
+  Type.Union(
+    [
+      Type.Object({ action: Type.Literal('accept') }, { additionalProperties: false }),
+      Type.Object({ action: Type.Literal('reject'), reason: Type.Optional(Type.String({ description: 'required: why' })) }, { additionalProperties: false }),
+      Type.Object({ action: Type.Literal('request-supplement'), reason: Type.Optional(Type.String()), missing: Type.Optional(missing) }, { additionalProperties: false }),
+      Type.Object({ action: Type.Literal('complete'), outputs: Type.Optional(Dict('every output the item declares, by key')) }, { additionalProperties: false }),
+    ],
+    {
+      description: 'accept takes only action; reject also reason; request-supplement reason and missing; complete outputs. Any other key is refused with 422 naming it',
+      discriminator: { propertyName: 'action' },
+    },
+  ),
+);
+export type ActionBody = Static<typeof ActionBody>;

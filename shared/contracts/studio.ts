@@ -1,0 +1,103 @@
+// The designer studio: published versions and their files, lint and preview of a draft, publishing.
+import { Type, type Static } from '@sinclair/typebox';
+import type { BundleExample } from '../model.js';
+import { Closed, DateTime, Engine, MATERIAL_VERDICT, ItemDecision, Dict, Nullable, Official, PathId, Reason, Savings, StringEnum } from './common.js';
+import { ComposedElementSchema, ComposedSectionSchema, JsonSchemaValue } from './bundles.js';
+
+export const MAX_CHANGED_FILES = 200;
+// Scenario files are small; the editor's whole bundle fits well inside the 1 MB JSON body limit.
+export const MAX_FILE_CHARS = 512_000;
+
+/** A scenario file path as the loader reads a folder (shared/loader.ts fileKind), never climbing out of it. */
+const SCENARIO_PATH = '^(?!.*\\.\\.)(?:(?:dictionary|materials|departments)\\.ya?ml|(?:dictionary|materials|departments|items|bundles)/[^/]*\\.ya?ml)$';
+
+export const SourceFile = Type.Object(
+  {
+    path: Type.String({ pattern: SCENARIO_PATH, description: 'relative to the scenarios folder, e.g. items/birth-registration.yaml' }),
+    text: Type.String({ maxLength: MAX_FILE_CHARS }),
+  },
+  { additionalProperties: false },
+);
+export type SourceFile = Static<typeof SourceFile>;
+
+const draft = {
+  base: Type.String({ minLength: 1, description: 'the published version the edits start from' }),
+  changes: Type.Optional(Type.Array(SourceFile, { maxItems: MAX_CHANGED_FILES, description: 'files replaced or added' })),
+  removed: Type.Optional(Type.Array(Type.String(), { description: 'paths removed' })),
+};
+export const DraftBody = Type.Object(draft, { additionalProperties: false, description: 'Any other key is refused with 422 naming it' });
+export type DraftBody = Static<typeof DraftBody>;
+export const CheckBody = Type.Object(
+  { ...draft, answers: Type.Optional(Nullable(Dict('answers keyed by data element id'))), lang: Type.Optional(StringEnum(['zh', 'en'])) },
+  { additionalProperties: false, description: 'Any other key is refused with 422 naming it' },
+);
+
+export const StudioParams = Type.Object({ id: PathId('bundle id') });
+export const VersionParams = Type.Object({ id: PathId('bundle id'), version: PathId('published version') });
+
+export const StudioItem = Closed({
+  id: Type.String(),
+  title: Type.String(),
+  titleEn: Type.String(),
+  department: Nullable(Type.String()),
+  departmentName: Nullable(Type.String()),
+  departmentNameEn: Nullable(Type.String()),
+  timeLimitDays: Nullable(Type.Number()),
+  optional: Type.Boolean(),
+  file: Nullable(Type.String()),
+  hash: Nullable(Type.String({ description: 'short hash of the item file: shows in which version it last changed' })),
+});
+export type StudioItem = Static<typeof StudioItem>;
+
+export const StudioVersion = Closed({
+  version: Type.String(),
+  seq: Type.Integer(),
+  publishedAt: DateTime(),
+  publishedBy: Nullable(Type.String()),
+  applications: Type.Integer(),
+  drafts: Type.Integer(),
+  bundleFile: Type.String(),
+  items: Type.Array(StudioItem),
+});
+export type StudioVersion = Static<typeof StudioVersion>;
+
+export const StudioBundle = Closed({ id: Type.String(), title: Type.String(), titleEn: Type.String(), current: Type.String(), versions: Type.Array(StudioVersion) });
+export type StudioBundle = Static<typeof StudioBundle>;
+
+export const VersionFiles = Closed({ bundleId: Type.String(), version: Type.String(), files: Type.Array(Closed({ path: Type.String(), text: Type.String() })) });
+
+export const Diagnostic = Closed({ file: Type.String(), line: Type.Integer(), col: Type.Integer(), severity: StringEnum(['error', 'warning']), code: Type.String(), message: Type.String() });
+
+export const PreviewMaterial = Closed({ ...MATERIAL_VERDICT, form: Type.Boolean({ description: "an item's own application form (form:<itemId>), which the combined form replaces" }) });
+export type PreviewMaterial = Static<typeof PreviewMaterial>;
+
+export const Preview = Closed({
+  form: Closed({ schema: JsonSchemaValue, uiSchema: Dict('uiSchema by section and key'), sections: Type.Array(ComposedSectionSchema), elements: Type.Array(ComposedElementSchema), included: Type.Array(Type.String()) }),
+  evaluation: Closed({
+    eligible: Type.Boolean(),
+    ineligible: Type.Array(Reason),
+    notices: Type.Array(Reason),
+    visits: Type.Array(Reason),
+    items: Type.Array(ItemDecision),
+    materials: Type.Array(PreviewMaterial),
+    notRequired: Type.Array(Closed({ code: Type.String(), title: Type.String(), items: Type.Array(Type.String()), reason: Type.String(), reasonEn: Type.String(), rule: Type.Optional(Type.String()) })),
+    firedRules: Type.Array(Type.String()),
+  }),
+  savings: Savings,
+  official: Nullable(Official),
+  examples: Type.Record(Type.String(), Engine<BundleExample>('an example situation: answers and profile', { answers: Dict('answers by element id') }, ['answers'])),
+  departments: Type.Record(Type.String(), Closed({ name: Type.String(), nameEn: Type.String(), shortName: Type.String(), shortNameEn: Type.String() })),
+});
+export type Preview = Static<typeof Preview>;
+
+export const CheckResult = Closed({
+  bundle: Nullable(Closed({ id: Type.String(), title: Type.String(), titleEn: Type.String(), version: Type.String(), file: Type.String() })),
+  files: Type.Integer(),
+  errors: Type.Integer(),
+  warnings: Type.Integer(),
+  diagnostics: Type.Array(Diagnostic),
+  preview: Nullable(Preview),
+});
+export type CheckResult = Static<typeof CheckResult>;
+
+export const Published = Closed({ bundleId: Type.String(), version: Type.String(), seq: Type.Integer(), publishedAt: DateTime(), publishedBy: Type.String() });
