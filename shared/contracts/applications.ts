@@ -6,6 +6,9 @@ export const ApplicationParams = Type.Object({ id: PathId('application id') });
 export const MaterialParams = Type.Object({ id: PathId('application id'), code: PathId('material code') });
 export const SupplementParams = Type.Object({ id: PathId('application id'), subId: PathId('sub-application id') });
 
+/** The regional implementation an application was filed under (shared/regions.ts), null for the standard. */
+const FiledRegion = Nullable(Type.String({ description: 'the regional implementation it was filed under, null for the standard' }));
+
 export const CreateBody = Type.Object(
   {
     bundleId: Type.String({ minLength: 1 }),
@@ -13,7 +16,7 @@ export const CreateBody = Type.Object(
   },
   { additionalProperties: false, description: 'Any key but bundleId and region is refused with 422 naming it' },
 );
-export const Created = Closed({ id: Uuid(), bundleId: Type.String(), version: Type.String(), region: Nullable(Type.String({ description: 'the regional implementation it was filed under, null for the standard' })), status: ApplicationStatus, answers: Dict('answers so far') });
+export const Created = Closed({ id: Uuid(), bundleId: Type.String(), version: Type.String(), region: FiledRegion, status: ApplicationStatus, answers: Dict('answers so far') });
 
 export const AnswersBody = Named(
   'Answers',
@@ -33,7 +36,7 @@ export const ApplicationSummary = Closed({
   bundleId: Type.String(),
   title: Type.String(),
   version: Type.String(),
-  region: Nullable(Type.String({ description: 'the regional implementation it was filed under, null for the standard' })),
+  region: FiledRegion,
   status: ApplicationStatus,
   createdAt: DateTime(),
   submittedAt: Nullable(DateTime()),
@@ -77,7 +80,7 @@ export const ApplicationDetail = Named(
     bundleId: Type.String(),
     title: Type.String(),
     version: Type.String(),
-    region: Nullable(Type.String({ description: 'the regional implementation it was filed under, null for the standard' })),
+    region: FiledRegion,
     status: ApplicationStatus,
     answers: Dict('answers keyed by data element id'),
     createdAt: DateTime(),
