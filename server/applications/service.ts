@@ -148,7 +148,8 @@ export class ApplicationService {
     if (details.length) throw new ValidationError(details);
     const kept = Object.fromEntries(Object.entries(answers).filter(([, value]) => value !== null));
     const { rows } = await this.d.db.query<ApplicationRow>(
-      `UPDATE applications SET answers = $3, updated_at = now() WHERE id = $1 AND applicant_id = $2 AND status = 'draft' RETURNING *`,
+      // A draft is an application never filed (submitted_at is set in the same statement as its status).
+      `UPDATE applications SET answers = $3, updated_at = now() WHERE id = $1 AND applicant_id = $2 AND submitted_at IS NULL RETURNING *`,
       [app.id, user.id, JSON.stringify(kept)],
     );
     if (!rows[0]) throw new AlreadySubmittedError();

@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { DeliveryChannel, DeliveryResult, DeliveryTarget } from '../delivery/types.js';
 import { DEFAULT_BACKOFF, nextAttemptAt, type BackoffPolicy } from './backoff.js';
 import { releaseSignal } from './signal.js';
-import { transition } from '../subapps/transition.js';
+import { reschedule, transition } from '../subapps/transition.js';
 
 export interface WorkerOptions {
   db: Database;
@@ -173,12 +173,7 @@ export class DispatchWorker {
         });
       } else {
         const due = nextAttemptAt(row.first_attempt_at, row.attempts - row.retry_base, this.backoff);
-        // Not a change of status: the row stays queued, due again later.
-        await tx.query(
-          `UPDATE sub_applications SET next_attempt_at = GREATEST($4::timestamptz, now()), last_error = $5, updated_at = now()
-            WHERE id = $1 AND status = 'queued' AND round = $2 AND attempts = $3`,
-          [row.id, row.round, row.attempts, due, result.error ?? 'delivery failed'],
-        );
+        await reschedule(tx, { id: row.id, round: row.round, attempt: row.attempts, due, lastError: result.error ?? 'delivery failed' });
       }
     });
     if (giveUp) this.o.logger.warn({ subApplication: row.id, department: row.department, attempts: row.attempts, error: result.error }, 'dispatch: parked as dead');

@@ -98,6 +98,18 @@ export async function transition<T extends Transition>(tx: Queryable, change: Ch
 }
 
 /** One sub-application as it is filed. */
+/**
+ * Not a change of status: a queued row whose attempt failed stays queued, due again at `due`
+ * (never earlier than now), guarded like the worker's other writes by its round and attempt.
+ */
+export async function reschedule(tx: Queryable, row: { id: string; round: number; attempt: number; due: Date; lastError: string }): Promise<void> {
+  await tx.query(
+    `UPDATE sub_applications SET next_attempt_at = GREATEST($4::timestamptz, now()), last_error = $5, updated_at = now()
+      WHERE id = $1 AND status = 'queued' AND round = $2 AND attempts = $3`,
+    [row.id, row.round, row.attempt, row.due, row.lastError],
+  );
+}
+
 export interface FiledItem {
   id: string;
   itemId: string;
