@@ -4,6 +4,7 @@ import type { DepartmentService } from './service.js';
 import { UnauthorizedError, ForbiddenError } from '../errors.js';
 import { ONE_PARAMETER, route, type Route } from '../http/route.js';
 import type { Principal } from '../auth/types.js';
+import { REASON_REFUSAL } from './errors.js';
 import { ActionBody, DepartmentParams, ListQuery, ReadQuery, SubApplication, SubListRow, SubMaterialParams, SubParams } from '../../shared/contracts/departments.js';
 
 /** A department's system (bearer token) or a signed-in staff member of a department. */
@@ -18,8 +19,6 @@ function principal(p: Principal | undefined): Principal {
   if (!p) throw new UnauthorizedError();
   return p;
 }
-
-const reasonOf = (reason: string | undefined) => (reason === undefined ? null : reason.slice(0, 200));
 
 /** The department API: each department sees and acts on its own sub-applications only. */
 export function departmentsRoutes(service: DepartmentService): Route[] {
@@ -41,24 +40,26 @@ export function departmentsRoutes(service: DepartmentService): Route[] {
       ...common,
       method: 'get',
       path: '/sub-applications/:id',
-      summary: 'One sub-application (audit-logged)',
+      summary: 'One sub-application (audit-logged with its reason: required of staff, a fixed purpose for a department system)',
       params: SubParams,
       query: ReadQuery,
+      queryRefusal: REASON_REFUSAL,
       responses: { 200: SubApplication },
       errors: [400, 401, 403, 404],
-      handler: async ({ params, query }, req) => service.get(principal(req.principal), params.id, reasonOf(query.reason)),
+      handler: async ({ params, query }, req) => service.get(principal(req.principal), params.id, { reason: query.reason, route: 'GET /api/sub-applications/:id' }),
     }),
     route({
       ...common,
       method: 'get',
       path: '/sub-applications/:id/materials/:code',
-      summary: 'Download a material of the sub-application (audit-logged)',
+      summary: 'Download a material of the sub-application (audit-logged with its reason, as a read)',
       params: SubMaterialParams,
       query: ReadQuery,
+      queryRefusal: REASON_REFUSAL,
       responses: { 200: { description: 'the file', contentType: 'application/octet-stream', schema: Type.String({ format: 'binary' }) } },
       errors: [400, 401, 403, 404],
       handler: async ({ params, query }, req, res) => {
-        const file = await service.material(principal(req.principal), params.id, params.code, reasonOf(query.reason));
+        const file = await service.material(principal(req.principal), params.id, params.code, { reason: query.reason, route: 'GET /api/sub-applications/:id/materials/:code' });
         res.setHeader('Content-Type', file.mime);
         res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
         res.setHeader('X-Content-Type-Options', 'nosniff');

@@ -15,6 +15,7 @@ import { signalRelease } from '../dispatch/signal.js';
 import { audit } from '../audit.js';
 import { APPLICANT_COLUMNS, maskedApplicant, type ApplicantColumns } from '../subapps/applicant.js';
 import { DepartmentNotFoundError, SubApplicationNotFoundError } from './errors.js';
+import { purposeOf, type ReadAccess } from './purpose.js';
 
 interface SubRow {
   id: string;
@@ -95,9 +96,10 @@ export class DepartmentService {
     return row;
   }
 
-  async get(principal: Principal, id: string, reason: string | null) {
+  async get(principal: Principal, id: string, access: ReadAccess) {
+    const reason = purposeOf(principal, access.reason);
     const row = await this.load(this.db, principal, id);
-    await audit(this.db, principal, 'read-sub-application', row.id, reason);
+    await audit(this.db, principal, 'read-sub-application', row.id, reason, { route: access.route });
     const v = await this.registry.get(row.bundle_id, row.version);
     const item = v.catalogue.items.get(row.item_id);
     const history = await historyOf(this.db, [row.id]);
@@ -125,13 +127,14 @@ export class DepartmentService {
     };
   }
 
-  async material(principal: Principal, id: string, code: string, reason: string | null = null): Promise<{ data: Buffer; mime: string; fileName: string }> {
+  async material(principal: Principal, id: string, code: string, access: ReadAccess): Promise<{ data: Buffer; mime: string; fileName: string }> {
+    const reason = purposeOf(principal, access.reason);
     const row = await this.load(this.db, principal, id);
     const m = row.payload.materials.find((x) => x.code === code);
     if (!m?.sha256) throw new NotFoundError('该事项没有这份材料的文件', 'This sub-application has no file for that material');
     const data = await this.store.get(m.sha256);
     if (!data) throw new NotFoundError('材料文件不存在', 'The material file is missing');
-    await audit(this.db, principal, 'download-material', row.id, reason, { code });
+    await audit(this.db, principal, 'download-material', row.id, reason, { code, route: access.route });
     return { data, mime: m.mime ?? 'application/octet-stream', fileName: m.fileName ?? code };
   }
 
@@ -187,7 +190,8 @@ export class DepartmentService {
       }
     });
     if (released) signalRelease();
-    return this.get(principal, id, 'after action');
+    // The answer to an action shows the case again: the action is the reason for that read.
+    return this.get(principal, id, { reason: `办理：${body.action}`, route: 'POST /api/sub-applications/:id/actions' });
   }
 
   private supplementRequest(missing: unknown, row: SubRow, item: { fields: readonly { name: string; element: string }[] } | undefined, reason: string): SupplementRequest {

@@ -1,6 +1,7 @@
 import type { WorkbenchService } from './service.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
 import { UnauthorizedError } from '../errors.js';
+import { REASON_REFUSAL } from '../departments/errors.js';
 import { ONE_PARAMETER, route, type Route } from '../http/route.js';
 import { Inbox, InboxQuery, SubDetail, WorkbenchParams, WorkbenchReadQuery } from '../../shared/contracts/workbench.js';
 
@@ -32,11 +33,7 @@ export function workbenchRoutes(service: WorkbenchService): Route[] {
       summary: 'One sub-application for the workbench (audit-logged with the reason given): the department API view plus English labels, bundle version and the clock',
       params: WorkbenchParams,
       query: WorkbenchReadQuery,
-      queryRefusal: {
-        message: '查阅个人信息须说明事由',
-        messageEn: 'Say why you open personal data',
-        fields: { reason: { message: '请选择或填写查阅事由，如“审核办理”', messageEn: 'choose or enter a reason, e.g. “审核办理” (processing)' } },
-      },
+      queryRefusal: REASON_REFUSAL,
       responses: { 200: SubDetail },
       errors: [400, 401, 403, 404],
       handler: async ({ params, query }, req) => {

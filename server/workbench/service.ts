@@ -142,9 +142,8 @@ export class WorkbenchService {
    * One sub-application for the workbench: the department API's view (which writes the audit
    * record, with the reason the staff member gave) plus English labels and the clock.
    */
-  /** `reason` is not blank: the route refuses a read without one (shared/contracts/workbench.ts). */
   async detail(principal: Principal, id: string, reason: string) {
-    const sub = await this.departments.get(principal, id, reason.trim().slice(0, 200));
+    const sub = await this.departments.get(principal, id, { reason, route: 'GET /api/workbench/sub-applications/:id' });
     const { rows } = await this.db.query<ClockRow & { bundle_id: string; version: string }>(
       `SELECT a.bundle_id, a.version, s.created_at, s.time_limit_days, s.promised_by, s.status, s.delivered_at, s.completed_at
          FROM sub_applications s JOIN applications a ON a.id = s.application_id WHERE s.id = $1`,

@@ -7,7 +7,14 @@ export const SubParams = Type.Object({ id: PathId('sub-application id') });
 export const SubMaterialParams = Type.Object({ id: PathId('sub-application id'), code: PathId('material code') });
 
 export const ListQuery = Type.Object({ status: Type.Optional(SubStatus) });
-export const ReadQuery = Type.Object({ reason: Type.Optional(Type.String({ description: 'why it is read, for the audit log (the first 200 characters are kept)' })) });
+/** Why personal data is opened (查阅事由), e.g. 审核办理: written to the audit log (the first 200 characters). */
+export const AccessReason = Type.String({ pattern: '\\S', description: 'why personal data is opened (查阅事由), e.g. 审核办理; written to the audit log (the first 200 characters)' });
+export const ReadQuery = Type.Object({
+  reason: Type.Optional({
+    ...AccessReason,
+    description: 'why it is read (查阅事由), e.g. 审核办理: required of a staff session (400 naming reason without it); a department system may omit it and is logged as "system: processing"',
+  }),
+});
 
 export const SubListRow = Closed({
   id: Uuid(),

@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SUB_STATUSES } from '../lifecycle.js';
 import { Closed, DateOnly, DateTime, Dict, MaskedPerson, Nullable, PathId, StringEnum, SubStatus, Uuid } from './common.js';
-import { SUB_APPLICATION_PROPERTIES } from './departments.js';
+import { AccessReason, SUB_APPLICATION_PROPERTIES } from './departments.js';
 
 /** `open`: waiting for the department (to accept or to complete); `all`: everything it can see. */
 export const INBOX_FILTERS = ['open', 'all', ...SUB_STATUSES.filter((s) => s !== 'waiting' && s !== 'dead')] as const;
@@ -51,9 +51,7 @@ export const Inbox = Closed({
 export type Inbox = Static<typeof Inbox>;
 
 export const WorkbenchParams = Type.Object({ id: PathId('sub-application id') });
-export const WorkbenchReadQuery = Type.Object({
-  reason: Type.String({ pattern: '\\S', description: 'why personal data is opened, e.g. 审核办理; written to the audit log (the first 200 characters)' }),
-});
+export const WorkbenchReadQuery = Type.Object({ reason: AccessReason });
 
 export const SubDetail = Closed(
   {

@@ -59,6 +59,12 @@ describe.runIf(hasChromium)('department workbench in Chromium', () => {
     expect(await page.getByTestId(`inbox-row-${sub}`).textContent()).not.toContain('430105198811206525');
     await screenshot(page, 'workbench-inbox');
     await page.getByTestId(`open-${sub}`).click();
+    // The reason is asked on every opening, and nothing is chosen for the staff member.
+    await page.getByTestId('reason-ok').waitFor();
+    expect(await page.getByTestId('reason-ok').isDisabled()).toBe(true);
+    expect(await page.getByTestId('field-xm').count()).toBe(0);
+    await page.getByTestId('reason-审核办理').click();
+    await page.getByTestId('reason-ok').click();
 
     // Only 公安's fields, under 公安's own names and labels.
     await expect.poll(() => page.getByTestId('field-xm').textContent()).toBe('王小宝');
@@ -82,6 +88,11 @@ describe.runIf(hasChromium)('department workbench in Chromium', () => {
     await until(async () => (await police.get<{ rows: { id: string; round: number }[] }>('/api/workbench/inbox')).body.rows.find((r) => r.id === sub)?.round === 2, 10_000, 're-delivery');
 
     await page.reload();
+    // Opened again (here by its URL): asked again, not remembered.
+    await page.getByTestId('reason-ok').waitFor();
+    expect(await page.getByTestId('reason-ok').isDisabled()).toBe(true);
+    await page.getByTestId('reason-审核办理').click();
+    await page.getByTestId('reason-ok').click();
     await expect.poll(() => page.getByTestId('field-xm').textContent()).toBe('王小贝');
     expect(await page.getByTestId('download-householdRegister').count()).toBe(1);
     const download = page.waitForEvent('download');
@@ -113,6 +124,8 @@ describe.runIf(hasChromium)('department workbench in Chromium', () => {
     // 医保 staff: not in their inbox, and opening it directly finds nothing.
     const other = await signedIn(browser, ts.url, 'staff-medicalInsurance');
     await other.page.goto(`${ts.url}/workbench/${sub}`);
+    await other.page.getByTestId('reason-材料核验').click();
+    await other.page.getByTestId('reason-ok').click();
     await other.page.getByTestId('not-found').waitFor({ timeout: 15_000 }).catch(async (e: unknown) => {
       await screenshot(other.page, 'workbench-failure');
       throw new Error(`no 404 page; problems: ${JSON.stringify(other.problems)}`, { cause: e });

@@ -68,9 +68,9 @@ describe.each(databaseTargets())('department API, supplements and operators on $
     expect((await police.get(`/api/sub-applications/${healthSub}`)).status).toBe(404);
     expect((await police.get('/api/departments/health/sub-applications')).status).toBe(404);
     const policeStaff = await ApiClient.login(ts.url, 'staff-police');
-    expect((await policeStaff.get(`/api/sub-applications/${healthSub}`)).status).toBe(404);
+    expect((await policeStaff.get(`/api/sub-applications/${healthSub}?reason=${encodeURIComponent('审核办理')}`)).status).toBe(404);
     const healthStaff = await ApiClient.login(ts.url, 'staff-health');
-    expect((await healthStaff.get(`/api/sub-applications/${healthSub}`)).status).toBe(200);
+    expect((await healthStaff.get(`/api/sub-applications/${healthSub}?reason=${encodeURIComponent('审核办理')}`)).status).toBe(200);
     expect((await citizen.get(`/api/sub-applications/${healthSub}`)).status).toBe(403);
     expect((await new ApiClient(ts.url).get(`/api/sub-applications/${healthSub}`)).status).toBe(401);
     expect((await new ApiClient(ts.url, 'not-a-token').get(`/api/sub-applications/${healthSub}`)).status).toBe(401);
@@ -174,6 +174,56 @@ describe.each(databaseTargets())('department API, supplements and operators on $
     expect(othersAfter.rows).toEqual(othersBefore.rows);
     const download = await fetch(ts.url + again.materials.find((m) => m.code === 'birthMedicalRecord')!.url!, { headers: { authorization: `Bearer ${ts.parts.departmentTokens.get('health')}` } });
     expect(await download.text()).toContain('clear copy');
+  });
+
+  it('lets staff read a case or a material through the department API only with a reason; a system reads for its fixed purpose', async () => {
+    const { healthSub } = await file();
+    const staff = await ApiClient.login(ts.url, 'staff-health');
+    const reads = async () =>
+      (await db.query<{ actor_id: string; actor_role: string; action: string; reason: string | null; details: unknown }>('SELECT actor_id, actor_role, action, reason, details FROM audit_log WHERE subject = $1 ORDER BY id', [healthSub])).rows.map((r) => ({
+        ...r,
+        details: typeof r.details === 'string' ? (JSON.parse(r.details) as unknown) : r.details,
+      }));
+    const before = (await reads()).length;
+
+    // No reason, or a blank one: refused by name, in both languages, and nothing is read.
+    for (const query of ['', '?reason=', `?reason=${encodeURIComponent('  ')}`]) {
+      const refused = await staff.get<ErrorBody>(`/api/sub-applications/${healthSub}${query}`);
+      expect(refused.status, query).toBe(400);
+      expect(refused.body.error).toMatchObject({ message: '查阅个人信息须说明事由', messageEn: 'Say why you open personal data' });
+      expect(refused.body.error.details[0]).toMatchObject({ path: 'reason', message: expect.stringMatching(/查阅事由/) });
+      expect(JSON.stringify(refused.body)).not.toContain('王芳');
+    }
+    const code = (await health.get<Sub>(`/api/sub-applications/${healthSub}`)).body.materials.find((m) => m.url)!.code;
+    const url = `/api/sub-applications/${healthSub}/materials/${code}`;
+    const noReasonFile = await staff.get<ErrorBody>(url);
+    expect(noReasonFile.status).toBe(400);
+    expect(noReasonFile.body.error.details[0]!.path).toBe('reason');
+    const systemRead = await reads();
+    expect(systemRead.length).toBe(before + 1);
+    expect(systemRead.filter((r) => r.actor_role === 'staff')).toEqual([]);
+
+    // With a reason: the case, then a material, each logged with that reason, the route and the actor.
+    const read = await staff.get<Sub>(`/api/sub-applications/${healthSub}?reason=${encodeURIComponent('审核办理')}`);
+    expect(read.status).toBe(200);
+    expect(read.body.fields).toMatchObject({ mqxm: '王芳' });
+    const download = await staff.get<string>(`${url}?reason=${encodeURIComponent('材料核验')}`);
+    expect(download.status).toBe(200);
+    const staffRows = (await reads()).filter((r) => r.actor_role === 'staff');
+    expect(staffRows).toEqual([
+      { actor_id: 'staff-health', actor_role: 'staff', action: 'read-sub-application', reason: '审核办理', details: { route: 'GET /api/sub-applications/:id' } },
+      { actor_id: 'staff-health', actor_role: 'staff', action: 'download-material', reason: '材料核验', details: { code, route: 'GET /api/sub-applications/:id/materials/:code' } },
+    ]);
+
+    // The department's system (its token) states no reason: its purpose is fixed and recorded as such.
+    expect((await health.get(url)).status).toBe(200);
+    const system = (await reads()).filter((r) => r.actor_role === 'system');
+    expect(system.length).toBeGreaterThanOrEqual(2);
+    expect(system.every((r) => r.actor_id === 'department:health' && r.reason === 'system: processing')).toBe(true);
+    expect(system.at(-1)).toMatchObject({ action: 'download-material', details: { code, route: 'GET /api/sub-applications/:id/materials/:code' } });
+    // …and may say more, kept as said.
+    expect((await health.get(`/api/sub-applications/${healthSub}?reason=${encodeURIComponent('自动核验')}`)).status).toBe(200);
+    expect((await reads()).at(-1)).toMatchObject({ actor_role: 'system', reason: '自动核验' });
   });
 
   it('needs a reason to reject, and closes the items that depended on the rejected one', async () => {

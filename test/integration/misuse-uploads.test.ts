@@ -111,7 +111,7 @@ describe.each(databaseTargets())('hostile uploads through the application routes
     const filed = await citizen.post<{ items: { id: string; itemId: string }[] }>(`/api/applications/${id}/submit`);
     expect(filed.status).toBe(201);
     const sub = filed.body.items.find((i) => i.itemId === 'birth-certificate')!.id;
-    await until(async () => (await health.get(`/api/sub-applications/${sub}`)).status === 200, 10_000, 'delivery to the health inbox');
+    await until(async () => (await health.get(`/api/sub-applications/${sub}?reason=${encodeURIComponent('审核办理')}`)).status === 200, 10_000, 'delivery to the health inbox');
     const asked = await health.post(`/api/sub-applications/${sub}/actions`, { action: 'request-supplement', reason: '出生医学记录不清晰', missing: { materials: ['birthMedicalRecord'] } });
     expect(asked.status).toBe(200);
 
@@ -195,7 +195,7 @@ describe.each(databaseTargets())('hostile uploads through the application routes
     expect(ok.status).toBe(201);
     expect(ok.body).toEqual({ code: 'birthMedicalRecord', sha256: sha256(CORRECTED), size: CORRECTED.length, mime: 'application/pdf', fileName: '出生.pdf' });
     expect((await citizen.post(`/api/applications/${id}/supplements/${sub}`, { answers: {} })).status).toBe(200);
-    await until(async () => (await health.get<{ status: string }>(`/api/sub-applications/${sub}`)).body.status === 'delivered', 10_000, 'the supplement back in the inbox');
+    await until(async () => (await health.get<{ status: string }>(`/api/sub-applications/${sub}?reason=${encodeURIComponent('补正核对')}`)).body.status === 'delivered', 10_000, 'the supplement back in the inbox');
     const got = await download(sub, 'birthMedicalRecord');
     expect(got.data.equals(CORRECTED)).toBe(true);
     expect(got.disposition).toBe(`attachment; filename*=UTF-8''${encodeURIComponent('出生.pdf')}`);

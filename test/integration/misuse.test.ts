@@ -265,7 +265,7 @@ describe.each(databaseTargets())('hostile and careless clients on $kind', ({ ope
       expect((await citizen.upload(`/api/applications/${ready}/materials/${m.code}`, pdf(`${m.code} ready`), `${m.code}.pdf`)).status).toBe(201);
     }
     await settled();
-    expect((await health.get(`/api/sub-applications/${healthSub}`)).status).toBe(200);
+    expect((await health.get(`/api/sub-applications/${healthSub}?reason=${encodeURIComponent('审核办理')}`)).status).toBe(200);
   });
   afterAll(async () => {
     await worker?.stop();
@@ -554,7 +554,7 @@ describe.each(databaseTargets())('hostile and careless clients on $kind', ({ ope
     expect(answered.status).toBe(200);
     expect(answered.body.answers['birth-certificate/jsjgmc']).toBe(SQL[1]);
     const again = await until(async () => {
-      const r = await health.get<Sub>(`/api/sub-applications/${healthSub}`);
+      const r = await health.get<Sub>(`/api/sub-applications/${healthSub}?reason=${encodeURIComponent('补正核对')}`);
       return r.status === 200 && r.body.status === 'delivered' ? r.body : undefined;
     }, 10_000, 'the answered supplement back in the inbox');
     expect(again.fields.jsjgmc).toBe(SQL[1]);

@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Descriptions, Empty, Image, Modal, Popconfirm, Result, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import dayjs from 'dayjs';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
 import type { DepartmentAction } from '../../../shared/lifecycle.js';
 import { ClockTag } from './Clock';
-import { savedReason, STAFF_STATUS } from './labels';
+import { STAFF_STATUS } from './labels';
+import { ReasonDialog } from './ReasonDialog';
 import { dispositionLabel } from '../../../shared/dispositions.js';
 import { CompleteDialog, RejectDialog, SupplementDialog } from './ActionDialogs';
 import { fetchMaterial } from './materials';
@@ -52,9 +53,12 @@ export default function Detail() {
   const [busy, setBusy] = useState(false);
   const [dialog, setDialog] = useState<DepartmentAction | null>(null);
   const [preview, setPreview] = useState<{ url: string; title: string } | null>(null);
-  const [reason] = useState(savedReason);
+  const navigate = useNavigate();
+  // Chosen for this opening only: a reload or another case asks again.
+  const [reason, setReason] = useState<string | null>(null);
 
   useEffect(() => {
+    if (reason === null) return;
     api<SubDetail>('GET', `/api/workbench/sub-applications/${encodeURIComponent(id)}?reason=${encodeURIComponent(reason)}`).then(
       (d) => setSub(d),
       (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(0, 'network', String(e), String(e), [])),
@@ -88,7 +92,8 @@ export default function Detail() {
 
   const openMaterial = async (m: SubMaterial, mode: 'view' | 'download') => {
     try {
-      const file = await fetchMaterial(m.url!, reason);
+      // The case is on screen only once a reason was chosen; its downloads carry that reason.
+      const file = await fetchMaterial(m.url!, reason!);
       if (mode === 'view' && file.blob.type.startsWith('image/')) setPreview({ url: URL.createObjectURL(file.blob), title: m.title });
       else saveFile(file.blob, file.fileName);
     } catch (e) {
@@ -96,6 +101,7 @@ export default function Detail() {
     }
   };
 
+  if (reason === null) return <ReasonDialog onChoose={setReason} onCancel={() => void navigate('/workbench')} />;
   if (error) {
     if (error.status === 404) {
       return (

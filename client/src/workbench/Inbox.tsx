@@ -6,7 +6,7 @@ import { api, ApiError } from '../api';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
 import { ClockTag } from './Clock';
-import { REASONS, savedReason, saveReason, STAFF_STATUS } from './labels';
+import { STAFF_STATUS } from './labels';
 import type { Inbox as InboxData, InboxRow } from './types';
 
 const FILTERS: { value: string; zh: string; en: string }[] = [
@@ -29,7 +29,6 @@ export default function Inbox() {
   const overdue = params.get('overdue') === 'true';
   const [data, setData] = useState<{ query: string; inbox: InboxData } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [reason, setReason] = useState(savedReason);
 
   const query = new URLSearchParams({ status, ...(item ? { item } : {}), ...(overdue ? { overdue: 'true' } : {}) }).toString();
   // Loading until the answer to the current filters has arrived.
@@ -130,23 +129,9 @@ export default function Inbox() {
             </Badge>{' '}
             <Switch data-testid="filter-overdue" checked={overdue} onChange={(v) => update('overdue', v ? 'true' : undefined)} style={{ marginInlineStart: 12 }} />
           </label>
-          <label>
-            {t('查阅事由', 'Reason for access')}{' '}
-            <Select
-              aria-label={t('查阅事由', 'Reason for access')}
-              data-testid="reason"
-              value={reason}
-              style={{ minWidth: 140 }}
-              options={REASONS.map((r) => ({ value: r.zh, label: t(r.zh, r.en) }))}
-              onChange={(v: string) => {
-                setReason(v);
-                saveReason(v);
-              }}
-            />
-          </label>
         </Space>
         <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>
-          {t('打开申请即查阅个人信息：查阅人、时间和事由记入审计日志。', 'Opening an application reads personal data: who, when and why is written to the audit log.')}
+          {t('打开申请即查阅个人信息：每次打开都须选择查阅事由，查阅人、时间和事由记入审计日志。', 'Opening an application reads personal data: you choose a reason each time, and who, when and why is written to the audit log.')}
         </Typography.Paragraph>
       </Card>
       {error && <Alert type="error" title={error} showIcon />}

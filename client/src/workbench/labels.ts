@@ -19,21 +19,3 @@ export const REASONS: { zh: string; en: string }[] = [
   { zh: '督办检查', en: 'Supervising an overdue item' },
   { zh: '材料核验', en: 'Verifying materials' },
 ];
-
-const REASON_KEY = 'yjs.workbench.reason';
-
-export function savedReason(): string {
-  try {
-    return sessionStorage.getItem(REASON_KEY) || REASONS[0]!.zh;
-  } catch {
-    return REASONS[0]!.zh;
-  }
-}
-
-export function saveReason(reason: string): void {
-  try {
-    sessionStorage.setItem(REASON_KEY, reason);
-  } catch {
-    /* private mode: the choice lasts for this page only */
-  }
-}
