@@ -21,3 +21,7 @@ CREATE TABLE publish_proposals (
   reason          text
 );
 CREATE INDEX publish_proposals_pending ON publish_proposals (created_at) WHERE decision = 'pending';
+
+-- The reviewer approves proposals; the clerk (综合窗口) has no rights yet beyond being signed in.
+ALTER TABLE users DROP CONSTRAINT users_role_check;
+ALTER TABLE users ADD CONSTRAINT users_role_check CHECK (role IN ('citizen', 'staff', 'designer', 'reviewer', 'clerk', 'admin'));
