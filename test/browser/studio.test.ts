@@ -133,6 +133,7 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     await page.goto(`${ts.url}/studio`);
     await expect.poll(() => page.getByTestId('filed-newborn-2.0.0').textContent()).toBe('1');
     expect(await page.getByTestId('filed-newborn-1.0.0').textContent()).toBe('1');
+    expect(await page.getByTestId('proposal-status-2.0.0').textContent()).toBe('已批准发布');
     await screenshot(page, 'studio-versions');
     await page.getByRole('button', { name: /切换到英文/ }).click();
     await expect.poll(() => page.getByRole('heading', { level: 2 }).first().textContent()).toBe('Designer studio');
