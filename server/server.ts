@@ -20,6 +20,7 @@ import { workbenchRoutes } from './workbench/controller.js';
 import { WorkbenchService } from './workbench/service.js';
 import { studioRoutes } from './studio/controller.js';
 import { StudioService } from './studio/service.js';
+import { ProposalService } from './studio/proposals.js';
 import { operationsRoutes } from './operations/controller.js';
 import { OperationsService } from './operations/service.js';
 import { statsRoutes } from './stats/controller.js';
@@ -57,6 +58,7 @@ export interface BuildOptions {
 export async function buildServer(config: Config, db: Database, logger: Logger, clientDir?: string, options: BuildOptions = {}): Promise<ServerParts> {
   const files = readScenarioFiles(config.scenariosDir);
   const registry = new BundleRegistry(db, logger);
+  const studio = new StudioService(db, registry);
   const { published } = await registry.publishFolder(files);
   if (published.length) logger.info({ published }, 'bundle versions published from the scenario files');
 
@@ -106,7 +108,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       ...applicationsRoutes(applications, new RatingService(db), config.maxUploadBytes),
       ...departmentsRoutes(departmentService),
       ...workbenchRoutes(new WorkbenchService(db, registry, departmentService, calendar)),
-      ...studioRoutes(new StudioService(db, registry)),
+      ...studioRoutes(studio, new ProposalService(db, registry, studio)),
       ...operationsRoutes(new OperationsService(db, departments)),
       ...statsRoutes(new StatsService(db, registry)),
     ],

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, setCsrfToken } from './api';
 
-export type Role = 'citizen' | 'staff' | 'designer' | 'admin';
+export type Role = 'citizen' | 'staff' | 'designer' | 'reviewer' | 'clerk' | 'admin';
 
 export interface User {
   id: string;

@@ -7,7 +7,7 @@ export interface DepartmentInfo {
 
 /**
  * Demo identities: two families and a company founder, one staff member per department, a
- * designer and an administrator. The 公民身份号码 are valid under GB 11643-1999 but invented.
+ * designer, a reviewer, a clerk (综合窗口) and an administrator. The 公民身份号码 are valid under GB 11643-1999 but invented.
  */
 export function demoUsers(departments: readonly DepartmentInfo[]): User[] {
   const citizens: User[] = [
@@ -25,6 +25,10 @@ export function demoUsers(departments: readonly DepartmentInfo[]): User[] {
     ...citizens,
     ...staff,
     { id: 'designer', name: '场景设计员', role: 'designer' },
+    // Approves what designers propose (四眼原则).
+    { id: 'reviewer', name: '场景审核员', role: 'reviewer' },
+    // 综窗受理: its pages come later; until then it has no rights beyond being signed in.
+    { id: 'clerk', name: '综合窗口受理员', role: 'clerk' },
     { id: 'admin', name: '系统管理员', role: 'admin' },
   ];
 }

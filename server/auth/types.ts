@@ -1,4 +1,5 @@
-export const ROLES = ['citizen', 'staff', 'designer', 'admin'] as const;
+/** `clerk` (综窗受理) is granted no route yet: it can do what any signed-in person without rights can. */
+export const ROLES = ['citizen', 'staff', 'designer', 'reviewer', 'clerk', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface User {

@@ -33,6 +33,11 @@ export function contentHash(files: readonly SourceFile[]): string {
   return h.digest('hex');
 }
 
+const versionTaken = (version: string) =>
+  new ConflictError(`版本 ${version} 已发布，发布新版本须修改 version`, `Version ${version} is already published; give the new one another version`, [
+    { path: 'version', message: '已发布的版本不可修改', messageEn: 'published versions are immutable' },
+  ]);
+
 /**
  * Published bundle versions live in the database with the scenario files they came from; the
  * catalogue of each file set is loaded once and kept (many versions share one file set).
@@ -73,8 +78,11 @@ export class BundleRegistry {
     return { published, diagnostics };
   }
 
-  /** Publishes one bundle from a designer's files (the studio). Refuses files that do not lint. */
-  async publish(bundleId: string, files: readonly SourceFile[], by: string): Promise<BundleVersion> {
+  /**
+   * The bundle a designer's files would publish, refused as publishing would refuse it: files
+   * that do not lint (422), no such bundle in them (404), a version already published (409).
+   */
+  async validate(bundleId: string, files: readonly SourceFile[]): Promise<{ catalogue: Catalogue; bundle: Bundle }> {
     // check(), not load(): a designer's files must pass the whole lint (unknown items, cycles…), not only the schemas.
     const { catalogue, diagnostics } = check(files);
     if (hasErrors(diagnostics)) {
@@ -86,13 +94,17 @@ export class BundleRegistry {
     }
     const bundle = catalogue.bundles.get(bundleId);
     if (!bundle) throw new NotFoundError(`文件中没有一件事 ${bundleId}`, `No bundle ${bundleId} in the files`);
+    const { rows } = await this.db.query('SELECT 1 FROM bundle_versions WHERE bundle_id = $1 AND version = $2', [bundleId, bundle.version]);
+    if (rows.length > 0) throw versionTaken(bundle.version);
+    return { catalogue, bundle };
+  }
+
+  /** Publishes one bundle from files a reviewer approved (the studio). Refuses files that do not lint. */
+  async publish(bundleId: string, files: readonly SourceFile[], by: string): Promise<BundleVersion> {
+    const { catalogue, bundle } = await this.validate(bundleId, files);
     const hash = contentHash(files);
     const outcome = await this.db.transaction((tx) => this.insertVersion(tx, bundle, files, hash, by));
-    if (outcome !== 'inserted') {
-      throw new ConflictError(`版本 ${bundle.version} 已发布，发布新版本须修改 version`, `Version ${bundle.version} is already published; give the new one another version`, [
-        { path: 'version', message: '已发布的版本不可修改', messageEn: 'published versions are immutable' },
-      ]);
-    }
+    if (outcome !== 'inserted') throw versionTaken(bundle.version);
     this.catalogues.set(hash, Promise.resolve(catalogue));
     return this.get(bundleId, bundle.version);
   }

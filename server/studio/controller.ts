@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { draftOf, type StudioService } from './service.js';
+import type { ProposalService } from './proposals.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
 import { route, type Refusal, type Route } from '../http/route.js';
-import { CheckBody, CheckResult, DraftBody, MAX_CHANGED_FILES, MAX_FILE_CHARS, Published, StudioBundle, StudioParams, VersionFiles, VersionParams } from '../../shared/contracts/studio.js';
+import { CheckBody, CheckResult, DraftBody, MAX_CHANGED_FILES, MAX_FILE_CHARS, Proposal, ProposalParams, ProposalsQuery, Proposed, Published, RejectBody, StudioBundle, StudioParams, VersionFiles, VersionParams } from '../../shared/contracts/studio.js';
 
 /**
  * A draft that is not one is refused naming each part, and any key beside the draft's by name
@@ -25,9 +26,13 @@ const DRAFT_REFUSAL: Refusal = {
     path.startsWith('changes[') ? { message: '不是文件的字段（path、text）', messageEn: 'is not a field of a file (path, text)' } : { message: '不是此请求的字段', messageEn: 'is not a field of this request' },
 };
 
-/** The designer studio: published versions and their files, live lint and preview of a draft, publishing. */
-export function studioRoutes(service: StudioService): Route[] {
+/**
+ * The designer studio: published versions and their files, live lint and preview of a draft, and
+ * reviewed publishing: a designer proposes, another person with the reviewer or admin role approves.
+ */
+export function studioRoutes(service: StudioService, proposals: ProposalService): Route[] {
   const common = { security: 'session' as const, before: [requireRole('designer')], tags: ['studio'] };
+  const reviewers = { security: 'session' as const, before: [requireRole('reviewer', 'admin')], tags: ['studio'] };
   return [
     route({
       ...common,
@@ -64,13 +69,47 @@ export function studioRoutes(service: StudioService): Route[] {
       ...common,
       method: 'post',
       path: '/studio/bundles/:id/versions',
-      summary: 'Publish the draft as a new immutable version; refused (422, file:line:col details) when it does not lint, 409 when its version is already published (designer)',
+      summary: 'Propose the draft as a new version (四眼原则): it is published only when another person with the reviewer or admin role approves it. Refused (422, file:line:col details) when it does not lint, 409 when its version is already published (designer)',
       params: StudioParams,
       body: DraftBody,
       bodyRefusal: DRAFT_REFUSAL,
-      responses: { 201: Published },
+      responses: { 202: Proposed },
       errors: [400, 401, 403, 404, 409, 422],
-      handler: async ({ params, body }, req) => service.publish(params.id, draftOf(body), currentUser(req.principal).id),
+      handler: async ({ params, body }, req) => proposals.propose(params.id, draftOf(body), req.principal!, currentUser(req.principal)),
+    }),
+    route({
+      security: 'session',
+      before: [requireRole('designer', 'reviewer', 'admin')],
+      tags: ['studio'],
+      method: 'get',
+      path: '/studio/proposals',
+      summary: 'Publishing proposals, newest first, each with its semantic diff against the version current when proposed and its risk (designer, reviewer, admin)',
+      query: ProposalsQuery,
+      responses: { 200: Type.Array(Proposal) },
+      errors: [400, 401, 403],
+      handler: ({ query }) => proposals.list(query.status),
+    }),
+    route({
+      ...reviewers,
+      method: 'post',
+      path: '/studio/proposals/:id/approve',
+      summary: "Approve a pending proposal and publish it as the new immutable version; 403 for its author and, when it changes departments' delivery, for anyone but an admin; 409 when decided already or another version was published since (reviewer, admin)",
+      params: ProposalParams,
+      responses: { 200: Published },
+      errors: [400, 401, 403, 404, 409, 422],
+      handler: async ({ params }, req) => proposals.approve(params.id, req.principal!, currentUser(req.principal)),
+    }),
+    route({
+      ...reviewers,
+      method: 'post',
+      path: '/studio/proposals/:id/reject',
+      summary: 'Reject a pending proposal with a reason; 403 for its author, 409 when decided already (reviewer, admin)',
+      params: ProposalParams,
+      body: RejectBody,
+      bodyRefusal: { message: '须填写驳回理由', messageEn: 'Give a reason for the rejection', fields: { reason: { message: '须填写驳回理由', messageEn: 'give a reason' } } },
+      responses: { 200: Proposal },
+      errors: [400, 401, 403, 404, 409, 422],
+      handler: async ({ params, body }, req) => proposals.reject(params.id, body.reason.trim(), req.principal!, currentUser(req.principal)),
     }),
   ];
 }

@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Closed, Named, Nullable, StringEnum } from './common.js';
 
-export const ROLE_VALUES = ['citizen', 'staff', 'designer', 'admin'] as const;
+export const ROLE_VALUES = ['citizen', 'staff', 'designer', 'reviewer', 'clerk', 'admin'] as const;
 
 export const PublicUser = Named(
   'User',

@@ -1,7 +1,7 @@
 // The designer studio: published versions and their files, lint and preview of a draft, publishing.
 import { Type, type Static } from '@sinclair/typebox';
 import type { BundleExample } from '../model.js';
-import { Closed, DateTime, Engine, MATERIAL_VERDICT, ItemDecision, Dict, Nullable, Official, PathId, Reason, Savings, StringEnum } from './common.js';
+import { Closed, DateTime, Uuid, Engine, MATERIAL_VERDICT, ItemDecision, Dict, Nullable, Official, PathId, Reason, Savings, StringEnum } from './common.js';
 import { ComposedElementSchema, ComposedSectionSchema, JsonSchemaValue } from './bundles.js';
 
 export const MAX_CHANGED_FILES = 200;
@@ -101,3 +101,47 @@ export const CheckResult = Closed({
 export type CheckResult = Static<typeof CheckResult>;
 
 export const Published = Closed({ bundleId: Type.String(), version: Type.String(), seq: Type.Integer(), publishedAt: DateTime(), publishedBy: Type.String() });
+
+// Reviewed publishing (四眼原则): a designer's publish is a proposal another person approves.
+export const RISKS = ['high', 'medium', 'low'] as const;
+export const Risk = StringEnum(RISKS, { description: 'high: a department move, a delivery address or sensitive data; medium: items, fields, rules; low: materials and texts' });
+export type Risk = Static<typeof Risk>;
+
+export const ProposalChange = Closed({
+  kind: StringEnum(['item-added', 'item-removed', 'department', 'field', 'sensitive', 'material', 'rule', 'delivery', 'other']),
+  risk: Risk,
+  title: Type.String(),
+  titleEn: Type.String(),
+});
+export type ProposalChange = Static<typeof ProposalChange>;
+
+export const ProposalFile = Closed({ path: Type.String(), change: StringEnum(['added', 'removed', 'changed']) });
+export type ProposalFile = Static<typeof ProposalFile>;
+
+export const PROPOSAL_STATUSES = ['pending', 'approved', 'rejected'] as const;
+
+export const Proposal = Closed({
+  id: Uuid(),
+  bundleId: Type.String(),
+  bundleTitle: Type.String(),
+  version: Type.String({ description: 'the version it publishes once approved' }),
+  against: Type.String({ description: 'the version current when proposed: the diff is against it' }),
+  status: StringEnum(PROPOSAL_STATUSES),
+  risk: StringEnum([...RISKS, 'none']),
+  needsAdmin: Type.Boolean({ description: "it changes departments' delivery: only an administrator may approve" }),
+  changes: Type.Array(ProposalChange),
+  files: Type.Array(ProposalFile),
+  authorId: Type.String(),
+  authorName: Type.String(),
+  createdAt: DateTime(),
+  decidedBy: Nullable(Type.String()),
+  decidedByName: Nullable(Type.String()),
+  decidedAt: Nullable(DateTime()),
+  reason: Nullable(Type.String()),
+});
+export type Proposal = Static<typeof Proposal>;
+
+export const Proposed = Closed({ proposal: Closed({ id: Uuid(), status: Type.Literal('pending'), bundleId: Type.String(), version: Type.String(), risk: StringEnum([...RISKS, 'none']) }) });
+export const ProposalParams = Type.Object({ id: Uuid({ description: 'proposal id' }) });
+export const ProposalsQuery = Type.Object({ status: Type.Optional(StringEnum(PROPOSAL_STATUSES)) });
+export const RejectBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S' }) }, { additionalProperties: false });

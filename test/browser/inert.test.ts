@@ -175,14 +175,18 @@ describe.runIf(hasChromium)('typed markup stays inert in Chromium', () => {
     const itemText = original('items/birth-registration.yaml').replace('title: 出生登记', `title: ${JSON.stringify(ITEM_TITLE)}`);
     expect(bundleText).toContain(BUNDLE_TITLE.replaceAll('"', '\\"'));
     expect(itemText).toContain('<script>');
-    const published = await designer.post<{ version: string }>('/api/studio/bundles/newborn/versions', {
+    const proposed = await designer.post<{ proposal: { id: string } }>('/api/studio/bundles/newborn/versions', {
       base: '1.0.0',
       changes: [
         { path: 'bundles/newborn.yaml', text: bundleText },
         { path: 'items/birth-registration.yaml', text: itemText },
       ],
     });
-    expect(published.status, JSON.stringify(published.body)).toBe(201);
+    expect(proposed.status, JSON.stringify(proposed.body)).toBe(202);
+    // 四眼原则: published once another person approves it.
+    const reviewer = await ApiClient.login(ts.url, 'reviewer');
+    const published = await reviewer.post<{ version: string }>(`/api/studio/proposals/${proposed.body.proposal.id}/approve`);
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
     expect(published.body.version).toBe('2.0.0');
   });
   afterAll(async () => {

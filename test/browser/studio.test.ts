@@ -24,7 +24,7 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     await product?.close();
   });
 
-  it('a designer breaks the bundle, sees the error at its line, fixes it and publishes version 2; new applications take it, earlier ones keep version 1', { timeout: 90_000 }, async () => {
+  it('a designer breaks the bundle, sees the error at its line, fixes it and submits version 2, a reviewer approves it; new applications take it, earlier ones keep version 1', { timeout: 90_000 }, async () => {
     const citizen = await ApiClient.login(ts.url, 'citizen-li');
     const earlier = await fileNewborn(citizen);
     expect(earlier.version).toBe('1.0.0');
@@ -93,8 +93,10 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     const version = page.getByTestId('publish-version');
     expect(await version.inputValue()).toBe('2.0.0');
     await page.getByTestId('publish-ok').click();
-    await page.getByText('基于已发布版本 2.0.0').waitFor();
+    // 四眼原则: submitted for review; nothing is published yet.
+    await expect.poll(() => page.getByTestId('submitted').textContent()).toBe('已提交审核（版本 2.0.0）');
     expect(await lineText(page, 9)).toBe('version: "2.0.0"');
+    expect((await citizen.get<{ version: string }>('/api/bundles/newborn/form')).body.version).toBe('1.0.0');
 
     // Export: the files of the editor as a ZIP, with the new version in the bundle file.
     const download = page.waitForEvent('download');
@@ -104,6 +106,22 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     expect(bytes.subarray(0, 4).toString('hex')).toBe('504b0304');
     expect(bytes.includes(Buffer.from('bundles/newborn.yaml'))).toBe(true);
     expect(bytes.includes(Buffer.from('version: "2.0.0"'))).toBe(true);
+
+    // A reviewer sees the proposal with its diff, by whom and when, and approves it.
+    const reviewing = await browser.newContext({ locale: 'zh-CN' });
+    expect((await reviewing.request.post(`${ts.url}/api/auth/dev-login`, { data: { user: 'reviewer' } })).status()).toBe(200);
+    const review = await reviewing.newPage();
+    review.on('pageerror', (e) => problems.push(e.message));
+    await review.goto(`${ts.url}/studio/proposals`);
+    const card = review.getByTestId('proposal-newborn-2.0.0');
+    await card.waitFor();
+    expect(await card.innerText()).toMatch(/新生儿出生一件事：1\.0\.0 → 2\.0\.0[\s\S]*低风险[\s\S]*场景设计员 提交于 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/);
+    expect(await card.innerText()).toContain('bundles/newborn.yaml（修改）');
+    await screenshot(review, 'studio-review');
+    await card.getByTestId('approve').click();
+    await review.getByText('已批准，版本 2.0.0 已发布').waitFor();
+    await review.getByText('没有待审核的发布申请').waitFor();
+    await reviewing.close();
 
     // The citizen form now uses version 2; the application filed before keeps version 1.
     expect((await citizen.get<{ version: string }>('/api/bundles/newborn/form')).body.version).toBe('2.0.0');
@@ -115,6 +133,7 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     await page.goto(`${ts.url}/studio`);
     await expect.poll(() => page.getByTestId('filed-newborn-2.0.0').textContent()).toBe('1');
     expect(await page.getByTestId('filed-newborn-1.0.0').textContent()).toBe('1');
+    expect(await page.getByTestId('proposal-status-2.0.0').textContent()).toBe('已批准发布');
     await screenshot(page, 'studio-versions');
     await page.getByRole('button', { name: /切换到英文/ }).click();
     await expect.poll(() => page.getByRole('heading', { level: 2 }).first().textContent()).toBe('Designer studio');

@@ -50,6 +50,7 @@ describe.each(databaseTargets())('one submission, many departments, on $kind', (
     expect(roles.filter((r) => r === 'citizen').length).toBeGreaterThanOrEqual(2);
     expect(roles).toContain('designer');
     expect(roles).toContain('admin');
+    expect(roles).toEqual(expect.arrayContaining(['reviewer', 'clerk']));
     const staffDepartments = users.body.filter((u) => u.role === 'staff').map((u) => u.department);
     for (const d of ts.parts.departments) expect(staffDepartments).toContain(d.code);
 

@@ -91,7 +91,7 @@ describe.each(databaseTargets())('who sees personal data, on $kind', ({ open }) 
       .map((p) => `/api${p}${p.includes('sub-applications/') ? '?reason=privacy-test' : p === '/admin/deliveries' ? '?state=delivered' : ''}`);
   }
 
-  type Kind = 'anonymous' | 'citizen' | 'staff' | 'system' | 'designer' | 'admin';
+  type Kind = 'anonymous' | 'citizen' | 'staff' | 'system' | 'designer' | 'reviewer' | 'clerk' | 'admin';
   interface Caller {
     who: string;
     kind: Kind;
@@ -110,6 +110,7 @@ describe.each(databaseTargets())('who sees personal data, on $kind', ({ open }) 
     if (p.startsWith('/api/applications/')) return c.kind !== 'citizen' ? onlyFor('citizen') : c.who === 'the applicant' ? 200 : 404;
     if (p.startsWith('/api/admin/')) return onlyFor('admin');
     if (p.startsWith('/api/stats/')) return onlyFor('admin', 'designer');
+    if (p === '/api/studio/proposals') return onlyFor('designer', 'reviewer', 'admin');
     if (p.startsWith('/api/studio/')) return onlyFor('designer');
     if (p.startsWith('/api/workbench/')) return onlyFor('staff');
     if (p.startsWith('/api/departments/')) return c.kind === 'staff' || c.kind === 'system' ? 200 : refuse;
@@ -132,6 +133,9 @@ describe.each(databaseTargets())('who sees personal data, on $kind', ({ open }) 
       { who: "police's system", kind: 'system', client: ApiClient.department(ts, 'police'), department: 'police' },
       { who: "market's system", kind: 'system', client: ApiClient.department(ts, 'market'), department: 'market' },
       { who: 'a designer', kind: 'designer', client: await ApiClient.login(ts.url, 'designer'), department: 'police' },
+      { who: 'a reviewer', kind: 'reviewer', client: await ApiClient.login(ts.url, 'reviewer'), department: 'police' },
+      // A clerk (综合窗口) has no pages yet: it must read nothing a signed-in person without rights cannot.
+      { who: 'a clerk', kind: 'clerk', client: await ApiClient.login(ts.url, 'clerk'), department: 'police' },
       { who: 'an operator', kind: 'admin', client: await ApiClient.login(ts.url, 'admin'), department: 'police' },
     ];
     // Where clear values are the point: her own application and form, and the case itself.

@@ -138,7 +138,7 @@ describe.each(databaseTargets())('designer studio on $kind', ({ open }) => {
     expect((drafted.body.preview!.form.schema as unknown as { title: string }).title).toBe('新生儿出生一件事（试行）');
   });
 
-  it('publishes a new immutable version only when it lints; new applications take it, earlier ones keep theirs', async () => {
+  it('publishes a new immutable version only when it lints and a reviewer approved it; new applications take it, earlier ones keep theirs', async () => {
     const citizen = await ApiClient.login(ts.url, 'citizen-li');
     const before = await citizen.post<{ id: string; version: string }>('/api/applications', { bundleId: 'newborn' });
     expect(before.body.version).toBe('1.0.0');
@@ -151,9 +151,16 @@ describe.each(databaseTargets())('designer studio on $kind', ({ open }) => {
     expect(same.status).toBe(409);
 
     const v2 = original.replace('version: "1.0.0"', 'version: "2.0.0"').replace(/^title: 新生儿出生一件事$/m, 'title: 新生儿出生一件事（第二版）');
-    const published = await designer.post<{ version: string; seq: number }>('/api/studio/bundles/newborn/versions', { base: '1.0.0', changes: [{ path: BUNDLE, text: v2 }] });
-    expect(published.status).toBe(201);
-    expect(published.body).toMatchObject({ version: '2.0.0', seq: 2 });
+    // 四眼原则: the designer's publish is a proposal; nothing changes until a reviewer approves it.
+    const proposed = await designer.post<{ proposal: { id: string; status: string } }>('/api/studio/bundles/newborn/versions', { base: '1.0.0', changes: [{ path: BUNDLE, text: v2 }] });
+    expect(proposed.status).toBe(202);
+    expect(proposed.body.proposal).toMatchObject({ status: 'pending' });
+    expect((await citizen.get<{ version: string }>('/api/bundles/newborn/form')).body.version).toBe('1.0.0');
+    expect((await designer.post(`/api/studio/proposals/${proposed.body.proposal.id}/approve`)).status).toBe(403);
+    const reviewer = await ApiClient.login(ts.url, 'reviewer');
+    const published = await reviewer.post<{ version: string; seq: number; publishedBy: string }>(`/api/studio/proposals/${proposed.body.proposal.id}/approve`);
+    expect(published.status).toBe(200);
+    expect(published.body).toMatchObject({ version: '2.0.0', seq: 2, publishedBy: 'designer' });
     expect((await designer.post('/api/studio/bundles/newborn/versions', { base: '1.0.0', changes: [{ path: BUNDLE, text: v2 }] })).status).toBe(409);
 
     const form = await citizen.get<{ version: string }>('/api/bundles/newborn/form');

@@ -9,6 +9,8 @@ const ROLE_LABELS: Record<User['role'], [string, string]> = {
   citizen: ['群众/企业', 'Citizen'],
   staff: ['部门工作人员', 'Department staff'],
   designer: ['场景设计员', 'Designer'],
+  reviewer: ['场景审核员', 'Reviewer'],
+  clerk: ['综合窗口受理员', 'Clerk'],
   admin: ['管理员', 'Administrator'],
 };
 

@@ -4,16 +4,19 @@ import { Link } from 'react-router';
 import dayjs from 'dayjs';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
-import type { StudioBundle, StudioItem, StudioVersion } from './types';
+import { formatTime } from '../portal/labels';
+import type { Proposal, StudioBundle, StudioItem, StudioVersion } from './types';
 
 /** Every bundle, its published versions (with the applications filed under each) and its items. */
 export default function Bundles() {
   const { t, lang } = useI18n();
   const [bundles, setBundles] = useState<StudioBundle[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [proposals, setProposals] = useState<Proposal[]>([]);
 
   useEffect(() => {
     api<StudioBundle[]>('GET', '/api/studio/bundles').then(setBundles, (e: unknown) => setError(e instanceof ApiError ? t(e.message, e.messageEn) : String(e)));
+    api<Proposal[]>('GET', '/api/studio/proposals').then(setProposals, (e: unknown) => setError(e instanceof ApiError ? t(e.message, e.messageEn) : String(e)));
   }, [t]);
 
   return (
@@ -26,6 +29,7 @@ export default function Bundles() {
       </Typography.Paragraph>
       {error && <Alert type="error" title={error} showIcon />}
       {bundles === null && !error && <Card loading />}
+      {proposals.length > 0 && <ProposalTable proposals={proposals} t={t} lang={lang} />}
       <Row gutter={[16, 16]}>
         {(bundles ?? []).map((b) => (
           <Col key={b.id} xs={24}>
@@ -119,6 +123,31 @@ function BundleCard({ bundle, lang, t }: { bundle: StudioBundle; lang: 'zh' | 'e
           />
         </>
       )}
+    </Card>
+  );
+}
+
+const DECISION = { pending: ['待审核', 'Pending', 'gold'], approved: ['已批准发布', 'Approved', 'green'], rejected: ['已驳回', 'Rejected', 'red'] } as const;
+
+/** Versions submitted for review (四眼原则) and what became of them, a rejection with its reason. */
+function ProposalTable({ proposals, lang, t }: { proposals: Proposal[]; lang: 'zh' | 'en'; t: (zh: string, en: string) => string }) {
+  return (
+    <Card title={t('发布申请', 'Proposals')} size="small">
+      <Table<Proposal>
+        rowKey="id"
+        size="small"
+        pagination={{ pageSize: 5, hideOnSinglePage: true }}
+        dataSource={proposals}
+        scroll={{ x: 600 }}
+        columns={[
+          { title: t('一件事', 'Bundle'), key: 'bundle', render: (_: unknown, p) => `${p.bundleTitle} ${p.version}` },
+          { title: t('状态', 'Status'), key: 'status', render: (_: unknown, p) => <Tag color={DECISION[p.status][2]} data-testid={`proposal-status-${p.version}`}>{t(DECISION[p.status][0], DECISION[p.status][1])}</Tag> },
+          { title: t('提交人', 'By'), dataIndex: 'authorName' },
+          { title: t('提交时间', 'Proposed'), key: 'at', render: (_: unknown, p) => formatTime(p.createdAt, lang) },
+          { title: t('审核人', 'Reviewer'), key: 'reviewer', render: (_: unknown, p) => p.decidedByName ?? '—' },
+          { title: t('驳回理由', 'Reason'), key: 'reason', render: (_: unknown, p) => p.reason ?? '—' },
+        ]}
+      />
     </Card>
   );
 }

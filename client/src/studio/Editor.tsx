@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, App, Badge, Button, Card, Col, Form, Input, Modal, Row, Select, Space, Spin, Tag, Tooltip, Typography } from 'antd';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
 import { formatDiagnostic, type Diagnostic } from '../../../shared/diagnostic.js';
@@ -26,7 +26,6 @@ const testId = (id: string): Record<string, string> => ({ 'data-testid': id });
 export default function Editor() {
   const { bundleId = '' } = useParams();
   const [params] = useSearchParams();
-  const navigate = useNavigate();
   const { t, lang } = useI18n();
   const { message } = App.useApp();
 
@@ -45,6 +44,7 @@ export default function Editor() {
   const [publishOpen, setPublishOpen] = useState(false);
   const [newVersion, setNewVersion] = useState('');
   const [publishErrors, setPublishErrors] = useState<string[]>([]);
+  const [submitted, setSubmitted] = useState<string | null>(null);
   const [newFileOpen, setNewFileOpen] = useState(false);
   const [newFileName, setNewFileName] = useState('');
 
@@ -89,11 +89,12 @@ export default function Editor() {
   // Edits live in this page only: leaving it with unpublished edits asks first.
   const edited = loaded !== null && Object.entries(files).some(([p, text]) => loaded.texts[p] !== text);
   useEffect(() => {
-    if (!edited) return;
+    // Submitted edits are kept with the proposal: leaving loses nothing.
+    if (!edited || submitted) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
-  }, [edited]);
+  }, [edited, submitted]);
 
   // A different base is loading: nothing to show until its files arrive.
   const original = loaded && loaded.base === base ? loaded.texts : null;
@@ -170,12 +171,11 @@ export default function Editor() {
     setPublishing(true);
     try {
       const body = { base, changes: Object.entries(next).filter(([p, x]) => original[p] !== x).map(([path, x]) => ({ path, text: x })) };
-      const r = await api<{ version: string }>('POST', `/api/studio/bundles/${encodeURIComponent(bundleId)}/versions`, body);
-      message.success(t(`已发布版本 ${r.version}`, `Published version ${r.version}`));
-      setCurrent(r.version);
+      // 四眼原则: the version is published only when a reviewer approves; the edits stay here until then.
+      const r = await api<{ proposal: { version: string } }>('POST', `/api/studio/bundles/${encodeURIComponent(bundleId)}/versions`, body);
       setPublishOpen(false);
-      navigate(`/studio/${encodeURIComponent(bundleId)}?base=${encodeURIComponent(r.version)}`, { replace: true });
-      setBase(r.version);
+      setSubmitted(r.proposal.version);
+      message.success(t(`已提交审核：版本 ${r.proposal.version} 经审核人员批准后发布`, `Submitted for review: version ${r.proposal.version} is published once a reviewer approves it`));
     } catch (e) {
       if (e instanceof ApiError) setPublishErrors([t(e.message, e.messageEn), ...e.details.map((d) => `${d.path}: ${d.message}`)]);
       else setPublishErrors([String(e)]);
@@ -235,6 +235,11 @@ export default function Editor() {
           {result?.bundle ? (lang === 'en' ? result.bundle.titleEn : result.bundle.title) : bundleId}
         </Typography.Title>
         <Tag>{t(`基于已发布版本 ${base}`, `from published ${base}`)}</Tag>
+        {submitted && (
+          <Tag color="gold" data-testid="submitted">
+            {t(`已提交审核（版本 ${submitted}）`, `Submitted for review (version ${submitted})`)}
+          </Tag>
+        )}
         {changes.length > 0 && <Tag color="orange">{t(`${changes.length} 个文件已修改`, `${changes.length} file(s) edited`)}</Tag>}
         <span data-testid="lint-status" aria-live="polite">
           {checking ? (
@@ -321,7 +326,7 @@ export default function Editor() {
       <Modal
         open={publishOpen}
         title={t('发布新版本', 'Publish a new version')}
-        okText={t('发布', 'Publish')}
+        okText={t('提交审核', 'Submit for review')}
         cancelText={t('取消', 'Cancel')}
         okButtonProps={{ loading: publishing, ...testId('publish-ok') }}
         onOk={() => void publish()}
@@ -330,8 +335,8 @@ export default function Editor() {
       >
         <Typography.Paragraph>
           {t(
-            '发布后该版本不可修改。新的申请将使用新版本；已提交或已开始的申请继续使用原版本。',
-            'A published version is immutable. New applications use it; applications already started keep their version.',
+            '提交后由另一位审核人员（四眼原则）审核，批准后发布，发布后该版本不可修改。新的申请将使用新版本；已提交或已开始的申请继续使用原版本。',
+            'Another person reviews it (four eyes) and, once approved, it is published and immutable. New applications use it; applications already started keep their version.',
           )}
         </Typography.Paragraph>
         <Form layout="vertical">
