@@ -11,9 +11,11 @@
 // refused: by the lint at publish, with the file, line and column.
 import { RE2JS } from 're2js';
 
-/** A compiled pattern: what Ajv's Pattern asks for. */
+/** A compiled pattern: what Ajv's RegExpLike asks for. */
 export interface Pattern {
   test(s: string): boolean;
+  /** The source: Ajv keys its compiled patterns by `toString()`, so two patterns must differ. */
+  toString(): string;
 }
 
 /** A pattern RE2 cannot compile (a lookahead, a backreference, a syntax error). */
@@ -46,7 +48,7 @@ function compiled(pattern: string): Pattern | PatternSyntaxError {
     try {
       const re = RE2JS.compile(toRe2Syntax(pattern));
       // RE2JS#test searches (unanchored), as RegExp#test and JSON Schema's `pattern` do.
-      entry = { test: (s: string) => re.test(s) };
+      entry = { test: (s: string) => re.test(s), toString: () => `/${pattern}/u` };
     } catch (e) {
       entry = new PatternSyntaxError(pattern, e instanceof Error ? e.message : String(e));
     }
