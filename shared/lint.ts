@@ -16,6 +16,7 @@ import { lintBundleGuide, lintCalendar, lintItemGuides } from './guide-lint.js';
 import type { Diagnostic, Severity } from './diagnostic.js';
 import { compareDiagnostics } from './diagnostic.js';
 import { CHINESE_FORMATS, FIELD_FORMATS, addFieldFormats } from './formats.js';
+import { ajvRegExp, patternProblem } from './pattern.js';
 import { checkIdNumber, checkMobile } from './identifiers.js';
 import type { LoadResult } from './loader.js';
 import { load } from './loader.js';
@@ -96,7 +97,7 @@ function distance(a: string, b: string): number {
 let exampleAjv: Ajv | undefined;
 function getExampleAjv(): Ajv {
   if (exampleAjv) return exampleAjv;
-  const ajv = new Ajv({ allErrors: false, strict: false });
+  const ajv = new Ajv({ allErrors: false, strict: false, code: { regExp: ajvRegExp } });
   // The definitions the server and the browser check answers with, so an example passes here
   // exactly when an applicant's answer would.
   addFieldFormats(ajv);
@@ -255,10 +256,13 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
         report(child(ref, ...path, 'format'), 'invalid-schema', `${where}: unknown format "${s.format}"; known: ${[...CHINESE_FORMATS].join(', ')}, date, date-time, email, uri …`);
       }
       if (typeof s.pattern === 'string') {
-        try {
-          new RegExp(s.pattern, 'u');
-        } catch (e) {
-          report(child(ref, ...path, 'pattern'), 'invalid-schema', `${where}: pattern is not a valid regular expression: ${e instanceof Error ? e.message : String(e)}`);
+        const problem = patternProblem(s.pattern);
+        if (problem !== null) {
+          report(
+            child(ref, ...path, 'pattern'),
+            'invalid-schema',
+            `${where}: pattern is not a valid RE2 regular expression (no lookahead, lookbehind or backreference): ${problem}`,
+          );
         }
       }
       if (s.items && typeof s.items === 'object') walk(s.items as JsonSchema, [...path, 'items']);

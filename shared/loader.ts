@@ -17,6 +17,7 @@ import itemSchema from '../scenarios/schema/item.schema.json' with { type: 'json
 import materialsSchema from '../scenarios/schema/materials.schema.json' with { type: 'json' };
 import regionSchema from '../scenarios/schema/region.schema.json' with { type: 'json' };
 import { parseAlternatives } from './alternatives.js';
+import { ajvRegExp } from './pattern.js';
 import { parseBundleMaterials } from './bundle-materials.js';
 import { parseChecks, parseFieldRules } from './field-rules.js';
 import type { RegionalImplementation } from './regions.js';
@@ -101,7 +102,7 @@ function getValidators(): Validators {
   if (validators) return validators;
   // strictRequired is off because `required` inside if/then names properties declared in the
   // sibling `properties`, which Ajv's strict mode cannot see.
-  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
+  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false, code: { regExp: ajvRegExp } });
   ajv.addSchema(fieldSchemaSchema, 'field-schema.schema.json');
   ajv.addSchema(conditionSchema, 'condition.schema.json');
   // Regional implementations reuse the bundle's definitions (items, sections, materials).

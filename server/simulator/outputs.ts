@@ -4,6 +4,7 @@
  * so the next department in the bundle receives something its own validation accepts.
  */
 import { computeCreditCodeCheck, computeIdNumberCheck } from '../../shared/identifiers.js';
+import { compilePattern, type Pattern } from '../../shared/pattern.js';
 
 export type JsonSchema = { readonly [keyword: string]: unknown };
 
@@ -199,9 +200,9 @@ function fitString(value: string, schema: JsonSchema): string {
   while (min !== undefined && out.length < min) out.push('0');
   let fitted = out.join('');
   if (typeof schema.pattern === 'string') {
-    let re: RegExp | undefined;
+    let re: Pattern | undefined;
     try {
-      re = new RegExp(schema.pattern, 'u');
+      re = compilePattern(schema.pattern);
     } catch {
       re = undefined;
     }

@@ -8,8 +8,12 @@ export const MAX_CHANGED_FILES = 200;
 // Scenario files are small; the editor's whole bundle fits well inside the 1 MB JSON body limit.
 export const MAX_FILE_CHARS = 512_000;
 
-/** A scenario file path as the loader reads a folder (shared/loader.ts fileKind), never climbing out of it. */
-const SCENARIO_PATH = '^(?!.*\\.\\.)(?:(?:dictionary|materials|departments)\\.ya?ml|(?:dictionary|materials|departments|items|bundles)/[^/]*\\.ya?ml)$';
+/**
+ * A scenario file path as the loader reads a folder (shared/loader.ts fileKind), never climbing
+ * out of it: no "..", written without a lookahead (every dot is followed by another character)
+ * because the server's Ajv runs patterns on RE2 (shared/pattern.ts).
+ */
+const SCENARIO_PATH = '^(?:(?:dictionary|materials|departments)\\.ya?ml|(?:dictionary|materials|departments|items|bundles)/(?:[^/.]|\\.[^/.])*\\.ya?ml)$';
 
 export const SourceFile = Type.Object(
   {

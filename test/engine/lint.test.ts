@@ -163,4 +163,29 @@ describe('lint fixtures', () => {
       err('items/register.yaml', 1, 1, 'yaml-too-large', 'limit is 1000000'),
     ]);
   });
+
+  // Patterns run on RE2 (shared/pattern.ts): what it cannot compile is refused where it is written.
+  describe('invalid-schema: a pattern RE2 cannot compile', () => {
+    const base = readFolder(join(LINT, 'base')).find((f) => f.path === 'dictionary.yaml')!.text;
+    const withNamePattern = (pattern: string): SourceFile[] => {
+      const line = '    schema: { type: string, minLength: 1, maxLength: 50 }';
+      expect(base.split('\n')[5]).toBe(line);
+      return withOverlay('', [{ path: 'dictionary.yaml', text: base.replace(line, `    schema: { type: string, maxLength: 50, pattern: ${JSON.stringify(pattern)} }`) }]);
+    };
+    // `    schema: { type: string, maxLength: 50, pattern: ` is 52 characters: the value at 6:53.
+    it.each([
+      ['a lookahead', '^(?=.*[0-9])[a-z0-9]+$', '(?='],
+      ['a lookbehind', '(?<=a)b', '(?<='],
+      ['a backreference', '^(a)\\1$', '\\1'],
+    ])('%s', (_what, pattern, shown) => {
+      expectExactly(check(withNamePattern(pattern)).diagnostics, [err('dictionary.yaml', 6, 53, 'invalid-schema', 'not a valid RE2 regular expression')]);
+      expect(check(withNamePattern(pattern)).diagnostics[0]?.message).toContain(shown);
+    });
+
+    it("accepts today's JavaScript spellings, translated once: \\uXXXX, \\u{…}, \\p{Script=Han}, named groups", () => {
+      for (const pattern of ['^([\\u4e00-\\u9fa5]+·?)+$', '^\\u{4e00}', '^\\p{Script=Han}+$', '^(?<code>[A-Z]{2})$']) {
+        expect(check(withNamePattern(pattern)).diagnostics, pattern).toEqual([]);
+      }
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { Alert, Checkbox, Form, Input, Modal, Typography } from 'antd';
 import { ApiError } from '../api';
 import { useI18n } from '../i18n';
 import { formatMessage, formatProblem } from '../../../shared/formats.js';
+import { patternRefuses } from '../../../shared/pattern.js';
 import type { Produce, SubDetail } from './types';
 
 /** An action's failure: field errors by path (from a 422), or one message for the dialog. */
@@ -109,7 +110,7 @@ function checkOutput(p: Produce, value: string, t: (zh: string, en: string) => s
   const s = p.schema;
   if (typeof s.minLength === 'number' && value.length < s.minLength) return t(`至少 ${s.minLength} 个字符`, `at least ${s.minLength} characters`);
   if (typeof s.maxLength === 'number' && value.length > s.maxLength) return t(`不能超过 ${s.maxLength} 个字符`, `at most ${s.maxLength} characters`);
-  if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(value)) return t('格式不正确', 'invalid format');
+  if (typeof s.pattern === 'string' && patternRefuses(s.pattern, value)) return t('格式不正确', 'invalid format');
   if (typeof s.format === 'string' && formatProblem(s.format, value)) return formatMessage(s.format, value, lang);
   return null;
 }

@@ -6,10 +6,12 @@
 // run time by designers, so their schemas do not exist when the client is built. The keywords a
 // field may use are a closed list (scenarios/schema/field-schema.schema.json), small enough to
 // check by hand; the formats come from shared/formats.ts, the same definitions the server's Ajv
-// runs, and the messages are those of server/applications/validation.ts. test/unit/
-// validate-differential.test.ts checks that this and Ajv agree on every keyword and format.
+// runs, the patterns on shared/pattern.ts, the RE2 engine the server's Ajv is given, and the
+// messages are those of server/applications/validation.ts. test/unit/validate-differential.test.ts
+// checks that this and Ajv agree on every keyword and format.
 import { formatMessage, formatProblem, formatValid } from '../../../../shared/formats.js';
 import type { JsonSchema } from '../../../../shared/model.js';
+import { patternRefuses } from '../../../../shared/pattern.js';
 
 export interface FieldError {
   readonly message: string;
@@ -40,20 +42,6 @@ function typeMatches(expected: unknown, v: unknown): boolean {
 }
 
 const TYPE_ZH: Readonly<Record<string, string>> = { string: '文本', number: '数字', integer: '整数', boolean: '是/否', array: '列表', object: '对象', null: '空' };
-
-const regexCache = new Map<string, RegExp | null>();
-function regex(pattern: string): RegExp | null {
-  let r = regexCache.get(pattern);
-  if (r === undefined) {
-    try {
-      r = new RegExp(pattern, 'u');
-    } catch {
-      r = null;
-    }
-    regexCache.set(pattern, r);
-  }
-  return r;
-}
 
 const codePoints = (s: string): number => [...s].length;
 
@@ -96,9 +84,9 @@ export function validateValue(schema: JsonSchema, value: unknown): FieldError | 
     const n = codePoints(value);
     if (typeof s.minLength === 'number' && n < s.minLength) return err(`至少 ${s.minLength} 个字符`, `must have at least ${s.minLength} characters`);
     if (typeof s.maxLength === 'number' && n > s.maxLength) return err(`最多 ${s.maxLength} 个字符`, `must have at most ${s.maxLength} characters`);
-    if (typeof s.pattern === 'string') {
-      const r = regex(s.pattern);
-      if (r && !r.test(value)) return err('格式不正确', `must match ${s.pattern}`);
+    // The server's engine (RE2, linear time); a pattern it cannot compile is the lint's business.
+    if (typeof s.pattern === 'string' && patternRefuses(s.pattern, value)) {
+      return err('格式不正确', `must match ${s.pattern}`);
     }
   }
   if (typeof s.format === 'string' && !formatValid(s.format, value)) {
