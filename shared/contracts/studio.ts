@@ -13,7 +13,7 @@ export const MAX_FILE_CHARS = 512_000;
  * out of it: no "..", written without a lookahead (every dot is followed by another character)
  * because the server's Ajv runs patterns on RE2 (shared/pattern.ts).
  */
-const SCENARIO_PATH = '^(?:(?:dictionary|materials|departments)\\.ya?ml|(?:dictionary|materials|departments|items|bundles)/(?:[^/.]|\\.[^/.])*\\.ya?ml)$';
+const SCENARIO_PATH = '^(?:(?:dictionary|materials|departments)\\.ya?ml|(?:dictionary|materials|departments|items|bundles|regions)/(?:[^/.]|\\.[^/.])*\\.ya?ml)$';
 
 export const SourceFile = Type.Object(
   {
