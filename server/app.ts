@@ -74,6 +74,13 @@ export function createApp({ db, logger, clientDir, routes = [], routers = [], be
   );
 
   const api = express.Router();
+  // Most answers depend on who is signed in (a citizen's form prefilled with their identity, their
+  // applications, a department's inbox): no shared or browser cache may keep them. A public route
+  // that wants caching says so itself.
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   api.use(requireContentType(['application/json', 'multipart/form-data']));
   api.use(
     express.json({

@@ -130,13 +130,16 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('DATA_DIR', `cannot create or use "${dataDir}": ${(err as Error).message}`);
   }
   const port = parsePort('PORT', env.PORT, 3000);
+  const demo = parseBoolean('DEMO', env.DEMO, !production);
+  // DEMO signs anyone in as anyone, administrators included: never in production.
+  if (production && demo) throw new ConfigError('DEMO', `must be off when NODE_ENV=production (DEMO=${env.DEMO ?? ''} signs anyone in as any demo user, administrators included)`);
   return {
     port,
     dataDir,
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     logLevel: parseLogLevel(env.LOG_LEVEL),
     sessionSecret: resolveSessionSecret(env.SESSION_SECRET, dataDir),
-    demo: parseBoolean('DEMO', env.DEMO, !production),
+    demo,
     production,
     publicUrl: parseUrl('PUBLIC_URL', env.PUBLIC_URL, `http://127.0.0.1:${port}`),
     scenariosDir: path.resolve(env.SCENARIOS_DIR || path.join(import.meta.dirname, '..', 'scenarios')),

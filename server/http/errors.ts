@@ -44,8 +44,21 @@ export function toAppError(err: unknown): AppError | undefined {
   return undefined;
 }
 
+/** A hostile request can fail in 100,000 places; the body names the first few and counts the rest. */
+export const MAX_ERROR_DETAILS = 20;
+
 export function errorBody(err: AppError) {
-  return { error: { code: err.code, message: err.message, messageEn: err.messageEn, details: err.details } };
+  const more = err.details.length - MAX_ERROR_DETAILS;
+  if (more <= 0) return { error: { code: err.code, message: err.message, messageEn: err.messageEn, details: err.details } };
+  const rest = { message: `另有 ${more} 处未列出`, messageEn: `${more} more not listed` };
+  return {
+    error: {
+      code: err.code,
+      message: `${err.message}（${rest.message}）`,
+      messageEn: `${err.messageEn} (${rest.messageEn})`,
+      details: [...err.details.slice(0, MAX_ERROR_DETAILS), { path: '', ...rest }],
+    },
+  };
 }
 
 export const notFoundApi: RequestHandler = () => {

@@ -32,8 +32,17 @@ describe('loadConfig', () => {
 
   it('turns DEMO off by default in production, and honours an explicit value', () => {
     expect(loadConfig({ DATA_DIR: tmp(), NODE_ENV: 'production' }).demo).toBe(false);
-    expect(loadConfig({ DATA_DIR: tmp(), NODE_ENV: 'production', DEMO: 'on' }).demo).toBe(true);
+    expect(loadConfig({ DATA_DIR: tmp(), NODE_ENV: 'production', DEMO: 'off' }).demo).toBe(false);
     expect(loadConfig({ DATA_DIR: tmp(), DEMO: '0' }).demo).toBe(false);
+    expect(loadConfig({ DATA_DIR: tmp(), DEMO: 'on' }).demo).toBe(true);
+  });
+
+  it('refuses to start in production with DEMO on, naming both variables', () => {
+    for (const on of ['1', 'on', 'true']) {
+      const load = () => loadConfig({ DATA_DIR: tmp(), NODE_ENV: 'production', DEMO: on });
+      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(`配置错误 / invalid configuration: DEMO: must be off when NODE_ENV=production (DEMO=${on} signs anyone in as any demo user, administrators included)`);
+    }
   });
 
   it.each([
