@@ -25,7 +25,12 @@ export interface Config {
   demoHumanDepartments: string[];
   /** Sign-in attempts per client address per minute. */
   loginRateLimit: number;
+  /** Unfinished drafts one citizen may hold. */
+  maxDraftsPerCitizen: number;
 }
+
+/** Unfinished drafts a citizen may hold unless MAX_DRAFTS_PER_CITIZEN says otherwise. */
+export const DEFAULT_MAX_DRAFTS = 20;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -149,6 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
     deliveryBackoffMs: parseInteger(env, 'DELIVERY_BACKOFF_MS', 1000, 1, 3_600_000),
     webhookTimeoutMs: parseInteger(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
     loginRateLimit: parseInteger(env, 'LOGIN_RATE_LIMIT', 30, 1, 1_000_000),
+    maxDraftsPerCitizen: parseInteger(env, 'MAX_DRAFTS_PER_CITIZEN', DEFAULT_MAX_DRAFTS, 1, 10_000),
     demoHumanDepartments: (env.DEMO_HUMAN_DEPARTMENTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

@@ -1,7 +1,8 @@
 // Issue #15 item 4: the smaller holes a hostile or careless client found, each answered as a client error.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
-import { ApiClient, startServer, type TestServer } from '../helpers/api.js';
+import { ApiClient, pdf, startServer, type TestServer } from '../helpers/api.js';
+import { fileNewborn } from '../helpers/newborn.js';
 
 type ErrorBody = { error: { code: string; message: string; messageEn: string; details: { path: string; message: string; messageEn: string }[] } };
 
@@ -14,7 +15,7 @@ describe.each(databaseTargets())('smaller holes on $kind', ({ open }) => {
 
   beforeAll(async () => {
     db = await open();
-    ts = await startServer(db, { LOGIN_RATE_LIMIT: '1000' });
+    ts = await startServer(db, { LOGIN_RATE_LIMIT: '1000', MAX_DRAFTS_PER_CITIZEN: '3' });
     citizen = await ApiClient.login(ts.url, 'citizen-li');
     admin = await ApiClient.login(ts.url, 'admin');
     draft = (await citizen.post<{ id: string }>('/api/applications', { bundleId: 'newborn' })).body.id;
@@ -105,5 +106,50 @@ describe.each(databaseTargets())('smaller holes on $kind', ({ open }) => {
     const replay = await new ApiClient(ts.url).request<{ user: unknown }>('GET', '/api/auth/me', undefined, { cookie: old });
     expect(replay.body).toEqual({ user: null, csrfToken: null });
     expect((await c.get<{ user: { id: string } }>('/api/auth/me')).body.user.id).toBe('citizen-zhang');
+  });
+
+  it('limits drafts per citizen, and deletes the citizen\'s own draft with its upload links but not the shared file', async () => {
+    const c = await ApiClient.login(ts.url, 'citizen-wang');
+    const filed = await fileNewborn(c);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await c.post<{ id: string }>('/api/applications', { bundleId: 'newborn' });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id);
+    }
+    const count = async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM applications WHERE applicant_id = 'citizen-wang'`)).rows[0]!.n;
+    expect(await count()).toBe(4);
+    const fourth = await c.post<ErrorBody>('/api/applications', { bundleId: 'newborn' });
+    expect(fourth.status).toBe(409);
+    expect(fourth.body).toEqual({
+      error: { code: 'conflict', message: '草稿已达上限 3 份，请先提交或删除不需要的草稿', messageEn: 'You already have 3 drafts, the most allowed; submit or delete one first', details: [{ path: 'bundleId', message: '草稿最多 3 份', messageEn: 'at most 3 drafts' }] },
+    });
+    expect(await count()).toBe(4);
+
+    // Two drafts holding the same file: stored once by content, linked twice.
+    const [material] = (await db.query<{ code: string }>('SELECT code FROM application_materials WHERE application_id = $1 LIMIT 1', [filed.id])).rows;
+    for (const id of [ids[0], ids[1]]) expect((await c.upload(`/api/applications/${id}/materials/${material!.code}`, pdf('shared'), 'shared.pdf')).status).toBe(201);
+    const blobs = async () => (await db.query('SELECT sha256 FROM blobs ORDER BY sha256')).rows;
+    const blobsBefore = await blobs();
+
+    // Another's draft is not found; a filed application is not a draft.
+    const other = await citizen.request<ErrorBody>('DELETE', `/api/applications/${ids[0]}`);
+    expect(other.status).toBe(404);
+    expect(other.body).toEqual({ error: { code: 'not_found', message: '申请不存在', messageEn: 'No such application', details: [] } });
+    const submitted = await c.request<ErrorBody>('DELETE', `/api/applications/${filed.id}`);
+    expect(submitted.status).toBe(409);
+    expect(submitted.body).toEqual({ error: { code: 'conflict', message: '申请已提交，不能删除', messageEn: 'The application was submitted and cannot be deleted', details: [] } });
+    expect((await c.get<{ status: string }>(`/api/applications/${filed.id}`)).body.status).not.toBe('draft');
+
+    const del = await c.request('DELETE', `/api/applications/${ids[0]}`);
+    expect(del.status).toBe(204);
+    expect((await c.get(`/api/applications/${ids[0]}`)).status).toBe(404);
+    expect((await db.query('SELECT 1 FROM application_materials WHERE application_id = $1', [ids[0]])).rows).toEqual([]);
+    expect(await blobs()).toEqual(blobsBefore);
+    expect((await db.query('SELECT code FROM application_materials WHERE application_id = $1', [ids[1]])).rows).toEqual([{ code: material!.code }]);
+    expect((await c.request('DELETE', `/api/applications/${ids[0]}`)).status).toBe(404);
+    // Room for one more draft again.
+    expect((await c.post('/api/applications', { bundleId: 'newborn' })).status).toBe(201);
+    await answersUnchanged();
   });
 });
