@@ -34,10 +34,11 @@ export interface AppDeps {
 
 export const JSON_BODY_LIMIT = '1mb';
 
-export function createApp({ db, logger, clientDir, routes = [], routers = [], before = [], checkResponses = false }: AppDeps): Express {
+export function createApp({ db, logger, config, clientDir, routes = [], routers = [], before = [], checkResponses = false }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // req.ip (the sign-in rate limit's key) believes X-Forwarded-For only from these proxies.
+  app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
 
   app.use(
     pinoHttp({

@@ -33,7 +33,7 @@ export function authRoutes({ db, provider, sessionSecret, demo, secureCookies, l
       method: 'post',
       path: '/auth/dev-login',
       summary: 'Sign in as a demo user (DEMO mode only)',
-      before: [rateLimit({ limit: loginRateLimit, windowMs: 60_000 })],
+      before: [rateLimit({ db, limit: loginRateLimit, windowMs: 60_000 })],
       body: DevLoginBody,
       bodyRefusal: { message: '请选择要登录的用户', messageEn: 'Say which user to sign in as', fields: { user: { message: '必填，演示用户的 id', messageEn: 'required: the id of a demo user' } } },
       responses: { 200: SignedIn },

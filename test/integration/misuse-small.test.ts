@@ -153,3 +153,51 @@ describe.each(databaseTargets())('smaller holes on $kind', ({ open }) => {
     await answersUnchanged();
   });
 });
+
+describe.each(databaseTargets())('the sign-in limit across processes on $kind', ({ open }) => {
+  let db: TestDatabase;
+  const servers: TestServer[] = [];
+
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(async () => {
+    for (const s of servers) await s.close();
+    await db?.close();
+  });
+
+  async function signIn(ts: TestServer, forwardedFor?: string): Promise<{ status: number; body: unknown; retry: string | null }> {
+    const res = await fetch(`${ts.url}/api/auth/dev-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
+      body: '{"user":"citizen-zhang"}',
+    });
+    return { status: res.status, body: await res.json(), retry: res.headers.get('retry-after') };
+  }
+
+  it('counts attempts in the database, shared by two processes, and believes X-Forwarded-For only from a trusted proxy', async () => {
+    const a = await startServer(db, { LOGIN_RATE_LIMIT: '4', TRUST_PROXY: 'none' });
+    const b = await startServer(db, { LOGIN_RATE_LIMIT: '4', TRUST_PROXY: 'none' });
+    servers.push(a, b);
+    // Each claims another address; with no proxy trusted they are all the one peer, 127.0.0.1.
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await signIn(i % 2 ? b : a, `198.51.100.${i}`)).status);
+    expect(statuses).toEqual([200, 200, 200, 200]);
+    for (const ts of [a, b]) {
+      const refused = await signIn(ts, '198.51.100.200');
+      expect(refused.status).toBe(429);
+      expect(refused.retry).toMatch(/^\d+$/);
+      expect(refused.body).toEqual({ error: { code: 'too_many_requests', message: `尝试过于频繁，请 ${refused.retry} 秒后再试`, messageEn: `Too many attempts; try again in ${refused.retry} s`, details: [] } });
+    }
+    const rows = await db.query<{ client: string; count: number }>('SELECT client, count FROM login_attempts ORDER BY client');
+    expect(rows.rows).toEqual([{ client: expect.stringMatching(/127\.0\.0\.1$/) as string, count: 6 }]);
+    expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sessions WHERE user_id = 'citizen-zhang'`)).rows[0]).toEqual({ n: 4 });
+
+    // By default a proxy on this host (loopback) is believed: the client it names has its own count.
+    const c = await startServer(db, { LOGIN_RATE_LIMIT: '4' });
+    servers.push(c);
+    expect((await signIn(c)).status).toBe(429);
+    expect((await signIn(c, '203.0.113.9')).status).toBe(200);
+    expect((await db.query('SELECT count FROM login_attempts WHERE client = $1', ['203.0.113.9'])).rows).toEqual([{ count: 1 }]);
+  });
+});
