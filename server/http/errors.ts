@@ -44,8 +44,12 @@ export function toAppError(err: unknown): AppError | undefined {
   return undefined;
 }
 
-/** A hostile request can fail in 100,000 places; the body names the first few and counts the rest. */
-export const MAX_ERROR_DETAILS = 20;
+/**
+ * A hostile request can fail in 100,000 places: the body names the first hundred and counts the
+ * rest. A hundred, not fewer: an honest submit of a long form lists every missing field and
+ * material at once (the review step shows each), and must not lose any.
+ */
+export const MAX_ERROR_DETAILS = 100;
 
 export function errorBody(err: AppError) {
   const more = err.details.length - MAX_ERROR_DETAILS;
