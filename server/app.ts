@@ -34,10 +34,11 @@ export interface AppDeps {
 
 export const JSON_BODY_LIMIT = '1mb';
 
-export function createApp({ db, logger, clientDir, routes = [], routers = [], before = [], checkResponses = false }: AppDeps): Express {
+export function createApp({ db, logger, config, clientDir, routes = [], routers = [], before = [], checkResponses = false }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // req.ip (the sign-in rate limit's key) believes X-Forwarded-For only from these proxies.
+  app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
 
   app.use(
     pinoHttp({
@@ -74,6 +75,13 @@ export function createApp({ db, logger, clientDir, routes = [], routers = [], be
   );
 
   const api = express.Router();
+  // Most answers depend on who is signed in (a citizen's form prefilled with their identity, their
+  // applications, a department's inbox): no shared or browser cache may keep them. A public route
+  // that wants caching says so itself.
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   api.use(requireContentType(['application/json', 'multipart/form-data']));
   api.use(
     express.json({

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { isIP } from 'node:net';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../shared/uploads.js';
 
 /** Every setting the server reads, all from environment variables (README "Configuration"). */
@@ -25,7 +26,14 @@ export interface Config {
   demoHumanDepartments: string[];
   /** Sign-in attempts per client address per minute. */
   loginRateLimit: number;
+  /** Unfinished drafts one citizen may hold. */
+  maxDraftsPerCitizen: number;
+  /** The proxies whose X-Forwarded-For is believed (Express `trust proxy`); empty: none. */
+  trustProxy: string[];
 }
+
+/** Unfinished drafts a citizen may hold unless MAX_DRAFTS_PER_CITIZEN says otherwise. */
+export const DEFAULT_MAX_DRAFTS = 20;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -80,6 +88,27 @@ function parseBoolean(name: string, raw: string | undefined, fallback: boolean):
   throw new ConfigError(name, `must be one of 1/0, true/false, on/off, yes/no; got "${raw}"`);
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * Which proxies may say who the client is: Express's names, addresses and CIDR ranges, or `none`.
+ * No `true` and no hop count: either believes whatever X-Forwarded-For any client sends.
+ */
+export function parseTrustProxy(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') return ['loopback'];
+  if (raw.trim().toLowerCase() === 'none') return [];
+  const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const e of entries) {
+    const [address, bits, extra] = e.split('/');
+    const family = isIP(address ?? '');
+    const ok =
+      PROXY_NAMES.includes(e) ||
+      (family !== 0 && extra === undefined && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))));
+    if (!ok) throw new ConfigError('TRUST_PROXY', `must be none, or a comma list of loopback, linklocal, uniquelocal, IP addresses and CIDR ranges; got "${e}"`);
+  }
+  return entries;
+}
+
 function parseDatabaseUrl(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   let url: URL;
@@ -130,13 +159,16 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('DATA_DIR', `cannot create or use "${dataDir}": ${(err as Error).message}`);
   }
   const port = parsePort('PORT', env.PORT, 3000);
+  const demo = parseBoolean('DEMO', env.DEMO, !production);
+  // DEMO signs anyone in as anyone, administrators included: never in production.
+  if (production && demo) throw new ConfigError('DEMO', `must be off when NODE_ENV=production (DEMO=${env.DEMO ?? ''} signs anyone in as any demo user, administrators included)`);
   return {
     port,
     dataDir,
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     logLevel: parseLogLevel(env.LOG_LEVEL),
     sessionSecret: resolveSessionSecret(env.SESSION_SECRET, dataDir),
-    demo: parseBoolean('DEMO', env.DEMO, !production),
+    demo,
     production,
     publicUrl: parseUrl('PUBLIC_URL', env.PUBLIC_URL, `http://127.0.0.1:${port}`),
     scenariosDir: path.resolve(env.SCENARIOS_DIR || path.join(import.meta.dirname, '..', 'scenarios')),
@@ -146,6 +178,8 @@ export function loadConfig(env: Env = process.env): Config {
     deliveryBackoffMs: parseInteger(env, 'DELIVERY_BACKOFF_MS', 1000, 1, 3_600_000),
     webhookTimeoutMs: parseInteger(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
     loginRateLimit: parseInteger(env, 'LOGIN_RATE_LIMIT', 30, 1, 1_000_000),
+    maxDraftsPerCitizen: parseInteger(env, 'MAX_DRAFTS_PER_CITIZEN', DEFAULT_MAX_DRAFTS, 1, 10_000),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     demoHumanDepartments: (env.DEMO_HUMAN_DEPARTMENTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

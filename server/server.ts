@@ -85,7 +85,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   const store = createMaterialStore({ dataDir: config.dataDir });
   const provider = demoProvider(departments.map((d) => ({ code: d.code, name: d.name })));
   // Every service is built here, from its dependencies, and handed to its routes: one way for all.
-  const applications = new ApplicationService({ db, registry, store, calendar });
+  const applications = new ApplicationService({ db, registry, store, calendar, maxDrafts: config.maxDraftsPerCitizen });
   const departmentService = new DepartmentService(db, registry, store);
   // A worker's claim must outlast its longest attempt (the deadline: three idle timeouts, however
   // a department trickles) with room to record the result, or another worker would send the row

@@ -42,7 +42,8 @@ export function applicationsRoutes(service: ApplicationService, ratings: RatingS
       body: CreateBody,
       bodyRefusal: { message: '请指定一件事', messageEn: 'Say which bundle to apply for', fields: { bundleId: { message: '必填', messageEn: 'required' } } },
       responses: { 201: Created },
-      errors: [400, 401, 403, 404, 422],
+      description: 'A citizen holds at most MAX_DRAFTS_PER_CITIZEN drafts (default 20): one more is refused with 409 `conflict` until one is submitted or deleted.',
+      errors: [400, 401, 403, 404, 409, 422],
       handler: async ({ body }, req) => {
         const app = await service.create(currentUser(req.principal), body.bundleId, body.region);
         return { id: app.id, bundleId: app.bundle_id, version: app.version, region: app.region, status: app.status, answers: app.answers };
@@ -66,6 +67,20 @@ export function applicationsRoutes(service: ApplicationService, ratings: RatingS
       responses: { 200: ApplicationDetail },
       errors: [401, 403, 404],
       handler: async ({ params }, req) => service.detail(currentUser(req.principal), params.id),
+    }),
+    route({
+      ...common,
+      method: 'delete',
+      path: '/applications/:id',
+      summary: 'Delete one of my drafts with its links to uploaded materials (the stored files, shared by content, stay)',
+      description: '409 for an application already submitted; 404 for one that is not mine.',
+      params: ApplicationParams,
+      responses: { 204: { description: 'deleted' } },
+      errors: [401, 403, 404, 409],
+      handler: async ({ params }, req, res) => {
+        await service.deleteDraft(currentUser(req.principal), params.id);
+        res.status(204).end();
+      },
     }),
     route({
       ...common,

@@ -21,7 +21,8 @@ import { ratingOf } from '../ratings/service.js';
 import type { DayUnit, WorkCalendar } from '../../shared/calendar.js';
 import { chinaIso } from '../../shared/calendar.js';
 import { afterSupplement, promisedBy, withinPromise } from '../../shared/promise.js';
-import { AlreadySubmittedError, ApplicationNotFoundError, ItemNotFoundError } from './errors.js';
+import { DEFAULT_MAX_DRAFTS } from '../config.js';
+import { AlreadySubmittedError, ApplicationNotFoundError, ItemNotFoundError, NotADraftError, TooManyDraftsError } from './errors.js';
 
 export interface ApplicationRow {
   id: string;
@@ -104,6 +105,8 @@ export interface ApplicationsDeps {
   store: MaterialStore;
   /** Working days for the bundle's promise (server/calendar.ts); default Monday to Friday. */
   calendar?: WorkCalendar;
+  /** Unfinished drafts one citizen may hold (MAX_DRAFTS_PER_CITIZEN). */
+  maxDrafts?: number;
 }
 
 /** The citizen's side: drafts, answers, materials, submission, progress, supplements. */
@@ -116,11 +119,31 @@ export class ApplicationService {
     // The standard's own code is the standard: recorded as null like an absent region.
     const chosen = region === undefined || region === null || region === '' || region === v.bundle.region?.code ? null : region;
     requireRegion(v, chosen);
-    const { rows } = await this.d.db.query<ApplicationRow>(
-      `INSERT INTO applications (id, applicant_id, bundle_id, version, region) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-      [randomUUID(), user.id, v.bundleId, v.version, chosen],
-    );
-    return rows[0]!;
+    const limit = this.d.maxDrafts ?? DEFAULT_MAX_DRAFTS;
+    return this.d.db.transaction(async (tx) => {
+      // The user's row serialises one citizen's concurrent creates, so the count cannot be raced past.
+      await tx.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [user.id]);
+      const { rows: held } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM applications WHERE applicant_id = $1 AND status = 'draft'`, [user.id]);
+      if (held[0]!.n >= limit) throw new TooManyDraftsError(limit);
+      const { rows } = await tx.query<ApplicationRow>(
+        `INSERT INTO applications (id, applicant_id, bundle_id, version, region) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+        [randomUUID(), user.id, v.bundleId, v.version, chosen],
+      );
+      return rows[0]!;
+    });
+  }
+
+  /**
+   * Deletes one of the citizen's own drafts with its links to uploads. The uploaded files stay:
+   * they are stored once by content and other applications (or the citizen's archive) may share them.
+   */
+  async deleteDraft(user: User, id: string): Promise<void> {
+    await this.d.db.transaction(async (tx) => {
+      const app = await this.owned(user, id, tx, true);
+      if (app.status !== 'draft') throw new NotADraftError();
+      await tx.query('DELETE FROM application_materials WHERE application_id = $1', [id]);
+      await tx.query('DELETE FROM applications WHERE id = $1', [id]);
+    });
   }
 
   /** Another applicant's application answers exactly like one that does not exist. */

@@ -1,8 +1,7 @@
-import type { RequestHandler } from 'express';
 import type { Database } from '../db/types.js';
-import { NotFoundError, UnauthorizedError } from '../errors.js';
+import { UnauthorizedError } from '../errors.js';
 import { route, type Route } from '../http/route.js';
-import { clearSessionCookie, createSession, revokeSession, setSessionCookie, upsertUser } from './session.js';
+import { SESSION_COOKIE, clearSessionCookie, createSession, readCookie, revokeSession, setSessionCookie, unsealSessionId, upsertUser } from './session.js';
 import type { IdentityProvider, User } from './types.js';
 import { rateLimit } from './rate-limit.js';
 import { DevLoginBody, Me, PublicUser, SignedIn } from '../../shared/contracts/auth.js';
@@ -22,37 +21,41 @@ function publicUser(u: User): PublicUser {
 }
 
 export function authRoutes({ db, provider, sessionSecret, demo, secureCookies, loginRateLimit }: AuthOptions): Route[] {
-  // Outside DEMO mode these routes do not exist at all.
-  const demoOnly: RequestHandler = (_req, _res, next) => (demo ? next() : next(new NotFoundError('接口不存在', 'No such API route')));
-
-  return [
+  const demoRoutes: Route[] = [
     route({
       method: 'get',
       path: '/auth/demo-users',
-      summary: 'Demo users (DEMO mode only; 404 otherwise)',
-      before: [demoOnly],
+      summary: 'Demo users (DEMO mode only; not mounted otherwise)',
       responses: { 200: Type.Array(PublicUser) },
-      errors: [404],
       handler: () => provider.listUsers().map(publicUser),
     }),
     route({
       method: 'post',
       path: '/auth/dev-login',
       summary: 'Sign in as a demo user (DEMO mode only)',
-      before: [demoOnly, rateLimit({ limit: loginRateLimit, windowMs: 60_000 })],
+      before: [rateLimit({ db, limit: loginRateLimit, windowMs: 60_000 })],
       body: DevLoginBody,
       bodyRefusal: { message: '请选择要登录的用户', messageEn: 'Say which user to sign in as', fields: { user: { message: '必填，演示用户的 id', messageEn: 'required: the id of a demo user' } } },
       responses: { 200: SignedIn },
-      errors: [400, 401, 404, 429],
-      handler: async ({ body }, _req, res): Promise<SignedIn> => {
+      errors: [400, 401, 429],
+      handler: async ({ body }, req, res): Promise<SignedIn> => {
         const user = await provider.authenticate({ user: body.user });
         if (!user) throw new UnauthorizedError('没有这个演示用户', 'No such demo user');
+        // A new sign-in replaces the session this browser carried: the old cookie, copied or
+        // left behind, must not stay a way in.
+        const carried = readCookie(req, SESSION_COOKIE);
+        const previous = carried === undefined ? null : unsealSessionId(sessionSecret, carried);
+        if (previous) await revokeSession(db, previous);
         await upsertUser(db, user);
         const session = await createSession(db, user.id);
         setSessionCookie(res, sessionSecret, session.id, secureCookies);
         return { user: publicUser(user), csrfToken: session.csrfToken };
       },
     }),
+  ];
+  return [
+    // Outside DEMO mode the demo routes are neither mounted nor documented: 404 like any unknown route.
+    ...(demo ? demoRoutes : []),
     route({
       method: 'get',
       path: '/auth/me',

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import type { Queryable } from '../db/types.js';
 import { AppError } from '../errors.js';
 
 export class TooManyRequestsError extends AppError {
@@ -8,26 +9,27 @@ export class TooManyRequestsError extends AppError {
 }
 
 /**
- * A fixed-window limit per client address, kept in this process: enough to stop guessing at the
- * sign-in endpoint from one machine. Behind several processes each keeps its own count, so the
- * effective limit is per process; a shared store (PostgreSQL, Redis) would make it global.
+ * A window per client address opening at its first attempt, counted in the database
+ * (010_login_attempts.sql) so that any number of processes share one limit, on the database's
+ * clock so that they agree on when a window ends. The address is `req.ip`: the peer, or what a
+ * trusted proxy (TRUST_PROXY) says in X-Forwarded-For, never what any client claims.
  */
-export function rateLimit({ limit, windowMs }: { limit: number; windowMs: number }): RequestHandler {
-  const windows = new Map<string, { start: number; count: number }>();
-  return (req, res, next) => {
-    const now = Date.now();
-    const key = req.ip ?? 'unknown';
-    let w = windows.get(key);
-    if (!w || now - w.start >= windowMs) {
-      w = { start: now, count: 0 };
-      windows.set(key, w);
-      if (windows.size > 10_000) {
-        for (const [k, v] of windows) if (now - v.start >= windowMs) windows.delete(k);
-      }
-    }
-    w.count += 1;
-    if (w.count > limit) {
-      const retry = Math.max(1, Math.ceil((w.start + windowMs - now) / 1000));
+export function rateLimit({ db, limit, windowMs }: { db: Queryable; limit: number; windowMs: number }): RequestHandler {
+  const seconds = windowMs / 1000;
+  return async (req, res, next) => {
+    const { rows } = await db.query<{ count: number; remaining: number }>(
+      `INSERT INTO login_attempts AS a (client, window_start, count) VALUES ($1, now(), 1)
+       ON CONFLICT (client) DO UPDATE SET
+         window_start = CASE WHEN a.window_start <= now() - make_interval(secs => $2) THEN now() ELSE a.window_start END,
+         count = CASE WHEN a.window_start <= now() - make_interval(secs => $2) THEN 1 ELSE a.count + 1 END
+       RETURNING count, extract(epoch FROM a.window_start + make_interval(secs => $2) - now())::float8 AS remaining`,
+      [req.ip ?? 'unknown', seconds],
+    );
+    const { count, remaining } = rows[0]!;
+    // A new window: the moment to forget the addresses whose windows ended long ago.
+    if (count === 1) await db.query('DELETE FROM login_attempts WHERE window_start < now() - make_interval(secs => $1)', [seconds * 2]);
+    if (count > limit) {
+      const retry = Math.max(1, Math.ceil(remaining));
       res.setHeader('Retry-After', String(retry));
       throw new TooManyRequestsError(retry);
     }

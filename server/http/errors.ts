@@ -44,8 +44,25 @@ export function toAppError(err: unknown): AppError | undefined {
   return undefined;
 }
 
+/**
+ * A hostile request can fail in 100,000 places: the body names the first hundred and counts the
+ * rest. A hundred, not fewer: an honest submit of a long form lists every missing field and
+ * material at once (the review step shows each), and must not lose any.
+ */
+export const MAX_ERROR_DETAILS = 100;
+
 export function errorBody(err: AppError) {
-  return { error: { code: err.code, message: err.message, messageEn: err.messageEn, details: err.details } };
+  const more = err.details.length - MAX_ERROR_DETAILS;
+  if (more <= 0) return { error: { code: err.code, message: err.message, messageEn: err.messageEn, details: err.details } };
+  const rest = { message: `另有 ${more} 处未列出`, messageEn: `${more} more not listed` };
+  return {
+    error: {
+      code: err.code,
+      message: `${err.message}（${rest.message}）`,
+      messageEn: `${err.messageEn} (${rest.messageEn})`,
+      details: [...err.details.slice(0, MAX_ERROR_DETAILS), { path: '', ...rest }],
+    },
+  };
 }
 
 export const notFoundApi: RequestHandler = () => {

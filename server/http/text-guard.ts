@@ -44,17 +44,18 @@ function findUnstorable(root: unknown, details: ErrorDetail[]): void {
 }
 
 /**
- * Refuses, with 400 naming the place, a request whose URL path, query parameters or JSON body
- * carry text the database cannot hold (see UNSTORABLE). Runs after the JSON parser and the depth
+ * Refuses, with 400 naming the place, a request whose URL path is not valid percent-encoding, or
+ * whose path, query parameters or JSON body carry text the database cannot hold (see UNSTORABLE). Runs after the JSON parser and the depth
  * limit, before authentication and every handler.
  */
 export const refuseUnstorableText: RequestHandler = (req, _res, next) => {
   const details: ErrorDetail[] = [];
-  let decodedPath = req.path;
+  let decodedPath: string;
   try {
     decodedPath = decodeURIComponent(req.path);
   } catch {
-    // A malformed escape is the router's to answer (it names no route); only decodable text is checked here.
+    // Left to the router, `%E0%A4%A` in a parameter is a URIError: a 500 with a stack in the log.
+    throw new BadRequestError('请求路径中有无效的百分号编码', 'The request path has a malformed percent-escape', [{ path: 'url', message: '百分号编码无效', messageEn: 'malformed percent-escape' }]);
   }
   if (UNSTORABLE.test(decodedPath)) details.push(detail('url'));
   findUnstorable(req.query, details);

@@ -254,7 +254,7 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
   // Logs at info, as in production, written nowhere: producing them is part of the cost.
   const logger = createLogger('info', new Writable({ write: (_chunk, _enc, done) => done() }));
   // Many sign-ins of three demo citizens (one per client) are setup, not what is measured.
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info', DEMO: 'on', LOGIN_RATE_LIMIT: '1000000' });
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info', DEMO: 'on', LOGIN_RATE_LIMIT: '1000000', MAX_DRAFTS_PER_CITIZEN: '10000' });
   await migrate(db);
   // What one round trip to PostgreSQL costs on this machine, for reading the figures below.
   const rtCpu = await cpuMeter(db);

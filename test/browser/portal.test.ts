@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hasChromium, screenshot } from '../helpers/browser.js';
-import { pdf, until, type TestServer } from '../helpers/api.js';
+import { ApiClient, pdf, until, type TestServer } from '../helpers/api.js';
 import type { TestDatabase } from '../helpers/db.js';
 import { startProduct, type ProductWithDepartments } from '../helpers/product.js';
 
@@ -256,6 +256,31 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     await axe(page, 'my applications (en)');
     await page.getByRole('button', { name: /Switch to Chinese/ }).click();
 
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('deletes a draft from My applications only after a confirm', { timeout: 60_000 }, async () => {
+    const api = await ApiClient.login(ts.url, 'citizen-zhang');
+    const created = await api.post<{ id: string }>('/api/applications', { bundleId: 'newborn' });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watch(page);
+    expect((await page.request.post(`${ts.url}/api/auth/dev-login`, { data: { user: 'citizen-zhang' } })).status()).toBe(200);
+    await page.goto(ts.url + '/applications');
+    const row = page.getByTestId(`application-${id}`);
+    await poll(() => row.count()).toBe(1);
+    const remove = row.getByRole('button', { name: /删除草稿/ });
+    // Cancelled, nothing happens.
+    await remove.click();
+    await page.getByRole('button', { name: /^取\s*消$/ }).click();
+    expect((await db.query('SELECT 1 FROM applications WHERE id = $1', [id])).rows).toHaveLength(1);
+    // Confirmed, the draft is gone, here and on the server.
+    await remove.click();
+    await page.getByTestId(`delete-ok-${id}`).click();
+    await poll(() => row.count()).toBe(0);
+    expect((await db.query('SELECT 1 FROM applications WHERE id = $1', [id])).rows).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
   });

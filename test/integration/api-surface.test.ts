@@ -156,13 +156,18 @@ describe.each(databaseTargets())('API surface on $kind', ({ open }) => {
 });
 
 describe('outside DEMO mode', () => {
-  it('has no demo users and no dev login', async () => {
+  it('has no demo users and no dev login, served or documented', async () => {
     const db = await databaseTargets()[0]!.open();
     const ts = await startServer(db, { DEMO: 'off' });
     try {
       const anon = new ApiClient(ts.url);
-      expect((await anon.get('/api/auth/demo-users')).status).toBe(404);
-      expect((await anon.post('/api/auth/dev-login', { user: 'citizen-li' })).status).toBe(404);
+      const gone = { error: { code: 'not_found', message: '接口不存在', messageEn: 'No such API route', details: [] } };
+      expect(await anon.get('/api/auth/demo-users')).toMatchObject({ status: 404, body: gone });
+      expect(await anon.post('/api/auth/dev-login', { user: 'citizen-li' })).toMatchObject({ status: 404, body: gone });
+      const doc = await anon.get<{ paths: Record<string, unknown> }>('/api/openapi.json');
+      expect(doc.status).toBe(200);
+      expect(Object.keys(doc.body.paths).filter((p) => p.includes('demo') || p.includes('dev-login'))).toEqual([]);
+      expect(Object.keys(doc.body.paths)).toContain('/auth/me');
     } finally {
       await ts.close();
       await db.close();

@@ -128,7 +128,8 @@ describe.each(databaseTargets())('a burst of 200 concurrent submissions with a d
 
   it('answers every one, serves the other departments meanwhile, and delivers everything once the department is back', { timeout: 300_000 }, async () => {
     db = await open();
-    ts = await startServer(db);
+    // 200 drafts over three citizens: far more than the default limit of drafts per citizen.
+    ts = await startServer(db, { MAX_DRAFTS_PER_CITIZEN: String(BURST) });
     const server = ts;
     run = await simulatorFor(server);
     const sim = run;

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, ConfigError } from '../../server/config.js';
+import { loadConfig, ConfigError, parseTrustProxy } from '../../server/config.js';
 import { loadSimulatorConfig } from '../../server/simulator/config.js';
 
 function tmp(): string {
@@ -32,8 +32,32 @@ describe('loadConfig', () => {
 
   it('turns DEMO off by default in production, and honours an explicit value', () => {
     expect(loadConfig({ DATA_DIR: tmp(), NODE_ENV: 'production' }).demo).toBe(false);
-    expect(loadConfig({ DATA_DIR: tmp(), NODE_ENV: 'production', DEMO: 'on' }).demo).toBe(true);
+    expect(loadConfig({ DATA_DIR: tmp(), NODE_ENV: 'production', DEMO: 'off' }).demo).toBe(false);
     expect(loadConfig({ DATA_DIR: tmp(), DEMO: '0' }).demo).toBe(false);
+    expect(loadConfig({ DATA_DIR: tmp(), DEMO: 'on' }).demo).toBe(true);
+  });
+
+  it('trusts only the proxies TRUST_PROXY names, loopback by default, never any client', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).trustProxy).toEqual(['loopback']);
+    expect(parseTrustProxy('none')).toEqual([]);
+    expect(parseTrustProxy('loopback, 10.0.0.0/8,::1,uniquelocal')).toEqual(['loopback', '10.0.0.0/8', '::1', 'uniquelocal']);
+    for (const bad of ['true', '1', '10.0.0.0/33', 'proxy.example', '10.0.0.1/8/1']) {
+      expect(() => parseTrustProxy(bad)).toThrow(/^配置错误 \/ invalid configuration: TRUST_PROXY: must be none, or a comma list of loopback, linklocal, uniquelocal, IP addresses and CIDR ranges; got "/);
+    }
+  });
+
+  it('reads MAX_DRAFTS_PER_CITIZEN, 20 by default', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).maxDraftsPerCitizen).toBe(20);
+    expect(loadConfig({ DATA_DIR: tmp(), MAX_DRAFTS_PER_CITIZEN: '3' }).maxDraftsPerCitizen).toBe(3);
+    expect(() => loadConfig({ DATA_DIR: tmp(), MAX_DRAFTS_PER_CITIZEN: '0' })).toThrow(/MAX_DRAFTS_PER_CITIZEN/);
+  });
+
+  it('refuses to start in production with DEMO on, naming both variables', () => {
+    for (const on of ['1', 'on', 'true']) {
+      const load = () => loadConfig({ DATA_DIR: tmp(), NODE_ENV: 'production', DEMO: on });
+      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(`配置错误 / invalid configuration: DEMO: must be off when NODE_ENV=production (DEMO=${on} signs anyone in as any demo user, administrators included)`);
+    }
   });
 
   it.each([

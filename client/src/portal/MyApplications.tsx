@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { Alert, Card, Empty, List, Space, Spin, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, List, Popconfirm, Space, Spin, Typography } from 'antd';
 import { Link } from 'react-router';
-import { api } from '../api';
+import { ApiError, api } from '../api';
 import { useI18n } from '../i18n';
 import { StatusPill, formatTime, useDocumentTitle } from './labels';
 import type { ApplicationSummary } from './types';
@@ -9,6 +9,7 @@ import type { ApplicationSummary } from './types';
 /** /applications: every application of the signed-in applicant, newest first. */
 export default function MyApplications() {
   const { t } = useI18n();
+  const { message } = App.useApp();
   const [list, setList] = useState<ApplicationSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useDocumentTitle(t('我的办件', 'My applications'));
@@ -16,6 +17,17 @@ export default function MyApplications() {
   useEffect(() => {
     api<ApplicationSummary[]>('GET', '/api/applications').then(setList, (e: unknown) => setError(String(e)));
   }, []);
+
+  /** A draft only: the server refuses to delete a filed application (409). */
+  async function remove(a: ApplicationSummary): Promise<void> {
+    try {
+      await api<void>('DELETE', `/api/applications/${a.id}`);
+      setList((l) => l?.filter((x) => x.id !== a.id) ?? null);
+      message.success(t('草稿已删除', 'Draft deleted'));
+    } catch (e) {
+      message.error(e instanceof ApiError ? t(e.message, e.messageEn) : String(e));
+    }
+  }
 
   return (
     <div className="portal">
@@ -48,6 +60,20 @@ export default function MyApplications() {
                   <Link to={a.status === 'draft' ? `/applications/${a.id}/edit` : `/applications/${a.id}`} aria-label={`${a.status === 'draft' ? t('继续填写', 'Continue') : t('查看进度', 'View progress')}：${a.title}`}>
                     {a.status === 'draft' ? t('继续填写', 'Continue') : t('查看进度', 'View progress')}
                   </Link>
+                  {a.status === 'draft' && (
+                    <Popconfirm
+                      title={t(`删除草稿“${a.title}”？`, `Delete the draft "${a.title}"?`)}
+                      description={t('已填写的内容和上传的材料将一并删除，不能恢复。', 'Its answers and uploads go with it; this cannot be undone.')}
+                      okText={t('删除', 'Delete')}
+                      okButtonProps={{ danger: true, ...{ 'data-testid': `delete-ok-${a.id}` } }}
+                      cancelText={t('取消', 'Cancel')}
+                      onConfirm={() => remove(a)}
+                    >
+                      <Button danger size="small" style={{ alignSelf: 'flex-start' }} aria-label={`${t('删除草稿', 'Delete draft')}：${a.title}`}>
+                        {t('删除草稿', 'Delete draft')}
+                      </Button>
+                    </Popconfirm>
+                  )}
                 </Space>
               </List.Item>
             )}
