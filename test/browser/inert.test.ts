@@ -265,6 +265,9 @@ describe.runIf(hasChromium)('typed markup stays inert in Chromium', () => {
     await expectControlCaughtAndRefused(police.w);
 
     await staffPage.getByTestId(`open-${sub}`).click();
+    // Every opening asks why (审核办理, 材料核验…) before the case is read.
+    await staffPage.getByTestId('reason-审核办理').click();
+    await staffPage.getByTestId('reason-ok').click();
     await staffPage.getByTestId('field-xm').waitFor();
     const fields: Record<string, string> = { xm: CHILD_NAME, csd: BIRTH_PLACE, fqxm: FATHER_NAME, hzxm: HEAD_NAME, hjdz: ADDRESS };
     await expectInert(police.w, 'sub-application', [ITEM_TITLE, BUNDLE_TITLE, ...Object.values(fields)]);
