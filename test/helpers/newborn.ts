@@ -47,3 +47,22 @@ export async function fileNewborn(citizen: ApiClient, answers: Record<string, un
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
   return submitted.body;
 }
+
+/** The one answer the misuse suites' draft holds: every refused request must leave it so. */
+const DRAFT_ANSWERS = { 'child.name': '张小明' };
+
+/**
+ * A newborn draft with one saved answer, for suites that check a refused request changed
+ * nothing: `unchanged()` asserts the draft still holds exactly that answer.
+ */
+export async function namedDraft(citizen: ApiClient): Promise<{ id: string; unchanged: () => Promise<void> }> {
+  const id = (await citizen.post<{ id: string }>('/api/applications', { bundleId: 'newborn' })).body.id;
+  expect((await citizen.put(`/api/applications/${id}/answers`, { answers: DRAFT_ANSWERS })).status).toBe(200);
+  return {
+    id,
+    unchanged: async () => {
+      const d = await citizen.get<{ answers: Record<string, unknown> }>(`/api/applications/${id}`);
+      expect(d.body.answers).toEqual(DRAFT_ANSWERS);
+    },
+  };
+}

@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, pdf, startServer, type TestServer } from '../helpers/api.js';
-import { fileNewborn } from '../helpers/newborn.js';
+import { fileNewborn, namedDraft } from '../helpers/newborn.js';
 
 type ErrorBody = { error: { code: string; message: string; messageEn: string; details: { path: string; message: string; messageEn: string }[] } };
 
@@ -12,24 +12,19 @@ describe.each(databaseTargets())('smaller holes on $kind', ({ open }) => {
   let citizen: ApiClient;
   let admin: ApiClient;
   let draft: string;
+  let answersUnchanged: () => Promise<void>;
 
   beforeAll(async () => {
     db = await open();
     ts = await startServer(db, { LOGIN_RATE_LIMIT: '1000', MAX_DRAFTS_PER_CITIZEN: '3' });
     citizen = await ApiClient.login(ts.url, 'citizen-li');
     admin = await ApiClient.login(ts.url, 'admin');
-    draft = (await citizen.post<{ id: string }>('/api/applications', { bundleId: 'newborn' })).body.id;
-    expect((await citizen.put(`/api/applications/${draft}/answers`, { answers: { 'child.name': '张小明' } })).status).toBe(200);
+    ({ id: draft, unchanged: answersUnchanged } = await namedDraft(citizen));
   });
   afterAll(async () => {
     await ts?.close();
     await db?.close();
   });
-
-  async function answersUnchanged(): Promise<void> {
-    const d = await citizen.get<{ answers: Record<string, unknown> }>(`/api/applications/${draft}`);
-    expect(d.body.answers).toEqual({ 'child.name': '张小明' });
-  }
 
   it('answers a malformed percent-escape in the path with 400, logged as a warning without a stack', async () => {
     const before = ts.logLines.length;

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, pdf, startServer, until, type TestServer } from '../helpers/api.js';
-import { NEWBORN_ANSWERS, fileNewborn, type Filed } from '../helpers/newborn.js';
+import { NEWBORN_ANSWERS, fileNewborn, type Filed, namedDraft } from '../helpers/newborn.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 
 type ErrorBody = { error: { code: string; message: string; messageEn: string; details: { path: string; message: string; messageEn?: string }[] } };
@@ -12,23 +12,18 @@ describe.each(databaseTargets())('bad input on $kind', ({ open }) => {
   let ts: TestServer;
   let citizen: ApiClient;
   let draft: string;
+  let answersUnchanged: () => Promise<void>;
 
   beforeAll(async () => {
     db = await open();
     ts = await startServer(db, { LOGIN_RATE_LIMIT: '8' });
     citizen = await ApiClient.login(ts.url, 'citizen-li');
-    draft = (await citizen.post<{ id: string }>('/api/applications', { bundleId: 'newborn' })).body.id;
-    expect((await citizen.put(`/api/applications/${draft}/answers`, { answers: { 'child.name': '张小明' } })).status).toBe(200);
+    ({ id: draft, unchanged: answersUnchanged } = await namedDraft(citizen));
   });
   afterAll(async () => {
     await ts?.close();
     await db?.close();
   });
-
-  async function answersUnchanged(): Promise<void> {
-    const d = await citizen.get<{ answers: Record<string, unknown> }>(`/api/applications/${draft}`);
-    expect(d.body.answers).toEqual({ 'child.name': '张小明' });
-  }
 
   it('answers malformed JSON with 400, another content type with 415, a huge body with 413', async () => {
     const url = `/api/applications/${draft}/answers`;
