@@ -10,7 +10,7 @@
 // fail) and refused by the browser.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, BrowserContext, Page, Response as PageResponse } from 'playwright-core';
-import { hasChromium, screenshot } from '../helpers/browser.js';
+import { hasChromium, requestSupplement, screenshot } from '../helpers/browser.js';
 import { ApiClient, pdf, until, type TestServer } from '../helpers/api.js';
 import type { TestDatabase } from '../helpers/db.js';
 import { startProduct, type ProductWithDepartments } from '../helpers/product.js';
@@ -274,10 +274,7 @@ describe.runIf(hasChromium)('typed markup stays inert in Chromium', () => {
     for (const [name, value] of Object.entries(fields)) expect(await staffPage.getByTestId(`field-${name}`).innerText(), name).toBe(value);
 
     // 补正 with markup in the notice: staff see it as text, and so does the applicant.
-    await staffPage.getByTestId('action-supplement').click();
-    await staffPage.getByTestId('missing-field-xm').click();
-    await staffPage.getByTestId('supplement-notice').fill(NOTICE);
-    await staffPage.getByTestId('supplement-ok').click();
+    await requestSupplement(staffPage, { fields: ['xm'] }, NOTICE);
     await expect.poll(() => staffPage.getByTestId('status').textContent(), { timeout: WAIT }).toBe('待补正');
     await expectInert(police.w, 'sub-application with a supplement request', [NOTICE, ITEM_TITLE]);
     await screenshot(staffPage, 'inert-workbench');

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hasChromium, screenshot } from '../helpers/browser.js';
+import { hasChromium, requestSupplement, screenshot } from '../helpers/browser.js';
 import { ApiClient, pdf, until, type TestServer } from '../helpers/api.js';
 import type { TestDatabase } from '../helpers/db.js';
 import { startProduct, type ProductWithDepartments } from '../helpers/product.js';
@@ -73,11 +73,7 @@ describe.runIf(hasChromium)('department workbench in Chromium', () => {
     expect(await page.getByTestId('version').textContent()).toBe('1.0.0');
 
     // 补正: one notice for everything missing.
-    await page.getByTestId('action-supplement').click();
-    await page.getByTestId('missing-material-householdRegister').click();
-    await page.getByTestId('missing-field-xm').click();
-    await page.getByTestId('supplement-notice').fill('户口簿信息不全，新生儿姓名与出生医学证明不一致');
-    await page.getByTestId('supplement-ok').click();
+    await requestSupplement(page, { materials: ['householdRegister'], fields: ['xm'] }, '户口簿信息不全，新生儿姓名与出生医学证明不一致');
     await expect.poll(() => page.getByTestId('status').textContent()).toBe('待补正');
     await screenshot(page, 'workbench-supplement');
 
