@@ -5,6 +5,7 @@
 // days the workbench counts.
 import chineseDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { calendarData } from '../shared/calendar-file.js';
+import { chinaToday } from '../shared/beijing-time.js';
 import { mergeCalendars, isWorkingDay, type WorkCalendar } from '../shared/calendar.js';
 import { load } from '../shared/loader.js';
 import type { SourceFile } from '../shared/yaml-source.js';
@@ -20,7 +21,7 @@ export function workCalendar(files: readonly SourceFile[] = []): WorkCalendar {
 
 /** Years around `today` the calendar has no holiday data for: limits there count weekends only. */
 export function missingYears(calendar: WorkCalendar, today: Date): number[] {
-  const year = new Date(today.getTime() + 8 * 3600_000).getUTCFullYear();
+  const year = Number(chinaToday(today).slice(0, 4));
   return [year, year + 1].filter((y) => !calendar.years?.has(y));
 }
 

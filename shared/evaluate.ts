@@ -28,6 +28,7 @@ import type { FactLookup } from './condition.js';
 import type { Answers, ArchiveEntry, Bundle, Catalogue, Material, Profile } from './model.js';
 import type { BundlePlan } from './plan.js';
 import { planBundle } from './plan.js';
+import { chinaToday } from './beijing-time.js';
 
 export type Disposition = 'generated' | 'bundle' | 'sharing' | 'reuse' | 'commitment' | 'upload';
 /** Most favourable first. */
@@ -121,10 +122,6 @@ export interface EvaluateOptions {
   readonly today?: string;
 }
 
-/** Today's date in China (UTC+8), ISO: what "today" means to deadlines and date checks. */
-export function chinaToday(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 function addMonths(isoDate: string, months: number): string {
   const d = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`);

@@ -1,3 +1,4 @@
+import { chinaToday } from './beijing-time.js';
 // Validators for Chinese identifiers asked in 一件事 forms.
 //
 // Each check returns null when the value is valid, or ONE problem: the first thing wrong in
@@ -54,7 +55,6 @@ const ID_CHECK_CHARS = '10X98765432';
 // China has kept one offset without daylight saving since 1991; the birth date on an ID is a
 // date in China, so "today" is today in Beijing, whatever zone the server or browser is in.
 // Otherwise a UTC server would refuse a baby born after midnight Beijing time as "future".
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 /**
  * The GB 11643-1999 check character for 17 digits.
@@ -76,15 +76,6 @@ function isLeapYear(year: number): boolean {
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return isLeapYear(year) ? 29 : 28;
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
-
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, '0');
-}
-
-function chinaToday(today: Date): string {
-  const d = new Date(today.getTime() + CHINA_OFFSET_MS);
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
 }
 
 function birthDateProblem(yyyymmdd: string, today: Date): IdentifierProblem | null {

@@ -29,7 +29,8 @@ export type {
   PrefillSource,
   Reason,
 } from './evaluate.js';
-export { DISPOSITIONS, chinaToday, evaluate, prefillOf } from './evaluate.js';
+export { DISPOSITIONS, evaluate, prefillOf } from './evaluate.js';
+export { beijingDate, beijingTime, chinaToday } from './beijing-time.js';
 export type { FieldCheck, FieldProblem, FieldRule, FieldStates } from './field-rules.js';
 export { checkFields, fieldStates } from './field-rules.js';
 export type { AlternativeGroup, AlternativeOption } from './alternatives.js';

@@ -1,4 +1,5 @@
 import { BadRequestError } from '../errors.js';
+import { chinaToday } from '../../shared/beijing-time.js';
 
 /** An inclusive range of China dates (YYYY-MM-DD); the cohort is the applications filed in it. */
 export interface Period {
@@ -7,14 +8,9 @@ export interface Period {
 }
 
 const DAY_MS = 86_400_000;
-const CST_OFFSET_MS = 8 * 3600_000;
 /** Ten years of days: the rollups answer that quickly, and a longer range is a typo. */
 export const MAX_DAYS = 3660;
 
-/** Today's date in China Standard Time (UTC+8 all year). */
-export function chinaToday(now: Date = new Date()): string {
-  return new Date(now.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
-}
 
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);

@@ -19,6 +19,7 @@ import type { Database, Queryable } from '../db/types.js';
 import type { BundleRegistry, BundleVersion } from '../bundles/registry.js';
 import { evaluate } from '../../shared/evaluate.js';
 import { account } from '../../shared/account.js';
+import { chinaToday } from '../../shared/beijing-time.js';
 import { split } from '../../shared/split.js';
 import type { Answers, Profile } from '../../shared/model.js';
 
@@ -365,9 +366,6 @@ export function dayPlan(from: string, to: string, n: number): { day: string; k: 
   return plan.filter((d) => d.k > 0);
 }
 
-function chinaDate(t: Date): string {
-  return new Date(t.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 /**
  * Loads `applications` generated applications. Refuses when a seed load is already there (its
@@ -379,8 +377,8 @@ export async function seedLoad(db: Database, registry: BundleRegistry, o: SeedOp
   const n = Math.floor(o.applications);
   if (!(n >= 1)) throw new SeedRefusedError('--applications must be at least 1');
   const now = o.now ?? new Date();
-  const to = o.to ?? chinaDate(now);
-  const from = o.from ?? chinaDate(new Date(Date.parse(`${to}T00:00:00Z`) - 364 * 86_400_000));
+  const to = o.to ?? chinaToday(now);
+  const from = o.from ?? chinaToday(new Date(Date.parse(`${to}T00:00:00Z`) - 364 * 86_400_000));
   if (from > to) throw new SeedRefusedError(`from (${from}) is after to (${to})`);
   const chunk = Math.max(1, o.chunk ?? 100_000);
   const users = Math.max(1, Math.ceil(n * 0.85));

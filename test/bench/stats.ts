@@ -16,7 +16,7 @@ import { readScenarioFiles } from '../../server/bundles/files.js';
 import { createLogger } from '../../server/log.js';
 import { seedLoad } from '../../server/stats/seed.js';
 import { StatsService } from '../../server/stats/service.js';
-import { chinaToday } from '../../server/stats/period.js';
+import { chinaToday } from '../../shared/beijing-time.js';
 import type { BenchRow } from './types.js';
 
 const SCENARIOS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'scenarios');

@@ -11,7 +11,7 @@ import type { TestServer } from '../helpers/api.js';
 import type { TestDatabase } from '../helpers/db.js';
 import { startProduct, type Product } from '../helpers/product.js';
 import { seedLoad } from '../../server/stats/seed.js';
-import { chinaToday } from '../../server/stats/period.js';
+import { chinaToday } from '../../shared/beijing-time.js';
 import type { PublicSummary, StatsReport } from '../../shared/stats.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -80,6 +80,13 @@ describe.runIf(hasChromium)('the statistics pages in Chromium', () => {
     const api = (await (await page.request.get(`${ts.url}/api/stats/overview`)).json()) as StatsReport;
     expect(api.applications.filed).toBe(600);
     await expect.poll(() => page.getByTestId('stats-kpis').innerText()).toContain(api.applications.filed.toLocaleString('en-US'));
+    // The two savings in documents say what each counts, and the mean rating how many ratings it rests on.
+    const kpis = await page.getByTestId('stats-kpis').innerText();
+    expect(kpis).toContain('免交或一份多用的材料（份）');
+    expect(kpis).toContain('一份同时用于几个事项的材料');
+    expect(kpis).toContain('比分别办理少交的材料（份）');
+    expect(kpis).toContain('分别到各部门办理须交的份数');
+    expect(kpis).toContain(`（${api.rating.count} 条）`);
     // The charts are drawn, not blank: the savings chart has coloured bars.
     const colours = await page.getByTestId('chart-savings').locator('canvas').evaluate((c) => {
       const canvas = c as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
@@ -152,6 +159,9 @@ describe.runIf(hasChromium)('the statistics pages in Chromium', () => {
     expect(await page.getByTestId('headline-applications').getAttribute('data-value')).toBe(String(api.headline.applications));
     expect(await page.getByTestId('headline-visits').getAttribute('data-value')).toBe(String(api.headline.visitsSaved));
     await expect.poll(() => page.getByTestId('summary-chart').getAttribute('data-rendered')).toBe('true');
+    // 满意率 with the number of ratings it comes from.
+    expect(api.rating.count).toBeGreaterThan(0);
+    expect(await page.locator('.ant-card', { hasText: '满意率' }).innerText()).toContain(`（${api.rating.count} 条评价）`);
     // A visitor has the public entry in the menu, not the analysts' pages.
     expect(await page.getByRole('link', { name: '改革成效' }).count()).toBe(1);
     expect(await page.getByRole('link', { name: '统计分析' }).count()).toBe(0);

@@ -6,10 +6,12 @@ import type { TestDatabase } from '../helpers/db.js';
 import { startProduct, type ProductWithDepartments } from '../helpers/product.js';
 import { fileNewborn } from '../helpers/newborn.js';
 import { randomIdNumber } from '../../server/simulator/outputs.js';
+import { beijingTime } from '../../shared/beijing-time.js';
 
 /** A browser context signed in as a demo user (the session cookie is shared with its pages). */
 async function signedIn(browser: Browser, base: string, user: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ locale: 'zh-CN' });
+  // A browser far from China: every time shown must still be Beijing time.
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'America/New_York' });
   const res = await context.request.post(`${base}/api/auth/dev-login`, { data: { user } });
   expect(res.status()).toBe(200);
   const page = await context.newPage();
@@ -56,6 +58,9 @@ describe.runIf(hasChromium)('department workbench in Chromium', () => {
     expect(applicant).toContain('王*');
     expect(applicant).toContain('4301**********6525');
     expect(applicant).toContain('137****1003');
+    // 收件时间 in Beijing time, not New York's or UTC.
+    const received = (await police.get<{ rows: { id: string; receivedAt: string }[] }>('/api/workbench/inbox')).body.rows.find((r) => r.id === sub)!.receivedAt;
+    expect(await page.getByTestId(`inbox-row-${sub}`).textContent()).toContain(beijingTime(received));
     expect(await page.getByTestId(`inbox-row-${sub}`).textContent()).not.toContain('430105198811206525');
     await screenshot(page, 'workbench-inbox');
     await page.getByTestId(`open-${sub}`).click();

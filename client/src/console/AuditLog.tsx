@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, DatePicker, Input, Select, Space, Table, Tag } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import { beijingDayStart, beijingTime, nextDay } from '../../../shared/beijing-time.js';
+import type { Dayjs } from 'dayjs';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
 import type { AuditPage, AuditRow } from './types';
@@ -27,8 +28,9 @@ export default function AuditLog() {
     if (actor.trim()) q.set('actor', actor.trim());
     if (subject.trim()) q.set('subject', subject.trim());
     if (action) q.set('action', action);
-    if (range?.[0]) q.set('from', range[0].startOf('day').toISOString());
-    if (range?.[1]) q.set('to', range[1].add(1, 'day').startOf('day').toISOString());
+    // The picked days are Beijing days, whatever the zone of this browser.
+    if (range?.[0]) q.set('from', beijingDayStart(range[0].format('YYYY-MM-DD')));
+    if (range?.[1]) q.set('to', beijingDayStart(nextDay(range[1].format('YYYY-MM-DD'))));
     api<AuditPage>('GET', `/api/admin/audit?${q}`).then(
       (d) => {
         setData(d);
@@ -73,7 +75,7 @@ export default function AuditLog() {
           },
         }}
         columns={[
-          { title: t('时间', 'When'), key: 'at', render: (_: unknown, r) => dayjs(r.at).format('YYYY-MM-DD HH:mm:ss') },
+          { title: t('时间', 'When'), key: 'at', render: (_: unknown, r) => beijingTime(r.at, 'second') },
           { title: t('查阅人', 'Who'), key: 'actor', render: (_: unknown, r) => <span>{r.actorId} <Tag>{r.actorRole}</Tag></span> },
           { title: t('操作', 'What'), key: 'action', render: (_: unknown, r) => t(...(ACTIONS[r.action] ?? [r.action, r.action])) },
           { title: t('对象', 'Subject'), key: 'subject', render: (_: unknown, r) => <span>{r.itemId ?? ''} {r.department ? <Tag>{r.department}</Tag> : null}<br /><code style={{ fontSize: 11 }}>{r.subject}</code></span> },

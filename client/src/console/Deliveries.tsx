@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
 import { Alert, App, Button, Select, Space, Table, Tag, Typography } from 'antd';
 import { useSearchParams } from 'react-router';
-import dayjs from 'dayjs';
+import { beijingTime } from '../../../shared/beijing-time.js';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
 import { SUB_STATUSES, SUB_STATUS_LABELS, type SubStatus } from '../../../shared/lifecycle.js';
@@ -119,7 +119,7 @@ export default function Deliveries() {
               columns={[
                 { title: t('轮次', 'Round'), dataIndex: 'round' },
                 { title: t('第几次', 'Attempt'), dataIndex: 'attempt' },
-                { title: t('开始时间', 'Started'), key: 'at', render: (_: unknown, a) => dayjs(a.startedAt).format('MM-DD HH:mm:ss') },
+                { title: t('开始时间', 'Started'), key: 'at', render: (_: unknown, a) => beijingTime(a.startedAt, 'second') },
                 { title: t('耗时', 'Duration'), key: 'ms', render: (_: unknown, a) => `${a.durationMs} ms` },
                 { title: t('结果', 'Result'), key: 'ok', render: (_: unknown, a) => (a.ok ? <Tag color="green">{t('成功', 'OK')}</Tag> : <Tag color="red">{a.statusCode ?? t('失败', 'Failed')}</Tag>) },
                 { title: t('错误', 'Error'), dataIndex: 'error', render: (e: string | null) => e ?? '—' },
@@ -132,7 +132,7 @@ export default function Deliveries() {
           { title: t('部门', 'Department'), key: 'department', render: (_: unknown, r) => named(names.departments, r.department) },
           { title: t('尝试次数', 'Attempts'), dataIndex: 'attempts' },
           { title: t('最后错误', 'Last error'), dataIndex: 'lastError', render: (e: string | null) => <Typography.Text type="danger">{e ?? '—'}</Typography.Text> },
-          { title: t('更新时间', 'Updated'), key: 'updated', render: (_: unknown, r) => dayjs(r.updatedAt).format('YYYY-MM-DD HH:mm:ss') },
+          { title: t('更新时间', 'Updated'), key: 'updated', render: (_: unknown, r) => beijingTime(r.updatedAt, 'second') },
           {
             title: t('操作', 'Action'),
             key: 'action',

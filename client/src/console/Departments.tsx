@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
 import { Alert, Button, Progress, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
-import dayjs from 'dayjs';
+import { beijingTime } from '../../../shared/beijing-time.js';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
 import { since } from './format';
@@ -73,7 +73,7 @@ export default function Departments() {
             key: 'error',
             render: (_: unknown, r) =>
               r.lastError ? (
-                <Tooltip title={dayjs(r.lastError.at).format('YYYY-MM-DD HH:mm:ss')}>
+                <Tooltip title={beijingTime(r.lastError.at, 'second')}>
                   <Typography.Text type="danger" ellipsis style={{ maxWidth: 220 }}>
                     {r.lastError.statusCode ? `HTTP ${r.lastError.statusCode} ` : ''}
                     {r.lastError.error ?? ''}

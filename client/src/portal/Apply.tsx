@@ -1,7 +1,8 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Col, Grid, Progress, Result, Row, Space, Spin, Steps, Typography } from 'antd';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { chinaToday, evaluate, type Evaluation } from '../../../shared/evaluate.js';
+import { evaluate, type Evaluation } from '../../../shared/evaluate.js';
+import { chinaToday } from '../../../shared/beijing-time.js';
 import { checkFields } from '../../../shared/field-rules.js';
 import { compose, type ComposedForm } from '../../../shared/compose.js';
 import { ApiError } from '../api';

@@ -4,6 +4,7 @@ import type { JsonSchema } from '../../../shared/model.js';
 import { SUB_STATUS_LABELS, type SubStatus } from '../../../shared/lifecycle.js';
 import { useI18n } from '../i18n';
 import type { ApplicationStatus } from './types';
+import { beijingTime } from '../../../shared/beijing-time.js';
 
 type Pair = readonly [string, string];
 
@@ -69,11 +70,9 @@ export function displayValue(schema: JsonSchema | undefined, value: unknown, lan
   return String(value);
 }
 
-export function formatTime(iso: string | null | undefined, lang: 'zh' | 'en'): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+/** Beijing time in the one format every page uses; `lang` is kept for callers, the format is the same. */
+export function formatTime(iso: string | null | undefined, _lang?: 'zh' | 'en'): string {
+  return iso ? beijingTime(iso) : '';
 }
 
 /** Days as the engine counts them (time limits may be fractional): no trailing zeros. */

@@ -6,8 +6,9 @@ import { Chart } from './Chart';
 import { HeadlineSentence } from './Headline';
 import { StatsTable, type Column } from './StatsTable';
 import { RATING_LABELS, savingsOption } from './charts';
-import { chinaTime, chinaToday, useFetch } from './data';
-import { formatCount, formatPercent } from './format';
+import { useFetch } from './data';
+import { beijingTime, chinaToday } from '../../../shared/beijing-time.js';
+import { formatCount, formatPercent, SAVINGS_LABELS } from './format';
 import { YearSelect } from './YearSelect';
 import type { BundleFigures, DepartmentFigures, StatsReport } from '../../../shared/stats.js';
 import './stats.css';
@@ -30,7 +31,7 @@ export default function AnnualReport() {
     { key: 'title', zh: '一件事', en: 'Bundle', value: (b) => name(b) },
     { key: 'filed', zh: '办件量（件）', en: 'Applications', value: (b) => b.applications.filed, numeric: true },
     { key: 'completed', zh: '已办结', en: 'Completed', value: (b) => b.applications.completed, numeric: true },
-    { key: 'once', zh: '只交一次或免交（份）', en: 'Documents once or waived', value: (b) => b.materialsOnceOrWaived, numeric: true },
+    { key: 'once', zh: SAVINGS_LABELS.onceOrWaived.zh, en: SAVINGS_LABELS.onceOrWaived.en, value: (b) => b.materialsOnceOrWaived, numeric: true },
     { key: 'visits', zh: '少跑（次）', en: 'Trips saved', value: (b) => b.visitsSaved, numeric: true },
     { key: 'limitSum', zh: '分别办理时限（工作日）', en: 'Limits one after another (wd)', value: (b) => b.days.limitSum, numeric: true },
     { key: 'promise', zh: '承诺时限', en: 'Promised', value: (b) => (b.promise ? `${b.promise.days}${b.promise.unit === 'natural' ? '自然日' : '工作日'}` : null) },
@@ -68,7 +69,7 @@ export default function AnnualReport() {
       {report && (
         <>
           <Typography.Paragraph type="secondary">
-            {t(`统计口径：${report.period.from} 至 ${to} 提交的申请；生成于 ${chinaTime(report.generatedAt)}（北京时间）。`, `Applications filed ${report.period.from} to ${to}; generated ${chinaTime(report.generatedAt)} (China time).`)}
+            {t(`统计口径：${report.period.from} 至 ${to} 提交的申请；生成于 ${beijingTime(report.generatedAt)}（北京时间）。`, `Applications filed ${report.period.from} to ${to}; generated ${beijingTime(report.generatedAt)} (China time).`)}
           </Typography.Paragraph>
           <section>
             <Typography.Title level={3}>{t('一、总体情况', '1. Overview')}</Typography.Title>

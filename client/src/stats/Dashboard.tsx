@@ -1,12 +1,14 @@
-import { Alert, Button, Card, Col, DatePicker, Row, Select, Space, Spin, Statistic, Typography } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Row, Select, Space, Spin, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { Link, useSearchParams } from 'react-router';
 import { useI18n } from '../i18n';
 import { Chart } from './Chart';
 import { StatsTable, type Column } from './StatsTable';
 import { granularityFor, groupSeries, onTimeOption, ratingOption, RATING_LABELS, savingsOption, savingsRows, timeOption, trendOption } from './charts';
-import { chinaToday, useFetch, type BundleSummary } from './data';
-import { formatPercent } from './format';
+import { useFetch, type BundleSummary } from './data';
+import { chinaToday } from '../../../shared/beijing-time.js';
+import { formatPercent, SAVINGS_LABELS } from './format';
+import { KpiCards } from './KpiCards';
 import type { BundleFigures, DepartmentFigures, RegionFigures, SeriesPoint, StatsReport } from '../../../shared/stats.js';
 import './stats.css';
 
@@ -51,7 +53,7 @@ export default function Dashboard() {
     { key: 'code', zh: '区划代码', en: 'Code', value: (r) => r.code },
     { key: 'filed', zh: '办件量', en: 'Filed', value: (r) => r.filed, numeric: true },
     { key: 'completed', zh: '已办结', en: 'Completed', value: (r) => r.completed, numeric: true },
-    { key: 'notHandedIn', zh: '少交材料（份）', en: 'Fewer documents', value: (r) => r.materialsNotHandedIn, numeric: true },
+    { key: 'notHandedIn', zh: SAVINGS_LABELS.notHandedIn.zh, en: SAVINGS_LABELS.notHandedIn.en, value: (r) => r.materialsNotHandedIn, numeric: true },
     { key: 'visits', zh: '少跑（次）', en: 'Trips saved', value: (r) => r.visitsSaved, numeric: true },
   ];
 
@@ -62,8 +64,8 @@ export default function Dashboard() {
     { key: 'partially', zh: '部分办结', en: 'Partly completed', value: (b) => b.applications.partiallyCompleted, numeric: true },
     { key: 'inProgress', zh: '办理中', en: 'In progress', value: (b) => b.applications.inProgress, numeric: true },
     { key: 'rejected', zh: '不予受理', en: 'Rejected', value: (b) => b.applications.rejected, numeric: true },
-    { key: 'once', zh: '只交一次或免交（份）', en: 'Documents once or waived', value: (b) => b.materialsOnceOrWaived, numeric: true },
-    { key: 'notHandedIn', zh: '少交材料（份）', en: 'Fewer documents', value: (b) => b.materialsNotHandedIn, numeric: true },
+    { key: 'once', zh: SAVINGS_LABELS.onceOrWaived.zh, en: SAVINGS_LABELS.onceOrWaived.en, value: (b) => b.materialsOnceOrWaived, numeric: true },
+    { key: 'notHandedIn', zh: SAVINGS_LABELS.notHandedIn.zh, en: SAVINGS_LABELS.notHandedIn.en, value: (b) => b.materialsNotHandedIn, numeric: true },
     { key: 'visits', zh: '少跑（次）', en: 'Trips saved', value: (b) => b.visitsSaved, numeric: true },
     { key: 'limitSum', zh: '时限之和（工作日）', en: 'Sum of limits (wd)', value: (b) => b.days.limitSum, numeric: true },
     { key: 'promise', zh: '承诺时限', en: 'Promised', value: (b) => (b.promise ? `${b.promise.days}${b.promise.unit === 'natural' ? '自然日' : '工作日'}` : null) },
@@ -93,7 +95,7 @@ export default function Dashboard() {
     { key: 'partially', zh: '部分办结', en: 'Partly completed', value: (p) => p.partiallyCompleted, numeric: true },
     { key: 'inProgress', zh: '办理中', en: 'In progress', value: (p) => p.inProgress, numeric: true },
     { key: 'rejected', zh: '不予受理', en: 'Rejected', value: (p) => p.rejected, numeric: true },
-    { key: 'once', zh: '只交一次或免交（份）', en: 'Documents once or waived', value: (p) => p.materialsOnceOrWaived, numeric: true },
+    { key: 'once', zh: SAVINGS_LABELS.onceOrWaived.zh, en: SAVINGS_LABELS.onceOrWaived.en, value: (p) => p.materialsOnceOrWaived, numeric: true },
     { key: 'visits', zh: '少跑（次）', en: 'Trips saved', value: (p) => p.visitsSaved, numeric: true },
   ];
   type Row2 = { key: string; label: string; value: number | null };
@@ -142,24 +144,20 @@ export default function Dashboard() {
               `Applications filed ${report.period.from} to ${report.period.to}, as they stand now; times in working days (the day of receipt and weekends not counted).`,
             )}
           </Typography.Text>
-          <Row gutter={[12, 12]} data-testid="stats-kpis">
-            {[
+          <KpiCards
+            testId="stats-kpis"
+            span={{ xs: 12, md: 6 }}
+            figures={[
               [t('办件量', 'Filed'), report.applications.filed],
               [t('已办结', 'Completed'), report.applications.completed],
               [t('办理中', 'In progress'), report.applications.inProgress],
               [t('不予受理/部分办结', 'Rejected / partly'), report.applications.rejected + report.applications.partiallyCompleted],
-              [t('只交一次或免交材料（份）', 'Documents once or waived'), report.headline.materialsOnceOrWaived],
-              [t('少交材料（份）', 'Fewer documents'), report.headline.materialsNotHandedIn],
+              [SAVINGS_LABELS.onceOrWaived, report.headline.materialsOnceOrWaived],
+              [SAVINGS_LABELS.notHandedIn, report.headline.materialsNotHandedIn],
               [t('少跑（次）', 'Trips saved'), report.headline.visitsSaved],
-              [t('好差评平均分', 'Mean rating'), report.rating.average ?? '—'],
-            ].map(([label, value]) => (
-              <Col key={String(label)} xs={12} md={6}>
-                <Card size="small">
-                  <Statistic title={label} value={value as number | string} />
-                </Card>
-              </Col>
-            ))}
-          </Row>
+              [t('好差评平均分', 'Mean rating'), report.rating.average === null ? '—' : t(`${report.rating.average}（${report.rating.count} 条）`, `${report.rating.average} (${report.rating.count})`)],
+            ]}
+          />
           <Row gutter={[12, 12]}>
             <Col xs={24} lg={12}>
               <Card size="small" title={t('办件趋势', 'Applications over time')}>

@@ -1,12 +1,14 @@
-import { Alert, Card, Col, Row, Space, Spin, Statistic, Typography } from 'antd';
+import { Alert, Card, Col, Row, Space, Spin, Typography } from 'antd';
 import { useSearchParams } from 'react-router';
 import { useI18n } from '../i18n';
 import { Chart } from './Chart';
 import { HeadlineSentence } from './Headline';
 import { StatsTable } from './StatsTable';
 import { bundleVolumeOption } from './charts';
-import { chinaTime, chinaToday, useFetch } from './data';
-import { formatPercent } from './format';
+import { useFetch } from './data';
+import { beijingTime, chinaToday } from '../../../shared/beijing-time.js';
+import { formatPercent, SAVINGS_LABELS } from './format';
+import { KpiCards } from './KpiCards';
 import { YearSelect } from './YearSelect';
 import type { PublicSummary as Summary } from '../../../shared/stats.js';
 import './stats.css';
@@ -36,22 +38,18 @@ export default function PublicSummary() {
       {data && (
         <>
           <HeadlineSentence year={year} to={year === current ? today : `${year}-12-31`} headline={data.headline} lead={data.bundles[0]} />
-          <Row gutter={[12, 12]}>
-            {[
+          <KpiCards
+            span={{ xs: 12, md: 8, lg: 4 }}
+            figures={[
               [t('上线“一件事”', 'Bundles online'), data.bundlesLive],
               [t('累计办理（件）', 'Applications'), data.headline.applications],
               [t('已办结（件）', 'Completed'), data.completed],
-              [t('只交一次或免交材料（份）', 'Documents once or waived'), data.headline.materialsOnceOrWaived],
+              [SAVINGS_LABELS.onceOrWaived, data.headline.materialsOnceOrWaived],
               [t('群众少跑（次）', 'Trips saved'), data.headline.visitsSaved],
-              [t('满意率', 'Satisfied'), formatPercent(data.rating.satisfied)],
-            ].map(([label, value]) => (
-              <Col key={String(label)} xs={12} md={8} lg={4}>
-                <Card size="small">
-                  <Statistic title={label} value={value as number | string} />
-                </Card>
-              </Col>
-            ))}
-          </Row>
+              // A rate from a handful of ratings says little without how many there were.
+              [t('满意率', 'Satisfied'), data.rating.count ? t(`${formatPercent(data.rating.satisfied)}（${data.rating.count} 条评价）`, `${formatPercent(data.rating.satisfied)} (${data.rating.count} ratings)`) : '—'],
+            ]}
+          />
           {data.bundles.length > 0 && volume && (
             <Row gutter={[12, 12]}>
               <Col xs={24} md={12}>
@@ -75,7 +73,7 @@ export default function PublicSummary() {
             </Row>
           )}
           <Typography.Text type="secondary">
-            {t(`数据为 ${data.period.from} 起提交的申请汇总，不含任何个人信息；更新于 ${chinaTime(data.generatedAt)}（北京时间）。`, `Totals of applications filed from ${data.period.from}; no personal data. Updated ${chinaTime(data.generatedAt)} China time.`)}
+            {t(`数据为 ${data.period.from} 起提交的申请汇总，不含任何个人信息；更新于 ${beijingTime(data.generatedAt)}（北京时间）。`, `Totals of applications filed from ${data.period.from}; no personal data. Updated ${beijingTime(data.generatedAt)} China time.`)}
           </Typography.Text>
         </>
       )}

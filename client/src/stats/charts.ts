@@ -1,6 +1,7 @@
 // ECharts options for the statistics pages. Pure functions of the API's answer.
 import type { ChartOption } from './Chart';
 import type { DepartmentFigures, SeriesPoint, StatsReport } from '../../../shared/stats.js';
+import { SAVINGS_LABELS } from './format';
 
 type T = (zh: string, en: string) => string;
 
@@ -52,7 +53,7 @@ export function trendOption(points: readonly SeriesPoint[], t: T): ChartOption {
       bar(t('部分办结', 'Partly completed'), points.map((p) => p.partiallyCompleted)),
       bar(t('办理中', 'In progress'), points.map((p) => p.inProgress)),
       bar(t('不予受理', 'Rejected'), points.map((p) => p.rejected)),
-      { name: t('只交一次或免交的材料', 'Documents once or waived'), type: 'line', yAxisIndex: 1, data: points.map((p) => p.materialsOnceOrWaived), showSymbol: false },
+      { name: t(SAVINGS_LABELS.onceOrWaived.zh, SAVINGS_LABELS.onceOrWaived.en), type: 'line', yAxisIndex: 1, data: points.map((p) => p.materialsOnceOrWaived), showSymbol: false },
     ],
   };
 }
@@ -144,7 +145,7 @@ export function onTimeOption(depts: readonly DepartmentFigures[], lang: 'zh' | '
   return {
     grid: { ...grid, top: 16, right: 48 },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    xAxis: { type: 'value', min: (v: { min: number }) => Math.max(0, Math.floor(v.min / 5) * 5 - 5), max: 100, axisLabel: { formatter: '{value}%' } },
+    xAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
     yAxis: { type: 'category', data: rows.map((d) => (lang === 'en' ? d.nameEn : d.name)) },
     series: [
       {

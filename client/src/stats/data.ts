@@ -2,15 +2,6 @@ import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
 
-/** Today's date in China Standard Time (UTC+8), as the server counts days. */
-export function chinaToday(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-/** An instant as China time, `YYYY-MM-DD HH:mm`. */
-export function chinaTime(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
 
 /** GETs a JSON resource whenever `url` changes; the last answer wins. */
 export function useFetch<T>(url: string | null): { data: T | null; error: string | null; loading: boolean } {

@@ -23,3 +23,22 @@ export function formatDays(days: number | null, lang: 'zh' | 'en'): string {
 export function shortTitle(title: string): string {
   return title.replace(/一件事$/, '');
 }
+
+/**
+ * The two savings in documents count different things; every table, card and chart names them
+ * alike and says what each counts, so "30" beside "44" does not read as a contradiction.
+ */
+export const SAVINGS_LABELS = {
+  onceOrWaived: {
+    zh: '免交或一份多用的材料（份）',
+    en: 'Documents waived or used for several items',
+    noteZh: '经数据共享、告知承诺、部门间流转免于提交的材料，加上一份同时用于几个事项的材料',
+    noteEn: 'Documents not handed in (data sharing, commitment, passed between departments) plus documents handed in once for several items',
+  },
+  notHandedIn: {
+    zh: '比分别办理少交的材料（份）',
+    en: 'Fewer documents than applying separately',
+    noteZh: '分别到各部门办理须交的份数，减去这次实际提交的份数',
+    noteEn: 'Documents each department would have asked for separately, minus those actually handed in',
+  },
+} as const;

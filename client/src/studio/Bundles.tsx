@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Col, Row, Select, Space, Table, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
-import dayjs from 'dayjs';
+import { beijingTime } from '../../../shared/beijing-time.js';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
 import { formatTime } from '../portal/labels';
@@ -77,7 +77,7 @@ function BundleCard({ bundle, lang, t }: { bundle: StudioBundle; lang: 'zh' | 'e
         onRow={(v) => ({ onClick: () => setSelected(v.version), style: { cursor: 'pointer', background: v.version === selected ? '#e6f4ff' : undefined } })}
         columns={[
           { title: t('版本', 'Version'), key: 'version', render: (_: unknown, v) => <span data-testid={`version-${bundle.id}-${v.version}`}>{v.version}</span> },
-          { title: t('发布时间', 'Published'), key: 'at', render: (_: unknown, v) => dayjs(v.publishedAt).format('YYYY-MM-DD HH:mm') },
+          { title: t('发布时间', 'Published'), key: 'at', render: (_: unknown, v) => beijingTime(v.publishedAt) },
           { title: t('发布人', 'By'), key: 'by', render: (_: unknown, v) => v.publishedBy ?? t('场景文件', 'scenario files') },
           { title: t('已提交申请', 'Filed'), key: 'apps', render: (_: unknown, v) => <span data-testid={`filed-${bundle.id}-${v.version}`}>{v.applications}</span> },
           { title: t('草稿', 'Drafts'), dataIndex: 'drafts' },

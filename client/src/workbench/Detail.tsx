@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Descriptions, Empty, Image, Modal, Popconfirm, Result, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
 import { Link, useNavigate, useParams } from 'react-router';
-import dayjs from 'dayjs';
+import { beijingTime } from '../../../shared/beijing-time.js';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
 import type { DepartmentAction } from '../../../shared/lifecycle.js';
@@ -143,7 +143,7 @@ export default function Detail() {
           size="small"
           column={{ xs: 1, sm: 2, md: 4 }}
           items={[
-            { key: 'received', label: t('收件时间', 'Received'), children: sub.deliveredAt ? dayjs(sub.deliveredAt).format('YYYY-MM-DD HH:mm') : '—' },
+            { key: 'received', label: t('收件时间', 'Received'), children: sub.deliveredAt ? beijingTime(sub.deliveredAt) : '—' },
             { key: 'limit', label: t('承诺时限', 'Time limit'), children: t(`${sub.timeLimitDays} 个工作日`, `${sub.timeLimitDays} working days`) },
             { key: 'due', label: t('截止日期', 'Due'), children: <span data-testid="due-date">{sub.dueDate ?? '—'}</span> },
             { key: 'round', label: t('推送轮次', 'Round'), children: sub.round },
@@ -271,7 +271,7 @@ export default function Detail() {
           <Timeline
             items={sub.history.map((h, i) => ({
               key: i,
-              title: dayjs(h.at).format('YYYY-MM-DD HH:mm:ss'),
+              title: beijingTime(h.at, 'second'),
               content: (
                 <span>
                   {t(...historyLabel(h.status, h.actor, h.note))} <Typography.Text type="secondary">{h.actor}</Typography.Text>

@@ -1,7 +1,7 @@
 import { useEffect, useState, type HTMLAttributes } from 'react';
 import { Alert, Badge, Card, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { Link, useSearchParams } from 'react-router';
-import dayjs from 'dayjs';
+import { beijingTime } from '../../../shared/beijing-time.js';
 import { api, ApiError } from '../api';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
@@ -85,7 +85,7 @@ export default function Inbox() {
       key: 'status',
       render: (_: unknown, r: InboxRow) => <Tag color={STAFF_STATUS[r.status].color}>{t(STAFF_STATUS[r.status].zh, STAFF_STATUS[r.status].en)}</Tag>,
     },
-    { title: t('收件时间', 'Received'), key: 'received', render: (_: unknown, r: InboxRow) => dayjs(r.receivedAt).format('YYYY-MM-DD HH:mm') },
+    { title: t('收件时间', 'Received'), key: 'received', render: (_: unknown, r: InboxRow) => beijingTime(r.receivedAt) },
     { title: t('办理时限', 'Time limit'), key: 'limit', render: (_: unknown, r: InboxRow) => t(`${r.timeLimitDays} 个工作日`, `${r.timeLimitDays} working days`) },
     { title: t('截止日期', 'Due'), key: 'due', render: (_: unknown, r: InboxRow) => r.dueDate ?? '—' },
     { title: t('时限状态', 'Clock'), key: 'clock', render: (_: unknown, r: InboxRow) => <ClockTag {...r} /> },
