@@ -25,7 +25,7 @@ import { restrict } from './dag.js';
 import type { FieldProblem, FieldStates } from './field-rules.js';
 import { checkFields, fieldStates } from './field-rules.js';
 import type { FactLookup } from './condition.js';
-import type { Answers, ArchiveEntry, Bundle, Catalogue, Material, Profile } from './model.js';
+import type { Answers, ArchiveEntry, Bundle, Catalogue, Material, Profile, ReasonParams } from './model.js';
 import type { BundlePlan } from './plan.js';
 import { planBundle } from './plan.js';
 import { chinaToday } from './beijing-time.js';
@@ -158,9 +158,10 @@ export function prefillOf(plan: BundlePlan, profile: Profile | undefined): { pre
 
 const TEXT = {
   always: { reason: '本件事必办事项', reasonEn: 'always part of this bundle' },
-  notChosen: (rules: string[]): Reason =>
+  // Applicants read this: the rules' own reasons say when the item is done, never their names.
+  notChosen: (rules: readonly ReasonParams[]): Reason =>
     rules.length > 0
-      ? { reason: `未选择或不符合办理条件（规则：${rules.join('、')}）`, reasonEn: `not chosen, or its conditions are not met (rules: ${rules.join(', ')})` }
+      ? { reason: `未选择或不符合办理条件（${rules.map((r) => r.reason).join('；')}时办理）`, reasonEn: `not chosen, or its conditions are not met (done when ${rules.map((r) => r.reasonEn).join('; ')})` }
       : { reason: '没有规则纳入此可选事项', reasonEn: 'no rule includes this optional item' },
 };
 
@@ -238,7 +239,7 @@ export function evaluate(bundle: Bundle, catalogue: Catalogue, answers: Answers,
       isIn = by !== undefined;
       decision =
         by ??
-        TEXT.notChosen(plan.rules.filter(({ rule }) => rule.event.type === 'include-item' && rule.event.params.item === item.id).map(({ rule }) => rule.name));
+        TEXT.notChosen(plan.rules.filter(({ rule }) => rule.event.type === 'include-item' && rule.event.params.item === item.id).map(({ rule }) => rule.event.params));
     }
     if (isIn) included.push(item.id);
     items.push({

@@ -5,6 +5,7 @@ import enUS from 'antd/locale/en_US';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { I18nProvider, useI18n } from './i18n';
 import { AuthProvider } from './auth';
+import { ElderProvider, themeTokens, useElder } from './shell/elder';
 import { Layout } from './shell/Layout';
 import * as portal from './portal/routes';
 import * as workbench from './workbench/routes';
@@ -25,8 +26,9 @@ function NotFound() {
 
 function Themed() {
   const { lang } = useI18n();
+  const { elder } = useElder();
   return (
-    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1d5fbf' } }}>
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={{ token: themeTokens(elder) }}>
       <AntApp>
         <BrowserRouter>
           <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
@@ -47,9 +49,11 @@ function Themed() {
 export function App() {
   return (
     <I18nProvider>
-      <AuthProvider>
-        <Themed />
-      </AuthProvider>
+      <ElderProvider>
+        <AuthProvider>
+          <Themed />
+        </AuthProvider>
+      </ElderProvider>
     </I18nProvider>
   );
 }

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 
 export type Lang = 'zh' | 'en';
 
@@ -25,13 +25,16 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(initial);
   const setLang = useCallback((l: Lang) => {
     setLangState(l);
-    document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
     try {
       localStorage.setItem(STORAGE_KEY, l);
     } catch {
       /* private mode: the choice lasts for this page only */
     }
   }, []);
+  // Also on load: a reader chosen English last time must be told the page is English.
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  }, [lang]);
   const value = useMemo<I18n>(() => ({ lang, setLang, t: (zh, en) => (lang === 'en' ? en : zh) }), [lang, setLang]);
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }

@@ -34,4 +34,21 @@ describe.runIf(hasChromium)('the client in Chromium', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('One matter, one visit');
     expect(problems).toEqual([]);
   });
+
+  it('lands each role where it works after signing in, and keeps a page asked for', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    for (const [user, path] of [['staff-police', '/workbench'], ['designer', '/studio'], ['reviewer', '/studio/proposals'], ['admin', '/console'], ['citizen-li', '/']] as const) {
+      await context.clearCookies();
+      await page.goto(`${ts.url}/login?next=/`);
+      await page.getByTestId(`login-${user}`).click();
+      await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000, message: user }).toBe(path);
+    }
+    // A page asked for wins over the role's own.
+    await context.clearCookies();
+    await page.goto(`${ts.url}/login?next=/stats`);
+    await page.getByTestId('login-admin').click();
+    await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe('/stats');
+    await context.close();
+  });
 });

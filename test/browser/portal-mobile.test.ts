@@ -199,4 +199,52 @@ describe.runIf(hasChromium)('the citizen portal on a phone, by keyboard, with a 
     await screenshot(page, 'portal-mobile-05-after-supplement');
     expect(problems).toEqual([]);
   });
+
+  it('keeps the header to one line behind a menu, and remembers 长辈版 and English across visits', { timeout: 90_000 }, async () => {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(ts.url + '/');
+    await poll(() => page.getByTestId('bundle-newborn').count()).toBe(1);
+
+    // The header took a quarter of the screen: now one line, the rest behind 打开菜单.
+    const header = await page.getByTestId('app-header').boundingBox();
+    expect(header!.height).toBeLessThanOrEqual(64);
+    expect(await page.getByRole('link', { name: '改革成效' }).count()).toBe(0);
+    await page.getByRole('button', { name: '打开菜单' }).click();
+    const drawer = page.getByTestId('nav-drawer');
+    await poll(() => drawer.getByRole('link', { name: '改革成效' }).isVisible()).toBe(true);
+    await axe(page, 'menu open (375 px)');
+    await screenshot(page, 'portal-mobile-06-menu');
+
+    // 长辈版 from the menu: larger type and targets, and still no serious or critical axe finding.
+    const before = await page.getByTestId('bundle-newborn').evaluate((el) => parseFloat((globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }).getComputedStyle(el).fontSize));
+    await drawer.getByTestId('elder-toggle').click();
+    await page.keyboard.press('Escape');
+    await poll(() => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { className: string } } }).document.documentElement.className)).toContain('elder');
+    const after = await page.getByTestId('bundle-newborn').evaluate((el) => parseFloat((globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }).getComputedStyle(el).fontSize));
+    expect(after).toBeGreaterThanOrEqual(18);
+    expect(after).toBeGreaterThan(before);
+    await fits(page, 'home in 长辈版');
+    await axe(page, 'home in 长辈版 (375 px)');
+    await screenshot(page, 'portal-mobile-07-elder');
+
+    // Remembered: a new visit opens in 长辈版; English chosen once sets <html lang> on the next load too.
+    await page.reload();
+    await poll(() => page.getByTestId('bundle-newborn').count()).toBe(1);
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { className: string } } }).document.documentElement.className)).toContain('elder');
+    await page.getByRole('button', { name: '打开菜单' }).click();
+    await drawer.getByRole('button', { name: /切换到英文/ }).click();
+    await page.reload();
+    await poll(() => page.getByTestId('bundle-newborn').count()).toBe(1);
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang)).toBe('en');
+    await axe(page, 'home in English and 长辈版 (375 px)');
+
+    // Back to the standard view and Chinese for whoever uses this browser next.
+    await page.getByRole('button', { name: 'Open the menu' }).click();
+    await drawer.getByTestId('elder-toggle').click();
+    await drawer.getByRole('button', { name: /Switch to Chinese/ }).click();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

@@ -292,7 +292,7 @@ describe('scenario preview', () => {
     const r = await run('preview', 'newborn', '--example', 'default');
     const text = r.out.join('\n');
     expect(text).toContain('Items (5 of 7 included):');
-    expect(text).toContain('✗ parenting-guidance  科学育儿指导服务登记 · 卫健 · 15 d — 未选择或不符合办理条件（规则：wants-parenting-guidance）');
+    expect(text).toContain('✗ parenting-guidance  科学育儿指导服务登记 · 卫健 · 15 d — 未选择或不符合办理条件（申请人选择登记科学育儿指导服务时办理）');
     expect(text).toMatch(/bundle +出生医学证明 +由卫生健康委员会办结“出生医学证明首次签发”后在本件事内部流转/);
     expect(text).toMatch(/dropped +近期免冠彩色照片 +未满7周岁的儿童可申领无照片社会保障卡/);
   });

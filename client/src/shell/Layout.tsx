@@ -1,69 +1,98 @@
-import { Button, Dropdown, Layout as AntLayout, Menu, Space, Typography } from 'antd';
+import { useState } from 'react';
+import { Button, Drawer, Dropdown, Grid, Layout as AntLayout, Menu, Space, Typography } from 'antd';
+import { MenuOutlined } from '@ant-design/icons';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../auth';
 import type { NavEntry } from './nav';
 import { useI18n } from '../i18n';
+import { useElder } from './elder';
 
 export function Layout({ nav }: { nav: NavEntry[] }) {
   const { user, logout } = useAuth();
   const { t, lang, setLang } = useI18n();
+  const { elder, setElder } = useElder();
   const location = useLocation();
   const navigate = useNavigate();
+  // A phone gets one line of header and the rest behind a menu button: the full header took a quarter of a 375 px screen.
+  const narrow = !Grid.useBreakpoint().md;
+  const [drawer, setDrawer] = useState(false);
   const entries = nav.filter((n) => n.roles === 'all' || (user && n.roles.includes(user.role)));
   const selected = entries
     .map((e) => e.path)
     .filter((p) => (p === '/' ? location.pathname === '/' : location.pathname.startsWith(p)))
     .slice(-1);
+  const items = entries.map((e) => ({ key: e.path, label: <Link to={e.path} onClick={() => setDrawer(false)}>{t(e.zh, e.en)}</Link> }));
+
+  const controls = (
+    <Space wrap>
+      <Button size={narrow ? 'middle' : 'small'} autoInsertSpace={false} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} aria-label={t('EN 切换到英文', '中文 Switch to Chinese')}>
+        {lang === 'zh' ? 'EN' : '中文'}
+      </Button>
+      <Button size={narrow ? 'middle' : 'small'} aria-pressed={elder} onClick={() => setElder(!elder)} data-testid="elder-toggle">
+        {elder ? t('标准版', 'Standard view') : t('长辈版', 'Larger text')}
+      </Button>
+      {user ? (
+        <Dropdown
+          menu={{
+            items: [{ key: 'logout', label: t('退出登录', 'Sign out') }],
+            onClick: () => {
+              void logout().then(() => navigate('/'));
+            },
+          }}
+        >
+          <Button size={narrow ? 'middle' : 'small'} data-testid="user-menu">
+            {user.name}
+          </Button>
+        </Dropdown>
+      ) : (
+        <Link to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} onClick={() => setDrawer(false)}>
+          <Button size={narrow ? 'middle' : 'small'} type="primary">
+            {t('登录', 'Sign in')}
+          </Button>
+        </Link>
+      )}
+    </Space>
+  );
 
   return (
     <AntLayout style={{ minHeight: '100vh' }}>
       <a href="#main" className="skip-link">
         {t('跳到主要内容', 'Skip to main content')}
       </a>
-      <AntLayout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, paddingInline: 16, flexWrap: 'wrap', height: 'auto', minHeight: 64 }}>
-        <Link to="/" style={{ color: '#fff', whiteSpace: 'nowrap' }}>
-          <Typography.Title level={1} style={{ color: '#fff', margin: 0, fontSize: 20 }}>
+      <AntLayout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, paddingInline: 16, flexWrap: narrow ? 'nowrap' : 'wrap', height: 'auto', minHeight: narrow ? 48 : 64, lineHeight: narrow ? '48px' : undefined }} data-testid="app-header">
+        <Link to="/" style={{ color: '#fff', whiteSpace: 'nowrap', flex: narrow ? 1 : undefined }}>
+          <Typography.Title level={1} style={{ color: '#fff', margin: 0, fontSize: narrow ? 18 : 20 }}>
             {t('一件事一次办', 'One matter, one visit')}
           </Typography.Title>
         </Link>
-        <nav aria-label={t('主导航', 'Main navigation')} style={{ flex: 1, minWidth: 120 }}>
-          <Menu
-            theme="dark"
-            mode="horizontal"
-            selectedKeys={selected}
-            items={entries.map((e) => ({ key: e.path, label: <Link to={e.path}>{t(e.zh, e.en)}</Link> }))}
-            // Wrap on a phone instead of folding items into an overflow menu, whose hidden copies stay focusable (axe: aria-hidden-focus).
-            disabledOverflow
-            style={{ minWidth: 0, flexWrap: 'wrap' }}
-          />
-        </nav>
-        <Space wrap>
-          <Button size="small" autoInsertSpace={false} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} aria-label={t('EN 切换到英文', '中文 Switch to Chinese')}>
-            {lang === 'zh' ? 'EN' : '中文'}
-          </Button>
-          {user ? (
-            <Dropdown
-              menu={{
-                items: [{ key: 'logout', label: t('退出登录', 'Sign out') }],
-                onClick: () => {
-                  void logout().then(() => navigate('/'));
-                },
-              }}
-            >
-              <Button size="small" data-testid="user-menu">
-                {user.name}
-              </Button>
-            </Dropdown>
-          ) : (
-            <Link to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}>
-              <Button size="small" type="primary">
-                {t('登录', 'Sign in')}
-              </Button>
-            </Link>
-          )}
-        </Space>
+        {narrow ? (
+          <Button type="text" icon={<MenuOutlined style={{ color: '#fff' }} />} aria-label={t('打开菜单', 'Open the menu')} aria-expanded={drawer} onClick={() => setDrawer(true)} data-testid="nav-menu-button" />
+        ) : (
+          <>
+            <nav aria-label={t('主导航', 'Main navigation')} style={{ flex: 1, minWidth: 120 }}>
+              <Menu
+                theme="dark"
+                mode="horizontal"
+                selectedKeys={selected}
+                items={items}
+                // Wrap instead of folding items into an overflow menu, whose hidden copies stay focusable (axe: aria-hidden-focus).
+                disabledOverflow
+                style={{ minWidth: 0, flexWrap: 'wrap' }}
+              />
+            </nav>
+            {controls}
+          </>
+        )}
       </AntLayout.Header>
-      <AntLayout.Content id="main" tabIndex={-1} style={{ padding: 16, maxWidth: 1200, width: '100%', margin: '0 auto' }}>
+      {narrow && (
+        <Drawer open={drawer} onClose={() => setDrawer(false)} placement="right" size="default" title={t('菜单', 'Menu')} data-testid="nav-drawer">
+          <nav aria-label={t('主导航', 'Main navigation')}>
+            <Menu mode="vertical" selectedKeys={selected} items={items} style={{ borderInlineEnd: 'none' }} />
+          </nav>
+          <div style={{ marginTop: 16 }}>{controls}</div>
+        </Drawer>
+      )}
+      <AntLayout.Content id="main" tabIndex={-1} style={{ padding: narrow ? 12 : 16, maxWidth: 1200, width: '100%', margin: '0 auto' }}>
         <Outlet />
       </AntLayout.Content>
       <AntLayout.Footer style={{ textAlign: 'center' }}>

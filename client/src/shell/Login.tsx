@@ -4,6 +4,7 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError } from '../api';
 import { useAuth, type User } from '../auth';
 import { useI18n } from '../i18n';
+import { landingPage } from './nav';
 
 const ROLE_LABELS: Record<User['role'], [string, string]> = {
   citizen: ['群众/企业', 'Citizen'],
@@ -31,8 +32,7 @@ export default function Login() {
 
   const choose = async (u: User) => {
     await login(u.id);
-    const next = params.get('next');
-    navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+    navigate(landingPage(u.role, params.get('next')));
   };
 
   return (

@@ -6,3 +6,20 @@ export interface NavEntry {
   en: string;
   roles: Role[] | 'all';
 }
+
+/** Where each role works: signing in without a page to return to lands there, not on the citizens' hall. */
+const HOME: Record<Role, string> = {
+  citizen: '/',
+  staff: '/workbench',
+  designer: '/studio',
+  reviewer: '/studio/proposals',
+  // 综合窗口 has no page of its own yet: the hall is where a clerk starts.
+  clerk: '/',
+  admin: '/console',
+};
+
+/** The page to open after signing in: the one asked for (a local path only), else the role's own. */
+export function landingPage(role: Role, next: string | null): string {
+  const local = next && next.startsWith('/') && !next.startsWith('//') ? next : null;
+  return local && local !== '/' ? local : HOME[role];
+}
