@@ -111,3 +111,19 @@ export function formatMessage(format: string, value: string, lang: 'zh' | 'en'):
   if (found) return found[lang];
   return lang === 'zh' ? `格式不正确（应符合 ${format}）` : `must match format "${format}"`;
 }
+
+/** What a value of a format looks like, said beside the field before anyone types (格式说明). */
+const HINTS: Readonly<Record<string, readonly [string, string]>> = {
+  'cn-id-number': ['18 位，末位可为 X', '18 characters; the last may be X'],
+  'cn-credit-code': ['18 位统一社会信用代码，数字和大写字母', '18-character unified social credit code: digits and capital letters'],
+  'cn-mobile': ['11 位手机号码，以 1 开头', '11-digit mobile number starting with 1'],
+  'cn-postcode': ['6 位数字', '6 digits'],
+  date: ['年-月-日，如 2026-12-03', 'year-month-day, e.g. 2026-12-03'],
+  email: ['电子邮箱，如 name@example.cn', 'an email address, e.g. name@example.cn'],
+};
+
+/** The format help for a field, or null when the format needs none. */
+export function formatHint(format: string | undefined, lang: 'zh' | 'en'): string | null {
+  const h = format ? HINTS[format] : undefined;
+  return h ? h[lang === 'en' ? 1 : 0] : null;
+}

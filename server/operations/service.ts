@@ -7,6 +7,7 @@ import { isUuid } from '../applications/service.js';
 import { transition } from '../subapps/transition.js';
 import { signalRelease } from '../dispatch/signal.js';
 import { redactText } from '../redact.js';
+import { actorNames } from '../actors.js';
 import { DeliveryNotFoundError } from './errors.js';
 
 /**
@@ -82,14 +83,16 @@ export class OperationsService {
     const params = [actor, action, subject, from, to];
     const total = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM audit_log l WHERE ${where}`, params);
     // The subject of a read is a sub-application: its item and department say what was read.
-    const { rows } = await this.db.query<{ id: string; at: Date; actor_id: string; actor_role: string; action: string; subject: string; reason: string | null; details: unknown; item_id: string | null; department: string | null }>(
-      `SELECT p.*, s.item_id, s.department
+    const { rows } = await this.db.query<{ id: string; at: Date; actor_id: string; actor_role: string; action: string; subject: string; reason: string | null; details: unknown; item_id: string | null; department: string | null; item_title: string | null; materials: { code: string; title: string }[] | null }>(
+      `SELECT p.*, s.item_id, s.department, s.payload->'item'->>'title' AS item_title, s.payload->'materials' AS materials
          FROM (SELECT l.id, l.at, l.actor_id, l.actor_role, l.action, l.subject, l.reason, l.details FROM audit_log l
                 WHERE ${where} ORDER BY l.at DESC, l.id DESC LIMIT $6 OFFSET $7) p
          LEFT JOIN sub_applications s ON s.id::text = p.subject
         ORDER BY p.at DESC, p.id DESC`,
       [...params, pageSize, (page - 1) * pageSize],
     );
+    const departments = new Map(this.departments.map((d) => [d.code, d]));
+    const names = await actorNames(this.db, rows.map((r) => r.actor_id), departments);
     return {
       total: Number(total.rows[0]?.n ?? 0),
       page,
@@ -103,6 +106,10 @@ export class OperationsService {
         subject: r.subject,
         itemId: r.item_id,
         department: r.department,
+        actorName: names[r.actor_id]!,
+        itemTitle: r.item_title,
+        departmentName: r.department && departments.get(r.department) ? { zh: departments.get(r.department)!.name, en: departments.get(r.department)!.nameEn } : null,
+        materialTitle: materialTitle(r.details, r.materials),
         // Free text a member of staff typed, and whatever an action recorded: masked like a log line.
         reason: r.reason === null ? null : redactText(r.reason),
         details: r.details == null ? r.details : (JSON.parse(redactText(JSON.stringify(r.details))) as unknown),
@@ -173,4 +180,11 @@ export class OperationsService {
       });
     });
   }
+}
+
+/** The title of the material a download recorded (its code is in the details), as the case listed it. */
+function materialTitle(details: unknown, materials: readonly { code: string; title: string }[] | null): string | null {
+  const code = details !== null && typeof details === 'object' ? (details as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string') return null;
+  return materials?.find((m) => m.code === code)?.title ?? null;
 }

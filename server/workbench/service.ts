@@ -7,6 +7,7 @@ import { SUB_STATUSES, type SubStatus } from '../../shared/lifecycle.js';
 import { deadline, type Deadline, type WorkCalendar } from './working-days.js';
 import { APPLICANT_COLUMNS, maskedApplicant, type ApplicantColumns } from '../subapps/applicant.js';
 import { DepartmentNotFoundError } from '../departments/errors.js';
+import { actorNames } from '../actors.js';
 
 /** Statuses in which the department's clock runs: the item sits with the department. */
 const RUNNING: readonly SubStatus[] = ['queued', 'delivered', 'accepted'];
@@ -174,6 +175,12 @@ export class WorkbenchService {
       sensitiveFields: (item?.fields ?? []).filter((f) => el(f.element)?.sensitive).map((f) => f.name),
       producesEn: Object.fromEntries(sub.produces.map((p) => [p.key, el(p.key)?.titleEn ?? v.catalogue.materials.get(p.key)?.titleEn ?? p.key])),
       materialsEn: Object.fromEntries(sub.materials.map((m) => [m.code, v.catalogue.materials.get(m.code)?.titleEn ?? m.code])),
+      // An earlier item's result is a data element (the child's 公民身份号码) or a material (出生医学证明).
+      inputLabels: Object.fromEntries(Object.keys(sub.inputs).map((k) => {
+        const e = el(k) ?? v.catalogue.materials.get(k);
+        return [k, { zh: e?.title ?? k, en: e?.titleEn ?? e?.title ?? k }];
+      })),
+      actorNames: await actorNames(this.db, sub.history.map((h) => h.actor), v.catalogue.departments),
       dueDate: clock.deadline?.dueDate ?? null,
       dueAt: clock.deadline?.dueAt ?? null,
       promisedBy: row.promised_by,

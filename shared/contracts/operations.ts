@@ -55,6 +55,10 @@ export const AuditRow = Closed({
   subject: Type.String(),
   itemId: Nullable(Type.String()),
   department: Nullable(Type.String()),
+  actorName: Closed({ zh: Type.String(), en: Type.String() }, { description: 'who, in words: a name, or a department system' }),
+  itemTitle: Nullable(Type.String({ description: 'the item read, for a sub-application' })),
+  departmentName: Nullable(Closed({ zh: Type.String(), en: Type.String() })),
+  materialTitle: Nullable(Type.String({ description: 'the material downloaded, for a download' })),
   reason: Nullable(Type.String()),
   details: Type.Unknown({ description: 'what the action recorded, masked' }),
 });

@@ -65,6 +65,8 @@ export const SubDetail = Closed(
     sensitiveFields: Type.Array(Type.String()),
     producesEn: Dict('English titles of the outputs', Type.String()),
     materialsEn: Dict('English titles of the materials', Type.String()),
+    inputLabels: Dict('titles of the results of earlier items, by key', Closed({ zh: Type.String(), en: Type.String() })),
+    actorNames: Dict('who made each history entry, in words, by actor', Closed({ zh: Type.String(), en: Type.String() })),
     ...clock,
   },
   { description: 'the department API view plus English labels, bundle version and the clock' },

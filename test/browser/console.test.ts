@@ -93,6 +93,15 @@ describe.runIf(hasChromium)('operator console in Chromium', () => {
       await page.getByTestId('audit-actor').locator('input').fill('staff-health');
       await page.getByTestId('audit-actor').locator('input').press('Enter');
       await expect.poll(() => page.locator('.ant-table-tbody').last().innerText()).toContain('督办检查');
+      // Who and what in words: the staff member's name and role, the item and department, the way in; no ids, no JSON.
+      const entry = await page.locator('.ant-table-tbody').last().locator('tr', { hasText: '督办检查' }).first().innerText();
+      expect(entry).toContain('卫生健康委员会窗口工作人员');
+      expect(entry).toContain('部门工作人员');
+      expect(entry).toContain('卫生健康委员会');
+      expect(entry).toContain('经部门工作台');
+      expect(entry).not.toContain('staff-health');
+      expect(entry).not.toContain(dead.id);
+      expect(entry).not.toMatch(/[{}]/);
       await screenshot(page, 'console-audit');
       await page.getByRole('button', { name: /切换到英文/ }).click();
       await expect.poll(() => page.getByRole('tab', { name: 'Audit log' }).count()).toBe(1);

@@ -106,6 +106,10 @@ describe.runIf(hasChromium)('department workbench in Chromium', () => {
     await expect.poll(() => page.getByTestId('status').textContent()).toBe('办理中');
     await page.getByTestId('action-complete').click();
     const idInput = page.getByTestId('output-input-child.idNumber');
+    // The output is labelled by its title with its format help, not by its key.
+    const outputItem = page.locator('.ant-form-item', { has: idInput });
+    expect(await outputItem.innerText()).toContain('18 位，末位可为 X');
+    expect(await outputItem.innerText()).not.toContain('child.idNumber');
     const childId = randomIdNumber('2026-11-21');
     await idInput.fill(childId.slice(0, 17) + (childId[17] === '1' ? '2' : '1'));
     await page.getByTestId('complete-ok').click();
@@ -115,6 +119,13 @@ describe.runIf(hasChromium)('department workbench in Chromium', () => {
     await expect.poll(() => page.getByTestId('status').textContent()).toBe('已办结');
     expect(await page.getByTestId('output-child.idNumber').textContent()).toBe(childId);
     await screenshot(page, 'workbench-completed');
+    // The history says who in words: the applicant, the platform, this officer; never citizen:…, staff:… or dispatch.
+    const actors = await page.getByTestId('history-actor').allInnerTexts();
+    expect(actors).toContain('申请人');
+    expect(actors).toContain('系统自动推送');
+    expect(actors).toContain('公安局窗口工作人员');
+    expect(actors.join(' ')).not.toMatch(/citizen:|staff:|dispatch/);
+    expect(await page.locator('.ant-descriptions-item-label code').count()).toBe(0);
     // The same page in English, labels from the dictionary's English titles.
     await page.getByRole('button', { name: /切换到英文/ }).click();
     await expect.poll(() => page.getByTestId('status').textContent()).toBe('Completed');

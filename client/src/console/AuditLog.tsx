@@ -9,7 +9,31 @@ import type { AuditPage, AuditRow } from './types';
 const ACTIONS: Record<string, [string, string]> = {
   'read-sub-application': ['查阅申请', 'Read an application'],
   'download-material': ['下载材料', 'Downloaded a material'],
+  'studio.propose': ['提交发布审核', 'Proposed a version'],
+  'studio.approve': ['批准发布', 'Approved a version'],
+  'studio.reject': ['驳回发布', 'Rejected a version'],
 };
+
+const ROLES: Record<string, [string, string]> = {
+  citizen: ['群众', 'Citizen'],
+  staff: ['部门工作人员', 'Staff'],
+  designer: ['场景设计员', 'Designer'],
+  reviewer: ['场景审核员', 'Reviewer'],
+  clerk: ['综合窗口', 'Clerk'],
+  admin: ['管理员', 'Administrator'],
+  system: ['部门系统', 'Department system'],
+};
+
+/** What an entry recorded, in words: the way in (工作台 or 部门接口) and a proposal's bundle and version. */
+function detailText(r: AuditRow, t: (zh: string, en: string) => string): string {
+  const d = r.details !== null && typeof r.details === 'object' ? (r.details as Record<string, unknown>) : {};
+  const parts: string[] = [];
+  if (typeof d.route === 'string') parts.push(d.route.includes('/workbench/') ? t('经部门工作台', 'through the workbench') : t('经部门接口', 'through the department API'));
+  if (r.materialTitle) parts.push(t(`材料：${r.materialTitle}`, `material: ${r.materialTitle}`));
+  if (typeof d.bundleId === 'string' && typeof d.version === 'string') parts.push(t(`${d.bundleId} 版本 ${d.version}`, `${d.bundleId} version ${d.version}`));
+  if (typeof d.risk === 'string') parts.push(t(`风险：${({ high: '高', medium: '中', low: '低' } as Record<string, string>)[d.risk] ?? d.risk}`, `risk: ${d.risk}`));
+  return parts.join('；');
+}
 
 /** Who read which personal data, when and why: newest first, paged on the server. */
 export default function AuditLog() {
@@ -76,11 +100,11 @@ export default function AuditLog() {
         }}
         columns={[
           { title: t('时间', 'When'), key: 'at', render: (_: unknown, r) => beijingTime(r.at, 'second') },
-          { title: t('查阅人', 'Who'), key: 'actor', render: (_: unknown, r) => <span>{r.actorId} <Tag>{r.actorRole}</Tag></span> },
+          { title: t('查阅人', 'Who'), key: 'actor', render: (_: unknown, r) => <span data-testid="audit-row-actor">{t(r.actorName.zh, r.actorName.en)} <Tag>{t(...(ROLES[r.actorRole] ?? [r.actorRole, r.actorRole]))}</Tag></span> },
           { title: t('操作', 'What'), key: 'action', render: (_: unknown, r) => t(...(ACTIONS[r.action] ?? [r.action, r.action])) },
-          { title: t('对象', 'Subject'), key: 'subject', render: (_: unknown, r) => <span>{r.itemId ?? ''} {r.department ? <Tag>{r.department}</Tag> : null}<br /><code style={{ fontSize: 11 }}>{r.subject}</code></span> },
+          { title: t('对象', 'Subject'), key: 'subject', render: (_: unknown, r) => <span data-testid="audit-subject">{r.itemTitle ?? (r.subject.startsWith('proposal:') ? t('发布提案', 'A publishing proposal') : '—')} {r.departmentName ? <Tag>{t(r.departmentName.zh, r.departmentName.en)}</Tag> : null}</span> },
           { title: t('事由', 'Why'), key: 'reason', render: (_: unknown, r) => r.reason ?? <Tag color="warning">{t('未说明', 'not given')}</Tag> },
-          { title: t('详情', 'Details'), key: 'details', render: (_: unknown, r) => (r.details ? <code style={{ fontSize: 11 }}>{JSON.stringify(r.details)}</code> : '') },
+          { title: t('详情', 'Details'), key: 'details', render: (_: unknown, r) => detailText(r, t) },
         ]}
       />
     </Space>

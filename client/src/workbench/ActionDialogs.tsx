@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, Checkbox, Form, Input, Modal, Typography } from 'antd';
 import { ApiError } from '../api';
 import { useI18n } from '../i18n';
-import { formatMessage, formatProblem } from '../../../shared/formats.js';
+import { formatHint, formatMessage, formatProblem } from '../../../shared/formats.js';
 import { patternRefuses } from '../../../shared/pattern.js';
 import type { Produce, SubDetail } from './types';
 
@@ -90,7 +90,7 @@ export function SupplementDialog({ busy, sub, onCancel, onSubmit }: DialogProps 
           value: name,
           label: (
             <span data-testid={`missing-field-${name}`}>
-              {lang === 'en' ? (sub.fieldLabelsEn[name] ?? name) : sub.fieldLabels[name]} <Typography.Text code>{name}</Typography.Text>
+              {lang === 'en' ? (sub.fieldLabelsEn[name] ?? name) : sub.fieldLabels[name]}
             </span>
           ),
         }))}
@@ -142,7 +142,7 @@ export function CompleteDialog({ busy, sub, onCancel, onSubmit }: DialogProps & 
       {error && <Alert type="error" showIcon style={{ marginBottom: 12 }} title={error} />}
       <Form layout="vertical">
         {sub.produces.map((p) => (
-          <Form.Item key={p.key} label={lang === 'en' ? (sub.producesEn[p.key] ?? p.title) : p.title} required validateStatus={errors[p.key] ? 'error' : undefined} help={errors[p.key]} extra={<Typography.Text code>{p.key}</Typography.Text>}>
+          <Form.Item key={p.key} label={lang === 'en' ? (sub.producesEn[p.key] ?? p.title) : p.title} required validateStatus={errors[p.key] ? 'error' : undefined} help={errors[p.key]} extra={formatHint(typeof p.schema.format === 'string' ? p.schema.format : undefined, lang) ?? undefined}>
             <Input value={values[p.key] ?? ''} onChange={(e) => setValues((v) => ({ ...v, [p.key]: e.target.value }))} data-testid={`output-input-${p.key}`} />
           </Form.Item>
         ))}

@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { beijingTime } from '../../../shared/beijing-time.js';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
+import { useAuth } from '../auth';
 import type { DepartmentAction } from '../../../shared/lifecycle.js';
 import { ClockTag } from './Clock';
 import { STAFF_STATUS } from './labels';
@@ -47,6 +48,7 @@ function historyLabel(status: string, actor: string, note: unknown): [string, st
 export default function Detail() {
   const { id = '' } = useParams();
   const { t, lang } = useI18n();
+  const { user } = useAuth();
   const { message } = App.useApp();
   const [sub, setSub] = useState<SubDetail | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -74,20 +76,22 @@ export default function Detail() {
     async (body: Record<string, unknown>): Promise<void> => {
       setBusy(true);
       try {
-        const updated = await api<Omit<SubDetail, 'bundle' | 'fieldLabelsEn' | 'sensitiveFields' | 'producesEn' | 'materialsEn' | 'dueDate' | 'dueAt' | 'overdue' | 'workingDaysLeft' | 'completedLate' | 'titleEn' | 'departmentName' | 'departmentNameEn'>>(
+        const updated = await api<Omit<SubDetail, 'bundle' | 'fieldLabelsEn' | 'sensitiveFields' | 'producesEn' | 'materialsEn' | 'dueDate' | 'dueAt' | 'overdue' | 'workingDaysLeft' | 'completedLate' | 'titleEn' | 'departmentName' | 'departmentNameEn' | 'inputLabels' | 'actorNames'>>(
           'POST',
           `/api/sub-applications/${encodeURIComponent(id)}/actions`,
           body,
         );
         // The clock only changes with the status: the due date stays, a finished item is no longer overdue.
-        setSub((s) => (s ? { ...s, ...updated, overdue: s.overdue && (updated.status === 'delivered' || updated.status === 'accepted'), completedLate: updated.status === 'completed' && s.overdue, workingDaysLeft: updated.status === 'delivered' || updated.status === 'accepted' ? s.workingDaysLeft : null } : s));
+        // This officer made the new history entry: named as the case's GET would name them.
+        const me = user ? { [`staff:${user.id}`]: { zh: user.name, en: user.name } } : {};
+        setSub((s) => (s ? { ...s, ...updated, actorNames: { ...s.actorNames, ...me }, overdue: s.overdue && (updated.status === 'delivered' || updated.status === 'accepted'), completedLate: updated.status === 'completed' && s.overdue, workingDaysLeft: updated.status === 'delivered' || updated.status === 'accepted' ? s.workingDaysLeft : null } : s));
         setDialog(null);
         message.success(t('已办理', 'Done'));
       } finally {
         setBusy(false);
       }
     },
-    [id, message, t],
+    [id, message, t, user],
   );
 
   const openMaterial = async (m: SubMaterial, mode: 'view' | 'download') => {
@@ -160,7 +164,7 @@ export default function Detail() {
             key: name,
             label: (
               <span>
-                {label(name)} <Typography.Text code>{name}</Typography.Text>
+                {label(name)}
                 {sub.sensitiveFields.includes(name) ? <Tag color="magenta" style={{ marginInlineStart: 4 }}>{t('敏感', 'Sensitive')}</Tag> : null}
               </span>
             ),
@@ -176,7 +180,7 @@ export default function Detail() {
 
       {Object.keys(sub.inputs).length > 0 && (
         <Card size="small" title={t('前序事项办理结果', 'Results of earlier items')}>
-          <Descriptions size="small" column={1} items={Object.entries(sub.inputs).map(([k, v]) => ({ key: k, label: <Typography.Text code>{k}</Typography.Text>, children: show(v, t) }))} />
+          <Descriptions size="small" column={1} items={Object.entries(sub.inputs).map(([k, v]) => ({ key: k, label: t(sub.inputLabels[k]?.zh ?? k, sub.inputLabels[k]?.en ?? k), children: <span data-testid={`input-${k}`}>{show(v, t)}</span> }))} />
         </Card>
       )}
 
@@ -274,7 +278,7 @@ export default function Detail() {
               title: beijingTime(h.at, 'second'),
               content: (
                 <span>
-                  {t(...historyLabel(h.status, h.actor, h.note))} <Typography.Text type="secondary">{h.actor}</Typography.Text>
+                  {t(...historyLabel(h.status, h.actor, h.note))} <Typography.Text type="secondary" data-testid="history-actor">{t(sub.actorNames[h.actor]?.zh ?? '系统', sub.actorNames[h.actor]?.en ?? 'The platform')}</Typography.Text>
                 </span>
               ),
             }))}

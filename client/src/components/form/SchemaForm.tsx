@@ -32,6 +32,7 @@ import {
 } from '@rjsf/utils';
 import type { JsonSchema } from '../../../../shared/model.js';
 import { useI18n } from '../../i18n';
+import { formatHint } from '../../../../shared/formats.js';
 import { createValidator } from './rjsf-validator';
 import './form.css';
 
@@ -90,12 +91,15 @@ const isGroup = (uiSchema: UiSchema | undefined): boolean => uiSchema?.['ui:widg
 
 function FieldTemplate(props: FieldTemplateProps<Data, RJSFSchema, SchemaFormContext>) {
   const { id, label, children, errors, help, required, displayLabel, hidden, schema, uiSchema, registry, rawErrors } = props;
+  const { lang } = useI18n();
   if (hidden) return <div hidden>{children}</div>;
   if (schema.type === 'object') return children;
   const key = keyOf(props);
   const context = registry.formContext;
   const badge = context?.badges?.[key];
   const note = context?.notes?.[key];
+  // What a valid value looks like, before anyone types it wrong (18 位，末位可为 X).
+  const hint = formatHint(typeof schema.format === 'string' ? schema.format : undefined, lang);
   const labelContent = (
     <>
       {required && (
@@ -113,6 +117,7 @@ function FieldTemplate(props: FieldTemplateProps<Data, RJSFSchema, SchemaFormCon
       <fieldset className={`sf-field${invalid ? ' sf-invalid' : ''}`} data-field={key}>
         {displayLabel && <legend className="sf-label">{labelContent}</legend>}
         {children}
+        {hint && <div className="sf-note sf-format">{hint}</div>}
         {errors}
         {help}
         {note && <div className="sf-note">{note}</div>}
@@ -127,6 +132,7 @@ function FieldTemplate(props: FieldTemplateProps<Data, RJSFSchema, SchemaFormCon
         </label>
       )}
       {children}
+      {hint && <div className="sf-note sf-format">{hint}</div>}
       {errors}
       {help}
       {note && <div className="sf-note">{note}</div>}
