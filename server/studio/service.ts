@@ -51,6 +51,8 @@ export class StudioService {
       `SELECT bundle_id, version, count(*) FILTER (WHERE submitted_at IS NOT NULL) AS submitted, count(*) FILTER (WHERE submitted_at IS NULL) AS drafts
          FROM applications GROUP BY bundle_id, version`,
     );
+    const { rows: people } = await this.db.query<{ id: string; name: string }>('SELECT id, name FROM users WHERE id IN (SELECT published_by FROM bundle_versions)');
+    const names = new Map(people.map((p) => [p.id, p.name]));
     const out = [];
     for (const v of current) {
       const versions = [];
@@ -63,6 +65,7 @@ export class StudioService {
           seq: meta.seq,
           publishedAt: meta.publishedAt,
           publishedBy: meta.publishedBy,
+          publishedByName: meta.publishedBy ? (names.get(meta.publishedBy) ?? null) : null,
           applications: Number(count?.submitted ?? 0),
           drafts: Number(count?.drafts ?? 0),
           bundleFile: version.bundle.at.file,

@@ -58,6 +58,7 @@ export const StudioVersion = Closed({
   seq: Type.Integer(),
   publishedAt: DateTime(),
   publishedBy: Nullable(Type.String()),
+  publishedByName: Nullable(Type.String({ description: 'the publisher by name; null for versions loaded from the scenario files' })),
   applications: Type.Integer(),
   drafts: Type.Integer(),
   bundleFile: Type.String(),

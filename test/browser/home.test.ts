@@ -29,6 +29,14 @@ describe.runIf(hasChromium)('the client in Chromium', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('一件事一次办');
     expect(await page.getByTestId('savings-newborn').textContent()).toMatch(/^少跑 \d+ 次 · 少交 \d+ 份材料 · [\d.]+ 天 → [\d.]+ 天$/);
+    // A bundle whose time is no shorter says why instead of "20 天 → 20 天".
+    const bundles = (await (await page.request.get(`${ts.url}/api/bundles`)).json()) as { id: string; savings: { days: { separately: number; criticalPath: number; promised?: { value: number } | null } } }[];
+    for (const b of bundles) {
+      const after = b.savings.days.promised?.value ?? b.savings.days.criticalPath;
+      const text = (await page.getByTestId(`savings-${b.id}`).textContent())!;
+      if (after < b.savings.days.separately) expect(text, b.id).toContain(' 天 → ');
+      else expect(text, b.id).toMatch(/时限 [\d.]+ 天未缩短/);
+    }
     await screenshot(page, 'home');
     await page.getByRole('button', { name: /切换到英文/ }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('One matter, one visit');

@@ -115,7 +115,7 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     await review.goto(`${ts.url}/studio/proposals`);
     const card = review.getByTestId('proposal-newborn-2.0.0');
     await card.waitFor();
-    expect(await card.innerText()).toMatch(/新生儿出生一件事：1\.0\.0 → 2\.0\.0[\s\S]*低风险[\s\S]*场景设计员 提交于 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/);
+    expect(await card.innerText()).toMatch(/新生儿出生一件事：1\.0\.0 → 2\.0\.0[\s\S]*低风险[\s\S]*场景设计员 提交于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
     expect(await card.innerText()).toContain('bundles/newborn.yaml（修改）');
     await screenshot(review, 'studio-review');
     await card.getByTestId('approve').click();
@@ -133,6 +133,9 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     await page.goto(`${ts.url}/studio`);
     await expect.poll(() => page.getByTestId('filed-newborn-2.0.0').textContent()).toBe('1');
     expect(await page.getByTestId('filed-newborn-1.0.0').textContent()).toBe('1');
+    // Published by the designer who proposed it, by name; the first version came from the files.
+    expect(await page.getByTestId('publisher-newborn-2.0.0').textContent()).toBe('场景设计员');
+    expect(await page.getByTestId('publisher-newborn-1.0.0').textContent()).toBe('场景文件');
     expect(await page.getByTestId('proposal-status-2.0.0').textContent()).toBe('已批准发布');
     await screenshot(page, 'studio-versions');
     await page.getByRole('button', { name: /切换到英文/ }).click();

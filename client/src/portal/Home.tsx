@@ -32,6 +32,16 @@ export default function Home() {
           const visitsSaved = s.visits.separately - s.visits.bundled;
           const materialsSaved = s.materials.separately - s.materials.handedIn;
           const fieldsSaved = s.fields.separately - s.fields.asked;
+          const before = s.days.separately;
+          const after = s.days.promised?.value ?? s.days.criticalPath;
+          // No shorter: say why (one item takes the whole time by itself) rather than print "20 天 → 20 天".
+          const longest = [...b.items].sort((x, y) => (y.timeLimitDays ?? 0) - (x.timeLimitDays ?? 0))[0];
+          const dayText =
+            after < before
+              ? t(`${days(before)} 天 → ${days(after)} 天`, `${days(before)} → ${days(after)} days`)
+              : longest?.timeLimitDays
+                ? t(`时限 ${days(after)} 天未缩短：「${longest.title}」本身需 ${days(longest.timeLimitDays)} 天`, `${days(after)} days, no shorter: "${longest.titleEn}" alone takes ${days(longest.timeLimitDays)}`)
+                : t(`时限 ${days(after)} 天未缩短`, `${days(after)} days, no shorter`);
           return (
             <Col key={b.id} xs={24} md={12}>
               <Card
@@ -46,8 +56,8 @@ export default function Home() {
                 {b.description && lang === 'zh' && <Typography.Paragraph>{b.description}</Typography.Paragraph>}
                 <Typography.Paragraph strong data-testid={`savings-${b.id}`} style={{ fontSize: 16 }}>
                   {t(
-                    `少跑 ${visitsSaved} 次 · 少交 ${materialsSaved} 份材料 · ${days(s.days.separately)} 天 → ${days(s.days.promised?.value ?? s.days.criticalPath)} 天`,
-                    `${visitsSaved} fewer visits · ${materialsSaved} fewer documents · ${days(s.days.separately)} → ${days(s.days.promised?.value ?? s.days.criticalPath)} days`,
+                    `少跑 ${visitsSaved} 次 · 少交 ${materialsSaved} 份材料 · ${dayText}`,
+                    `${visitsSaved} fewer visits · ${materialsSaved} fewer documents · ${dayText}`,
                   )}
                 </Typography.Paragraph>
                 <Typography.Paragraph className="muted" data-testid={`scope-${b.id}`}>

@@ -78,7 +78,7 @@ function BundleCard({ bundle, lang, t }: { bundle: StudioBundle; lang: 'zh' | 'e
         columns={[
           { title: t('版本', 'Version'), key: 'version', render: (_: unknown, v) => <span data-testid={`version-${bundle.id}-${v.version}`}>{v.version}</span> },
           { title: t('发布时间', 'Published'), key: 'at', render: (_: unknown, v) => beijingTime(v.publishedAt) },
-          { title: t('发布人', 'By'), key: 'by', render: (_: unknown, v) => v.publishedBy ?? t('场景文件', 'scenario files') },
+          { title: t('发布人', 'By'), key: 'by', render: (_: unknown, v) => <span data-testid={`publisher-${bundle.id}-${v.version}`}>{v.publishedBy ? (v.publishedByName ?? t('已停用的用户', 'a former user')) : t('场景文件', 'scenario files')}</span> },
           { title: t('已提交申请', 'Filed'), key: 'apps', render: (_: unknown, v) => <span data-testid={`filed-${bundle.id}-${v.version}`}>{v.applications}</span> },
           { title: t('草稿', 'Drafts'), dataIndex: 'drafts' },
           {
