@@ -37,7 +37,8 @@ const hashOf = (token: string): Buffer => createHash('sha256').update(token).dig
  */
 export function safeReturnTo(raw: string | undefined): string {
   if (raw === undefined || raw === '') return '/';
-  if (!raw.startsWith('/') || raw.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(raw) || raw.length > 2000) throw new OidcError('oidc_return_to_invalid');
+  const control = [...raw].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+  if (!raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\') || control || raw.length > 2000) throw new OidcError('oidc_return_to_invalid');
   const base = new URL('http://this.site');
   const resolved = new URL(raw, base);
   if (resolved.origin !== base.origin) throw new OidcError('oidc_return_to_invalid');
