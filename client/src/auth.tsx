@@ -47,7 +47,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setUser(null);
     // Signed in through the identity provider: end its session too, or the next sign-in would
     // come straight back as the same person. The provider redirects back to this site.
-    if (out?.endSessionUrl) window.location.assign(out.endSessionUrl);
+    if (out?.endSessionUrl) {
+      window.location.assign(out.endSessionUrl);
+      // The page is leaving: never settle, so no caller navigates within it meanwhile.
+      return new Promise<void>(() => undefined);
+    }
   }, []);
 
   const value = useMemo(() => ({ user, ready, login, logout }), [user, ready, login, logout]);
