@@ -211,7 +211,14 @@ export class OidcService {
       throw refused;
     }
     const identity = identityFromClaims(claims, this.settings.claims, this.logger);
-    const user = await this.db.transaction((tx) => linkIdentity(tx, identity));
+    let user: User;
+    try {
+      user = await this.db.transaction((tx) => linkIdentity(tx, identity));
+    } catch (err) {
+      // Two first sign-ins of one subject at once: the other created the identity; use it.
+      if ((err as { code?: unknown }).code !== '23505') throw err;
+      user = await this.db.transaction((tx) => linkIdentity(tx, identity));
+    }
     return { user, idToken, returnTo: flow.return_to };
   }
 
