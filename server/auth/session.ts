@@ -58,6 +58,8 @@ export async function createSession(db: Queryable, userId: string, origin: Sessi
     `INSERT INTO sessions (id, user_id, csrf_token, expires_at, provider, id_token) VALUES ($1, $2, $3, now() + make_interval(hours => $4), $5, $6)`,
     [id, userId, csrfToken, SESSION_HOURS, origin.provider, origin.idToken ?? null],
   );
+  // An ID token carries claims about the person: none outlives its session, revoked or expired.
+  if (origin.idToken) await db.query('UPDATE sessions SET id_token = NULL WHERE id_token IS NOT NULL AND expires_at < now()');
   return { id, csrfToken };
 }
 

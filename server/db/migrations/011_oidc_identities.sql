@@ -29,6 +29,8 @@ CREATE TABLE oidc_identities (
 -- (id_token_hint); forgotten when the session is revoked.
 ALTER TABLE sessions ADD COLUMN provider text NOT NULL DEFAULT 'demo';
 ALTER TABLE sessions ADD COLUMN id_token text;
+-- Expired sessions' ID tokens are erased as new OIDC sessions start.
+CREATE INDEX sessions_id_token_expiry ON sessions (expires_at) WHERE id_token IS NOT NULL;
 
 -- The role an administrator granted an identity, at most one per identity; it overrides the role
 -- the identity signed in with (citizen for every OIDC identity). Sessions read it on every
