@@ -30,6 +30,24 @@ export interface Config {
   maxDraftsPerCitizen: number;
   /** The proxies whose X-Forwarded-For is believed (Express `trust proxy`); empty: none. */
   trustProxy: string[];
+  /** Sign-in through an OpenID provider (统一身份认证平台); absent when OIDC_ISSUER is unset. */
+  oidc: OidcConfig | undefined;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  /** Absent: a public client, authenticated by PKCE alone. */
+  clientSecret: string | undefined;
+  /** Absent: `<PUBLIC_URL>/api/auth/oidc/callback`, resolved when a sign-in starts. */
+  redirectUri: string | undefined;
+  /** Absent: `<PUBLIC_URL>/`. */
+  postLogoutRedirectUri: string | undefined;
+  scopes: string;
+  /** Claim names of the real-name identity the forms prefill from. */
+  claims: { name: string; idNumber: string; mobile: string };
+  /** The label of the sign-in button. */
+  label: string;
 }
 
 /** Unfinished drafts a citizen may hold unless MAX_DRAFTS_PER_CITIZEN says otherwise. */
@@ -109,6 +127,47 @@ export function parseTrustProxy(raw: string | undefined): string[] {
   return entries;
 }
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** OIDC settings; an issuer over plain http is accepted only on this machine (a test or a sidecar). */
+export function parseOidc(env: Env): OidcConfig | undefined {
+  const issuer = env.OIDC_ISSUER;
+  if (issuer === undefined || issuer === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new ConfigError('OIDC_ISSUER', `must be the provider's issuer URL, got "${issuer}"`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
+    throw new ConfigError('OIDC_ISSUER', `must be an https URL (http only on 127.0.0.1/localhost), got "${issuer}"`);
+  }
+  const clientId = env.OIDC_CLIENT_ID;
+  if (!clientId) throw new ConfigError('OIDC_CLIENT_ID', 'must be set when OIDC_ISSUER is');
+  const claim = (name: string, fallback: string): string => {
+    const v = env[name];
+    if (v === undefined || v === '') return fallback;
+    if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(v)) throw new ConfigError(name, `must be a claim name, got "${v}"`);
+    return v;
+  };
+  const scopes = (env.OIDC_SCOPES ?? '').trim() || 'openid profile phone';
+  if (!scopes.split(/\s+/).includes('openid')) throw new ConfigError('OIDC_SCOPES', `must include openid, got "${scopes}"`);
+  const optionalUrl = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v === '' ? undefined : parseUrl(name, v, '');
+  };
+  return {
+    issuer,
+    clientId,
+    clientSecret: env.OIDC_CLIENT_SECRET || undefined,
+    redirectUri: optionalUrl('OIDC_REDIRECT_URI'),
+    postLogoutRedirectUri: optionalUrl('OIDC_POST_LOGOUT_REDIRECT_URI'),
+    scopes,
+    claims: { name: claim('OIDC_CLAIM_NAME', 'name'), idNumber: claim('OIDC_CLAIM_ID_NUMBER', 'id_number'), mobile: claim('OIDC_CLAIM_MOBILE', 'phone_number') },
+    label: env.OIDC_LABEL || '统一身份认证',
+  };
+}
+
 function parseDatabaseUrl(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   let url: URL;
@@ -180,6 +239,7 @@ export function loadConfig(env: Env = process.env): Config {
     loginRateLimit: parseInteger(env, 'LOGIN_RATE_LIMIT', 30, 1, 1_000_000),
     maxDraftsPerCitizen: parseInteger(env, 'MAX_DRAFTS_PER_CITIZEN', DEFAULT_MAX_DRAFTS, 1, 10_000),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    oidc: parseOidc(env),
     demoHumanDepartments: (env.DEMO_HUMAN_DEPARTMENTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

@@ -10,6 +10,9 @@ import { BundleService } from './bundles/service.js';
 import { authRoutes } from './auth/controller.js';
 import { authenticate, requireDepartmentSignature } from './auth/middleware.js';
 import { demoProvider } from './auth/demo-provider.js';
+import { OidcService } from './auth/oidc.js';
+import { RoleService } from './roles/service.js';
+import { rolesRoutes } from './roles/controller.js';
 import { departmentToken, webhookSecret } from './auth/secrets.js';
 import { ApplicationService } from './applications/service.js';
 import { applicationsRoutes } from './applications/controller.js';
@@ -84,6 +87,8 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
 
   const store = createMaterialStore({ dataDir: config.dataDir });
   const provider = demoProvider(departments.map((d) => ({ code: d.code, name: d.name })));
+  // The public URL is read when a sign-in starts: tests learn their port after building the server.
+  const oidc = config.oidc ? new OidcService(db, config.oidc, () => config.publicUrl, logger) : undefined;
   // Every service is built here, from its dependencies, and handed to its routes: one way for all.
   const applications = new ApplicationService({ db, registry, store, calendar, maxDrafts: config.maxDraftsPerCitizen });
   const departmentService = new DepartmentService(db, registry, store);
@@ -103,13 +108,22 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
     before: [authenticate(db, config.sessionSecret, departmentTokens), requireDepartmentSignature(db, webhookSecretFor)],
     checkResponses: options.checkResponses ?? false,
     routes: [
-      ...authRoutes({ db, provider, sessionSecret: config.sessionSecret, demo: config.demo, secureCookies: config.publicUrl.startsWith('https:'), loginRateLimit: config.loginRateLimit }),
+      ...authRoutes({
+        db,
+        provider,
+        sessionSecret: config.sessionSecret,
+        demo: config.demo,
+        secureCookies: config.publicUrl.startsWith('https:'),
+        loginRateLimit: config.loginRateLimit,
+        ...(oidc ? { oidc } : {}),
+      }),
       ...bundlesRoutes(new BundleService(registry, db)),
       ...applicationsRoutes(applications, new RatingService(db), config.maxUploadBytes),
       ...departmentsRoutes(departmentService),
       ...workbenchRoutes(new WorkbenchService(db, registry, departmentService, calendar)),
       ...studioRoutes(studio, new ProposalService(db, registry, studio)),
       ...operationsRoutes(new OperationsService(db, departments)),
+      ...rolesRoutes(new RoleService(db, departments)),
       ...statsRoutes(new StatsService(db, registry)),
     ],
   });

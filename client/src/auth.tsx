@@ -42,9 +42,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const logout = useCallback(async () => {
-    await api('POST', '/api/auth/logout');
+    const out = await api<{ endSessionUrl: string } | undefined>('POST', '/api/auth/logout');
     setCsrfToken('');
     setUser(null);
+    // Signed in through the identity provider: end its session too, or the next sign-in would
+    // come straight back as the same person. The provider redirects back to this site.
+    if (out?.endSessionUrl) {
+      window.location.assign(out.endSessionUrl);
+      // The page is leaving: never settle, so no caller navigates within it meanwhile.
+      return new Promise<void>(() => undefined);
+    }
   }, []);
 
   const value = useMemo(() => ({ user, ready, login, logout }), [user, ready, login, logout]);

@@ -45,18 +45,35 @@ export async function upsertUser(db: Queryable, user: User): Promise<void> {
   );
 }
 
-export async function createSession(db: Queryable, userId: string): Promise<{ id: string; csrfToken: string }> {
+/** Where a session came from: `oidc` sessions keep the ID token that logout hands back to the provider. */
+export interface SessionOrigin {
+  provider: 'demo' | 'oidc';
+  idToken?: string;
+}
+
+export async function createSession(db: Queryable, userId: string, origin: SessionOrigin = { provider: 'demo' }): Promise<{ id: string; csrfToken: string }> {
   const id = randomBytes(24).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   await db.query(
-    `INSERT INTO sessions (id, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))`,
-    [id, userId, csrfToken, SESSION_HOURS],
+    `INSERT INTO sessions (id, user_id, csrf_token, expires_at, provider, id_token) VALUES ($1, $2, $3, now() + make_interval(hours => $4), $5, $6)`,
+    [id, userId, csrfToken, SESSION_HOURS, origin.provider, origin.idToken ?? null],
   );
+  // An ID token carries claims about the person: none outlives its session, revoked or expired.
+  if (origin.idToken) await db.query('UPDATE sessions SET id_token = NULL WHERE id_token IS NOT NULL AND expires_at < now()');
   return { id, csrfToken };
 }
 
-export async function revokeSession(db: Queryable, id: string): Promise<void> {
-  await db.query('UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id]);
+/** Ends a session; the ID token it kept is forgotten with it. Answers the session's origin if it was live. */
+export async function revokeSession(db: Queryable, id: string): Promise<SessionOrigin | null> {
+  const { rows } = await db.query<{ provider: 'demo' | 'oidc'; id_token: string | null }>(
+    `UPDATE sessions s SET revoked_at = now(), id_token = NULL
+       FROM (SELECT id, provider, id_token FROM sessions WHERE id = $1 AND revoked_at IS NULL FOR UPDATE) old
+      WHERE s.id = old.id
+      RETURNING old.provider, old.id_token`,
+    [id],
+  );
+  const r = rows[0];
+  return r ? { provider: r.provider, ...(r.id_token ? { idToken: r.id_token } : {}) } : null;
 }
 
 interface SessionRow {
@@ -70,10 +87,19 @@ interface SessionRow {
   mobile: string | null;
 }
 
+/**
+ * The session's user with the role they hold now: a grant by an administrator (role_grants)
+ * overrides the role they signed in with, and is read on every request, so granting or revoking
+ * takes effect from the caller's next request.
+ */
 export async function findSession(db: Queryable, id: string): Promise<{ user: User; csrfToken: string } | null> {
   const { rows } = await db.query<SessionRow>(
-    `SELECT s.id AS session_id, s.csrf_token, u.id, u.name, u.role, u.department, u.id_number, u.mobile
+    `SELECT s.id AS session_id, s.csrf_token, u.id, u.name,
+            COALESCE(g.role, u.role) AS role,
+            CASE WHEN g.user_id IS NULL THEN u.department ELSE g.department END AS department,
+            u.id_number, u.mobile
        FROM sessions s JOIN users u ON u.id = s.user_id
+       LEFT JOIN role_grants g ON g.user_id = u.id
       WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
     [id],
   );

@@ -105,7 +105,7 @@ describe.each(databaseTargets())('who sees personal data, on $kind', ({ open }) 
     const p = path.replace(/\?.*$/, '');
     const refuse = c.kind === 'anonymous' ? 401 : 403;
     const onlyFor = (...kinds: Kind[]) => (kinds.includes(c.kind) ? 200 : c.kind === 'system' ? 401 : refuse);
-    if (/^\/api\/(health|openapi\.json|auth\/(demo-users|me)|bundles(\/newborn(\/form)?)?|public\/summary|uploads\/limits)$/.test(p)) return 200;
+    if (/^\/api\/(health|openapi\.json|auth\/(demo-users|me|methods)|bundles(\/newborn(\/form)?)?|public\/summary|uploads\/limits)$/.test(p)) return 200;
     if (p === '/api/applications') return onlyFor('citizen');
     if (p.startsWith('/api/applications/')) return c.kind !== 'citizen' ? onlyFor('citizen') : c.who === 'the applicant' ? 200 : 404;
     if (p.startsWith('/api/admin/')) return onlyFor('admin');

@@ -4,11 +4,12 @@ import { useI18n } from '../i18n';
 import Deliveries from './Deliveries';
 import Departments from './Departments';
 import AuditLog from './AuditLog';
+import RoleGrants from './RoleGrants';
 
-const TABS = ['deliveries', 'departments', 'audit'] as const;
+const TABS = ['deliveries', 'departments', 'audit', 'roles'] as const;
 type Tab = (typeof TABS)[number];
 
-/** The operator console: failed deliveries, each department's delivery health, and the audit log. */
+/** The operator console: failed deliveries, each department's delivery health, the audit log, and roles granted to people. */
 export default function Console() {
   const { t } = useI18n();
   const [params, setParams] = useSearchParams();
@@ -26,6 +27,7 @@ export default function Console() {
           { key: 'deliveries', label: t('投递失败', 'Dead deliveries'), children: <Deliveries /> },
           { key: 'departments', label: t('部门投递概况', 'Departments'), children: <Departments /> },
           { key: 'audit', label: t('审计日志', 'Audit log'), children: <AuditLog /> },
+          { key: 'roles', label: t('角色授权', 'Roles'), children: <RoleGrants /> },
         ]}
       />
     </>

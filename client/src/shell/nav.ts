@@ -18,8 +18,7 @@ const HOME: Record<Role, string> = {
   admin: '/console',
 };
 
-/** The page to open after signing in: the one asked for (a local path only), else the role's own. */
-export function landingPage(role: Role, next: string | null): string {
-  const local = next && next.startsWith('/') && !next.startsWith('//') ? next : null;
-  return local && local !== '/' ? local : HOME[role];
+/** The page to open after signing in: the one asked for (already checked to be local), else the role's own. */
+export function landingPage(role: Role, next: string): string {
+  return next !== '/' ? next : HOME[role];
 }
