@@ -28,6 +28,8 @@ export interface Config {
   loginRateLimit: number;
   /** Unfinished drafts one citizen may hold. */
   maxDraftsPerCitizen: number;
+  /** Working days an applicant is given to answer a 补正 (SUPPLEMENT_DAYS). */
+  supplementDays: number;
   /** The proxies whose X-Forwarded-For is believed (Express `trust proxy`); empty: none. */
   trustProxy: string[];
   /** Sign-in through an OpenID provider (统一身份认证平台); absent when OIDC_ISSUER is unset. */
@@ -52,6 +54,8 @@ export interface OidcConfig {
 
 /** Unfinished drafts a citizen may hold unless MAX_DRAFTS_PER_CITIZEN says otherwise. */
 export const DEFAULT_MAX_DRAFTS = 20;
+/** Working days to answer a 补正 unless SUPPLEMENT_DAYS says otherwise. */
+export const DEFAULT_SUPPLEMENT_DAYS = 10;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -238,6 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhookTimeoutMs: parseInteger(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
     loginRateLimit: parseInteger(env, 'LOGIN_RATE_LIMIT', 30, 1, 1_000_000),
     maxDraftsPerCitizen: parseInteger(env, 'MAX_DRAFTS_PER_CITIZEN', DEFAULT_MAX_DRAFTS, 1, 10_000),
+    supplementDays: parseInteger(env, 'SUPPLEMENT_DAYS', DEFAULT_SUPPLEMENT_DAYS, 1, 365),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     oidc: parseOidc(env),
     demoHumanDepartments: (env.DEMO_HUMAN_DEPARTMENTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),

@@ -91,7 +91,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   const oidc = config.oidc ? new OidcService(db, config.oidc, () => config.publicUrl, logger) : undefined;
   // Every service is built here, from its dependencies, and handed to its routes: one way for all.
   const applications = new ApplicationService({ db, registry, store, calendar, maxDrafts: config.maxDraftsPerCitizen });
-  const departmentService = new DepartmentService(db, registry, store);
+  const departmentService = new DepartmentService(db, registry, store, { calendar, supplementDays: config.supplementDays });
   // A worker's claim must outlast its longest attempt (the deadline: three idle timeouts, however
   // a department trickles) with room to record the result, or another worker would send the row
   // again while the first still waits. Twice the deadline: 60 s at the default timeout, and rows a

@@ -179,5 +179,29 @@ export function applicationsRoutes(service: ApplicationService, ratings: RatingS
       errors: [401, 403, 404, 409, 422],
       handler: async ({ params, body }, req) => ratings.rate(currentUser(req.principal), params.id, body),
     }),
+    route({
+      ...common,
+      method: 'post',
+      path: '/applications/:id/items/:subId/rating',
+      summary: 'Rate one department\'s item once it has answered (一事一评), once; it then appears as the item\'s `rating` in GET /applications/{id}',
+      description: '409 while the department has not answered the item (completed or rejected) and on a second rating; 404 for an item of another application; 422 as for the application\'s rating.',
+      params: SupplementParams,
+      body: RatingBody,
+      bodyRefusal: {
+        status: 422,
+        message: '评价内容有误',
+        messageEn: 'The rating is invalid',
+        fields: {
+          score: { message: '评分应为 1–5 的整数', messageEn: 'must be an integer from 1 to 5' },
+          comment: { message: '评价内容应为文本', messageEn: 'must be a string' },
+          'comment:maxLength': { message: `评价内容最多 ${MAX_COMMENT} 个字`, messageEn: `must have at most ${MAX_COMMENT} characters` },
+        },
+        unknownKey: { message: '不是评价的字段', messageEn: 'is not a field of a rating' },
+        unknownAlone: 'together',
+      },
+      responses: { 201: { description: 'the stored rating', schema: Rating } },
+      errors: [401, 403, 404, 409, 422],
+      handler: async ({ params, body }, req) => ratings.rateItem(currentUser(req.principal), params.id, params.subId, body),
+    }),
   ];
 }

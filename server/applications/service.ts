@@ -17,7 +17,7 @@ import { historyOf, type HistoryEntry } from '../subapps/history.js';
 import { file, transition } from '../subapps/transition.js';
 import { regionalVersion, requireRegion } from '../bundles/regional.js';
 import { signalRelease } from '../dispatch/signal.js';
-import { ratingOf } from '../ratings/service.js';
+import { itemRatingsOf, ratingOf } from '../ratings/service.js';
 import type { DayUnit, WorkCalendar } from '../../shared/calendar.js';
 import { chinaIso } from '../../shared/calendar.js';
 import { afterSupplement, promisedBy, withinPromise } from '../../shared/promise.js';
@@ -64,6 +64,8 @@ export interface SupplementRequest {
   /** The elements behind the requested fields, so the applicant is asked in the form's terms. */
   elements: string[];
   requestedAt: string;
+  /** The last Beijing day to answer (requests made before deadlines were kept have none). */
+  dueDate?: string;
 }
 
 export interface PayloadMaterial {
@@ -345,11 +347,11 @@ export class ApplicationService {
   async detail(user: User, id: string) {
     // One snapshot: read one by one, a department's commit in between could show every item
     // finished while the application still says in progress.
-    const { app, rows, history, rating } = await this.d.db.transaction(async (tx) => {
+    const { app, rows, history, rating, itemRatings } = await this.d.db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const app = await this.owned(user, id, tx);
       const { rows } = await tx.query<SubRow>('SELECT * FROM sub_applications WHERE application_id = $1 ORDER BY position', [app.id]);
-      return { app, rows, history: await historyOf(tx, rows.map((r) => r.id)), rating: await ratingOf(tx, app.id) };
+      return { app, rows, history: await historyOf(tx, rows.map((r) => r.id)), rating: await ratingOf(tx, app.id), itemRatings: await itemRatingsOf(tx, app.id) };
     });
     const standard = await this.d.registry.get(app.bundle_id, app.version);
     const v = regionalVersion(standard, app.region) ?? standard;
@@ -377,6 +379,7 @@ export class ApplicationService {
         reason: s.reason,
         supplement: s.supplement ? describeSupplement(v, s.supplement) : null,
         history: (history.get(s.id) ?? []).map(publicHistory),
+        rating: itemRatings.get(s.id) ?? null,
       })),
       savings: app.savings,
       rating,
@@ -509,6 +512,7 @@ export function describeSupplement(v: BundleVersion, s: SupplementRequest) {
   return {
     reason: s.reason,
     requestedAt: s.requestedAt,
+    dueDate: s.dueDate ?? null,
     materials: s.materials.map((code) => ({ code, title: v.catalogue.materials.get(code)?.title ?? code })),
     fields: s.elements.map((element) => ({ element, title: v.catalogue.elements.get(element)?.title ?? element })),
   };

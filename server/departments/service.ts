@@ -16,6 +16,9 @@ import { audit } from '../audit.js';
 import { APPLICANT_COLUMNS, maskedApplicant, type ApplicantColumns } from '../subapps/applicant.js';
 import { DepartmentNotFoundError, SubApplicationNotFoundError } from './errors.js';
 import { purposeOf, type ReadAccess } from './purpose.js';
+import { addWorkingDays, type WorkCalendar } from '../../shared/calendar.js';
+import { chinaToday } from '../../shared/beijing-time.js';
+import { DEFAULT_SUPPLEMENT_DAYS } from '../config.js';
 
 interface SubRow {
   id: string;
@@ -53,6 +56,7 @@ export class DepartmentService {
     private readonly db: Database,
     private readonly registry: BundleRegistry,
     private readonly store: MaterialStore,
+    private readonly options: { calendar?: WorkCalendar; supplementDays?: number } = {},
   ) {}
 
   async list(principal: Principal, code: string, status: SubStatus | undefined) {
@@ -209,12 +213,15 @@ export class DepartmentService {
       if (typeof f !== 'string' || !byName.has(f)) details.push({ path: `missing.fields[${i}]`, message: '不是本事项的字段', messageEn: 'is not a field of this item' });
     });
     if (details.length) throw new ValidationError(details);
+    const now = new Date();
     return {
       reason: reason || null,
       materials: [...new Set(materials as string[])],
       fields: [...new Set(fields as string[])],
       elements: [...new Set((fields as string[]).map((f) => byName.get(f)!))],
-      requestedAt: new Date().toISOString(),
+      requestedAt: now.toISOString(),
+      // Said in the notice, so it is fixed when asked: a later calendar change does not move it.
+      dueDate: addWorkingDays(chinaToday(now), this.options.supplementDays ?? DEFAULT_SUPPLEMENT_DAYS, this.options.calendar),
     };
   }
 

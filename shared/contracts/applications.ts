@@ -70,6 +70,8 @@ export const ApplicationItem = Closed({
   reason: Nullable(Type.String()),
   supplement: Nullable(SupplementRequest),
   history: Type.Array(HistoryEntry),
+  // 一事一评: the applicant's rating of this item, once its department has answered.
+  rating: Nullable(Rating),
 });
 export type ApplicationItem = Static<typeof ApplicationItem>;
 

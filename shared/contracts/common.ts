@@ -159,6 +159,7 @@ export const MaskedPerson = Closed({ name: Type.String(), idNumber: Nullable(Typ
 export const SupplementRequest = Closed({
   reason: Nullable(Type.String()),
   requestedAt: DateTime(),
+  dueDate: Nullable(DateOnly({ description: 'the last day (Beijing) to answer; null for requests made before deadlines were kept' })),
   materials: Type.Array(Closed({ code: Type.String(), title: Type.String() })),
   fields: Type.Array(Closed({ element: Type.String(), title: Type.String() })),
 });

@@ -170,6 +170,13 @@ describe.runIf(hasChromium)('the citizen portal on a phone, by keyboard, with a 
     const card = page.getByTestId('supplement-birth-certificate');
     await poll(() => card.count()).toBe(1);
     expect(await card.textContent()).toContain('出生医学记录不清晰');
+    // The deadline to answer, as the department fixed it; and nothing claims the item was accepted.
+    const due = (asked.body as { supplement: { dueDate: string } }).supplement.dueDate;
+    expect(due).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await page.getByTestId('supplement-due-birth-certificate').textContent()).toContain(`请于 ${due} 前补正`);
+    const itemCard = page.getByTestId('item-birth-certificate');
+    expect(await itemCard.locator('.item-stages .ant-steps-item-error').textContent()).toContain('需补正');
+    expect(await itemCard.locator('.item-stages .ant-steps-item-finish').allTextContents()).toEqual(['已提交']);
     // Exactly what was asked: one field (with the value given before) and one upload.
     expect(await card.locator('input:not([type="file"]), select, textarea').count()).toBe(1);
     expect(await card.locator('input[type="file"]').count()).toBe(1);
@@ -187,6 +194,9 @@ describe.runIf(hasChromium)('the citizen portal on a phone, by keyboard, with a 
     await poll(() => card.getByTestId('uploaded-birthMedicalRecord').count()).toBe(1);
     await card.getByTestId('send-supplement-birth-certificate').click();
     await poll(() => page.getByTestId('supplement-birth-certificate').count()).toBe(0);
+    // A confirmation, and the item says it is back with the department, not "已提交".
+    await poll(() => page.getByTestId('supplement-sent-birth-certificate').count()).toBe(1);
+    expect(await page.getByTestId('item-status-birth-certificate').textContent()).toBe('已补正，待部门审核');
     const after = await db.query<{ status: string; round: number; answers: Record<string, unknown> }>(
       'SELECT s.status, s.round, a.answers FROM sub_applications s JOIN applications a ON a.id = s.application_id WHERE s.id = $1',
       [sub.id],

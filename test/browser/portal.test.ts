@@ -235,9 +235,18 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     expect(await page.getByTestId('item-status-birth-registration').textContent()).toBe('已办结');
     expect(await page.getByTestId('output-child.idNumber').textContent()).toMatch(/^\d{17}[\dX]$/);
 
-    // 好差评, once.
+    // 一事一评: each department's item on its own; "请选择评分" goes once a score is chosen.
+    await page.getByTestId('rate-birth-registration-send-rating').click();
+    const itemCard = page.getByTestId('rate-birth-registration-rating');
+    await poll(() => itemCard.getByRole('alert').textContent()).toContain('请选择评分');
+    await page.getByTestId('rate-birth-registration-score-4').check();
+    await poll(() => itemCard.getByRole('alert').count()).toBe(0);
+    await page.getByTestId('rate-birth-registration-send-rating').click();
+    await poll(() => page.getByTestId('rate-birth-registration-rating-given').textContent()).toContain('4 · 满意');
+
+    // 好差评 of the whole, once.
     await page.getByTestId('score-5').check();
-    await page.getByLabel('评价内容（选填）').fill('一次都没跑，很方便');
+    await page.getByTestId('rating').getByLabel('评价内容（选填）').fill('一次都没跑，很方便');
     await axe(page, 'rating');
     await page.getByTestId('send-rating').click();
     await poll(() => page.getByTestId('rating-given').textContent()).toContain('5 · 非常满意');
@@ -275,9 +284,12 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     // Cancelled, nothing happens.
     await remove.click();
     await page.getByRole('button', { name: /^取\s*消$/ }).click();
+    // The confirm is gone before it is asked again: a click on it while it fades out is lost.
+    await page.getByTestId(`delete-ok-${id}`).waitFor({ state: 'hidden' });
     expect((await db.query('SELECT 1 FROM applications WHERE id = $1', [id])).rows).toHaveLength(1);
     // Confirmed, the draft is gone, here and on the server.
     await remove.click();
+    await page.getByTestId(`delete-ok-${id}`).waitFor({ state: 'visible' });
     await page.getByTestId(`delete-ok-${id}`).click();
     await poll(() => row.count()).toBe(0);
     expect((await db.query('SELECT 1 FROM applications WHERE id = $1', [id])).rows).toEqual([]);

@@ -85,4 +85,43 @@ describe.each(databaseTargets())('好差评 (ratings) on $kind', ({ open }) => {
     const answers = await Promise.all([1, 2, 3].map(() => citizen.post(`/api/applications/${id}/rating`, { score: 3 })));
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
   });
+
+  it('rates each department\'s item once it has answered (一事一评), once, by its applicant only', async () => {
+    const id = await draft();
+    expect((await citizen.post(`/api/applications/${id}/submit`)).status).toBe(201);
+    type Items = { items: { id: string; itemId: string; department: string; status: string; rating: Rating | null }[] };
+    const first = (await citizen.get<Items>(`/api/applications/${id}`)).body.items[0]!;
+    // Before its department answers: refused, naming why.
+    const early = await citizen.post<ErrorBody>(`/api/applications/${id}/items/${first.id}/rating`, { score: 5 });
+    if (first.status !== 'completed' && first.status !== 'rejected') {
+      expect(early.status).toBe(409);
+      expect(early.body.error.details[0]!.path).toBe('status');
+    }
+    await until(async () => (await citizen.get<Detail>(`/api/applications/${id}`)).body.status === 'completed', 20_000, 'completion');
+    const items = (await citizen.get<Items>(`/api/applications/${id}`)).body.items;
+    expect(items.every((i) => i.rating === null)).toBe(true);
+    const [a, b] = items;
+
+    expect((await citizen.post<ErrorBody>(`/api/applications/${id}/items/${a!.id}/rating`, { score: 9 })).status).toBe(422);
+    const other = await ApiClient.login(ts.url, 'citizen-zhang');
+    expect((await other.post(`/api/applications/${id}/items/${a!.id}/rating`, { score: 1 })).status).toBe(404);
+    // Another application's item under this application's id is not found either.
+    const elsewhere = await draft();
+    expect((await citizen.post(`/api/applications/${elsewhere}/items/${a!.id}/rating`, { score: 1 })).status).toBe(404);
+    expect((await citizen.post(`/api/applications/${id}/items/not-a-uuid/rating`, { score: 1 })).status).toBe(404);
+
+    const given = await citizen.post<Rating>(`/api/applications/${id}/items/${a!.id}/rating`, { score: 4, comment: '窗口答复及时' });
+    expect(given.status).toBe(201);
+    expect(given.body).toMatchObject({ score: 4, comment: '窗口答复及时' });
+    expect((await citizen.post<ErrorBody>(`/api/applications/${id}/items/${a!.id}/rating`, { score: 1 })).status).toBe(409);
+    expect((await citizen.post(`/api/applications/${id}/items/${b!.id}/rating`, { score: 2 })).status).toBe(201);
+
+    // Each item carries its own rating; the application's own 好差评 is still to be given.
+    const after = (await citizen.get<Items & Detail>(`/api/applications/${id}`)).body;
+    expect(after.items.find((i) => i.id === a!.id)!.rating).toMatchObject({ score: 4, comment: '窗口答复及时' });
+    expect(after.items.find((i) => i.id === b!.id)!.rating).toMatchObject({ score: 2 });
+    expect(after.rating).toBeNull();
+    const rows = await db.query<{ department: string; score: number }>('SELECT department, score FROM item_ratings WHERE application_id = $1 ORDER BY score DESC', [id]);
+    expect(rows.rows).toEqual([{ department: a!.department, score: 4 }, { department: b!.department, score: 2 }]);
+  });
 });

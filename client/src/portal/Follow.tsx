@@ -13,13 +13,23 @@ import type { ApplicationDetail, ApplicationItem } from './types';
 const POLL_MS = 2000;
 const FINISHED = ['completed', 'rejected', 'partially_completed'];
 
-/** Where an item stands on 已提交 → 已受理 → 办理中 → 已办结 (or 需补正 / 不予受理 on the way). */
+/** Whether the department has accepted the item at some point: only then is 已受理 behind it. */
+const wasAccepted = (item: ApplicationItem): boolean => item.history.some((h) => h.status === 'accepted');
+
+/** A 补正 answered and sent back: the department has it again and has not decided yet. */
+export const resubmitted = (item: ApplicationItem): boolean =>
+  (item.status === 'queued' || item.status === 'delivered' || item.status === 'dead') && item.history.some((h) => h.note !== null && typeof h.note === 'object' && 'supplied' in (h.note as object));
+
+/**
+ * Where an item stands on 已提交 → 已受理 → 办理中 → 已办结. A 补正 asked before anyone accepted
+ * stands at the second step (nothing was accepted), one asked while handling at the third.
+ */
 function stage(item: ApplicationItem): { current: number; status: 'process' | 'finish' | 'error' | 'wait' } {
   switch (item.status) {
     case 'accepted':
       return { current: 2, status: 'process' };
     case 'supplement':
-      return { current: 2, status: 'error' };
+      return { current: wasAccepted(item) ? 2 : 1, status: 'error' };
     case 'completed':
       return { current: 3, status: 'finish' };
     case 'rejected':
@@ -60,7 +70,7 @@ function ItemCard({ app, item, model, onChanged }: { app: ApplicationDetail; ite
           {lang === 'en' && dept ? dept.nameEn : item.departmentName}
         </Typography.Title>
       }
-      extra={<Pill tone={statusTone(item.status)} testId={`item-status-${item.itemId}`}>{subStatusLabel(item.status, lang)}</Pill>}
+      extra={<Pill tone={statusTone(item.status)} testId={`item-status-${item.itemId}`}>{resubmitted(item) ? t('已补正，待部门审核', 'Supplemented, with the department') : subStatusLabel(item.status, lang)}</Pill>}
     >
       <Typography.Paragraph strong>{lang === 'en' && itemModel ? itemModel.titleEn : item.title}</Typography.Paragraph>
       <Steps
@@ -70,9 +80,9 @@ function ItemCard({ app, item, model, onChanged }: { app: ApplicationDetail; ite
         responsive={false}
         className="item-stages"
         items={[
-          { title: t('已提交', 'Submitted') },
-          { title: item.status === 'rejected' ? t('不予受理', 'Rejected') : t('已受理', 'Accepted') },
-          { title: item.status === 'supplement' ? t('需补正', 'Supplement') : t('办理中', 'In progress') },
+          { title: resubmitted(item) ? t('已补正', 'Supplemented') : t('已提交', 'Submitted') },
+          { title: item.status === 'rejected' ? t('不予受理', 'Rejected') : item.status === 'supplement' && !wasAccepted(item) ? t('需补正', 'Supplement') : t('已受理', 'Accepted') },
+          { title: item.status === 'supplement' && wasAccepted(item) ? t('需补正', 'Supplement') : t('办理中', 'In progress') },
           { title: t('已办结', 'Completed') },
         ]}
       />
@@ -87,7 +97,19 @@ function ItemCard({ app, item, model, onChanged }: { app: ApplicationDetail; ite
           style={{ marginTop: 8 }}
         />
       )}
+      {resubmitted(item) && <Alert type="success" showIcon data-testid={`supplement-sent-${item.itemId}`} title={t('补正内容已提交，部门将重新审核；审核结果会在这里显示。', 'Your supplement was sent; the department will look at it again and the outcome will show here.')} style={{ margin: '8px 0' }} />}
       {item.status === 'supplement' && item.supplement && model && <Supplement app={app} item={item} model={model} onDone={onChanged} />}
+      {(item.status === 'completed' || item.status === 'rejected') && (
+        <div style={{ marginTop: 8 }}>
+          <RatingCard
+            endpoint={`/api/applications/${app.id}/items/${item.id}/rating`}
+            rating={item.rating}
+            onRated={(rating) => onChanged({ ...app, items: app.items.map((x) => (x.id === item.id ? { ...x, rating } : x)) })}
+            heading={t(`评价${lang === 'en' && dept ? dept.nameEn : item.departmentName}（一事一评）`, `Rate ${lang === 'en' && dept ? dept.nameEn : item.departmentName}`)}
+            prefix={`rate-${item.itemId}-`}
+          />
+        </div>
+      )}
       <details className="history">
         <summary>{t('办理记录', 'History')}</summary>
         <Timeline
@@ -174,7 +196,7 @@ export default function Follow() {
       )}
       {finished && (
         <div style={{ marginBottom: 16 }}>
-          <RatingCard applicationId={detail.id} rating={detail.rating} onRated={(rating) => setDetail({ ...detail, rating })} />
+          <RatingCard endpoint={`/api/applications/${detail.id}/rating`} rating={detail.rating} onRated={(rating) => setDetail({ ...detail, rating })} />
         </div>
       )}
       <Row gutter={[16, 16]}>

@@ -78,6 +78,12 @@ export function Supplement({ app, item, model, onDone }: Props) {
 
   return (
     <Card size="small" className="supplement" data-testid={`supplement-${item.itemId}`} title={<Typography.Title level={4} style={{ margin: 0, fontSize: 15 }}>{t('需补正的内容', 'What the department asks for')}</Typography.Title>}>
+      {request.dueDate && (
+        // Not an alert: it is there from the start, and the page's alerts are for what went wrong.
+        <Typography.Paragraph strong data-testid={`supplement-due-${item.itemId}`}>
+          {t(`请于 ${request.dueDate} 前补正（北京时间当日 24 时前）`, `Please answer by ${request.dueDate} (end of that day, Beijing time)`)}
+        </Typography.Paragraph>
+      )}
       {request.reason && (
         <Typography.Paragraph>
           {t('部门说明', 'Note from the department')}：{request.reason}

@@ -221,6 +221,7 @@ export default function Detail() {
       {sub.supplement && (
         <Card size="small" title={t('补正通知', 'Supplement request')}>
           {sub.supplement.reason && <Typography.Paragraph>{sub.supplement.reason}</Typography.Paragraph>}
+          {sub.supplement.dueDate && <Typography.Paragraph data-testid="supplement-due">{t(`补正期限：${sub.supplement.dueDate}`, `To be answered by ${sub.supplement.dueDate}`)}</Typography.Paragraph>}
           <Space wrap>
             {sub.supplement.materials.map((m) => (
               <Tag key={m.code} color="orange">{m.title}</Tag>
