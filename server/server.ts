@@ -14,6 +14,8 @@ import { departmentToken, webhookSecret } from './auth/secrets.js';
 import { ApplicationService } from './applications/service.js';
 import { applicationsRoutes } from './applications/controller.js';
 import { RatingService } from './ratings/service.js';
+import { CommitmentService } from './commitments/service.js';
+import { commitmentsRoutes } from './commitments/controller.js';
 import { DepartmentService } from './departments/service.js';
 import { departmentsRoutes } from './departments/controller.js';
 import { workbenchRoutes } from './workbench/controller.js';
@@ -106,6 +108,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       ...authRoutes({ db, provider, sessionSecret: config.sessionSecret, demo: config.demo, secureCookies: config.publicUrl.startsWith('https:'), loginRateLimit: config.loginRateLimit }),
       ...bundlesRoutes(new BundleService(registry, db)),
       ...applicationsRoutes(applications, new RatingService(db), config.maxUploadBytes),
+      ...commitmentsRoutes(new CommitmentService(db, registry, applications)),
       ...departmentsRoutes(departmentService),
       ...workbenchRoutes(new WorkbenchService(db, registry, departmentService, calendar)),
       ...studioRoutes(studio, new ProposalService(db, registry, studio)),

@@ -115,6 +115,8 @@ export class DepartmentService {
       fields: row.payload.fields,
       fieldLabels: Object.fromEntries((item?.fields ?? []).map((f) => [f.name, v.catalogue.elements.get(f.element)?.title ?? f.name])),
       materials: row.payload.materials.map(({ sha256, ...m }) => ({ ...m, ...(sha256 ? { url: `/api/sub-applications/${row.id}/materials/${encodeURIComponent(m.code)}` } : {}) })),
+      // 告知承诺: the signed commitment that replaces some of this item's materials.
+      ...(row.payload.commitment ? { commitment: row.payload.commitment } : {}),
       inputs: row.payload.inputs,
       produces: row.payload.produces,
       outputs: row.outputs ?? {},
