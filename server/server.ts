@@ -15,6 +15,9 @@ import { ApplicationService } from './applications/service.js';
 import { applicationsRoutes } from './applications/controller.js';
 import { RatingService } from './ratings/service.js';
 import { CommitmentService } from './commitments/service.js';
+import { LicenceService } from './licences/service.js';
+import { licencesRoutes } from './licences/controller.js';
+import type { LicenceIssuer } from './licences/types.js';
 import { commitmentsRoutes } from './commitments/controller.js';
 import { DepartmentService } from './departments/service.js';
 import { departmentsRoutes } from './departments/controller.js';
@@ -55,6 +58,8 @@ export interface ServerParts {
 export interface BuildOptions {
   /** Check every JSON response against its declared contract (the tests turn this on). */
   checkResponses?: boolean;
+  /** The licence library (电子证照库) that completed items' licences are issued to; absent: archive only. */
+  licenceIssuer?: LicenceIssuer;
 }
 
 export async function buildServer(config: Config, db: Database, logger: Logger, clientDir?: string, options: BuildOptions = {}): Promise<ServerParts> {
@@ -88,7 +93,8 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   const provider = demoProvider(departments.map((d) => ({ code: d.code, name: d.name })));
   // Every service is built here, from its dependencies, and handed to its routes: one way for all.
   const applications = new ApplicationService({ db, registry, store, calendar, maxDrafts: config.maxDraftsPerCitizen });
-  const departmentService = new DepartmentService(db, registry, store);
+  const licences = new LicenceService({ db, registry, store, logger, ...(options.licenceIssuer ? { issuer: options.licenceIssuer } : {}) });
+  const departmentService = new DepartmentService(db, registry, store, licences);
   // A worker's claim must outlast its longest attempt (the deadline: three idle timeouts, however
   // a department trickles) with room to record the result, or another worker would send the row
   // again while the first still waits. Twice the deadline: 60 s at the default timeout, and rows a
@@ -109,6 +115,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       ...bundlesRoutes(new BundleService(registry, db)),
       ...applicationsRoutes(applications, new RatingService(db), config.maxUploadBytes),
       ...commitmentsRoutes(new CommitmentService(db, registry, applications)),
+      ...licencesRoutes(licences),
       ...departmentsRoutes(departmentService),
       ...workbenchRoutes(new WorkbenchService(db, registry, departmentService, calendar)),
       ...studioRoutes(studio, new ProposalService(db, registry, studio)),
