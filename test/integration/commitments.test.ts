@@ -152,6 +152,14 @@ describe.each(databaseTargets())('commitments (告知承诺) are signed, on $kin
     const staff = await ApiClient.login(ts.url, 'staff-market');
     const opened = await staff.get<{ commitment?: Delivered }>(`/api/workbench/sub-applications/${sub}?reason=${encodeURIComponent('审核办理')}`);
     expect(opened.body.commitment?.sha256).toBe(sha256(text));
+    // Statistics count the commitments signed, from the savings snapshot taken at filing.
+    const admin = await ApiClient.login(ts.url, 'admin');
+    const stats = await admin.get<{ materials: { waived: { commitment: number } } }>('/api/stats/bundles/business-startup');
+    expect(stats.status).toBe(200);
+    const signedRows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM commitments c JOIN applications a ON a.id = c.application_id WHERE a.status <> 'draft' AND a.bundle_id = 'business-startup'`);
+    expect(stats.body.materials.waived.commitment).toBe(signedRows.rows[0]!.n);
+    expect(signedRows.rows[0]!.n).toBe(1);
+
     // Departments whose items rely on no commitment get none.
     const other = filed.body.items.find((i) => i.department === 'tax')!.id;
     const row = await db.query<{ payload: { commitment?: unknown } }>('SELECT payload FROM sub_applications WHERE id = $1', [other]);
