@@ -95,6 +95,8 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   const applications = new ApplicationService({ db, registry, store, calendar, maxDrafts: config.maxDraftsPerCitizen });
   const licences = new LicenceService({ db, registry, store, logger, ...(options.licenceIssuer ? { issuer: options.licenceIssuer } : {}) });
   const departmentService = new DepartmentService(db, registry, store, licences);
+  // A completion committed just before a stop may have left its licences unissued.
+  await licences.catchUp();
   // A worker's claim must outlast its longest attempt (the deadline: three idle timeouts, however
   // a department trickles) with room to record the result, or another worker would send the row
   // again while the first still waits. Twice the deadline: 60 s at the default timeout, and rows a

@@ -142,6 +142,39 @@ export class LicenceService {
     }
   }
 
+  /**
+   * Issues what a completion committed just before the process stopped left unissued: completed
+   * items of the last `days` days whose item yields a licence and that have none yet. Run at
+   * start-up (server/server.ts); at most `limit` items per run.
+   */
+  async catchUp(days = 7, limit = 50): Promise<number> {
+    try {
+      const items = new Set<string>();
+      for (const v of await this.d.registry.list()) {
+        for (const bi of v.bundle.items) {
+          const item = v.catalogue.items.get(bi.item);
+          if (item && licenceOutputs(v, item, {}).length) items.add(item.id);
+        }
+      }
+      if (!items.size) return 0;
+      const { rows } = await this.d.db.query<{ id: string }>(
+        `SELECT s.id FROM sub_applications s
+          WHERE s.status = 'completed' AND s.outputs IS NOT NULL AND s.item_id = ANY($1::text[])
+            AND s.completed_at > now() - make_interval(days => $2::int)
+            AND NOT EXISTS (SELECT 1 FROM licences l WHERE l.sub_application_id = s.id)
+          ORDER BY s.completed_at LIMIT $3`,
+        [[...items], days, limit],
+      );
+      let issued = 0;
+      for (const r of rows) issued += await this.issueCompleted(r.id);
+      if (issued) this.d.logger.info({ issued }, 'licences of items completed before a stop issued');
+      return issued;
+    } catch (err) {
+      this.d.logger.error({ err }, 'catching up on unissued licences failed');
+      return 0;
+    }
+  }
+
   private async issue(subId: string): Promise<number> {
     const { rows } = await this.d.db.query<CompletedRow>(
       `SELECT s.id, s.application_id, s.item_id, s.department, s.status, s.outputs, s.payload,

@@ -133,13 +133,22 @@ describe.each(databaseTargets())('results are issued, on $kind', ({ open }) => {
     const again = new LicenceService({ db, registry: ts.parts.registry, store: createMaterialStore({ dataDir: ts.config.dataDir }), logger: captureLogger('silent').logger });
     const healthSub = filed.items.find((i) => i.department === 'health')!.id;
     expect(await again.issueCompleted(healthSub)).toBe(0);
+    // A stop between a completion's commit and its issuing: the next start issues what is missing.
+    await db.query('DELETE FROM archive WHERE source_application = $1', [filed.id]);
+    await db.query('DELETE FROM licences WHERE application_id = $1', [filed.id]);
+    expect(await again.catchUp()).toBe(2);
+    expect(await again.catchUp()).toBe(0);
+    const reissued = await issuedFor(wang, filed.id, 2);
+    const current = reissued.find((l) => l.code === 'birthMedicalCertificate')!;
+    expect(current.licenceNumber).toBe(certificate.licenceNumber);
+    expect((await download(wang, `/api/me/licences/${current.id}/file`)).status).toBe(200);
     const count = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM licences WHERE application_id = $1', [filed.id]);
     expect(count.rows[0]!.n).toBe(2);
 
     // Nobody else's: another citizen lists none of them and gets 404 for the file; staff 403.
     const zhang = await ApiClient.login(ts.url, 'citizen-zhang');
     expect((await zhang.get<Licence[]>('/api/me/licences')).body.filter((l) => l.applicationId === filed.id)).toEqual([]);
-    expect((await download(zhang, `/api/me/licences/${certificate.id}/file`)).status).toBe(404);
+    expect((await download(zhang, `/api/me/licences/${current.id}/file`)).status).toBe(404);
     expect((await download(zhang, '/api/me/licences/not-a-uuid/file')).status).toBe(404);
     const staff = await ApiClient.login(ts.url, 'staff-health');
     expect((await staff.get('/api/me/licences')).status).toBe(403);
