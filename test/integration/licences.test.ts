@@ -3,6 +3,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
 import { fileNewborn } from '../helpers/newborn.js';
+import { NEWBORN_WITH_CARD } from '../fixtures/newborn.js';
 import { signCommitment } from '../helpers/commitment.js';
 import { checkCreditCode, checkIdNumber, idNumberBirthDate, idNumberGender } from '../../shared/identifiers.js';
 import { profileFor } from '../../server/applications/profile.js';
@@ -153,6 +154,24 @@ describe.each(databaseTargets())('results are issued, on $kind', ({ open }) => {
     const staff = await ApiClient.login(ts.url, 'staff-health');
     expect((await staff.get('/api/me/licences')).status).toBe(403);
     expect((await new ApiClient(ts.url).get('/api/me/licences')).status).toBe(401);
+  });
+
+  it("numbers the newborn's 社会保障卡 by his 公民身份号码, coded for a boy in the father's region", async () => {
+    const li = await ApiClient.login(ts.url, 'citizen-li');
+    const filed = await fileNewborn(li, NEWBORN_WITH_CARD);
+    await completed(li, filed.id);
+    const issued = await issuedFor(li, filed.id, 3);
+    const card = issued.find((l) => l.code === 'socialSecurityCard')!;
+    const id = issued.find((l) => l.code === 'child.idNumber')!;
+    expect(card).toMatchObject({ title: '社会保障卡', holderName: '张小明', issuerCode: 'hrss' });
+    expect(card.licenceNumber).toBe(id.licenceNumber);
+    expect(checkIdNumber(id.licenceNumber)).toBeNull();
+    expect(id.licenceNumber.slice(0, 6)).toBe('430104');
+    expect(idNumberBirthDate(id.licenceNumber)).toBe('2026-11-20');
+    expect(idNumberGender(id.licenceNumber)).toBe(1);
+    // The card's PDF names its holder by that number.
+    const text = pdfText((await download(li, `/api/me/licences/${card.id}/file`)).data);
+    for (const part of ['社会保障卡', id.licenceNumber, '张小明', '李娜']) expect(text).toContain(part);
   });
 
   it('issues a company its 营业执照 under its 统一社会信用代码', async () => {
