@@ -2,6 +2,8 @@
 // 承诺书 and cannot submit until she has ticked the box and typed her own name (a wrong one is
 // refused at the field); 市场监管's staff see what she signed, in Beijing time; once the company
 // is registered, its 营业执照 is in 我的证照 with its PDF.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hasChromium, screenshot } from '../helpers/browser.js';
@@ -10,6 +12,26 @@ import type { TestDatabase } from '../helpers/db.js';
 import { startProduct, type ProductWithDepartments } from '../helpers/product.js';
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 100 });
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_URL = '/__test__/axe.min.js';
+
+/** axe-core from a same-origin URL (the CSP refuses inline scripts): no serious or critical violation. */
+async function axe(page: Page, name: string): Promise<void> {
+  await page.route(`**${AXE_URL}`, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: AXE_SOURCE }));
+  if (!(await page.evaluate(() => 'axe' in globalThis))) {
+    await page.addScriptTag({ url: AXE_URL });
+    await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
+  }
+  await page.mouse.move(0, 0);
+  const violations = await page.evaluate(async () => {
+    type Result = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
+    const g = globalThis as unknown as { axe: { run(ctx: unknown): Promise<Result> }; document: unknown };
+    const r = await g.axe.run(g.document);
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+  expect(violations, `axe on ${name}`).toEqual([]);
+}
 
 function watch(page: Page): string[] {
   const problems: string[] = [];
@@ -64,6 +86,7 @@ describe.runIf(hasChromium)('告知承诺 and 我的证照 in Chromium', () => {
     await poll(() => page.getByTestId('commitment-error').textContent()).toContain('请准确输入申请人姓名');
     expect(await page.getByTestId('submit').isDisabled()).toBe(true);
     expect((await db.query('SELECT 1 FROM commitments WHERE application_id = $1', [id])).rows).toEqual([]);
+    await axe(page, 'review with the commitment');
     await screenshot(page, 'commitment-01-review');
 
     await page.getByTestId('commitment-name').fill('王芳');
@@ -107,6 +130,7 @@ describe.runIf(hasChromium)('告知承诺 and 我的证照 in Chromium', () => {
     const file = await page.request.get(`${ts.url}${href!}`);
     expect(file.status()).toBe(200);
     expect(file.headers()['content-type']).toBe('application/pdf');
+    await axe(page, 'my licences');
     await screenshot(page, 'commitment-04-licences');
 
     // The one refusal is the wrong name's 422, which Chromium logs as a failed resource.

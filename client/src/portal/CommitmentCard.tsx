@@ -108,11 +108,7 @@ export function CommitmentCard({ applicationId, refreshKey, onReady }: Props) {
             style={{ maxWidth: 280 }}
             data-testid="commitment-name"
           />
-          {error && (
-            <Typography.Text type="danger" role="alert" data-testid="commitment-error">
-              {error.message}
-            </Typography.Text>
-          )}
+          {error && <Alert type="error" showIcon role="alert" title={error.message} data-testid="commitment-error" />}
           <Button type="primary" onClick={() => void sign()} disabled={!agreed || name.trim() === '' || busy} loading={busy} data-testid="commitment-sign">
             {t('签署承诺书', 'Sign the commitment')}
           </Button>
