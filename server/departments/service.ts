@@ -53,8 +53,8 @@ export class DepartmentService {
     private readonly db: Database,
     private readonly registry: BundleRegistry,
     private readonly store: MaterialStore,
-    /** Issues a completed item's licences (server/licences/): called once the completion is committed. */
-    private readonly results?: { issueCompleted(subId: string): Promise<unknown> },
+    /** Issues a completed item's licences (server/licences/): scheduled once the completion is committed. */
+    private readonly results?: { schedule(subId: string): void },
   ) {}
 
   async list(principal: Principal, code: string, status: SubStatus | undefined) {
@@ -194,8 +194,8 @@ export class DepartmentService {
       }
     });
     if (released) signalRelease();
-    // 办结出证: the item's licences go to the library and the applicant's archive (never throws).
-    if (action === 'complete') await this.results?.issueCompleted(id);
+    // 办结出证: the item's licences go to the library and the applicant's archive, after this answer.
+    if (action === 'complete') this.results?.schedule(id);
     // The answer to an action shows the case again: the action is the reason for that read.
     return this.get(principal, id, { reason: `办理：${body.action}`, route: 'POST /api/sub-applications/:id/actions' });
   }

@@ -13,6 +13,21 @@ const FONT_FILE = '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regu
 
 let fontBytes: Promise<Buffer> | undefined;
 
+/**
+ * fontkit, parsing the 10 MB font once per process rather than once per document (pdf-lib asks
+ * for it on every embedFont; the parsed font is only read, and each document makes its own subset).
+ */
+type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
+type ParsedFont = ReturnType<Fontkit['create']>;
+let parsed: { bytes: Uint8Array; font: ParsedFont } | undefined;
+const cachingFontkit: Fontkit = {
+  create(buffer: Uint8Array, postscriptName?: string): ParsedFont {
+    if (postscriptName !== undefined) return fontkit.create(buffer, postscriptName);
+    if (parsed?.bytes !== buffer) parsed = { bytes: buffer, font: fontkit.create(buffer) };
+    return parsed.font;
+  },
+};
+
 /** The font's bytes, read on first use and kept (a failed read is tried again next time). */
 function font(): Promise<Buffer> {
   fontBytes ??= readFile(require.resolve(FONT_FILE)).catch((err: unknown) => {
@@ -63,7 +78,7 @@ function wrap(text: string, f: PDFFont, size: number, width: number): string[] {
 /** A PDF of one document; Chinese text is extractable (pdftotext reads it back). */
 export async function renderDocument(spec: DocumentSpec): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
-  doc.registerFontkit(fontkit);
+  doc.registerFontkit(cachingFontkit);
   const f = await doc.embedFont(await font(), { subset: true });
   const created = spec.createdAt ?? new Date();
   doc.setTitle(spec.title);

@@ -129,6 +129,17 @@ export interface LicencesDeps {
 export class LicenceService {
   constructor(private readonly d: LicencesDeps) {}
 
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Issues a completed item's licences after the department's answer, one item at a time: a
+   * PDF takes a good part of a CPU second to render on a busy machine, and a burst of completions
+   * must neither wait for them nor render them all at once.
+   */
+  schedule(subId: string): void {
+    this.queue = this.queue.then(() => this.issueCompleted(subId));
+  }
+
   /**
    * Issues the licences of a completed sub-application. Idempotent (one licence of a kind per
    * item); never throws: the completion is already committed, and a failure is logged.
