@@ -17,6 +17,11 @@ import { departmentToken, webhookSecret } from './auth/secrets.js';
 import { ApplicationService } from './applications/service.js';
 import { applicationsRoutes } from './applications/controller.js';
 import { RatingService } from './ratings/service.js';
+import { CommitmentService } from './commitments/service.js';
+import { LicenceService } from './licences/service.js';
+import { licencesRoutes } from './licences/controller.js';
+import type { LicenceIssuer } from './licences/types.js';
+import { commitmentsRoutes } from './commitments/controller.js';
 import { DepartmentService } from './departments/service.js';
 import { departmentsRoutes } from './departments/controller.js';
 import { workbenchRoutes } from './workbench/controller.js';
@@ -56,6 +61,8 @@ export interface ServerParts {
 export interface BuildOptions {
   /** Check every JSON response against its declared contract (the tests turn this on). */
   checkResponses?: boolean;
+  /** The licence library (电子证照库) that completed items' licences are issued to; absent: archive only. */
+  licenceIssuer?: LicenceIssuer;
 }
 
 export async function buildServer(config: Config, db: Database, logger: Logger, clientDir?: string, options: BuildOptions = {}): Promise<ServerParts> {
@@ -91,7 +98,10 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   const oidc = config.oidc ? new OidcService(db, config.oidc, () => config.publicUrl, logger) : undefined;
   // Every service is built here, from its dependencies, and handed to its routes: one way for all.
   const applications = new ApplicationService({ db, registry, store, calendar, maxDrafts: config.maxDraftsPerCitizen });
-  const departmentService = new DepartmentService(db, registry, store, { calendar, supplementDays: config.supplementDays });
+  const licences = new LicenceService({ db, registry, store, logger, ...(options.licenceIssuer ? { issuer: options.licenceIssuer } : {}) });
+  const departmentService = new DepartmentService(db, registry, store, { calendar, supplementDays: config.supplementDays, results: licences });
+  // A completion committed just before a stop may have left its licences unissued.
+  await licences.catchUp();
   // A worker's claim must outlast its longest attempt (the deadline: three idle timeouts, however
   // a department trickles) with room to record the result, or another worker would send the row
   // again while the first still waits. Twice the deadline: 60 s at the default timeout, and rows a
@@ -119,6 +129,8 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       }),
       ...bundlesRoutes(new BundleService(registry, db)),
       ...applicationsRoutes(applications, new RatingService(db), config.maxUploadBytes),
+      ...commitmentsRoutes(new CommitmentService(db, registry, applications)),
+      ...licencesRoutes(licences),
       ...departmentsRoutes(departmentService),
       ...workbenchRoutes(new WorkbenchService(db, registry, departmentService, calendar)),
       ...studioRoutes(studio, new ProposalService(db, registry, studio)),

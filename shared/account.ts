@@ -10,6 +10,10 @@
 // - materials.handedInOnceForSeveral: uploaded materials that serve two or more items.
 // - materials.reusedFromArchive: distinct materials taken from the applicant's archive.
 //   Every distinct material is in exactly one of handedIn, waived.*, reusedFromArchive.
+// - materials.waived.commitment: with `signedCommitments` (submit passes the materials the
+//   applicant's signed 告知承诺 covers), only those; a commitment not signed spares nothing and
+//   counts as handed in. Without it (previews, the studio) every commitment counts, as what the
+//   bundle offers.
 // - fields.separately: the sum of the included items' own form fields.
 // - fields.asked: elements the applicant types in the combined form: each once, without
 //   prefilled ones (identity, data sharing) and without values an earlier item supplies;
@@ -43,15 +47,22 @@ export interface Account {
   readonly fees: GuideFigures['fees'];
 }
 
+export interface AccountOptions {
+  /** Codes of the materials a signed 告知承诺 covers; absent: every commitment counts. */
+  readonly signedCommitments?: ReadonlySet<string>;
+}
+
 /** `form`: the form composed for this evaluation, when the caller already has it (submit does). */
-export function account(bundle: Bundle, catalogue: Catalogue, evaluation: Evaluation, form: ComposedForm = compose(bundle, catalogue, { evaluation })): Account {
+export function account(bundle: Bundle, catalogue: Catalogue, evaluation: Evaluation, form: ComposedForm = compose(bundle, catalogue, { evaluation }), options: AccountOptions = {}): Account {
   const plan = planBundle(bundle, catalogue);
   const included = evaluation.included.map((id) => plan.byId.get(id)).filter((i) => i !== undefined);
 
   let separately = 0;
   for (const m of evaluation.materials) separately += m.needs.length;
-  const count = (d: string): number => evaluation.materials.filter((m) => m.disposition === d).length;
-  const uploads = evaluation.materials.filter((m) => m.disposition === 'upload');
+  const signed = options.signedCommitments;
+  const unsigned = (m: Evaluation['materials'][number]): boolean => m.disposition === 'commitment' && signed !== undefined && !signed.has(m.code);
+  const count = (d: string): number => evaluation.materials.filter((m) => m.disposition === d && !unsigned(m)).length;
+  const uploads = evaluation.materials.filter((m) => m.disposition === 'upload' || unsigned(m));
 
   const asked = form.elements.filter((e) => e.asked).length;
 

@@ -22,6 +22,8 @@ import type { DayUnit, WorkCalendar } from '../../shared/calendar.js';
 import { chinaIso } from '../../shared/calendar.js';
 import { afterSupplement, promisedBy, withinPromise } from '../../shared/promise.js';
 import { DEFAULT_MAX_DRAFTS } from '../config.js';
+import { checkSigned, commitmentFor, commitmentForItem, type SignedCommitment } from '../commitments/service.js';
+import type { DeliveredCommitment } from '../../shared/contracts/departments.js';
 import { AlreadySubmittedError, ApplicationNotFoundError, ItemNotFoundError, NotADraftError, TooManyDraftsError } from './errors.js';
 
 export interface ApplicationRow {
@@ -89,6 +91,8 @@ export interface SubPayload {
   fields: Record<string, unknown>;
   pending: SubApplication['pending'];
   materials: PayloadMaterial[];
+  /** 告知承诺: the signed commitment, when this item's materials are replaced by one (server/commitments/). */
+  commitment?: DeliveredCommitment;
   inputs: Record<string, unknown>;
   produces: { key: string; title: string; schema: unknown }[];
   timeLimitDays: number;
@@ -287,6 +291,9 @@ export class ApplicationService {
           details.push({ path: `materials.${m.code}`, message: `请上传「${m.title}」`, messageEn: `upload "${m.titleEn}"` });
         }
       }
+      // 告知承诺: a material waived by commitment needs the signature of the text in force now.
+      const commitment = await checkSigned(tx, app.id, commitmentFor(v, evaluation, user));
+      if (commitment.problem) details.push(commitment.problem);
       if (details.length) throw new ValidationError(details, '申请还不完整，请按提示补充', 'The application is not complete yet');
 
       // Materials reused from the archive are attached now, so each department gets a file.
@@ -299,7 +306,8 @@ export class ApplicationService {
         }
       }
       await archive(tx, user.id, app.id, v, files.rows);
-      const savings = account(v.bundle, v.catalogue, evaluation, form);
+      // Only what the signature covers is counted as replaced by a commitment (all of it: unsigned is refused above).
+      const savings = account(v.bundle, v.catalogue, evaluation, form, { signedCommitments: new Set(commitment.signed?.materials.map((m) => m.code) ?? []) });
       const subs = split(v.bundle, v.catalogue, evaluation.values, evaluation);
       const filedAt = new Date();
       const submittedAt = filedAt.toISOString();
@@ -315,7 +323,7 @@ export class ApplicationService {
           status: sub.after.length ? 'waiting' : 'queued',
           channel: v.catalogue.departments.get(sub.department)?.delivery.channel ?? 'inbox',
           after: sub.after,
-          payload: payloadFor(v, app.id, sub, uploaded, submittedAt),
+          payload: payloadFor(v, app.id, sub, uploaded, submittedAt, commitment.signed),
           timeLimitDays: sub.timeLimitDays,
           promisedBy: promise && withinPromise(v.bundle, sub.itemId) ? promise.toISOString() : null,
         })),
@@ -474,8 +482,16 @@ function unknownAnswers(v: BundleVersion, answers: Record<string, unknown>): Err
     .map((k) => ({ path: k, message: '不是本事项表单中的字段', messageEn: 'is not a field of this form' }));
 }
 
-function payloadFor(v: BundleVersion, applicationId: string, sub: SubApplication, uploaded: Map<string, { sha256: string; file_name: string; mime: string }>, submittedAt: string): SubPayload {
+function payloadFor(
+  v: BundleVersion,
+  applicationId: string,
+  sub: SubApplication,
+  uploaded: Map<string, { sha256: string; file_name: string; mime: string }>,
+  submittedAt: string,
+  signed: SignedCommitment | null,
+): SubPayload {
   const item = v.catalogue.items.get(sub.itemId);
+  const commitment = commitmentForItem(signed, sub.itemId);
   return {
     applicationId,
     bundle: { id: v.bundleId, version: v.version },
@@ -495,6 +511,7 @@ function payloadFor(v: BundleVersion, applicationId: string, sub: SubApplication
         ...(attach ? { sha256: file.sha256, fileName: file.file_name, mime: file.mime } : {}),
       };
     }),
+    ...(commitment ? { commitment } : {}),
     inputs: {},
     produces: (item?.outputs ?? []).map((o) => {
       if (o.kind === 'element') {

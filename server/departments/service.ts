@@ -56,7 +56,12 @@ export class DepartmentService {
     private readonly db: Database,
     private readonly registry: BundleRegistry,
     private readonly store: MaterialStore,
-    private readonly options: { calendar?: WorkCalendar; supplementDays?: number } = {},
+    private readonly options: {
+      calendar?: WorkCalendar;
+      supplementDays?: number;
+      /** Issues a completed item's licences (server/licences/): scheduled once the completion is committed. */
+      results?: { schedule(subId: string): void };
+    } = {},
   ) {}
 
   async list(principal: Principal, code: string, status: SubStatus | undefined) {
@@ -119,6 +124,8 @@ export class DepartmentService {
       fields: row.payload.fields,
       fieldLabels: Object.fromEntries((item?.fields ?? []).map((f) => [f.name, v.catalogue.elements.get(f.element)?.title ?? f.name])),
       materials: row.payload.materials.map(({ sha256, ...m }) => ({ ...m, ...(sha256 ? { url: `/api/sub-applications/${row.id}/materials/${encodeURIComponent(m.code)}` } : {}) })),
+      // 告知承诺: the signed commitment that replaces some of this item's materials.
+      ...(row.payload.commitment ? { commitment: row.payload.commitment } : {}),
       inputs: row.payload.inputs,
       produces: row.payload.produces,
       outputs: row.outputs ?? {},
@@ -194,6 +201,8 @@ export class DepartmentService {
       }
     });
     if (released) signalRelease();
+    // 办结出证: the item's licences go to the library and the applicant's archive, after this answer.
+    if (action === 'complete') this.options.results?.schedule(id);
     // The answer to an action shows the case again: the action is the reason for that read.
     return this.get(principal, id, { reason: `办理：${body.action}`, route: 'POST /api/sub-applications/:id/actions' });
   }

@@ -305,7 +305,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       if (accepted === 'gave-up') return;
       if (accepted === 'ok') stats.callbacks.accept++;
       await sleep(state.processDelayMs, undefined, { signal: lifetime.signal });
-      const outputs = generateOutputs(payload.produces, { random });
+      // From the case as received, so the results agree with it (server/simulator/outputs.ts).
+      const outputs = generateOutputs(payload.produces, { random, ...(payload.fields && typeof payload.fields === 'object' ? { fields: payload.fields as Record<string, unknown> } : {}) });
       if ((await callback(code, id, { action: 'complete', outputs })) === 'ok') stats.callbacks.complete++;
     } catch (err) {
       if (!lifetime.signal.aborted) logger.error({ err, department: code, subApplicationId: id }, 'simulator: processing failed');

@@ -2,8 +2,15 @@
  * Realistic results for a simulated department to complete a sub-application with: the values an
  * item declares it produces, e.g. a valid 统一社会信用代码 from 企业设立登记 or a 出生医学证明编号,
  * so the next department in the bundle receives something its own validation accepts.
+ *
+ * Consistent with the case, as the department's own system would make them (it knows its own
+ * field names, the national pinyin abbreviations: 出生日期 `csrq`, 性别 `xb`, 身份证号 `…sfzh`):
+ * the newborn's 公民身份号码 is coded from the household's region (the first six digits of a
+ * parent's number), the birth date and the sex (an odd sequence for a boy, even for a girl), with
+ * its GB 11643 check digit; a 社会保障卡's number is its holder's 公民身份号码; one number per
+ * certificate within one completion (the 出生医学证明 and its 编号, the 营业执照 and the 统一社会信用代码).
  */
-import { computeCreditCodeCheck, computeIdNumberCheck } from '../../shared/identifiers.js';
+import { checkIdNumber, computeCreditCodeCheck, computeIdNumberCheck } from '../../shared/identifiers.js';
 import { compilePattern, type Pattern } from '../../shared/pattern.js';
 
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -19,6 +26,38 @@ export interface GenerateContext {
   /** Uniform in [0, 1); injectable for reproducible tests. */
   random?: () => number;
   now?: Date;
+  /** The case as the department received it (the webhook body's `fields`, in its own field names). */
+  fields?: Record<string, unknown>;
+}
+
+/** What the department's system reads off its case to make its results consistent with it. */
+export interface CaseFacts {
+  /** YYYY-MM-DD, from 出生日期 (`csrq`). */
+  birthDate?: string;
+  /** 1 male, 2 female, from 性别 (`xb`). */
+  gender?: 1 | 2;
+  /** The household's 6-digit region code: of the father's number, else the mother's, else any person's on the case. */
+  region?: string;
+  /** The holder's own 公民身份号码 (`sfzh`), when the case is about one person who has one. */
+  holderId?: string;
+}
+
+/** Reads CaseFacts from a department's own field names (GB/T pinyin abbreviations). */
+export function caseFacts(fields: Record<string, unknown> | undefined): CaseFacts {
+  const f = fields ?? {};
+  const str = (k: string): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
+  const validId = (v: string | undefined) => (v !== undefined && checkIdNumber(v) === null ? v : undefined);
+  const facts: CaseFacts = {};
+  const birth = str('csrq');
+  if (birth && /^\d{4}-\d{2}-\d{2}$/.test(birth)) facts.birthDate = birth;
+  const xb = str('xb');
+  if (xb === '1' || xb === '2') facts.gender = xb === '1' ? 1 : 2;
+  const idKeys = ['fqsfzh', 'mqsfzh', ...Object.keys(f).filter((k) => k.endsWith('sfzh') && k !== 'fqsfzh' && k !== 'mqsfzh')];
+  const household = idKeys.map((k) => validId(str(k))).find((v) => v !== undefined);
+  if (household) facts.region = household.slice(0, 6);
+  const own = validId(str('sfzh'));
+  if (own) facts.holderId = own;
+  return facts;
 }
 
 // The city the demo scenarios are set in: 湖南省长沙市.
@@ -33,6 +72,18 @@ const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2] as const;
 interface Ctx {
   random: () => number;
   now: Date;
+  facts: CaseFacts;
+  /** One number per certificate within one completion, by kind. */
+  memo: Map<string, string>;
+}
+
+function once(ctx: Ctx, kind: string, make: () => string): string {
+  let v = ctx.memo.get(kind);
+  if (v === undefined) {
+    v = make();
+    ctx.memo.set(kind, v);
+  }
+  return v;
 }
 
 function digits(n: number, random: () => number): string {
@@ -66,10 +117,27 @@ export function randomCreditCode(random: () => number = Math.random, region = RE
   return first17 + computeCreditCodeCheck(first17);
 }
 
-/** A valid 公民身份号码 for someone born on `birth` (YYYY-MM-DD). */
-export function randomIdNumber(birth: string, random: () => number = Math.random, region = REGION_DISTRICT): string {
-  const first17 = `${region}${birth.replaceAll('-', '')}${digits(3, random)}`;
+/**
+ * A valid 公民身份号码 for someone born on `birth` (YYYY-MM-DD) in `region`; with `gender`, the
+ * sequence's last digit is odd for a man (1) and even for a woman (2), as GB 11643 codes it.
+ */
+export function randomIdNumber(birth: string, random: () => number = Math.random, region = REGION_DISTRICT, gender?: 1 | 2): string {
+  let seq = digits(3, random);
+  if (gender !== undefined) {
+    const last = Number(seq[2]);
+    const parity = gender === 1 ? 1 : 0;
+    if (last % 2 !== parity) seq = seq.slice(0, 2) + String((last + 1) % 10);
+  }
+  const first17 = `${region}${birth.replaceAll('-', '')}${seq}`;
   return first17 + computeIdNumberCheck(first17);
+}
+
+/**
+ * A 出生医学证明编号 as printed: the edition's letter and nine digits, the first two the province
+ * of issue (e.g. `Q430012345`).
+ */
+export function randomBirthCertificateNumber(random: () => number = Math.random, region = REGION_CITY): string {
+  return `Q${region.slice(0, 2)}${digits(7, random)}`;
 }
 
 function randomAdultBirth(ctx: Ctx): string {
@@ -90,11 +158,15 @@ function initials(key: string): string {
 function stringFor(key: string, title: string, format: string | undefined, ctx: Ctx): string {
   const k = key.toLowerCase();
   const year = chinaDate(ctx.now).slice(0, 4);
-  if (format === 'cn-credit-code' || /creditcode|信用代码/.test(k + title)) return randomCreditCode(ctx.random);
+  const region = ctx.facts.region;
+  if (format === 'cn-credit-code' || /creditcode|信用代码/.test(k + title)) return once(ctx, 'credit-code', () => randomCreditCode(ctx.random, region ? `${region.slice(0, 4)}00` : REGION_CITY));
   if (format === 'cn-id-number' || /idnumber|身份号码|身份证/.test(k + title)) {
-    // A child's ID number is issued at birth registration, i.e. about now.
-    const born = /^(child|newborn|baby)\b/.test(k) || /新生儿|婴儿/.test(title) ? chinaDate(ctx.now) : randomAdultBirth(ctx);
-    return randomIdNumber(born, ctx.random);
+    // A child's ID number is issued at birth registration: coded from the birth date and sex on
+    // the case and the household's region (about now when the case does not say).
+    if (/^(child|newborn|baby)\b/.test(k) || /新生儿|婴儿/.test(title)) {
+      return once(ctx, `id:${k}`, () => randomIdNumber(ctx.facts.birthDate ?? chinaDate(ctx.now), ctx.random, region ?? REGION_DISTRICT, ctx.facts.gender));
+    }
+    return randomIdNumber(randomAdultBirth(ctx), ctx.random);
   }
   if (format === 'cn-mobile' || /mobile|手机/.test(k + title)) return `138${digits(8, ctx.random)}`;
   if (format === 'cn-postcode' || /postcode|邮编|邮政编码/.test(k + title)) return '410000';
@@ -102,12 +174,12 @@ function stringFor(key: string, title: string, format: string | undefined, ctx: 
   if (format === 'date-time') return ctx.now.toISOString();
   if (format === 'email') return `notice-${digits(6, ctx.random)}@example.gov.cn`;
   if (format === 'uri' || format === 'url') return `https://zwfw.example.gov.cn/licences/${initials(key)}${year}${digits(8, ctx.random)}`;
-  if (/birthcertificate|出生医学证明/.test(k + title)) return `O${REGION_CITY.slice(0, 2)}${digits(10, ctx.random)}`;
+  if (/birthcertificate|birthmedicalcertificate|出生医学证明/.test(k + title)) return once(ctx, 'birth-certificate', () => randomBirthCertificateNumber(ctx.random, region ?? REGION_CITY));
   if (/realestate|property|不动产/.test(k + title)) return `${PROVINCE_ABBR}(${year})${CITY}不动产权第${digits(7, ctx.random)}号`;
   // The business licence's number has been the credit code since the 2015 reform.
-  if (/businesslicen[cs]e|营业执照/.test(k + title)) return randomCreditCode(ctx.random);
+  if (/businesslicen[cs]e|营业执照/.test(k + title)) return once(ctx, 'credit-code', () => randomCreditCode(ctx.random, region ? `${region.slice(0, 4)}00` : REGION_CITY));
   // 社会保障号码 is the holder's 公民身份号码.
-  if (/socialsecurity|社会保障|社保/.test(k + title)) return randomIdNumber(randomAdultBirth(ctx), ctx.random);
+  if (/socialsecurity|社会保障|社保/.test(k + title)) return ctx.facts.holderId ?? randomIdNumber(ctx.facts.birthDate ?? randomAdultBirth(ctx), ctx.random, region ?? REGION_DISTRICT, ctx.facts.gender);
   if (/date|日期/.test(k + title)) return chinaDate(ctx.now);
   return `${initials(key)}${year}${digits(8, ctx.random)}`;
 }
@@ -262,7 +334,7 @@ function isProduced(p: unknown): p is ProducedOutput {
 
 /** `{ key: value }` for every well-formed entry of a webhook body's `produces`. */
 export function generateOutputs(produces: unknown, context: GenerateContext = {}): Record<string, unknown> {
-  const ctx: Ctx = { random: context.random ?? Math.random, now: context.now ?? new Date() };
+  const ctx: Ctx = { random: context.random ?? Math.random, now: context.now ?? new Date(), facts: caseFacts(context.fields), memo: new Map() };
   const outputs: Record<string, unknown> = {};
   if (!Array.isArray(produces)) return outputs;
   for (const p of produces) {

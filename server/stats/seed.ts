@@ -12,8 +12,10 @@
 // applications are refused by a department (and the items after it closed), some wait for a
 // supplement, about a third are rated.
 //
-// Not generated: histories (sub_application_events), delivery attempts, uploaded files and
-// outputs; the rows' timestamps carry the lifecycle. Seed users (`seed-…`) have no real-name
+// Not generated: histories (sub_application_events), delivery attempts, uploaded files,
+// outputs, signatures of 告知承诺 and issued licences; the rows' timestamps carry the lifecycle.
+// A filed application has signed its commitments (submit refuses it otherwise), so a variant's
+// savings count its commitments as signed, as filing would. Seed users (`seed-…`) have no real-name
 // identity: no ID numbers that could be somebody's.
 import type { Database, Queryable } from '../db/types.js';
 import type { BundleRegistry, BundleVersion } from '../bundles/registry.js';

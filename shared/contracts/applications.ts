@@ -125,3 +125,41 @@ export const RatingBody = Type.Object(
   { score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Nullable(Type.String({ maxLength: MAX_COMMENT }))) },
   { additionalProperties: false },
 );
+
+// --- 告知承诺 (server/commitments/) ---------------------------------------------------------
+
+const CommitmentMaterialView = Closed({
+  code: Type.String(),
+  title: Type.String(),
+  items: Type.Array(Closed({ id: Type.String(), title: Type.String() }), { description: 'the included items that accept the commitment for it' }),
+});
+
+export const CommitmentView = Named(
+  'Commitment',
+  Closed({
+    required: Type.Boolean({ description: 'whether any material of the application is waived by commitment (告知承诺)' }),
+    text: Nullable(Type.String({ description: 'the 承诺书 to read and sign, plain text; null when none is required' })),
+    sha256: Nullable(Type.String({ description: 'SHA-256 (hex) of text: a signature covers exactly this text' })),
+    liability: Type.String({ description: 'the standard wording of the consequence of a false commitment' }),
+    materials: Type.Array(CommitmentMaterialView),
+    signature: Nullable(
+      Closed({
+        signerName: Type.String(),
+        signedAt: DateTime(),
+        sha256: Type.String({ description: 'the hash of the text that was signed' }),
+        valid: Type.Boolean({ description: 'false once the answers changed the text: sign again before submitting' }),
+      }),
+    ),
+  }),
+);
+export type CommitmentView = Static<typeof CommitmentView>;
+
+export const CommitmentBody = Type.Object(
+  {
+    agreed: Type.Boolean({ description: 'the applicant ticked 我已阅读并同意 (must be true)' }),
+    name: Type.String({ maxLength: 100, description: "the applicant's name typed again, exactly as in their real-name identity" }),
+    sha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: 'the hash of the text read; a different text in force now is refused with 409' })),
+  },
+  { additionalProperties: false, description: 'Any other key is refused with 422 naming it' },
+);
+export type CommitmentBody = Static<typeof CommitmentBody>;

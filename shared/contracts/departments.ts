@@ -47,6 +47,19 @@ export type Produce = Static<typeof Produce>;
 export const SubHistoryEntry = Closed({ at: DateTime(), status: Type.String(), actor: Type.String(), note: Type.Unknown() });
 export type SubHistoryEntry = Static<typeof SubHistoryEntry>;
 
+/** 告知承诺: the commitment the applicant signed, for the materials of this item it replaces. */
+export const DeliveredCommitment = Named(
+  'SignedCommitment',
+  Closed({
+    text: Type.String({ description: 'the 承诺书 as signed (the whole text: its hash checks)' }),
+    sha256: Type.String({ description: 'SHA-256 (hex) of text' }),
+    signerName: Type.String(),
+    signedAt: DateTime(),
+    materials: Type.Array(Closed({ code: Type.String(), title: Type.String() }), { description: "this item's materials the commitment replaces" }),
+  }),
+);
+export type DeliveredCommitment = Static<typeof DeliveredCommitment>;
+
 const subApplicationProperties = {
   id: Uuid(),
   applicationId: Uuid(),
@@ -59,6 +72,7 @@ const subApplicationProperties = {
   fields: Dict("Only this department's fields, under its own field names"),
   fieldLabels: Dict('the Chinese label of each field', Type.String()),
   materials: Type.Array(SubMaterial),
+  commitment: Type.Optional(DeliveredCommitment),
   inputs: Dict('Results of earlier items this one needs'),
   produces: Type.Array(Produce),
   outputs: Dict('results recorded on completion'),

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../server/config.js';
 import { migrate } from '../../server/db/migrate.js';
-import { buildServer, type ServerParts } from '../../server/server.js';
+import { buildServer, type BuildOptions, type ServerParts } from '../../server/server.js';
 import { CLIENT_DIST } from '../../server/client-build.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../server/simulator/app.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
@@ -22,13 +22,13 @@ export interface TestServer {
 }
 
 /** The whole product on a real port, on the given (already opened) database. */
-export async function startServer(db: Database, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(db: Database, env: Record<string, string> = {}, build: Omit<BuildOptions, 'checkResponses'> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yjs-api-'));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info', DEMO: 'on', DELIVERY_BACKOFF_MS: '50', ...env });
   const { logger, lines } = captureLogger('info');
   await migrate(db);
   // Every JSON answer is checked against its route's declared contract: a drift is a 500 here.
-  const parts = await buildServer(config, db, logger, CLIENT_DIST, { checkResponses: true });
+  const parts = await buildServer(config, db, logger, CLIENT_DIST, { ...build, checkResponses: true });
   const server = await listen(parts.app);
   config.publicUrl = server.url;
   return { url: server.url, config, parts, db, logLines: lines, close: server.close };

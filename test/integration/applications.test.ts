@@ -3,6 +3,7 @@ import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 import { checkCreditCode } from '../../shared/identifiers.js';
+import { signCommitment } from '../helpers/commitment.js';
 import { newbornDraft } from '../helpers/reliability.js';
 import { addNaturalDays, addWorkingDays, chinaDate, closeOf } from '../../shared/calendar.js';
 import { workCalendar } from '../../server/calendar.js';
@@ -159,6 +160,7 @@ describe('business startup passes the credit code on', () => {
       for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) {
         expect((await citizen.upload(`/api/applications/${id}/materials/${m.code}`, pdf(m.code), `${m.code}.pdf`)).status).toBe(201);
       }
+      expect(await signCommitment(citizen, id)).toBe(true);
       const submitted = await citizen.post<Detail>(`/api/applications/${id}/submit`);
       expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
       const done = await until(async () => {

@@ -108,6 +108,8 @@ describe.each(databaseTargets())('who sees personal data, on $kind', ({ open }) 
     if (/^\/api\/(health|openapi\.json|auth\/(demo-users|me|methods)|bundles(\/newborn(\/form)?)?|public\/summary|uploads\/limits)$/.test(p)) return 200;
     if (p === '/api/applications') return onlyFor('citizen');
     if (p.startsWith('/api/applications/')) return c.kind !== 'citizen' ? onlyFor('citizen') : c.who === 'the applicant' ? 200 : 404;
+    // 我的证照: a citizen's own list; the sweep's placeholder id is no licence of anyone's.
+    if (p.startsWith('/api/me/')) return c.kind !== 'citizen' ? onlyFor('citizen') : p === '/api/me/licences' ? 200 : 404;
     if (p.startsWith('/api/admin/')) return onlyFor('admin');
     if (p.startsWith('/api/stats/')) return onlyFor('admin', 'designer');
     if (p === '/api/studio/proposals') return onlyFor('designer', 'reviewer', 'admin');

@@ -22,6 +22,7 @@ import { parsePeriod, type Period } from '../../server/stats/period.js';
 import { chinaToday } from '../../shared/beijing-time.js';
 import type { ApplicationCounts, BundleFigures, DayFigures, DepartmentFigures, PublicSummary, StatsReport } from '../../shared/stats.js';
 import { deadline, workingDaysBetween } from '../../server/workbench/working-days.js';
+import { signCommitment } from '../helpers/commitment.js';
 import { NEWBORN_WITH_CARD } from '../fixtures/newborn.js';
 import { workCalendar } from '../../server/calendar.js';
 import { readScenarioFiles } from '../../server/bundles/files.js';
@@ -302,6 +303,7 @@ async function file(citizen: ApiClient, bundleId: string, answers: Record<string
   for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) {
     expect((await citizen.upload(`/api/applications/${id}/materials/${encodeURIComponent(m.code)}`, pdf(`${m.code} of ${id}`), `${m.code}.pdf`)).status).toBe(201);
   }
+  await signCommitment(citizen, id);
   const submitted = await citizen.post(`/api/applications/${id}/submit`);
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
   return id;

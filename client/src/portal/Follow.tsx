@@ -181,6 +181,7 @@ export default function Follow() {
         <Typography.Text className="muted">{t(`提交于 ${formatTime(detail.submittedAt, 'zh')}`, `Submitted ${formatTime(detail.submittedAt, 'en')}`)}</Typography.Text>
         <Typography.Text data-testid="progress-count">{t(`已办结 ${done}/${detail.items.length} 项`, `${done} of ${detail.items.length} done`)}</Typography.Text>
         <Link to="/applications">{t('我的办件', 'My applications')}</Link>
+        {done > 0 && <Link to="/licences">{t('我的证照（办结签发的证照）', 'My licences (issued on completion)')}</Link>}
       </Space>
       <div className="visually-hidden" aria-live="polite">
         {t(`已办结 ${done} 项，共 ${detail.items.length} 项`, `${done} of ${detail.items.length} done`)}

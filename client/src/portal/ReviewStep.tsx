@@ -11,6 +11,7 @@ import { DISPOSITION_LABELS } from '../../../shared/dispositions.js';
 import type { ApplicationDetail } from './types';
 import { useServerEvaluation } from './useServerEvaluation';
 import { MATERIALS_STEP } from './steps';
+import { CommitmentCard } from './CommitmentCard';
 
 interface Props {
   app: ApplicationDetail;
@@ -55,6 +56,8 @@ export function ReviewStep({ app, model, form, full, answers, evaluation, flush,
   const [submitting, setSubmitting] = useState(false);
   const [refusal, setRefusal] = useState<{ message: string; details: ErrorDetail[] } | null>(null);
   const once = useRef(false);
+  // 告知承诺: signed for the text in force, or nothing to sign (CommitmentCard says which).
+  const [commitmentReady, setCommitmentReady] = useState(false);
 
   if (loadError) return <Alert type="error" showIcon title={loadError} />;
   if (!server) return <Spin style={{ display: 'block', margin: 32 }} aria-label={t('正在汇总', 'Preparing the summary')} />;
@@ -63,7 +66,7 @@ export function ReviewStep({ app, model, form, full, answers, evaluation, flush,
   const sectionOf = (element: string) => byElement.get(element)?.section;
   const problems = form.sections.flatMap((s) => [...checkSection(form, full, s.id, answers, evaluation)].map(([element, e]) => ({ section: s, element, e })));
   const missingUploads = server.materials.filter((m) => m.disposition === 'upload' && !m.uploaded);
-  const ready = problems.length === 0 && missingUploads.length === 0 && server.eligible;
+  const ready = problems.length === 0 && missingUploads.length === 0 && server.eligible && commitmentReady;
 
   const submit = async () => {
     if (once.current) return;
@@ -210,6 +213,8 @@ export function ReviewStep({ app, model, form, full, answers, evaluation, flush,
           );
         })}
       </Row>
+
+      <CommitmentCard applicationId={app.id} refreshKey={server} onReady={setCommitmentReady} />
 
       {refusal && (
         <Alert

@@ -10,11 +10,13 @@ const Home = lazy(() => import('./Home'));
 const Apply = lazy(() => import('./Apply'));
 const MyApplications = lazy(() => import('./MyApplications'));
 const Follow = lazy(() => import('./Follow'));
+const MyLicences = lazy(() => import('./MyLicences'));
 
 /** This area's menu entries (the header shows those the signed-in role may open). */
 export const nav: NavEntry[] = [
   { path: '/', zh: '办事大厅', en: 'Services', roles: 'all' },
   { path: '/applications', zh: '我的办件', en: 'My applications', roles: ['citizen'] },
+  { path: '/licences', zh: '我的证照', en: 'My licences', roles: ['citizen'] },
 ];
 
 const citizen = (page: ReactElement) => <RequireRole roles={['citizen']}>{page}</RequireRole>;
@@ -26,6 +28,7 @@ export function routes(): ReactElement[] {
     <Route key="apply" path="apply/:bundleId" element={citizen(<Start />)} />,
     <Route key="applications" path="applications" element={citizen(<MyApplications />)} />,
     <Route key="application" path="applications/:id" element={citizen(<Follow />)} />,
+    <Route key="licences" path="licences" element={citizen(<MyLicences />)} />,
     <Route key="edit" path="applications/:id/edit" element={citizen(<Apply />)} />,
   ];
 }

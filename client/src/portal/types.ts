@@ -5,4 +5,5 @@ import type { Savings as SavingsSchema, ApplicationStatus as ApplicationStatusSc
 export type Savings = Static<typeof SavingsSchema>;
 export type ApplicationStatus = Static<typeof ApplicationStatusSchema>;
 export type { BundleSummary, FormResponse, PortableModel } from '../../../shared/contracts/bundles.js';
-export type { ApplicationDetail, ApplicationItem, ApplicationSummary, EvaluatedMaterial, HistoryEntry, Rating, ServerEvaluation, Uploaded } from '../../../shared/contracts/applications.js';
+export type { ApplicationDetail, ApplicationItem, ApplicationSummary, CommitmentView, EvaluatedMaterial, HistoryEntry, Rating, ServerEvaluation, Uploaded } from '../../../shared/contracts/applications.js';
+export type { IssuedLicence } from '../../../shared/contracts/licences.js';

@@ -14,6 +14,7 @@ import { CompleteDialog, RejectDialog, SupplementDialog } from './ActionDialogs'
 import { fetchMaterial } from './materials';
 import { saveFile } from '../components/save-file';
 import type { SubDetail, SubMaterial } from './types';
+import { CommitmentPanel } from './CommitmentPanel';
 
 /** data-* attributes pass through antd's button props, which do not declare them. */
 const testId = (id: string): Record<string, string> => ({ 'data-testid': id });
@@ -217,6 +218,8 @@ export default function Detail() {
           ]}
         />
       </Card>
+
+      {sub.commitment && <CommitmentPanel commitment={sub.commitment} />}
 
       {sub.supplement && (
         <Card size="small" title={t('补正通知', 'Supplement request')}>
