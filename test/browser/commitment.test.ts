@@ -91,7 +91,7 @@ describe.runIf(hasChromium)('告知承诺 and 我的证照 in Chromium', () => {
 
     await page.getByTestId('commitment-name').fill('王芳');
     await page.getByTestId('commitment-sign').click();
-    await poll(() => page.getByTestId('commitment-signed').textContent()).toMatch(/王芳 已于 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}（北京时间）签署/);
+    await poll(() => page.getByTestId('commitment-signed').textContent()).toMatch(/王芳 已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）签署/);
     await poll(() => page.getByTestId('submit').isDisabled()).toBe(false);
     await screenshot(page, 'commitment-02-signed');
     await page.getByTestId('submit').click();
