@@ -32,6 +32,10 @@ import { DispatchWorker, type WorkerOptions } from './dispatch/worker.js';
 import { load } from '../shared/loader.js';
 import { missingYears, syncCalendarTable, workCalendar } from './calendar.js';
 import type { Department } from '../shared/model.js';
+import { CONNECTORS_FILE } from '../shared/loader.js';
+import { createConnectors, type Connectors, type Env } from './connectors/registry.js';
+import { SharingService } from './connectors/sharing.js';
+import { ExchangeLibrary } from './simulator/exchange.js';
 
 export interface ServerParts {
   app: Express;
@@ -44,6 +48,10 @@ export interface ServerParts {
   targetFor(department: string): DeliveryTarget | undefined;
   /** The signing secret of a department's webhooks (also for inbox departments a simulator plays). */
   webhookSecretFor(department: string): string;
+  /** The licence library and data exchange connectors (scenarios/connectors.yaml). */
+  connectors: Connectors;
+  /** DEMO: the simulated exchange the connectors without a URL use in this process (the simulator serves it too). */
+  exchange: ExchangeLibrary | undefined;
 }
 
 /**
@@ -53,10 +61,14 @@ export interface ServerParts {
 export interface BuildOptions {
   /** Check every JSON response against its declared contract (the tests turn this on). */
   checkResponses?: boolean;
+  /** Where the connectors' URL and secret variables are read; default process.env. */
+  env?: Env;
 }
 
 export async function buildServer(config: Config, db: Database, logger: Logger, clientDir?: string, options: BuildOptions = {}): Promise<ServerParts> {
-  const files = readScenarioFiles(config.scenariosDir);
+  const allFiles = readScenarioFiles(config.scenariosDir);
+  // connectors.yaml is the operator's, like delivery addresses: never part of a published bundle.
+  const files = allFiles.filter((f) => f.path !== CONNECTORS_FILE);
   const registry = new BundleRegistry(db, logger);
   const studio = new StudioService(db, registry);
   const { published } = await registry.publishFolder(files);
@@ -83,9 +95,18 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   };
 
   const store = createMaterialStore({ dataDir: config.dataDir });
+  const catalogue = load(files).catalogue;
+  const exchange = config.demo ? new ExchangeLibrary() : undefined;
+  const connectors = createConnectors(
+    { db, logger },
+    allFiles.find((f) => f.path === CONNECTORS_FILE)?.text,
+    { materials: new Set(catalogue.materials.keys()), departments: new Set(catalogue.departments.keys()) },
+    { env: options.env ?? process.env, demo: config.demo, sessionSecret: config.sessionSecret, simulated: exchange },
+  );
+  const sharing = new SharingService({ db, store, connectors, logger });
   const provider = demoProvider(departments.map((d) => ({ code: d.code, name: d.name })));
   // Every service is built here, from its dependencies, and handed to its routes: one way for all.
-  const applications = new ApplicationService({ db, registry, store, calendar, maxDrafts: config.maxDraftsPerCitizen });
+  const applications = new ApplicationService({ db, registry, store, calendar, maxDrafts: config.maxDraftsPerCitizen, connectors, sharing });
   const departmentService = new DepartmentService(db, registry, store);
   // A worker's claim must outlast its longest attempt (the deadline: three idle timeouts, however
   // a department trickles) with room to record the result, or another worker would send the row
@@ -104,7 +125,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
     checkResponses: options.checkResponses ?? false,
     routes: [
       ...authRoutes({ db, provider, sessionSecret: config.sessionSecret, demo: config.demo, secureCookies: config.publicUrl.startsWith('https:'), loginRateLimit: config.loginRateLimit }),
-      ...bundlesRoutes(new BundleService(registry, db)),
+      ...bundlesRoutes(new BundleService(registry, db, connectors)),
       ...applicationsRoutes(applications, new RatingService(db), config.maxUploadBytes),
       ...departmentsRoutes(departmentService),
       ...workbenchRoutes(new WorkbenchService(db, registry, departmentService, calendar)),
@@ -121,6 +142,8 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
     departmentTokens,
     targetFor,
     webhookSecretFor,
+    connectors,
+    exchange,
     createWorker: (overrides = {}) =>
       new DispatchWorker({
         db,
@@ -131,6 +154,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
         maxAttempts: config.deliveryMaxAttempts,
         backoff: { baseMs: config.deliveryBackoffMs, maxGapMs: 5 * 60_000, jitter: 0.2 },
         leaseMs,
+        sharing,
         ...overrides,
       }),
   };

@@ -207,6 +207,8 @@ export class Connectors implements ConnectorRegistry {
   private readonly licences = new Map<string, LicenceConnector>();
   private readonly data = new Map<string, DataConnector>();
   private readonly instances: Connector[] = [];
+  /** Connector id → the name of its secret's variable, for a simulator playing the exchange. */
+  readonly secretNames = new Map<string, string | undefined>();
 
   constructor(
     private readonly d: RegistryDeps,
@@ -215,6 +217,8 @@ export class Connectors implements ConnectorRegistry {
   ) {
     for (const decl of declarations) {
       const connector = decl.type.create(decl.id, decl.options, { ...ctx, at: decl.at });
+      const secretEnv = (decl.options as { secretEnv?: unknown }).secretEnv;
+      this.secretNames.set(decl.id, typeof secretEnv === 'string' ? secretEnv : undefined);
       this.instances.push(connector);
       for (const code of decl.serves) {
         if (connector.kind === 'licence') this.licences.set(code, connector);
@@ -301,7 +305,19 @@ export class Connectors implements ConnectorRegistry {
   }
 }
 
-/** Builds the registry from the scenario folder's connectors.yaml; throws the first problem. */
+/**
+ * Connector id → its secret's variable name, read leniently from connectors.yaml (the standalone
+ * simulator's view; the product checks the file).
+ */
+export function connectorSecretNames(text: string | undefined): Map<string, string | undefined> {
+  const names = new Map<string, string | undefined>();
+  if (text === undefined) return names;
+  const doc = parse(text) as { connectors?: Record<string, { options?: { secretEnv?: unknown } } | null> } | null;
+  for (const [id, c] of Object.entries(doc?.connectors ?? {})) names.set(id, typeof c?.options?.secretEnv === 'string' ? c.options.secretEnv : undefined);
+  return names;
+}
+
+/** Builds the registry from the scenario folder's connectors.yaml; throws naming every problem. */
 export function createConnectors(
   deps: RegistryDeps,
   text: string | undefined,
@@ -309,6 +325,7 @@ export function createConnectors(
   ctx: Omit<CreateContext, 'at'>,
 ): Connectors {
   const { declarations, problems } = parseConnectors(text, known);
-  if (problems.length) throw problems[0]!;
+  if (problems.length === 1) throw problems[0]!;
+  if (problems.length) throw new ConnectorConfigError(CONNECTORS_FILE, problems.map((p) => p.path).join(', '), problems.map((p) => `${p.path}: ${p.reason}`).join('; '));
   return new Connectors(deps, declarations, ctx);
 }
