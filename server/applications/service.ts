@@ -300,6 +300,7 @@ export class ApplicationService {
         for (const r of evaluation.ineligible) details.push({ path: 'eligibility', message: r.reason, messageEn: r.reasonEn });
       }
       details.push(...unknownAnswers(v, app.answers));
+      if (shared) details.push(...shared.details);
       // Composed once for the completeness check and the savings account.
       const form = compose(v.bundle, v.catalogue, { evaluation });
       details.push(...validateComplete(v, evaluation, form));

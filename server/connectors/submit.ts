@@ -9,7 +9,7 @@ import type { User } from '../auth/types.js';
 import type { BundleVersion } from '../bundles/registry.js';
 import type { Profile } from '../../shared/model.js';
 import type { Evaluation } from '../../shared/evaluate.js';
-import { ValidationError, type ErrorDetail } from '../errors.js';
+import type { ErrorDetail } from '../errors.js';
 import type { Evidence, Prefetch, SharingService } from './sharing.js';
 
 export async function sharingChecks(
@@ -19,7 +19,7 @@ export async function sharingChecks(
   v: BundleVersion,
   profile: Profile,
   evaluation: Evaluation,
-): Promise<{ sharing: SharingService; prefetched: Prefetch[] }> {
+): Promise<{ sharing: SharingService; prefetched: Prefetch[]; details: ErrorDetail[] }> {
   const details: ErrorDetail[] = [];
   const data = profile.sharing?.data ?? {};
   // A value the exchange gave may not be changed: evaluation uses the exchange's, the answers must agree.
@@ -37,8 +37,9 @@ export async function sharingChecks(
       messageEn: `authorise fetching through data sharing: ${needed.map((m) => m.code).join(', ')}`,
     });
   }
-  if (details.length) throw new ValidationError(details, '申请还不能提交，请按提示处理', 'The application cannot be submitted yet');
-  return { sharing, prefetched: await sharing.prefetch(user, app.id, v, evaluation, data) };
+  // Refused: nothing is fetched; the details join the submission's others in one 422.
+  if (details.length) return { sharing, prefetched: [], details };
+  return { sharing, prefetched: await sharing.prefetch(user, app.id, v, evaluation, data), details };
 }
 
 export interface ApplicationMaterial {

@@ -70,6 +70,7 @@ describe.each(databaseTargets())('hostile uploads through the application routes
   async function draft(): Promise<string> {
     const id = (await citizen.post<{ id: string }>('/api/applications', { bundleId: 'newborn' })).body.id;
     expect((await citizen.put(`/api/applications/${id}/answers`, { answers: NEWBORN_ANSWERS })).status).toBe(200);
+    expect((await citizen.post(`/api/applications/${id}/authorisation`)).status).toBe(200);
     return id;
   }
 

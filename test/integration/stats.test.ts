@@ -301,6 +301,7 @@ async function file(citizen: ApiClient, bundleId: string, answers: Record<string
   for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) {
     expect((await citizen.upload(`/api/applications/${id}/materials/${encodeURIComponent(m.code)}`, pdf(`${m.code} of ${id}`), `${m.code}.pdf`)).status).toBe(201);
   }
+  expect((await citizen.post(`/api/applications/${id}/authorisation`)).status).toBe(200);
   const submitted = await citizen.post(`/api/applications/${id}/submit`);
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
   return id;
