@@ -35,6 +35,8 @@ import type { Department } from '../shared/model.js';
 import { CONNECTORS_FILE } from '../shared/loader.js';
 import { createConnectors, type Connectors, type Env } from './connectors/registry.js';
 import { SharingService } from './connectors/sharing.js';
+import { ConnectorsService } from './connectors/service.js';
+import { connectorsRoutes } from './connectors/controller.js';
 import { ExchangeLibrary } from './simulator/exchange.js';
 
 export interface ServerParts {
@@ -131,6 +133,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       ...workbenchRoutes(new WorkbenchService(db, registry, departmentService, calendar)),
       ...studioRoutes(studio, new ProposalService(db, registry, studio)),
       ...operationsRoutes(new OperationsService(db, departments)),
+      ...connectorsRoutes(new ConnectorsService(db, connectors)),
       ...statsRoutes(new StatsService(db, registry)),
     ],
   });

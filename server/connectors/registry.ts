@@ -231,6 +231,14 @@ export class Connectors implements ConnectorRegistry {
     return [...this.instances];
   }
 
+  /** What a connector serves: licence types or departments. */
+  servedBy(id: string): string[] {
+    const out: string[] = [];
+    for (const [code, c] of this.licences) if (c.id === id) out.push(code);
+    for (const [code, c] of this.data) if (c.id === id) out.push(code);
+    return out;
+  }
+
   /** The licence types some connector serves. */
   licenceTypes(): string[] {
     return [...this.licences.keys()];

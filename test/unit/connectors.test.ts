@@ -71,12 +71,12 @@ describe('the exchange protocol over HTTP against the simulated licence library'
     expect(await lib.fetch({ type: 'idCard', holder: LI })).not.toBeNull();
     sim.exchange.control({ down: true });
     const dropped = sim.exchange.stats.dropped;
-    const first = await lib.fetch({ type: 'idCard', holder: LI }).catch((e: unknown) => e as ConnectorError);
+    const first = (await lib.fetch({ type: 'idCard', holder: LI }).catch((e: unknown) => e)) as ConnectorError;
     expect(first.failure).toBe('unavailable');
     expect(sim.exchange.stats.dropped).toBe(dropped + 2);
     expect(lib.client.breaker.state).toBe('open');
     // Open: refused at once, nothing sent.
-    const open = await lib.fetch({ type: 'idCard', holder: LI }).catch((e: unknown) => e as ConnectorError);
+    const open = (await lib.fetch({ type: 'idCard', holder: LI }).catch((e: unknown) => e)) as ConnectorError;
     expect(open.failure).toBe('open');
     expect(sim.exchange.stats.dropped).toBe(dropped + 2);
     // After the cool-down one probe goes out; it fails: open again.

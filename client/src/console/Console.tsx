@@ -4,8 +4,9 @@ import { useI18n } from '../i18n';
 import Deliveries from './Deliveries';
 import Departments from './Departments';
 import AuditLog from './AuditLog';
+import Connectors from './Connectors';
 
-const TABS = ['deliveries', 'departments', 'audit'] as const;
+const TABS = ['deliveries', 'departments', 'connectors', 'audit'] as const;
 type Tab = (typeof TABS)[number];
 
 /** The operator console: failed deliveries, each department's delivery health, and the audit log. */
@@ -25,6 +26,7 @@ export default function Console() {
         items={[
           { key: 'deliveries', label: t('投递失败', 'Dead deliveries'), children: <Deliveries /> },
           { key: 'departments', label: t('部门投递概况', 'Departments'), children: <Departments /> },
+          { key: 'connectors', label: t('数据共享连接器', 'Connectors'), children: <Connectors /> },
           { key: 'audit', label: t('审计日志', 'Audit log'), children: <AuditLog /> },
         ]}
       />

@@ -95,8 +95,8 @@ export default function Detail() {
       // The case is on screen only once a reason was chosen; its downloads carry that reason.
       const file = await fetchMaterial(m.url!, reason!);
       if (mode === 'view' && file.blob.type.startsWith('image/')) setPreview({ url: URL.createObjectURL(file.blob), title: m.title });
-      // A PDF (an electronic licence) opens in the browser's own viewer; a blocked pop-up falls back to saving it.
-      else if (mode === 'view' && file.blob.type === 'application/pdf' && window.open(URL.createObjectURL(file.blob), '_blank', 'noopener')) return;
+      // A PDF (an electronic licence) opens in the browser's own viewer (our own blob, so no noopener: it would hide whether the tab opened); a blocked pop-up falls back to saving it.
+      else if (mode === 'view' && file.blob.type === 'application/pdf' && window.open(URL.createObjectURL(file.blob), '_blank')) return;
       else saveFile(file.blob, file.fileName);
     } catch (e) {
       message.error(e instanceof ApiError ? t(e.message, e.messageEn) : String(e));
