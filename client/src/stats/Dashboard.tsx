@@ -152,6 +152,8 @@ export default function Dashboard() {
               [t('少交材料（份）', 'Fewer documents'), report.headline.materialsNotHandedIn],
               [t('少跑（次）', 'Trips saved'), report.headline.visitsSaved],
               [t('好差评平均分', 'Mean rating'), report.rating.average ?? '—'],
+              [t('数据共享调用（次）', 'Data-sharing calls'), report.sharingCalls.calls],
+              [t('共享获取电子证照（份）', 'Licences fetched'), report.sharingCalls.licencesFetched],
             ].map(([label, value]) => (
               <Col key={String(label)} xs={12} md={6}>
                 <Card size="small">
