@@ -343,9 +343,17 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   app.post('/control', express.json(), (req, res) => {
     try {
       // `exchange` steers the simulated licence library and data exchange; the rest the departments.
-      const { exchange: exchangePatch, ...rest } = (req.body ?? {}) as Record<string, unknown>;
+      // All or nothing: a bad setting on either side leaves both as they were.
+      const body: unknown = req.body;
+      const { exchange: exchangePatch, ...rest } = (body && typeof body === 'object' && !Array.isArray(body) ? body : { '': body }) as Record<string, unknown>;
+      const before = exchange.state;
       if (exchangePatch !== undefined) exchange.control(exchangePatch);
-      res.json({ ...(Object.keys(rest).length ? simulator.control(rest) : state), exchange: exchange.state });
+      try {
+        res.json({ ...(Object.keys(rest).length || exchangePatch === undefined ? simulator.control(rest) : state), exchange: exchange.state });
+      } catch (err) {
+        exchange.state = before;
+        throw err;
+      }
     } catch (err) {
       if (!(err instanceof ControlError) && !(err instanceof ExchangeControlError)) throw err;
       res.status(400).json({ error: err.message });
