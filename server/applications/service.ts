@@ -245,7 +245,8 @@ export class ApplicationService {
    */
   async upload(user: User, id: string, code: string, file: UploadedMaterial) {
     const app = await this.owned(user, id);
-    const { v, profile } = await this.context(user, app, app.status === 'draft' ? 'form' : undefined);
+    // Whether the material is needed at all does not depend on the exchange: no lookups here.
+    const { v, profile } = await this.context(user, app);
     const material = v.catalogue.materials.get(code);
     if (app.status === 'draft') {
       const evaluation = evaluate(v.bundle, v.catalogue, app.answers, profile);
