@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -62,7 +63,7 @@ describe.each(databaseTargets())('data sharing that really happens on $kind', ({
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   // The province's exchange: a simulator of its own, over HTTP, signed with the configured secret.
   let exchange: Simulator;
-  let exchangeServer: import('node:http').Server;
+  let exchangeServer: Server;
   let worker: DispatchWorker;
 
   beforeAll(async () => {
