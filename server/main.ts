@@ -7,6 +7,7 @@ import { migrate } from './db/migrate.js';
 import { ensureClientBuilt, CLIENT_DIST } from './client-build.js';
 import { buildServer } from './server.js';
 import { createSimulator } from './simulator/app.js';
+import { connectorSecret } from './connectors/registry.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -31,6 +32,10 @@ async function main(): Promise<void> {
       tokenFor: (code) => parts.departmentTokens.get(code),
       autoProcess: parts.departments.map((d) => d.code).filter((c) => !human.has(c)),
       logger: logger.child({ component: 'simulator' }),
+      // The simulated licence library and exchange the connectors use in this process, also over HTTP at /exchange.
+      ...(parts.exchange
+        ? { exchange: { library: parts.exchange, secretFor: (id: string) => (parts.connectors.secretNames.has(id) ? connectorSecret(config.sessionSecret, id, parts.connectors.secretNames.get(id)) : undefined) } }
+        : {}),
     });
     const simServer = simulator.app.listen(0, '127.0.0.1');
     const simPort = await new Promise<number>((resolve) => simServer.once('listening', () => resolve((simServer.address() as AddressInfo).port)));

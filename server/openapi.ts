@@ -13,7 +13,16 @@ const INFO = {
   description:
     'Citizen API (one combined application per life event), department API (each department receives only its own split sub-application) and operator API. ' +
     'Errors: `{"error":{"code","message","messageEn","details":[{"path","message","messageEn"}]}}`, message in Chinese, messageEn in English. ' +
-    'State-changing requests made with the session cookie must carry the `X-CSRF-Token` header returned by dev-login or /auth/me.',
+    'State-changing requests made with the session cookie must carry the `X-CSRF-Token` header returned by dev-login or /auth/me. ' +
+    '\n\n**Data sharing (connectors).** Materials waived by data sharing are fetched from the province\'s electronic licence library and data exchange through the connectors ' +
+    'scenarios/connectors.yaml declares (which connector serves which licence type or department; URL and secret by environment variable name). ' +
+    'A province plugs in its own exchange by serving, under one base URL, JSON requests signed like the department callbacks ' +
+    '(X-Yjs-Connector: <connector id>, X-Yjs-Timestamp, X-Yjs-Nonce, X-Yjs-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<nonce>.<METHOD> <path>.<raw body>")>, 401 when unsigned, tampered, stale or replayed): ' +
+    '`POST /licences/query` {type, holder:{idNumber|creditCode, name}, withFile} → {found:false} | {found:true, licence:{type, licenceNumber, issuer, issuedOn, validUntil|null, holder, fields, file?:{contentType, base64}}}; ' +
+    '`POST /licences/issue` {type, holder, fields, issuer, applicationId} → 201 {licence}; ' +
+    '`POST /records/query` {department, key:{kind: idNumber|creditCode, value}, fields?} → {found:false} | {found:true, values:{<data element id>: value}}; ' +
+    '`GET /health` → {status:"ok"}. 5xx, 408 and 429 are retried with backoff behind a circuit breaker; other 4xx are refusals. ' +
+    'What was fetched is shown as `evidence` in GET /applications/{id} and in the department\'s sub-application; GET /admin/connectors shows each connector\'s health, calls, success rate and latency.',
 };
 
 const SECURITY_SCHEMES = {

@@ -40,6 +40,12 @@ import { DispatchWorker, type WorkerOptions } from './dispatch/worker.js';
 import { load } from '../shared/loader.js';
 import { missingYears, syncCalendarTable, workCalendar } from './calendar.js';
 import type { Department } from '../shared/model.js';
+import { CONNECTORS_FILE } from '../shared/loader.js';
+import { createConnectors, type Connectors, type Env } from './connectors/registry.js';
+import { SharingService } from './connectors/sharing.js';
+import { ConnectorsService } from './connectors/service.js';
+import { connectorsRoutes } from './connectors/controller.js';
+import { ExchangeLibrary } from './simulator/exchange.js';
 
 export interface ServerParts {
   app: Express;
@@ -52,6 +58,10 @@ export interface ServerParts {
   targetFor(department: string): DeliveryTarget | undefined;
   /** The signing secret of a department's webhooks (also for inbox departments a simulator plays). */
   webhookSecretFor(department: string): string;
+  /** The licence library and data exchange connectors (scenarios/connectors.yaml). */
+  connectors: Connectors;
+  /** DEMO: the simulated exchange the connectors without a URL use in this process (the simulator serves it too). */
+  exchange: ExchangeLibrary | undefined;
 }
 
 /**
@@ -61,12 +71,16 @@ export interface ServerParts {
 export interface BuildOptions {
   /** Check every JSON response against its declared contract (the tests turn this on). */
   checkResponses?: boolean;
-  /** The licence library (电子证照库) that completed items' licences are issued to; absent: archive only. */
+  /** The licence library (电子证照库) that completed items' licences are issued to; default: the connector serving each type. */
   licenceIssuer?: LicenceIssuer;
+  /** Where the connectors' URL and secret variables are read; default process.env. */
+  env?: Env;
 }
 
 export async function buildServer(config: Config, db: Database, logger: Logger, clientDir?: string, options: BuildOptions = {}): Promise<ServerParts> {
-  const files = readScenarioFiles(config.scenariosDir);
+  const allFiles = readScenarioFiles(config.scenariosDir);
+  // connectors.yaml is the operator's, like delivery addresses: never part of a published bundle.
+  const files = allFiles.filter((f) => f.path !== CONNECTORS_FILE);
   const registry = new BundleRegistry(db, logger);
   const studio = new StudioService(db, registry);
   const { published } = await registry.publishFolder(files);
@@ -93,12 +107,22 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   };
 
   const store = createMaterialStore({ dataDir: config.dataDir });
+  const catalogue = load(files).catalogue;
+  const exchange = config.demo ? new ExchangeLibrary() : undefined;
+  const connectors = createConnectors(
+    { db, logger },
+    allFiles.find((f) => f.path === CONNECTORS_FILE)?.text,
+    { materials: new Set(catalogue.materials.keys()), departments: new Set(catalogue.departments.keys()) },
+    { env: options.env ?? process.env, demo: config.demo, sessionSecret: config.sessionSecret, simulated: exchange },
+  );
+  const sharing = new SharingService({ db, store, connectors, logger });
   const provider = demoProvider(departments.map((d) => ({ code: d.code, name: d.name })));
   // The public URL is read when a sign-in starts: tests learn their port after building the server.
   const oidc = config.oidc ? new OidcService(db, config.oidc, () => config.publicUrl, logger) : undefined;
   // Every service is built here, from its dependencies, and handed to its routes: one way for all.
-  const applications = new ApplicationService({ db, registry, store, calendar, maxDrafts: config.maxDraftsPerCitizen });
-  const licences = new LicenceService({ db, registry, store, logger, ...(options.licenceIssuer ? { issuer: options.licenceIssuer } : {}) });
+  const applications = new ApplicationService({ db, registry, store, calendar, maxDrafts: config.maxDraftsPerCitizen, connectors, sharing });
+  // Results go to the licence library through the connector that serves their type (connectors.yaml).
+  const licences = new LicenceService({ db, registry, store, logger, issuer: options.licenceIssuer ?? ((type: string) => connectors.issuerFor(type)) });
   const departmentService = new DepartmentService(db, registry, store, { calendar, supplementDays: config.supplementDays, results: licences });
   // A completion committed just before a stop may have left its licences unissued.
   await licences.catchUp();
@@ -127,7 +151,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
         loginRateLimit: config.loginRateLimit,
         ...(oidc ? { oidc } : {}),
       }),
-      ...bundlesRoutes(new BundleService(registry, db)),
+      ...bundlesRoutes(new BundleService(registry, db, connectors)),
       ...applicationsRoutes(applications, new RatingService(db), config.maxUploadBytes),
       ...commitmentsRoutes(new CommitmentService(db, registry, applications)),
       ...licencesRoutes(licences),
@@ -136,6 +160,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       ...studioRoutes(studio, new ProposalService(db, registry, studio)),
       ...operationsRoutes(new OperationsService(db, departments)),
       ...rolesRoutes(new RoleService(db, departments)),
+      ...connectorsRoutes(new ConnectorsService(db, connectors)),
       ...statsRoutes(new StatsService(db, registry)),
     ],
   });
@@ -147,6 +172,8 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
     departmentTokens,
     targetFor,
     webhookSecretFor,
+    connectors,
+    exchange,
     createWorker: (overrides = {}) =>
       new DispatchWorker({
         db,
@@ -157,6 +184,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
         maxAttempts: config.deliveryMaxAttempts,
         backoff: { baseMs: config.deliveryBackoffMs, maxGapMs: 5 * 60_000, jitter: 0.2 },
         leaseMs,
+        sharing,
         ...overrides,
       }),
   };

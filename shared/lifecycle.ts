@@ -28,6 +28,11 @@ export const SYSTEM_TRANSITIONS = [
   'resubmit',
   /** An earlier item was refused, so this one can never start. */
   'cancel',
+  /**
+   * A licence the application was to fetch through data sharing is not in the library (or has
+   * expired): the applicant is asked for it, like a 补正, before the item goes out.
+   */
+  'ask',
 ] as const;
 export type SystemTransition = (typeof SYSTEM_TRANSITIONS)[number];
 
@@ -50,6 +55,7 @@ export const TRANSITIONS: Readonly<Record<Transition, { from: readonly SubStatus
   retry: { from: ['dead'], to: 'queued' },
   resubmit: { from: ['supplement'], to: 'queued' },
   cancel: { from: ['waiting'], to: 'rejected' },
+  ask: { from: ['queued'], to: 'supplement' },
 };
 
 export function canTransition(status: SubStatus, transition: Transition): boolean {

@@ -68,6 +68,9 @@ const SCHEMA_FILE: Record<FileKind, string> = {
 };
 
 /** The kind of a scenario file from its path; null for files the loader does not read. */
+/** Which connector serves which licence type or department: the server reads it, the bundles never do. */
+export const CONNECTORS_FILE = 'connectors.yaml';
+
 export function fileKind(path: string): FileKind | null {
   if (!/\.ya?ml$/.test(path)) return null;
   const parts = path.split('/');
@@ -232,6 +235,8 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
   for (const f of sorted) {
     const kind = fileKind(f.path);
     if (kind === null) {
+      // The operator's connectors (server/connectors/registry.ts checks it): not part of a bundle.
+      if (f.path === CONNECTORS_FILE) continue;
       if (/\.ya?ml$/.test(f.path) && !f.path.startsWith('schema/')) {
         diagnostics.push({
           file: f.path,

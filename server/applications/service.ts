@@ -12,6 +12,9 @@ import type { SubStatus } from '../../shared/lifecycle.js';
 import type { Profile } from '../../shared/model.js';
 import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../errors.js';
 import { profileFor } from './profile.js';
+import type { ConnectorRegistry } from '../connectors/types.js';
+import type { SharingService } from '../connectors/sharing.js';
+import { sharingChecks, materialsWithEvidence } from '../connectors/submit.js';
 import { checkDetails, validateComplete, validateDraft, fullForm } from './validation.js';
 import { historyOf, type HistoryEntry } from '../subapps/history.js';
 import { file, transition } from '../subapps/transition.js';
@@ -113,6 +116,9 @@ export interface ApplicationsDeps {
   calendar?: WorkCalendar;
   /** Unfinished drafts one citizen may hold (MAX_DRAFTS_PER_CITIZEN). */
   maxDrafts?: number;
+  /** The licence library and data exchange (server/connectors/); without them every e-licence counts as available. */
+  connectors?: ConnectorRegistry;
+  sharing?: SharingService;
 }
 
 /** The citizen's side: drafts, answers, materials, submission, progress, supplements. */
@@ -160,10 +166,29 @@ export class ApplicationService {
     return rows[0];
   }
 
-  private async context(user: User, app: ApplicationRow): Promise<{ v: BundleVersion; profile: Profile }> {
-    const [standard, profile] = await Promise.all([this.d.registry.get(app.bundle_id, app.version), profileFor(this.d.db, user)]);
+  /**
+   * The version and the applicant's profile. `purpose` asks the exchange too (the licence
+   * library and the `sharing:` records), for what decides materials: the evaluation the applicant
+   * sees, an upload, the submission.
+   */
+  private async context(user: User, app: ApplicationRow, purpose?: string): Promise<{ v: BundleVersion; profile: Profile }> {
+    const standard = await this.d.registry.get(app.bundle_id, app.version);
     // A region recorded at creation always resolves: the version it names is immutable.
-    return { v: regionalVersion(standard, app.region) ?? standard, profile };
+    const v = regionalVersion(standard, app.region) ?? standard;
+    const connectors = purpose ? this.d.connectors : undefined;
+    const profile = await profileFor(this.d.db, user, connectors ? { connectors, v, context: { actor: `citizen:${user.id}`, applicationId: app.id, purpose: purpose! } } : undefined);
+    return { v, profile };
+  }
+
+  /** 授权: the applicant allows the platform to fetch their licences and records for this application. */
+  async authorise(user: User, id: string) {
+    const app = await this.owned(user, id);
+    if (app.status !== 'draft') throw new AlreadySubmittedError();
+    const { rows } = await this.d.db.query<{ sharing_authorised_at: Date }>(
+      `UPDATE applications SET sharing_authorised_at = COALESCE(sharing_authorised_at, now()) WHERE id = $1 AND applicant_id = $2 RETURNING sharing_authorised_at`,
+      [app.id, user.id],
+    );
+    return { authorisedAt: rows[0]!.sharing_authorised_at };
   }
 
   async saveAnswers(user: User, id: string, answers: Record<string, unknown>): Promise<ApplicationRow> {
@@ -187,7 +212,7 @@ export class ApplicationService {
 
   async evaluation(user: User, id: string) {
     const app = await this.owned(user, id);
-    const { v, profile } = await this.context(user, app);
+    const { v, profile } = await this.context(user, app, app.evaluation ? undefined : 'form');
     const evaluation = app.evaluation ?? evaluate(v.bundle, v.catalogue, app.answers, profile);
     const uploads = await this.uploads(app.id);
     return {
@@ -226,6 +251,7 @@ export class ApplicationService {
    */
   async upload(user: User, id: string, code: string, file: UploadedMaterial) {
     const app = await this.owned(user, id);
+    // Whether the material is needed at all does not depend on the exchange: no lookups here.
     const { v, profile } = await this.context(user, app);
     const material = v.catalogue.materials.get(code);
     if (app.status === 'draft') {
@@ -261,7 +287,10 @@ export class ApplicationService {
       throw new BadRequestError('Idempotency-Key 长度应为 1–200', 'Idempotency-Key must be 1–200 characters', [{ path: 'Idempotency-Key', message: '长度应为 1–200', messageEn: 'must be 1–200 characters' }]);
     }
     const first = await this.owned(user, id);
-    const { v, profile } = await this.context(user, first);
+    const { v, profile } = await this.context(user, first, first.status === 'draft' ? 'submit' : undefined);
+    // --- data sharing (server/connectors/submit.ts): authorised, prefill untouched, licences fetched before filing
+    const shared = first.status === 'draft' && this.d.sharing ? await sharingChecks(this.d.sharing, user, first, v, profile, evaluate(v.bundle, v.catalogue, first.answers, profile)) : null;
+    // ---
     const outcome = await this.d.db.transaction(async (tx) => {
       if (key !== undefined) {
         const prior = await tx.query<{ id: string }>('SELECT id FROM applications WHERE applicant_id = $1 AND submit_key = $2', [user.id, key]);
@@ -278,6 +307,7 @@ export class ApplicationService {
         for (const r of evaluation.ineligible) details.push({ path: 'eligibility', message: r.reason, messageEn: r.reasonEn });
       }
       details.push(...unknownAnswers(v, app.answers));
+      if (shared) details.push(...shared.details);
       // Composed once for the completeness check and the savings account.
       const form = compose(v.bundle, v.catalogue, { evaluation });
       details.push(...validateComplete(v, evaluation, form));
@@ -306,8 +336,11 @@ export class ApplicationService {
         }
       }
       await archive(tx, user.id, app.id, v, files.rows);
-      // Only what the signature covers is counted as replaced by a commitment (all of it: unsigned is refused above).
-      const savings = account(v.bundle, v.catalogue, evaluation, form, { signedCommitments: new Set(commitment.signed?.materials.map((m) => m.code) ?? []) });
+      // Only what the signature covers is counted as replaced by a commitment (all of it: unsigned is refused above),
+      // and only what was fetched as waived by sharing; the pending ones count when they are.
+      const signed = { signedCommitments: new Set(commitment.signed?.materials.map((m) => m.code) ?? []) };
+      const savings = shared ? shared.sharing.earnedSavings(account(v.bundle, v.catalogue, evaluation, form, signed), shared.prefetched) : account(v.bundle, v.catalogue, evaluation, form, signed);
+      if (shared) await shared.sharing.record(tx, app.id, v, shared.prefetched);
       const subs = split(v.bundle, v.catalogue, evaluation.values, evaluation);
       const filedAt = new Date();
       const submittedAt = filedAt.toISOString();
@@ -323,7 +356,7 @@ export class ApplicationService {
           status: sub.after.length ? 'waiting' : 'queued',
           channel: v.catalogue.departments.get(sub.department)?.delivery.channel ?? 'inbox',
           after: sub.after,
-          payload: payloadFor(v, app.id, sub, uploaded, submittedAt, commitment.signed),
+          payload: shared ? shared.sharing.enrich(payloadFor(v, app.id, sub, uploaded, submittedAt, commitment.signed), shared.prefetched) : payloadFor(v, app.id, sub, uploaded, submittedAt, commitment.signed),
           timeLimitDays: sub.timeLimitDays,
           promisedBy: promise && withinPromise(v.bundle, sub.itemId) ? promise.toISOString() : null,
         })),
@@ -355,11 +388,18 @@ export class ApplicationService {
   async detail(user: User, id: string) {
     // One snapshot: read one by one, a department's commit in between could show every item
     // finished while the application still says in progress.
-    const { app, rows, history, rating, itemRatings } = await this.d.db.transaction(async (tx) => {
+    const { app, rows, history, rating, itemRatings, materials } = await this.d.db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const app = await this.owned(user, id, tx);
       const { rows } = await tx.query<SubRow>('SELECT * FROM sub_applications WHERE application_id = $1 ORDER BY position', [app.id]);
-      return { app, rows, history: await historyOf(tx, rows.map((r) => r.id)), rating: await ratingOf(tx, app.id), itemRatings: await itemRatingsOf(tx, app.id) };
+      return {
+        app,
+        rows,
+        history: await historyOf(tx, rows.map((r) => r.id)),
+        rating: await ratingOf(tx, app.id),
+        itemRatings: await itemRatingsOf(tx, app.id),
+        materials: await materialsWithEvidence(tx, app.id, app.evaluation),
+      };
     });
     const standard = await this.d.registry.get(app.bundle_id, app.version);
     const v = regionalVersion(standard, app.region) ?? standard;
@@ -391,6 +431,8 @@ export class ApplicationService {
       })),
       savings: app.savings,
       rating,
+      sharingAuthorisedAt: (app as ApplicationRow & { sharing_authorised_at?: Date | null }).sharing_authorised_at ?? null,
+      materials,
     };
   }
 
@@ -448,6 +490,8 @@ export class ApplicationService {
         transition: 'resubmit', id: sub.id, applicationId: app.id, actor: `citizen:${user.id}`, payload,
         note: { supplied: { fields: request.fields, materials: request.materials } },
       });
+      // A licence the library did not hold, now handed in: counted so, and the other items asked for it go on.
+      await this.d.sharing?.supplied(tx, app.id, request.materials, (code) => byCode.get(code));
       // The days spent waiting for the applicant do not count against the bundle's promise.
       await movePromise(tx, app.id, v.bundle.guide?.promise, new Date(request.requestedAt), this.d.calendar);
     });

@@ -5,7 +5,8 @@ import { compose } from '../../shared/compose.js';
 import { evaluate } from '../../shared/evaluate.js';
 import { account } from '../../shared/account.js';
 import { answersSchema } from '../../shared/answers-schema.js';
-import { profileFor } from '../applications/profile.js';
+import { profileWithSharing } from '../applications/profile.js';
+import type { ConnectorRegistry } from '../connectors/types.js';
 import { fullForm } from '../applications/validation.js';
 import { portableModel } from './portable.js';
 import { regionList, requireRegion } from './regional.js';
@@ -40,6 +41,7 @@ export class BundleService {
   constructor(
     private readonly registry: BundleRegistry,
     private readonly db: Database,
+    private readonly connectors?: ConnectorRegistry,
   ) {}
 
   async list(): Promise<BundleSummary[]> {
@@ -66,7 +68,10 @@ export class BundleService {
   async form(id: string, version: string | undefined, region: string | undefined, citizen: User | undefined): Promise<FormResponse> {
     const standard = version ? await this.registry.get(id, version) : await this.registry.current(id);
     const v = requireRegion(standard, region ?? null);
-    const profile = citizen ? await profileFor(this.db, citizen) : undefined;
+    // Before the applicant fills anything: which licences will be fetched, which must be uploaded, what the exchange fills.
+    const { profile, view } = citizen
+      ? await profileWithSharing(this.db, citizen, this.connectors ? { connectors: this.connectors, v, context: { actor: `citizen:${citizen.id}`, purpose: 'form' } } : undefined)
+      : { profile: undefined, view: null };
     const form = compose(v.bundle, v.catalogue, { profile, answers: {} });
     return {
       bundleId: v.bundleId,
@@ -80,6 +85,7 @@ export class BundleService {
       sections: [...form.sections],
       model: portableModel(v) as FormResponse['model'],
       profile: profile ?? null,
+      sharing: view,
     };
   }
 }

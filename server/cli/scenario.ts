@@ -13,7 +13,20 @@ import { formatDiagnostic, hasErrors, summarise } from '../../shared/diagnostic.
 import type { Evaluation } from '../../shared/evaluate.js';
 import { evaluate } from '../../shared/evaluate.js';
 import { check, exampleProblems } from '../../shared/lint.js';
-import { fileKind } from '../../shared/loader.js';
+import { parseConnectors } from '../connectors/registry.js';
+
+/** The line of a dotted path's last key in a YAML text (1 when not found): close enough to point at it. */
+function lineOf(text: string, path: string): number {
+  const keys = path.replace(/\[\d+\]/g, '').split('.').slice(1);
+  let from = 0;
+  for (const key of keys) {
+    const at = text.slice(from).search(new RegExp(`(^|[\\s{,])${key.replace(/[-]/g, '\\-')}\\s*:`, 'm'));
+    if (at < 0) break;
+    from += at + 1;
+  }
+  return text.slice(0, from).split('\n').length;
+}
+import { CONNECTORS_FILE, fileKind } from '../../shared/loader.js';
 import { differences } from '../../shared/official.js';
 import { regionsOf, resolveRegion } from '../../shared/regions.js';
 import type { Answers, Bundle, Catalogue, Profile } from '../../shared/model.js';
@@ -111,7 +124,22 @@ async function loadDir(io: Io, given: string | undefined): Promise<{ catalogue: 
     io.err(`error: ${shown} is not a scenario folder: it holds no dictionary.yaml, materials.yaml, departments.yaml, items/*.yaml or bundles/*.yaml`);
     return null;
   }
-  const { catalogue, diagnostics } = check(files);
+  const { catalogue, diagnostics: found } = check(files);
+  // The operator's connectors.yaml: its options checked against each connector type's schema, as start-up does.
+  const connectors = files.find((f) => f.path === CONNECTORS_FILE);
+  const diagnostics = connectors
+    ? [
+        ...found,
+        ...parseConnectors(connectors.text, { materials: new Set(catalogue.materials.keys()), departments: new Set(catalogue.departments.keys()) }).problems.map((p) => ({
+          file: CONNECTORS_FILE,
+          line: lineOf(connectors.text, p.path),
+          col: 1,
+          severity: 'error' as const,
+          code: 'connector-options',
+          message: `${p.path}: ${p.reason}`,
+        })),
+      ]
+    : found;
   return { catalogue, diagnostics, files: files.length, shown };
 }
 

@@ -20,6 +20,8 @@ export interface WorkerOptions {
   pollMs?: number;
   /** How long a claimed row stays invisible to other workers while its delivery runs. */
   leaseMs?: number;
+  /** Fetches the licences submit could not (server/connectors/sharing.ts) before the deliveries that need them. */
+  sharing?: { runDue(limit?: number, leaseMs?: number): Promise<number> };
 }
 
 interface ClaimedRow {
@@ -104,10 +106,16 @@ export class DispatchWorker {
 
   /** Claims one batch of due rows and delivers them concurrently; returns how many it handled. */
   async runOnce(): Promise<number> {
+    const fetched = this.o.sharing ? await this.o.sharing.runDue(this.batchSize, this.leaseMs) : 0;
+    // An item goes out only with its licences: one whose fetch is pending, or whose licence the
+    // applicant is being asked for, waits (material_fetches, server/connectors/sharing.ts).
     const { rows } = await this.o.db.query<ClaimedRow>(
       `WITH due AS (
-         SELECT id FROM sub_applications
+         SELECT id FROM sub_applications q
           WHERE status = 'queued' AND next_attempt_at <= now()
+            AND NOT EXISTS (SELECT 1 FROM material_fetches f
+                             WHERE f.application_id = q.application_id AND f.state IN ('pending', 'missing')
+                               AND q.payload->'materials' @> jsonb_build_array(jsonb_build_object('code', f.code, 'disposition', 'sharing')))
           ORDER BY next_attempt_at
           LIMIT $1
           FOR UPDATE SKIP LOCKED)
@@ -122,7 +130,7 @@ export class DispatchWorker {
       [this.batchSize, this.leaseMs],
     );
     await Promise.all(rows.map((row) => this.deliver(row)));
-    return rows.length;
+    return rows.length + fetched;
   }
 
   private async deliver(row: ClaimedRow): Promise<void> {

@@ -116,8 +116,8 @@ export interface LicencesDeps {
   registry: BundleRegistry;
   store: MaterialStore;
   logger: Logger;
-  /** The licence library (电子证照库) through its connector; absent: kept in the archive only. */
-  issuer?: LicenceIssuer;
+  /** The licence library (电子证照库): one for every type, or the connector serving a type; absent: kept in the archive only. */
+  issuer?: LicenceIssuer | ((type: string) => LicenceIssuer | undefined);
   now?: () => Date;
 }
 
@@ -240,9 +240,11 @@ export class LicenceService {
       let issuedOn = today;
       let validUntil = out.validityMonths ? addMonths(today, out.validityMonths) : null;
       let inLibrary = false;
-      if (this.d.issuer) {
+      // One library for every type, or the connector that serves this type (none: archive only, no warning).
+      const issuer = typeof this.d.issuer === 'function' ? this.d.issuer(out.code) : this.d.issuer;
+      if (issuer) {
         try {
-          const lib = await this.d.issuer.issue({ type: out.code, holder, fields, issuer: row.department, applicationId: row.application_id });
+          const lib = await issuer.issue({ type: out.code, holder, fields, issuer: row.department, applicationId: row.application_id });
           ({ licenceNumber, issuedOn, validUntil } = lib);
           inLibrary = true;
         } catch (err) {

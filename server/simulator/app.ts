@@ -27,6 +27,7 @@ import {
 } from '../delivery/signature.js';
 import { signRequest } from '../auth/request-signature.js';
 import { generateOutputs, type ProducedOutput } from './outputs.js';
+import { ExchangeControlError, ExchangeLibrary, exchangeRoutes } from './exchange.js';
 
 /** The webhook body the dispatcher sends for one sub-application (one delivery round). */
 export interface SubApplicationPayload {
@@ -85,6 +86,12 @@ export interface SimulatorOptions extends Partial<SimulatorControl> {
   callbackBackoffMs?: number;
   /** Per-attempt timeout of a callback. Default 10 000 ms. */
   callbackTimeoutMs?: number;
+  /**
+   * The simulated licence library and data exchange at `/exchange` (server/connectors/protocol.ts):
+   * the secret shared with each connector id (undefined: unknown connector), and optionally the
+   * library to serve (the product's in-process simulated connectors share it in DEMO).
+   */
+  exchange?: { secretFor(connector: string): string | undefined; library?: ExchangeLibrary };
 }
 
 export interface SimulatorStats {
@@ -109,6 +116,8 @@ export interface Simulator {
   /** Current behaviour; change it with `control()` or `POST /control`. */
   readonly state: SimulatorControl;
   control(patch: unknown): SimulatorControl;
+  /** The simulated licence library and data exchange (its records, control and counters). */
+  readonly exchange: ExchangeLibrary;
   /** Resolves when every scheduled accept/complete has finished (or given up). */
   settled(): Promise<void>;
   /** Cancels scheduled callbacks and drops hanging requests; the HTTP server is the caller's. */
@@ -214,6 +223,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     ),
   );
   const stats = newStats();
+  const exchange = options.exchange?.library ?? new ExchangeLibrary();
   // The department's memory of what it has processed; survives a stats reset.
   const seen = new Set<string>();
   const hanging = new Set<ServerResponse>();
@@ -329,16 +339,31 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     res.json(stats);
   });
   app.get('/control', (_req, res) => {
-    res.json(state);
+    res.json({ ...state, exchange: exchange.state });
   });
   app.post('/control', express.json(), (req, res) => {
     try {
-      res.json(simulator.control(req.body));
+      // `exchange` steers the simulated licence library and data exchange; the rest the departments.
+      // All or nothing: a bad setting on either side leaves both as they were.
+      const body: unknown = req.body;
+      const { exchange: exchangePatch, ...rest } = (body && typeof body === 'object' && !Array.isArray(body) ? body : { '': body }) as Record<string, unknown>;
+      const before = exchange.state;
+      if (exchangePatch !== undefined) exchange.control(exchangePatch);
+      try {
+        res.json({ ...(Object.keys(rest).length || exchangePatch === undefined ? simulator.control(rest) : state), exchange: exchange.state });
+      } catch (err) {
+        exchange.state = before;
+        throw err;
+      }
     } catch (err) {
-      if (!(err instanceof ControlError)) throw err;
+      if (!(err instanceof ControlError) && !(err instanceof ExchangeControlError)) throw err;
       res.status(400).json({ error: err.message });
     }
   });
+  app.get('/exchange-stats', (_req, res) => {
+    res.json(exchange.stats);
+  });
+  if (options.exchange) app.use('/exchange', exchangeRoutes(exchange, options.exchange.secretFor));
 
   // Before the body is read: a department that is down does not read requests.
   app.post('/departments/:code', (req: Request<{ code: string }>, res, next) => {
@@ -447,6 +472,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const simulator: Simulator = {
     app,
     stats,
+    exchange,
     get state() {
       return state;
     },

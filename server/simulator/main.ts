@@ -9,6 +9,9 @@ import { createLogger } from '../log.js';
 import { departmentToken, webhookSecret } from '../auth/secrets.js';
 import { createSimulator } from './app.js';
 import { loadSimulatorConfig, webhookSecretNames } from './config.js';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { connectorSecret, connectorSecretNames } from '../connectors/registry.js';
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -16,6 +19,8 @@ function main(): void {
   const config = orExit(() => loadSimulatorConfig());
   const logger = createLogger(config.logLevel);
   const secretNames = webhookSecretNames(config.scenariosDir);
+  const connectorsFile = path.join(config.scenariosDir, 'connectors.yaml');
+  const connectorNames = connectorSecretNames(existsSync(connectorsFile) ? readFileSync(connectorsFile, 'utf8') : undefined);
   if (secretNames.size === 0) {
     logger.warn({ scenariosDir: config.scenariosDir }, 'no webhook departments found in the scenarios: every department code is accepted');
   }
@@ -29,6 +34,8 @@ function main(): void {
     processDelayMs: config.processDelayMs,
     autoProcess: config.autoProcess,
     logger,
+    // The licence library and data exchange at /exchange, for the connectors connectors.yaml declares.
+    exchange: { secretFor: (id) => (connectorNames.has(id) ? connectorSecret(config.sessionSecret, id, connectorNames.get(id)) : undefined) },
   });
   const server = simulator.app.listen(config.port, config.host, () => {
     const address = server.address();

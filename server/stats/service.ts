@@ -229,8 +229,26 @@ export class StatsService {
         .map((r) => ({ day: r.day as string, ...counts(r), materialsOnceOrWaived: onceOrWaived(r), visitsSaved: r.visits_separately - r.visits_bundled }))
         .sort((a, b) => a.day.localeCompare(b.day)),
       bundles,
+      sharingCalls: await this.sharingCalls(period, bundle?.id ?? null),
       generatedAt: this.now().toISOString(),
     };
+  }
+
+  /** 数据共享调用 in the period (China dates), for one bundle's applications or all. */
+  private async sharingCalls(period: Period, bundleId: string | null): Promise<StatsReport['sharingCalls']> {
+    const { rows } = await this.db.query<{ calls: number; answered: number; failed: number; fetched: number }>(
+      `SELECT count(*)::int AS calls,
+              count(*) FILTER (WHERE c.outcome IN ('ok', 'not_found'))::int AS answered,
+              count(*) FILTER (WHERE c.outcome NOT IN ('ok', 'not_found'))::int AS failed,
+              count(*) FILTER (WHERE c.operation = 'fetch' AND c.outcome = 'ok')::int AS fetched
+         FROM connector_calls c LEFT JOIN applications a ON a.id = c.application_id
+        WHERE c.at >= (($1::date)::timestamp - interval '8 hours') AT TIME ZONE 'UTC'
+          AND c.at < (($2::date + 1)::timestamp - interval '8 hours') AT TIME ZONE 'UTC'
+          AND ($3::text IS NULL OR a.bundle_id = $3)`,
+      [period.from, period.to, bundleId],
+    );
+    const r = rows[0]!;
+    return { calls: r.calls, answered: r.answered, failed: r.failed, licencesFetched: r.fetched };
   }
 
   /** The headline numbers for anyone: counts only, no person, no department's workload. */

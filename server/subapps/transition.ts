@@ -24,6 +24,7 @@ interface TransitionColumns {
   retry: object;
   resubmit: { payload: SubPayload };
   cancel: { reason: string };
+  ask: { supplement: SupplementRequest };
 }
 
 export type Change<T extends Transition = Transition> = {
@@ -61,6 +62,8 @@ const ASSIGNMENTS: Assignments = {
     [JSON.stringify(c.payload)],
   ],
   cancel: (c) => ['reason = ?', [c.reason]],
+  // Never delivered: the item goes out when the applicant answers (resubmit), in a new round.
+  ask: (c) => ['supplement = ?, next_attempt_at = NULL', [JSON.stringify(c.supplement)]],
 };
 
 function noteParam(note: unknown): string | null {

@@ -75,6 +75,36 @@ export const ApplicationItem = Closed({
 });
 export type ApplicationItem = Static<typeof ApplicationItem>;
 
+/** What proves a material was fetched through data sharing (免提交 · 数据共享). */
+export const Evidence = Named(
+  'Evidence',
+  Closed({
+    source: Type.String({ description: 'the connector (licence library) it was fetched from' }),
+    licenceNumber: Type.String(),
+    issuer: Type.String(),
+    issuedOn: Type.String({ format: 'date' }),
+    validUntil: Nullable(Type.String({ format: 'date' })),
+    sha256: Type.String({ description: 'of the licence file kept with the application' }),
+    fetchedAt: DateTime(),
+  }),
+);
+export type Evidence = Static<typeof Evidence>;
+
+export const ApplicationMaterial = Closed({
+  code: Type.String(),
+  title: Type.String(),
+  disposition: Type.String({ description: 'generated, bundle, sharing, reuse, commitment or upload' }),
+  fetch: Type.Optional(
+    Type.Union([Type.Literal('pending'), Type.Literal('fetched'), Type.Literal('missing'), Type.Literal('supplied')], {
+      description: 'for a sharing material: being fetched, fetched (with evidence), not in the library (asked of the applicant), handed in after all',
+    }),
+  ),
+  evidence: Type.Optional(Evidence),
+});
+export type ApplicationMaterial = Static<typeof ApplicationMaterial>;
+
+export const Authorised = Closed({ authorisedAt: DateTime({ description: 'when the applicant authorised the fetch (授权), kept once' }) });
+
 export const ApplicationDetail = Named(
   'Application',
   Closed({
@@ -94,6 +124,8 @@ export const ApplicationDetail = Named(
     items: Type.Array(ApplicationItem),
     savings: Nullable(Savings),
     rating: Nullable(Rating),
+    sharingAuthorisedAt: Nullable(DateTime({ description: 'when the applicant authorised fetching their licences and records (授权); required to submit when a material is waived by sharing' })),
+    materials: Type.Array(ApplicationMaterial, { description: "the filed application's materials, each fetched licence with its evidence (empty for a draft)" }),
   }),
 );
 export type ApplicationDetail = Static<typeof ApplicationDetail>;

@@ -95,5 +95,33 @@ export const FormResponse = Closed({
   sections: Type.Array(ComposedSectionSchema),
   model: PortableModel,
   profile: Nullable(ProfileSchema),
+  sharing: Nullable(
+    Closed(
+      {
+        licences: Type.Array(
+          Closed({
+            code: Type.String(),
+            title: Type.String(),
+            state: Type.Union([Type.Literal('fetch'), Type.Literal('missing'), Type.Literal('expired'), Type.Literal('unknown')], {
+              description: 'fetch: the licence library holds it, valid: fetched at submit (免提交); missing / expired: to be uploaded; unknown: the library did not answer, fetched at submit or asked later',
+            }),
+            source: Nullable(Type.String({ description: 'the connector asked' })),
+            licenceNumber: Type.Optional(Type.String()),
+            issuer: Type.Optional(Type.String()),
+            validUntil: Type.Optional(Nullable(Type.String({ format: 'date' }))),
+          }),
+        ),
+        data: Type.Array(
+          Closed({
+            element: Type.String(),
+            department: Type.String({ description: 'whose records (sharing:<department>)' }),
+            source: Type.String({ description: 'the connector asked' }),
+            filled: Type.Boolean({ description: 'the exchange gave a value (shown read-only with its source)' }),
+          }),
+        ),
+      },
+      { description: "for a signed-in citizen: what data sharing will fetch and fill, before anything is filled; null otherwise" },
+    ),
+  ),
 });
 export type FormResponse = Static<typeof FormResponse>;

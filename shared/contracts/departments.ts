@@ -1,5 +1,6 @@
 // The department API: a department's own sub-applications, their materials, and its actions.
 import { Type, type Static } from '@sinclair/typebox';
+import { Evidence } from './applications.js';
 import { Closed, DateTime, DepartmentAction, Dict, MaskedPerson, Named, Nullable, PathId, SubStatus, SupplementRequest, Uuid } from './common.js';
 
 export const DepartmentParams = Type.Object({ code: PathId('department code') });
@@ -38,6 +39,8 @@ export const SubMaterial = Closed({
   mime: Type.Optional(Type.String()),
   value: Type.Optional(Type.Unknown({ description: 'the value produced by an earlier item (a licence number)' })),
   url: Type.Optional(Type.String({ description: 'where to download the file (audit-logged)' })),
+  evidence: Type.Optional(Evidence),
+  licence: Type.Optional(Closed({ fields: Dict("the licence's own fields (照面信息) as the library holds them") }, { description: 'a licence fetched through data sharing' })),
 });
 export type SubMaterial = Static<typeof SubMaterial>;
 

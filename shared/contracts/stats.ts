@@ -115,6 +115,15 @@ export const StatsReport = Closed({
   }),
   series: Type.Array(SeriesPoint, { description: 'One point per day that had filings' }),
   bundles: Type.Array(BundleFigures, { description: 'Per bundle (overview only; empty for one bundle)' }),
+  sharingCalls: Closed(
+    {
+      calls: int('calls to the licence library and the data exchange made in the period (form lookups, fetches at submit and by the worker, records)'),
+      answered: int('calls the exchange answered (found or not found)'),
+      failed: int('calls that failed or were not made (breaker open)'),
+      licencesFetched: int('licence files fetched with evidence: the materials waived by data sharing'),
+    },
+    { description: '数据共享调用: every call is audit-logged in connector_calls' },
+  ),
   generatedAt: DateTime(),
 });
 export type StatsReport = Static<typeof StatsReport>;

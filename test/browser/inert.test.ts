@@ -243,7 +243,9 @@ describe.runIf(hasChromium)('typed markup stays inert in Chromium', () => {
     await expectInert(citizen.w, 'review', [BUNDLE_TITLE, ITEM_TITLE, ...Object.values(TYPED)]);
     await screenshot(page, 'inert-review');
 
-    // Submitted as typed: the server keeps the characters, the pages keep them text.
+    // Submitted as typed (after the data-sharing authorisation): the server keeps the characters, the pages keep them text.
+    await page.getByTestId('authorise').check();
+    await page.getByTestId('authorised-at').waitFor();
     await page.getByTestId('submit').click();
     await expect.poll(() => page.url(), { timeout: WAIT }).toMatch(new RegExp(`/applications/${id}$`));
     const stored = await db.query<{ answers: Record<string, unknown> }>('SELECT answers FROM applications WHERE id = $1', [id]);

@@ -146,6 +146,10 @@ describe.runIf(hasChromium)('the citizen portal on a phone, by keyboard, with a 
     await fits(page, 'review');
     await axe(page, 'review (375 px)');
     await screenshot(page, 'portal-mobile-03-review');
+    // 授权 with the keyboard too: the box, Space, then on to submit.
+    await tabTo(page, '[data-testid="authorisation"] input[type="checkbox"]', 80);
+    await page.keyboard.press('Space');
+    await poll(() => page.getByTestId('authorised-at').count()).toBe(1);
     await tabTo(page, '[data-testid="submit"]', 80);
     await page.keyboard.press('Enter');
     await poll(() => page.url()).toMatch(new RegExp(`/applications/${id}$`));

@@ -183,6 +183,9 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     expect(await name.inputValue()).toBe('李娜');
     expect(await name.getAttribute('readonly')).not.toBeNull();
     expect(await page.locator('[data-field="applicant_idNumber"] .sf-badge').textContent()).toContain('实名认证');
+    // Before filling anything the applicant sees which licences the library holds (fetched) and which must be uploaded.
+    expect(await page.getByTestId('licence-householdRegister').getAttribute('data-state')).toBe('fetch');
+    expect(await page.getByTestId('licence-householdRegister').textContent()).toContain('免提交');
     await axe(page, 'step applicant');
     await next(page, 'materials');
 
@@ -214,6 +217,10 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     expect(await page.getByTestId('review-newborn').textContent()).toContain('张小明');
     expect(await page.getByTestId('receives-birth-registration').textContent()).toContain('公安');
     for (const k of ['materials', 'fields', 'visits', 'days']) expect(await page.getByTestId(`saving-${k}`).textContent()).toMatch(/\d+ → \d+/);
+    // 授权: the licences waived by sharing are fetched only once the applicant allows it.
+    expect(await page.getByTestId('submit').isDisabled()).toBe(true);
+    await page.getByTestId('authorise').check();
+    await poll(() => page.getByTestId('authorised-at').count()).toBe(1);
     await axe(page, 'review');
     await screenshot(page, 'portal-07-review');
     await page.getByTestId('submit').dblclick();

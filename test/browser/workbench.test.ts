@@ -77,6 +77,15 @@ describe.runIf(hasChromium)('department workbench in Chromium', () => {
     expect(await page.getByTestId('field-jsjgmc').count()).toBe(0);
     expect(await page.getByTestId('version').textContent()).toBe('1.0.0');
 
+    // 居民户口簿 was fetched from the licence library at submit: its evidence is shown and its file opens.
+    expect(await page.getByTestId('evidence-householdRegister').textContent()).toContain('430105007731');
+    expect(await page.getByTestId('evidence-householdRegister').textContent()).toContain('长沙市公安局开福分局湘雅路派出所');
+    const fetched = page.waitForEvent('download');
+    await page.getByTestId('download-householdRegister').click();
+    const licence = await fetched;
+    expect(licence.suggestedFilename()).toBe('居民户口簿（电子证照）.pdf');
+    await screenshot(page, 'workbench-fetched-licence');
+
     // 补正: one notice for everything missing.
     await requestSupplement(page, { materials: ['householdRegister'], fields: ['xm'] }, '户口簿信息不全，新生儿姓名与出生医学证明不一致');
     await expect.poll(() => page.getByTestId('status').textContent()).toBe('待补正');

@@ -1,3 +1,4 @@
+import { connectorSecret } from '../../server/connectors/registry.js';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,7 +29,7 @@ export async function startServer(db: Database, env: Record<string, string> = {}
   const { logger, lines } = captureLogger('info');
   await migrate(db);
   // Every JSON answer is checked against its route's declared contract: a drift is a 500 here.
-  const parts = await buildServer(config, db, logger, CLIENT_DIST, { ...build, checkResponses: true });
+  const parts = await buildServer(config, db, logger, CLIENT_DIST, { ...build, checkResponses: true, env: { ...process.env, ...env } });
   const server = await listen(parts.app);
   config.publicUrl = server.url;
   return { url: server.url, config, parts, db, logLines: lines, close: server.close };
@@ -43,6 +44,11 @@ export async function startSimulator(ts: TestServer, options: Partial<SimulatorO
     processDelayMs: 20,
     callbackBackoffMs: 50,
     logger: captureLogger('silent').logger,
+    // The licence library and exchange over HTTP at /exchange: the same records the server's simulated connectors use.
+    exchange: {
+      ...(ts.parts.exchange ? { library: ts.parts.exchange } : {}),
+      secretFor: (id) => (ts.parts.connectors.secretNames.has(id) ? connectorSecret(ts.config.sessionSecret, id, ts.parts.connectors.secretNames.get(id)) : undefined),
+    },
     ...options,
   });
   const server = await listen(sim.app);

@@ -43,6 +43,8 @@ export async function fileNewborn(citizen: ApiClient, answers: Record<string, un
   for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) {
     expect((await citizen.upload(`/api/applications/${id}/materials/${m.code}`, pdf(`${m.code} ${id}`), `${m.code}.pdf`)).status).toBe(201);
   }
+  // 授权: the applicant allows the licences waived by sharing to be fetched (required to submit).
+  expect((await citizen.post(`/api/applications/${id}/authorisation`)).status).toBe(200);
   const submitted = await citizen.post<Filed>(`/api/applications/${id}/submit`);
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
   return submitted.body;

@@ -173,6 +173,8 @@ export async function newbornDraft(citizen: ApiClient, answers: Record<string, u
     const up = await citizen.upload(`/api/applications/${id}/materials/${encodeURIComponent(m.code)}`, pdf(`${m.code} of ${id}`), `${m.code}.pdf`);
     expect(up.status, JSON.stringify(up.body)).toBe(201);
   }
+  // 授权: the applicant allows the licences waived by sharing to be fetched (required to submit).
+  expect((await citizen.post(`/api/applications/${id}/authorisation`)).status).toBe(200);
   return id;
 }
 

@@ -139,6 +139,7 @@ describe.each(databaseTargets())('API surface on $kind', ({ open }) => {
       const up = await citizen.upload(`/api/applications/${first.id}/materials/${m.code}`, m.code === 'photo' ? JPEG : pdf(m.code), m.code === 'photo' ? 'photo.jpg' : 'a.pdf', m.code === 'photo' ? 'image/jpeg' : 'application/pdf');
       expect(up.status, JSON.stringify(up.body)).toBe(201);
     }
+    expect((await citizen.post(`/api/applications/${first.id}/authorisation`)).status).toBe(200);
     expect((await citizen.post(`/api/applications/${first.id}/submit`)).status).toBe(201);
 
     const second = await fileOne();
@@ -146,6 +147,7 @@ describe.each(databaseTargets())('API surface on $kind', ({ open }) => {
     // A document about one birth is never offered again for another.
     expect(second.materials.find((m) => m.code === 'birthMedicalRecord')?.disposition).toBe('upload');
     for (const m of second.materials.filter((x) => x.disposition === 'upload')) await citizen.upload(`/api/applications/${second.id}/materials/${m.code}`, pdf(m.code), 'b.pdf');
+    expect((await citizen.post(`/api/applications/${second.id}/authorisation`)).status).toBe(200);
     expect((await citizen.post(`/api/applications/${second.id}/submit`)).status).toBe(201);
     const attached = await db.query<{ source: string; sha256: string }>(`SELECT source, sha256 FROM application_materials WHERE application_id = $1 AND code = 'photo'`, [second.id]);
     const original = await db.query<{ sha256: string }>(`SELECT sha256 FROM application_materials WHERE application_id = $1 AND code = 'photo'`, [first.id]);
@@ -158,7 +160,8 @@ describe.each(databaseTargets())('API surface on $kind', ({ open }) => {
 describe('outside DEMO mode', () => {
   it('has no demo users and no dev login, served or documented', async () => {
     const db = await databaseTargets()[0]!.open();
-    const ts = await startServer(db, { DEMO: 'off' });
+    // Outside DEMO the exchange must be configured (never the simulator): any address will do here, nothing is filed.
+    const ts = await startServer(db, { DEMO: 'off', LICENCE_LIBRARY_URL: 'http://127.0.0.1:9/', DATA_EXCHANGE_URL: 'http://127.0.0.1:9/' });
     try {
       const anon = new ApiClient(ts.url);
       const gone = { error: { code: 'not_found', message: '接口不存在', messageEn: 'No such API route', details: [] } };

@@ -30,6 +30,7 @@ describe.each(databaseTargets())('department API, supplements and operators on $
     for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) {
       expect((await citizen.upload(`/api/applications/${id}/materials/${m.code}`, pdf(`${m.code} ${id}`), `${m.code}.pdf`)).status).toBe(201);
     }
+    expect((await citizen.post(`/api/applications/${id}/authorisation`)).status).toBe(200);
     const submitted = await citizen.post<Detail>(`/api/applications/${id}/submit`);
     expect(submitted.status).toBe(201);
     const healthSub = submitted.body.items.find((i) => i.department === 'health')!.id;
@@ -269,6 +270,7 @@ describe.each(databaseTargets())('department API, supplements and operators on $
       await citizen.put(`/api/applications/${draft}/answers`, { answers: ANSWERS });
       const ev = await citizen.get<{ materials: { code: string; disposition: string }[] }>(`/api/applications/${draft}/evaluation`);
       for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) await citizen.upload(`/api/applications/${draft}/materials/${m.code}`, pdf(m.code), 'a.pdf');
+      expect((await citizen.post(`/api/applications/${draft}/authorisation`)).status).toBe(200);
       expect((await citizen.post(`/api/applications/${draft}/submit`)).status).toBe(201);
       const admin = await ApiClient.login(ts.url, 'admin');
       // Every item due at once (no predecessor) is parked, each after its own attempts.

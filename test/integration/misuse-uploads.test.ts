@@ -70,6 +70,9 @@ describe.each(databaseTargets())('hostile uploads through the application routes
   async function draft(): Promise<string> {
     const id = (await citizen.post<{ id: string }>('/api/applications', { bundleId: 'newborn' })).body.id;
     expect((await citizen.put(`/api/applications/${id}/answers`, { answers: NEWBORN_ANSWERS })).status).toBe(200);
+    // 王芳's ID card has expired in the licence library and her marriage certificate is not in it: she hands both in.
+    for (const code of ['idCard', 'marriageCertificate']) expect((await citizen.upload(`/api/applications/${id}/materials/${code}`, pdf(`${code} 王芳`), `${code}.pdf`)).status).toBe(201);
+    expect((await citizen.post(`/api/applications/${id}/authorisation`)).status).toBe(200);
     return id;
   }
 

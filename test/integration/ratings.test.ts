@@ -22,6 +22,7 @@ describe.each(databaseTargets())('好差评 (ratings) on $kind', ({ open }) => {
     for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) {
       expect((await citizen.upload(`/api/applications/${id}/materials/${encodeURIComponent(m.code)}`, pdf(m.code), `${m.code}.pdf`)).status).toBe(201);
     }
+    expect((await citizen.post(`/api/applications/${id}/authorisation`)).status).toBe(200);
     return id;
   }
 

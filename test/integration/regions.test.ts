@@ -66,6 +66,7 @@ describe.each(databaseTargets())('regions and field rules, on $kind', ({ open })
     for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) {
       expect((await citizen.upload(`/api/applications/${id}/materials/${encodeURIComponent(m.code)}`, pdf(`${m.code} ${id}`), `${m.code}.pdf`)).status).toBe(201);
     }
+    expect((await citizen.post(`/api/applications/${id}/authorisation`)).status).toBe(200);
     const filed = await citizen.post<Filed>(`/api/applications/${id}/submit`);
     expect(filed.status, JSON.stringify(filed.body)).toBe(201);
     expect(filed.body.region).toBe('430100');

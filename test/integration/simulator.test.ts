@@ -303,7 +303,12 @@ describe('simulated department systems', () => {
       hang: false,
       autoProcess: true,
       processDelayMs: 50,
+      // The simulated licence library and data exchange, steered through the same endpoint.
+      exchange: { down: false, failures: 0, latencyMs: 0 },
     });
+    expect((await control({ exchange: { down: true }, speed: 1 })).status).toBe(400);
+    expect((await control({ exchange: { down: 'yes' } })).status).toBe(400);
+    expect(((await (await fetch(`${simServer.url}/control`)).json()) as { exchange: unknown }).exchange).toEqual({ down: false, failures: 0, latencyMs: 0 });
   });
 
   it('leaves departments that are not auto-processed to human staff', async () => {

@@ -234,6 +234,17 @@ async function expectedReport(
     ),
     series: days.map((d) => ({ day: d.day, ...counts(d), materialsOnceOrWaived: onceOrWaived(d), visitsSaved: d.visits_separately - d.visits_bundled })),
     bundles,
+    // 数据共享调用: the audit rows of the period's China dates (and of the bundle's applications).
+    sharingCalls: (
+      await db.query<{ calls: number; answered: number; failed: number; licencesFetched: number }>(
+        `SELECT count(*)::int AS calls, count(*) FILTER (WHERE outcome IN ('ok', 'not_found'))::int AS answered,
+                count(*) FILTER (WHERE outcome NOT IN ('ok', 'not_found'))::int AS failed,
+                count(*) FILTER (WHERE operation = 'fetch' AND outcome = 'ok')::int AS "licencesFetched"
+           FROM connector_calls c WHERE (c.at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN $1::date AND $2::date
+            AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM applications a WHERE a.id = c.application_id AND a.bundle_id = $3))`,
+        params,
+      )
+    ).rows[0]!,
   };
 }
 
@@ -304,6 +315,7 @@ async function file(citizen: ApiClient, bundleId: string, answers: Record<string
     expect((await citizen.upload(`/api/applications/${id}/materials/${encodeURIComponent(m.code)}`, pdf(`${m.code} of ${id}`), `${m.code}.pdf`)).status).toBe(201);
   }
   await signCommitment(citizen, id);
+  expect((await citizen.post(`/api/applications/${id}/authorisation`)).status).toBe(200);
   const submitted = await citizen.post(`/api/applications/${id}/submit`);
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
   return id;

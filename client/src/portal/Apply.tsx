@@ -14,6 +14,7 @@ import { composeLive, useModel, type EngineModel } from './model';
 import { useAutosave, type Autosave } from './autosave';
 import { checkElement, checkSection, savable, type Answers } from './answers';
 import { RulesPanel } from './RulesPanel';
+import { SharingPanel } from './SharingPanel';
 import { MaterialsStep } from './MaterialsStep';
 import { ReviewStep } from './ReviewStep';
 import { useDocumentTitle } from './labels';
@@ -333,6 +334,7 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
         </Col>
         <Col xs={24} lg={8}>
           <aside aria-label={t('规则与事项', 'Rules and services')}>
+            {model.sharing && <SharingPanel sharing={model.sharing} departmentName={(code) => { const d = model.catalogue.departments.get(code); return d ? (lang === 'en' ? d.nameEn : d.name) : code; }} />}
             <RulesPanel evaluation={evaluation} model={model} />
           </aside>
         </Col>

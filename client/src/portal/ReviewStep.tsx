@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { Alert, Button, Card, Col, Descriptions, Row, Space, Spin, Statistic, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Col, Descriptions, Row, Space, Spin, Statistic, Typography } from 'antd';
 import type { ComposedForm } from '../../../shared/compose.js';
 import type { Evaluation } from '../../../shared/evaluate.js';
 import { api, ApiError, type ErrorDetail } from '../api';
@@ -58,6 +58,9 @@ export function ReviewStep({ app, model, form, full, answers, evaluation, flush,
   const once = useRef(false);
   // 告知承诺: signed for the text in force, or nothing to sign (CommitmentCard says which).
   const [commitmentReady, setCommitmentReady] = useState(false);
+  // 授权: once per application, kept with its time on the server; the box shows it once given.
+  const [authorisedAt, setAuthorisedAt] = useState<string | null>(app.sharingAuthorisedAt ?? null);
+  const [authorising, setAuthorising] = useState(false);
 
   if (loadError) return <Alert type="error" showIcon title={loadError} />;
   if (!server) return <Spin style={{ display: 'block', margin: 32 }} aria-label={t('正在汇总', 'Preparing the summary')} />;
@@ -66,7 +69,21 @@ export function ReviewStep({ app, model, form, full, answers, evaluation, flush,
   const sectionOf = (element: string) => byElement.get(element)?.section;
   const problems = form.sections.flatMap((s) => [...checkSection(form, full, s.id, answers, evaluation)].map(([element, e]) => ({ section: s, element, e })));
   const missingUploads = server.materials.filter((m) => m.disposition === 'upload' && !m.uploaded);
-  const ready = problems.length === 0 && missingUploads.length === 0 && server.eligible && commitmentReady;
+  const shared = server.materials.filter((m) => m.disposition === 'sharing');
+  const needsAuthorisation = shared.length > 0 && !authorisedAt;
+  const ready = problems.length === 0 && missingUploads.length === 0 && server.eligible && commitmentReady && !needsAuthorisation;
+
+  const authorise = async () => {
+    setAuthorising(true);
+    try {
+      const r = await api<{ authorisedAt: string }>('POST', `/api/applications/${app.id}/authorisation`);
+      setAuthorisedAt(r.authorisedAt);
+    } catch (e) {
+      setRefusal(e instanceof ApiError ? { message: lang === 'en' ? e.messageEn : e.message, details: e.details } : { message: String(e), details: [] });
+    } finally {
+      setAuthorising(false);
+    }
+  };
 
   const submit = async () => {
     if (once.current) return;
@@ -104,7 +121,7 @@ export function ReviewStep({ app, model, form, full, answers, evaluation, flush,
   return (
     <div data-testid="review-step">
       {!server.eligible && <Alert type="error" showIcon title={server.ineligible.map((r) => (lang === 'en' ? r.reasonEn : r.reason)).join('；')} style={{ marginBottom: 16 }} />}
-      {(problems.length > 0 || missingUploads.length > 0) && (
+      {(problems.length > 0 || missingUploads.length > 0 || needsAuthorisation) && (
         <Alert
           type="warning"
           showIcon
@@ -126,6 +143,7 @@ export function ReviewStep({ app, model, form, full, answers, evaluation, flush,
                   </Button>
                 </li>
               ))}
+              {needsAuthorisation && <li>{t('请在页面下方勾选数据共享授权', 'Tick the data-sharing authorisation below')}</li>}
             </ul>
           }
         />
@@ -237,6 +255,21 @@ export function ReviewStep({ app, model, form, full, answers, evaluation, flush,
             )
           }
         />
+      )}
+      {shared.length > 0 && (
+        <Card size="small" style={{ marginBottom: 16 }} data-testid="authorisation">
+          <Checkbox checked={!!authorisedAt} disabled={!!authorisedAt || authorising} onChange={(e) => e.target.checked && void authorise()} data-testid="authorise">
+            {t(
+              `本人授权本平台为办理本件事，通过数据共享向有关部门获取以下电子证照，代替提交纸质材料：${shared.map((m) => m.title).join('、')}`,
+              `I authorise the platform to fetch these electronic licences from the departments that hold them, for this application, instead of handing them in: ${shared.map((m) => m.titleEn).join(', ')}`,
+            )}
+          </Checkbox>
+          {authorisedAt && (
+            <div className="sf-help" data-testid="authorised-at">
+              {t(`已于 ${new Date(authorisedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })} 授权`, `Authorised on ${new Date(authorisedAt).toLocaleString('en-GB', { timeZone: 'Asia/Shanghai' })} (Beijing time)`)}
+            </div>
+          )}
+        </Card>
       )}
       <Space wrap>
         <Button onClick={onBack} disabled={submitting}>

@@ -13,9 +13,11 @@ export interface EngineModel {
   bundle: Bundle;
   catalogue: Catalogue;
   profile: Profile | undefined;
+  /** What data sharing fetches and fills for this applicant (null when nobody is signed in). */
+  sharing: FormResponse['sharing'];
 }
 
-export function rebuild(bundleId: string, version: string, m: PortableModel, profile: Profile | null): EngineModel {
+export function rebuild(bundleId: string, version: string, m: PortableModel, profile: Profile | null, sharing: FormResponse['sharing'] = null): EngineModel {
   // The server sends plain data without source positions (`at`); the engine never reads them, so
   // the casts below only restore the declared shapes of Maps rebuilt from arrays.
   const bundle = { ...m.bundle, prefill: new Map(m.bundle.prefill) } as unknown as Bundle;
@@ -29,7 +31,7 @@ export function rebuild(bundleId: string, version: string, m: PortableModel, pro
     broken: new Set(),
     sources: new Map(),
   };
-  return { bundleId, version, bundle, catalogue, profile: profile ?? undefined };
+  return { bundleId, version, bundle, catalogue, profile: profile ?? undefined, sharing };
 }
 
 const cache = new Map<string, Promise<EngineModel>>();
@@ -43,7 +45,7 @@ export function loadModel(bundleId: string, version?: string, region?: string | 
     if (version) params.set('version', version);
     if (region) params.set('region', region);
     const q = params.size > 0 ? `?${params.toString()}` : '';
-    p = api<FormResponse>('GET', `/api/bundles/${encodeURIComponent(bundleId)}/form${q}`).then((r) => rebuild(r.bundleId, r.version, r.model, r.profile));
+    p = api<FormResponse>('GET', `/api/bundles/${encodeURIComponent(bundleId)}/form${q}`).then((r) => rebuild(r.bundleId, r.version, r.model, r.profile, r.sharing));
     p.catch(() => cache.delete(key));
     cache.set(key, p);
   }

@@ -156,6 +156,8 @@ export default function Dashboard() {
               [SAVINGS_LABELS.notHandedIn, report.headline.materialsNotHandedIn],
               [t('少跑（次）', 'Trips saved'), report.headline.visitsSaved],
               [t('好差评平均分', 'Mean rating'), report.rating.average === null ? '—' : t(`${report.rating.average}（${report.rating.count} 条）`, `${report.rating.average} (${report.rating.count})`)],
+              [t('数据共享调用（次）', 'Data-sharing calls'), report.sharingCalls.calls],
+              [t('共享获取电子证照（份）', 'Licences fetched'), report.sharingCalls.licencesFetched],
             ]}
           />
           <Row gutter={[12, 12]}>

@@ -100,6 +100,8 @@ export default function Detail() {
       // The case is on screen only once a reason was chosen; its downloads carry that reason.
       const file = await fetchMaterial(m.url!, reason!);
       if (mode === 'view' && file.blob.type.startsWith('image/')) setPreview({ url: URL.createObjectURL(file.blob), title: m.title });
+      // A PDF (an electronic licence) opens in the browser's own viewer (our own blob, so no noopener: it would hide whether the tab opened); a blocked pop-up falls back to saving it.
+      else if (mode === 'view' && file.blob.type === 'application/pdf' && window.open(URL.createObjectURL(file.blob), '_blank')) return;
       else saveFile(file.blob, file.fileName);
     } catch (e) {
       message.error(e instanceof ApiError ? t(e.message, e.messageEn) : String(e));
@@ -195,15 +197,40 @@ export default function Detail() {
           columns={[
             { title: t('材料', 'Material'), key: 'title', render: (_: unknown, m) => (lang === 'en' ? (sub.materialsEn[m.code] ?? m.title) : m.title) },
             { title: t('来源', 'Source'), key: 'disposition', render: (_: unknown, m) => <Tag color={dispositionLabel(m.disposition)?.color}>{t(...(dispositionLabel(m.disposition)?.staff ?? [m.disposition, m.disposition]))}</Tag> },
-            { title: t('说明', 'Note'), key: 'reason', render: (_: unknown, m) => (m.value !== undefined ? show(m.value, t) : m.reason) },
+            {
+              title: t('说明', 'Note'),
+              key: 'reason',
+              render: (_: unknown, m) =>
+                m.evidence ? (
+                  // A licence fetched through data sharing: what proves it, as the library holds it.
+                  <div data-testid={`evidence-${m.code}`}>
+                    <div>
+                      {t('证照编号', 'Licence no.')}：{m.evidence.licenceNumber}
+                    </div>
+                    <div>
+                      {t('发证机关', 'Issuer')}：{m.evidence.issuer}
+                    </div>
+                    <div>
+                      {t('有效期', 'Valid')}：{m.evidence.issuedOn} {t('至', 'to')} {m.evidence.validUntil ?? t('长期', 'no end')}
+                    </div>
+                    <Typography.Text type="secondary">
+                      {t('获取于', 'Fetched')} {new Date(m.evidence.fetchedAt).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai' })}
+                    </Typography.Text>
+                  </div>
+                ) : m.value !== undefined ? (
+                  show(m.value, t)
+                ) : (
+                  m.reason
+                ),
+            },
             {
               title: t('文件', 'File'),
               key: 'file',
               render: (_: unknown, m) =>
                 m.url ? (
                   <Space>
-                    {m.mime?.startsWith('image/') && (
-                      <Button size="small" onClick={() => void openMaterial(m, 'view')}>
+                    {(m.mime?.startsWith('image/') || m.mime === 'application/pdf') && (
+                      <Button size="small" onClick={() => void openMaterial(m, 'view')} data-testid={`view-${m.code}`}>
                         {t('查看', 'View')}
                       </Button>
                     )}
