@@ -13,6 +13,7 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER, type VerifyFailure } from '../deliv
 import { CONNECTOR_HEADER, PATHS, type LicenceJson } from '../connectors/protocol.js';
 import type { DataQuery, Holder, IssueRequest, LicenceRecord } from '../connectors/types.js';
 import { LICENCES, RECORDS, licencePdf } from './exchange-records.js';
+import { chinaToday } from '../../shared/beijing-time.js';
 
 export interface ExchangeControl {
   down: boolean;
@@ -88,8 +89,10 @@ export class ExchangeLibrary {
 
   issue(req: IssueRequest): LicenceRecord {
     this.stats.issued++;
-    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    const given = req.fields.licenceNumber;
+    const today = chinaToday();
+    // The issuing department's own number (the 出生医学证明编号, a 社保卡 numbered by its holder's
+    // 公民身份号码) is the licence's number; the library numbers only what comes without one.
+    const given = req.fields.licenceNumber ?? req.fields[req.type];
     const licenceNumber = typeof given === 'string' && given ? given : `${req.type}-${today.slice(0, 4)}-${String(++this.seq).padStart(6, '0')}`;
     const record: LicenceRecord = { type: req.type, licenceNumber, issuer: req.issuer, issuedOn: today, validUntil: null, holder: req.holder, fields: req.fields };
     record.file = { contentType: 'application/pdf', data: licencePdf(record) };

@@ -96,7 +96,8 @@ describe.each(databaseTargets())('results are issued, on $kind', ({ open }) => {
     }, 20_000, 'both licences');
     const certificate = mine.find((l) => l.code === 'birthMedicalCertificate')!;
     const idRecord = mine.find((l) => l.code === 'child.idNumber')!;
-    expect(certificate).toMatchObject({ title: '出生医学证明', holderName: '王小宝', issuerCode: 'health', inLibrary: false, validUntil: null });
+    // Issued to the licence library through the connector that serves 出生医学证明 (the simulated one here).
+    expect(certificate).toMatchObject({ title: '出生医学证明', holderName: '王小宝', issuerCode: 'health', inLibrary: true, validUntil: null });
     // The certificate's number is the one health completed with, in its real format.
     expect(certificate.licenceNumber).toMatch(/^[A-Z][0-9]{9}$/);
     expect(certificate.licenceNumber).toBe(outputOf(done, 'child.birthCertificateNumber'));
@@ -118,7 +119,7 @@ describe.each(databaseTargets())('results are issued, on $kind', ({ open }) => {
     expect(file.data.subarray(0, 5).toString()).toBe('%PDF-');
     const text = pdfText(file.data);
     for (const part of ['出生医学证明', certificate.licenceNumber, '王小宝', '王芳', '湖南省妇幼保健院']) expect(text).toContain(part);
-    expect(text).toContain('电子证照库登记以证照库查询结果为准');
+    expect(text).toContain('本证照已登记至电子证照库');
     expect(pdfText((await download(wang, `/api/me/licences/${idRecord.id}/file`)).data)).toContain(childId);
 
     // 一人一档: the same archive later bundles read, by the PDF's content.
@@ -184,6 +185,7 @@ describe.each(databaseTargets())('results are issued, on $kind', ({ open }) => {
       expect((await li.upload(`/api/applications/${id}/materials/${m.code}`, pdf(`${m.code} ${id}`), `${m.code}.pdf`)).status).toBe(201);
     }
     await signCommitment(li, id);
+    expect((await li.post(`/api/applications/${id}/authorisation`)).status).toBe(200);
     expect((await li.post(`/api/applications/${id}/submit`)).status).toBe(201);
     const done = await completed(li, id);
     const creditCode = outputOf(done, 'company.creditCode') as string;
@@ -234,6 +236,39 @@ describe('issued through the licence library', () => {
       const done = await completed(wang, second.id);
       const kept = (await issuedFor(wang, second.id, 2)).find((l) => l.code === 'birthMedicalCertificate')!;
       expect(kept).toMatchObject({ inLibrary: false, licenceNumber: outputOf(done, 'child.birthCertificateNumber') });
+    } finally {
+      await worker.stop();
+      await sim.close();
+      await ts.close();
+      await db.close();
+    }
+  });
+});
+
+describe('issued through the connector that serves each licence type (connectors.yaml)', () => {
+  it('puts a completed birth certificate into the licence library, audited, so a later fetch finds it', async () => {
+    const db = await databaseTargets()[0]!.open();
+    // No issuer handed in: the product's own wiring, the simulated library in DEMO.
+    const ts = await startServer(db);
+    const sim = await startSimulator(ts);
+    const worker = workerTo(ts, sim.url);
+    worker.start();
+    try {
+      const wang = await ApiClient.login(ts.url, 'citizen-wang');
+      const filed = await fileNewborn(wang);
+      await completed(wang, filed.id);
+      const issued = await issuedFor(wang, filed.id, 2);
+      const certificate = issued.find((l) => l.code === 'birthMedicalCertificate')!;
+      // The library answered: its number, and the archive says the library holds it.
+      expect(certificate.inLibrary).toBe(true);
+      const calls = await db.query<{ operation: string; subject: string; outcome: string; application_id: string }>(
+        `SELECT operation, subject, outcome, application_id FROM connector_calls WHERE operation = 'issue' AND application_id = $1`,
+        [filed.id],
+      );
+      expect(calls.rows).toContainEqual({ operation: 'issue', subject: 'birthMedicalCertificate', outcome: 'ok', application_id: filed.id });
+      // The newborn's 公民身份号码 is a record, not a library licence: archived, not sent to the library.
+      expect(issued.find((l) => l.code === 'child.idNumber')!.inLibrary).toBe(false);
+      expect(calls.rows.some((c) => c.subject === 'child.idNumber')).toBe(false);
     } finally {
       await worker.stop();
       await sim.close();

@@ -537,7 +537,7 @@ describe.each(databaseTargets())('statistics of seeded applications (direct inse
     expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM applications')).rows[0]!.n).toBe(1200);
   });
 
-  it('answers every figure exactly, over any period and for each bundle', async () => {
+  it('answers every figure exactly, over any period and for each bundle', { timeout: 90_000 }, async () => {
     await expectApiMatches(ts, db, admin, parsePeriod({}), null);
     const all = await expectApiMatches(ts, db, admin, twoYears, null);
     expect(all.applications.filed).toBe(1200);

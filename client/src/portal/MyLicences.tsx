@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import { Alert, Card, Empty, List, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, Card, Empty, List, Space, Spin, Typography } from 'antd';
 import { Link } from 'react-router';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
-import { useDocumentTitle } from './labels';
+import { Pill, useDocumentTitle } from './labels';
 import type { IssuedLicence } from './types';
 
 /** A date of issue as printed (China dates, kept as the day they are in Beijing): `2026-12-03` → `2026年12月3日`. */
@@ -50,7 +50,7 @@ export default function MyLicences() {
                 <Space orientation="vertical" size={2} style={{ width: '100%' }}>
                   <Space wrap size={[8, 4]}>
                     <Typography.Text strong>{l.title}</Typography.Text>
-                    <Tag color={l.inLibrary ? 'green' : 'default'}>{l.inLibrary ? t('已入电子证照库', 'In the licence library') : t('个人档案存档', 'Kept in your archive')}</Tag>
+                    <Pill tone={l.inLibrary ? 'good' : 'neutral'}>{l.inLibrary ? t('已入电子证照库', 'In the licence library') : t('个人档案存档', 'Kept in your archive')}</Pill>
                   </Space>
                   <Typography.Text>
                     {t('证照编号', 'Number')}：<span data-testid="licence-number">{l.licenceNumber}</span>
