@@ -32,6 +32,11 @@ import { createMaterialStore } from './materials/store.js';
 import { createChannels } from './delivery/registry.js';
 import type { DeliveryTarget } from './delivery/types.js';
 import { DispatchWorker, type WorkerOptions } from './dispatch/worker.js';
+import { NoticeService } from './notices/service.js';
+import { noticesRoutes } from './notices/controller.js';
+import { NoticeWorker, type NoticeWorkerOptions } from './notices/worker.js';
+import { createNoticeSenders } from './notices/channels/registry.js';
+import type { SmsGatewayOptions } from './notices/channels/sms.js';
 import { load } from '../shared/loader.js';
 import { missingYears, syncCalendarTable, workCalendar } from './calendar.js';
 import type { Department } from '../shared/model.js';
@@ -47,6 +52,11 @@ export interface ServerParts {
   targetFor(department: string): DeliveryTarget | undefined;
   /** The signing secret of a department's webhooks (also for inbox departments a simulator plays). */
   webhookSecretFor(department: string): string;
+  /**
+   * The worker that sends notices (SMS) through the gateway: SMS_GATEWAY_URL unless `gatewayUrl`
+   * says otherwise (DEMO: the simulator's); no URL, SMS notices are parked for operators.
+   */
+  createNoticeWorker(overrides?: Partial<Pick<NoticeWorkerOptions, 'maxAttempts' | 'pollMs' | 'backoff'>> & { gatewayUrl?: string; gatewayTimeoutMs?: number }): NoticeWorker;
 }
 
 /**
@@ -85,6 +95,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
     return d.channel === 'inbox' ? { channel: 'inbox' } : { channel: 'webhook', url: d.url, secret: webhookSecretFor(code) };
   };
 
+  const departmentNames = new Map(departments.map((d) => [d.code, { name: d.name, nameEn: d.nameEn }]));
   const store = createMaterialStore({ dataDir: config.dataDir });
   const provider = demoProvider(departments.map((d) => ({ code: d.code, name: d.name })));
   // The public URL is read when a sign-in starts: tests learn their port after building the server.
@@ -125,6 +136,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       ...operationsRoutes(new OperationsService(db, departments)),
       ...rolesRoutes(new RoleService(db, departments)),
       ...statsRoutes(new StatsService(db, registry)),
+      ...noticesRoutes(new NoticeService(db, departmentNames)),
     ],
   });
 
@@ -147,5 +159,23 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
         leaseMs,
         ...overrides,
       }),
+    createNoticeWorker: ({ gatewayUrl, gatewayTimeoutMs, ...overrides } = {}) => {
+      const url = gatewayUrl ?? config.smsGatewayUrl;
+      const timeoutMs = gatewayTimeoutMs ?? config.smsGatewayTimeoutMs;
+      const sms: SmsGatewayOptions | undefined = url ? { url, secret: config.smsGatewaySecret, timeoutMs } : undefined;
+      return new NoticeWorker({
+        db,
+        logger,
+        senders: createNoticeSenders({ sms }),
+        departmentName: (code) => {
+          const d = departmentNames.get(code);
+          return d ? { zh: d.name, en: d.nameEn } : undefined;
+        },
+        maxAttempts: config.deliveryMaxAttempts,
+        backoff: { baseMs: config.deliveryBackoffMs, maxGapMs: 5 * 60_000, jitter: 0.2 },
+        leaseMs: Math.max(5_000, 4 * timeoutMs),
+        ...overrides,
+      });
+    },
   };
 }

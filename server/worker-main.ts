@@ -21,9 +21,12 @@ async function main(): Promise<void> {
   const parts = await buildServer(config, db, logger);
   const worker = parts.createWorker();
   worker.start();
-  logger.info('dispatch worker running');
+  const noticeWorker = parts.createNoticeWorker();
+  noticeWorker.start();
+  logger.info('dispatch and notice workers running');
   installShutdown(logger, [], async () => {
     await worker.stop();
+    await noticeWorker.stop();
     await db.close();
   });
 }

@@ -27,6 +27,7 @@ import {
 } from '../delivery/signature.js';
 import { signRequest } from '../auth/request-signature.js';
 import { generateOutputs, type ProducedOutput } from './outputs.js';
+import { createSmsGateway, type SmsGateway } from './sms-gateway.js';
 
 /** The webhook body the dispatcher sends for one sub-application (one delivery round). */
 export interface SubApplicationPayload {
@@ -85,6 +86,8 @@ export interface SimulatorOptions extends Partial<SimulatorControl> {
   callbackBackoffMs?: number;
   /** Per-attempt timeout of a callback. Default 10 000 ms. */
   callbackTimeoutMs?: number;
+  /** Also play the SMS gateway at `/sms` (./sms-gateway.ts), with this signing secret. */
+  smsSecret?: string;
 }
 
 export interface SimulatorStats {
@@ -109,6 +112,8 @@ export interface Simulator {
   /** Current behaviour; change it with `control()` or `POST /control`. */
   readonly state: SimulatorControl;
   control(patch: unknown): SimulatorControl;
+  /** The simulated SMS gateway, when `smsSecret` was given. */
+  readonly sms: SmsGateway | undefined;
   /** Resolves when every scheduled accept/complete has finished (or given up). */
   settled(): Promise<void>;
   /** Cancels scheduled callbacks and drops hanging requests; the HTTP server is the caller's. */
@@ -428,6 +433,10 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     },
   );
 
+  // The SMS gateway notices are sent to (server/notices/).
+  const sms = options.smsSecret ? createSmsGateway({ secret: options.smsSecret, logger, toleranceSeconds: tolerance }) : undefined;
+  if (sms) app.use('/sms', sms.router);
+
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
@@ -446,6 +455,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const simulator: Simulator = {
     app,
     stats,
+    sms,
     get state() {
       return state;
     },
@@ -462,6 +472,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     },
     async close() {
       lifetime.abort();
+      sms?.close();
       for (const res of hanging) res.destroy();
       await simulator.settled();
     },
