@@ -16,10 +16,7 @@ export function announceUnread(unread: number): void {
 export function useUnread(enabled: boolean, key: string): number {
   const [unread, setUnread] = useState(0);
   useEffect(() => {
-    if (!enabled) {
-      setUnread(0);
-      return;
-    }
+    if (!enabled) return;
     let live = true;
     const load = () => {
       api<NotificationsPage>('GET', '/api/me/notifications?pageSize=1').then(
@@ -37,5 +34,6 @@ export function useUnread(enabled: boolean, key: string): number {
       window.removeEventListener(EVENT, onChange);
     };
   }, [enabled, key]);
-  return unread;
+  // Signed out (or not an applicant): no count, whatever was last fetched.
+  return enabled ? unread : 0;
 }
