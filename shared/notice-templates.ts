@@ -88,8 +88,9 @@ function asked(f: RenderInput, lang: Language): string {
   const materials = (f.materials ?? []).map((m) => (lang === 'zh' ? `「${m}」` : `"${m}"`));
   const fields = f.fields ?? 0;
   if (lang === 'zh') {
-    const parts = [materials.join('、'), fields ? `${fields} 项信息` : ''].filter(Boolean);
-    return parts.length ? parts.join('及') : '相关内容';
+    const info = fields ? `${fields} 项信息` : '';
+    if (materials.length && info) return `${materials.join('、')}及 ${info}`;
+    return materials.join('、') || info || '相关内容';
   }
   const parts = [materials.join(', '), fields ? `${fields} item${fields === 1 ? '' : 's'} of information` : ''].filter(Boolean);
   return parts.length ? parts.join(' and ') : 'some details';
