@@ -251,6 +251,11 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
+/** The SMS gateway's signing secret when SMS_GATEWAY_SECRET is unset (the simulator derives the same). */
+export function deriveSmsGatewaySecret(sessionSecret: string): string {
+  return createHmac('sha256', sessionSecret).update('sms-gateway-secret').digest('base64url');
+}
+
 /** The SMS gateway (notices): its URL, its signing secret (derived like the department secrets unless set), its timeout. */
 function smsGateway(env: Env, sessionSecret: string): Pick<Config, 'smsGatewayUrl' | 'smsGatewaySecret' | 'smsGatewayTimeoutMs'> {
   const url = env.SMS_GATEWAY_URL ? parseUrl('SMS_GATEWAY_URL', env.SMS_GATEWAY_URL, '') : undefined;
@@ -258,7 +263,7 @@ function smsGateway(env: Env, sessionSecret: string): Pick<Config, 'smsGatewayUr
   if (given !== '' && given.length < 16) throw new ConfigError('SMS_GATEWAY_SECRET', 'must be at least 16 characters long');
   return {
     smsGatewayUrl: url,
-    smsGatewaySecret: given || createHmac('sha256', sessionSecret).update('sms-gateway-secret').digest('base64url'),
+    smsGatewaySecret: given || deriveSmsGatewaySecret(sessionSecret),
     smsGatewayTimeoutMs: parseInteger(env, 'SMS_GATEWAY_TIMEOUT_MS', 5_000, 100, 120_000),
   };
 }

@@ -248,6 +248,24 @@ describe.each(databaseTargets())('notices, on $kind', ({ open }) => {
     expect(accepted.map((r) => r.channel)).toEqual(['inbox']);
   });
 
+  it('sends each notice once with several workers claiming at once (FOR UPDATE SKIP LOCKED)', async () => {
+    const more = [1, 2].map(() => ts.parts.createNoticeWorker({ gatewayUrl: `${sim.url}/sms/messages`, pollMs: 5 }));
+    for (const w of more) w.start();
+    try {
+      const duplicates = gateway().stats.duplicates;
+      const received = gateway().stats.received;
+      const zhang = await ApiClient.login(ts.url, 'citizen-zhang');
+      const filed = await Promise.all([fileNewborn(zhang), fileNewborn(zhang), fileNewborn(zhang)]);
+      for (const f of filed) await allSent(f.id, 1);
+      const rows = (await db.query<{ attempts: number }>(`SELECT attempts FROM notices WHERE application_id = ANY($1::uuid[]) AND channel = 'sms'`, [filed.map((f) => f.id)])).rows;
+      expect(rows.map((r) => r.attempts)).toEqual([1, 1, 1]);
+      expect(gateway().stats.received - received).toBe(3);
+      expect(gateway().stats.duplicates).toBe(duplicates);
+    } finally {
+      for (const w of more) await w.stop();
+    }
+  });
+
   it('writes nothing for a move it has no event for (a transition added later passes through)', async () => {
     const { rows } = await db.query<{ id: string; application_id: string }>('SELECT id, application_id FROM sub_applications LIMIT 1');
     const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM notices')).rows[0]!.n;
