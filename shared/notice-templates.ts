@@ -4,7 +4,7 @@
 import { beijingTime } from './beijing-time.js';
 import { maskIdNumber, maskMobile } from './identifiers.js';
 
-export const NOTICE_EVENTS = ['submitted', 'accepted', 'refused', 'supplement', 'completed', 'results-ready'] as const;
+export const NOTICE_EVENTS = ['submitted', 'accepted', 'refused', 'supplement', 'licence-needed', 'completed', 'results-ready'] as const;
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 
 export const NOTICE_CHANNELS = ['inbox', 'sms'] as const;
@@ -66,6 +66,7 @@ const TITLES: Record<NoticeEvent, { zh: string; en: string }> = {
   accepted: { zh: '部门已受理', en: 'Accepted by a department' },
   refused: { zh: '部门不予受理', en: 'Refused by a department' },
   supplement: { zh: '需要补正材料', en: 'A supplement is needed' },
+  'licence-needed': { zh: '证照调取需要您处理', en: 'A licence needs you' },
   completed: { zh: '事项已办结', en: 'An item is completed' },
   'results-ready': { zh: '办理结果已出', en: 'Your results are ready' },
 };
@@ -126,6 +127,11 @@ export function renderInbox(f: RenderInput, lang: Language): RenderedNotice {
         : `${dept(f, lang)} asks you to supplement "${item}" of your "${f.bundleTitle}"${numberPart(f, lang)}: ${asked(f, lang)}${due}.${reason ? ` Note: ${reason}.` : ''} Sign in and answer it on the application's page.`;
       break;
     }
+    case 'licence-needed':
+      body = zh
+        ? `${dept(f, lang)}办理您「${f.bundleTitle}」${numberPart(f, lang)}中的「${item}」时，有证照无法自动调取，需要您处理。${reason ? `说明：${reason}。` : ''}请登录办事平台查看。`
+        : `${dept(f, lang)} could not fetch a licence for "${item}" of your "${f.bundleTitle}"${numberPart(f, lang)} by itself and needs you.${reason ? ` Note: ${reason}.` : ''} Sign in to see what to do.`;
+      break;
     case 'completed':
       body = zh
         ? `${dept(f, lang)}已于 ${when} 办结您「${f.bundleTitle}」${numberPart(f, lang)}中的「${item}」。`
@@ -162,6 +168,9 @@ export function renderSms(f: RenderInput, lang: Language = 'zh'): string {
       text = zh ? `「${item}」${no}需补正${due}，请登录办事平台查看。` : `"${item}"${no} needs a supplement${due}; please sign in.`;
       break;
     }
+    case 'licence-needed':
+      text = zh ? `「${item}」${no}有证照需要您处理，请登录办事平台查看。` : `"${item}"${no}: a licence needs you; please sign in.`;
+      break;
     case 'completed':
       text = zh ? `${dept(f, lang)}已办结「${item}」${no}。` : `${dept(f, lang)} completed "${item}"${no}.`;
       break;

@@ -7,7 +7,8 @@ import { NOTICE_CHANNEL_KINDS, type Recipient } from './channels/kinds.js';
  * The one way notices are written: server/subapps/transition.ts calls `notify` on the
  * transaction of every change of status, so a notice exists exactly when its change committed.
  * Unknown moves (a transition another part adds later) write nothing: a move is announced
- * only once it is given an event below.
+ * only once it is given an event below. `ask` (a licence fetch that needs the applicant) is
+ * named ahead of the move itself, taking its `reason` if it carries one.
  */
 export type NoticeTrigger =
   | { kind: 'filed'; applicationId: string }
@@ -27,6 +28,7 @@ const MOVE_EVENTS: Readonly<Record<string, NoticeEvent>> = {
   accept: 'accepted',
   reject: 'refused',
   'request-supplement': 'supplement',
+  ask: 'licence-needed',
   complete: 'completed',
 };
 
@@ -51,7 +53,7 @@ export async function notify(tx: Queryable, trigger: NoticeTrigger): Promise<voi
       const sub = rows[0];
       if (!sub) return;
       const facts: Partial<NoticeFacts> = { department: sub.department, itemTitle: sub.item_title ?? '' };
-      if (event === 'refused') facts.reason = trigger.reason ?? null;
+      if (event === 'refused' || event === 'licence-needed') facts.reason = trigger.reason ?? null;
       if (event === 'supplement' && trigger.supplement) {
         const titles = new Map((sub.materials ?? []).map((m) => [m.code, m.title]));
         facts.reason = trigger.supplement.reason;

@@ -266,10 +266,16 @@ describe.each(databaseTargets())('notices, on $kind', ({ open }) => {
     }
   });
 
-  it('writes nothing for a move it has no event for (a transition added later passes through)', async () => {
+  it('writes nothing for a move it has no event for (a transition added later passes through), and announces an `ask`', async () => {
     const { rows } = await db.query<{ id: string; application_id: string }>('SELECT id, application_id FROM sub_applications LIMIT 1');
-    const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM notices')).rows[0]!.n;
-    await db.transaction((tx) => notify(tx, { kind: 'moved', transition: 'ask', applicationId: rows[0]!.application_id, subApplicationId: rows[0]!.id }));
-    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM notices')).rows[0]!.n).toBe(before);
+    const count = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM notices')).rows[0]!.n;
+    const before = await count();
+    const sub = { applicationId: rows[0]!.application_id, subApplicationId: rows[0]!.id };
+    await db.transaction((tx) => notify(tx, { kind: 'moved', transition: 'some-later-move', ...sub }));
+    expect(await count()).toBe(before);
+    await db.transaction((tx) => notify(tx, { kind: 'moved', transition: 'ask', reason: '出生医学证明需您授权调取', ...sub }));
+    const asked = (await db.query<{ event: string; payload: { reason: string } }>(`SELECT event, payload FROM notices WHERE application_id = $1 AND event = 'licence-needed'`, [sub.applicationId])).rows;
+    expect(asked.length).toBeGreaterThanOrEqual(1);
+    expect(asked[0]!.payload.reason).toBe('出生医学证明需您授权调取');
   });
 });
