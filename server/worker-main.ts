@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   worker.start();
   const noticeWorker = parts.createNoticeWorker();
   noticeWorker.start();
-  logger.info('dispatch and notice workers running');
+  // Tests and operators wait for this line: it stays as it was.
+  logger.info('dispatch worker running');
+  logger.info('notice worker running');
   installShutdown(logger, [], async () => {
     await worker.stop();
     await noticeWorker.stop();
