@@ -35,11 +35,13 @@ export function Layout({ nav }: { nav: NavEntry[] }) {
         {elder ? t('标准版', 'Standard view') : t('长辈版', 'Larger text')}
       </Button>
       {user?.role === 'citizen' && (
-        <Link to="/messages" onClick={() => setDrawer(false)} aria-label={t(`消息中心，未读 ${unread} 条`, `Messages, ${unread} unread`)} data-testid="unread-link">
-          <Badge count={unread} size="small" offset={[-2, 2]} data-testid="unread-badge">
+        <Link to="/messages" onClick={() => setDrawer(false)} data-unread={unread} data-testid="unread-link">
+          <Badge count={unread} size="small" offset={[-2, 2]} color="#cf1322" data-testid="unread-badge">
             <span style={{ display: 'inline-flex', alignItems: 'center', gap: 4, padding: narrow ? '4px 12px' : '0 8px', lineHeight: narrow ? '22px' : '22px', borderRadius: 6, background: '#fff', color: 'rgba(0,0,0,0.88)', border: '1px solid #d9d9d9' }}>
               <BellOutlined aria-hidden />
               {t('消息', 'Messages')}
+              {/* The count in words for screen readers; the badge shows the number. */}
+              <span className="visually-hidden">{t(`（未读 ${unread} 条）`, ` (${unread} unread)`)}</span>
             </span>
           </Badge>
         </Link>
@@ -79,7 +81,7 @@ export function Layout({ nav }: { nav: NavEntry[] }) {
           </Typography.Title>
         </Link>
         {narrow ? (
-          <Badge dot={unread > 0} offset={[-6, 10]}>
+          <Badge dot={unread > 0} offset={[-6, 10]} color="#cf1322">
             <Button type="text" icon={<MenuOutlined style={{ color: '#fff' }} />} aria-label={unread > 0 ? t(`打开菜单（${unread} 条未读消息）`, `Open the menu (${unread} unread messages)`) : t('打开菜单', 'Open the menu')} aria-expanded={drawer} onClick={() => setDrawer(true)} data-testid="nav-menu-button" />
           </Badge>
         ) : (
