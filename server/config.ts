@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { isIP } from 'node:net';
@@ -34,6 +34,11 @@ export interface Config {
   trustProxy: string[];
   /** Sign-in through an OpenID provider (统一身份认证平台); absent when OIDC_ISSUER is unset. */
   oidc: OidcConfig | undefined;
+  /** The SMS gateway notices go to (server/notices/); unset: DEMO uses the simulator's, otherwise SMS notices are parked. */
+  smsGatewayUrl: string | undefined;
+  /** Signs SMS gateway requests; derived from SESSION_SECRET unless SMS_GATEWAY_SECRET is set. */
+  smsGatewaySecret: string;
+  smsGatewayTimeoutMs: number;
 }
 
 export interface OidcConfig {
@@ -225,12 +230,13 @@ export function loadConfig(env: Env = process.env): Config {
   const demo = parseBoolean('DEMO', env.DEMO, !production);
   // DEMO signs anyone in as anyone, administrators included: never in production.
   if (production && demo) throw new ConfigError('DEMO', `must be off when NODE_ENV=production (DEMO=${env.DEMO ?? ''} signs anyone in as any demo user, administrators included)`);
+  const sessionSecret = resolveSessionSecret(env.SESSION_SECRET, dataDir);
   return {
     port,
     dataDir,
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     logLevel: parseLogLevel(env.LOG_LEVEL),
-    sessionSecret: resolveSessionSecret(env.SESSION_SECRET, dataDir),
+    sessionSecret,
     demo,
     production,
     publicUrl: parseUrl('PUBLIC_URL', env.PUBLIC_URL, `http://127.0.0.1:${port}`),
@@ -245,7 +251,25 @@ export function loadConfig(env: Env = process.env): Config {
     supplementDays: parseInteger(env, 'SUPPLEMENT_DAYS', DEFAULT_SUPPLEMENT_DAYS, 1, 365),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     oidc: parseOidc(env),
+    ...smsGateway(env, sessionSecret),
     demoHumanDepartments: (env.DEMO_HUMAN_DEPARTMENTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  };
+}
+
+/** The SMS gateway's signing secret when SMS_GATEWAY_SECRET is unset (the simulator derives the same). */
+export function deriveSmsGatewaySecret(sessionSecret: string): string {
+  return createHmac('sha256', sessionSecret).update('sms-gateway-secret').digest('base64url');
+}
+
+/** The SMS gateway (notices): its URL, its signing secret (derived like the department secrets unless set), its timeout. */
+function smsGateway(env: Env, sessionSecret: string): Pick<Config, 'smsGatewayUrl' | 'smsGatewaySecret' | 'smsGatewayTimeoutMs'> {
+  const url = env.SMS_GATEWAY_URL ? parseUrl('SMS_GATEWAY_URL', env.SMS_GATEWAY_URL, '') : undefined;
+  const given = env.SMS_GATEWAY_SECRET ?? '';
+  if (given !== '' && given.length < 16) throw new ConfigError('SMS_GATEWAY_SECRET', 'must be at least 16 characters long');
+  return {
+    smsGatewayUrl: url,
+    smsGatewaySecret: given || deriveSmsGatewaySecret(sessionSecret),
+    smsGatewayTimeoutMs: parseInteger(env, 'SMS_GATEWAY_TIMEOUT_MS', 5_000, 100, 120_000),
   };
 }
 

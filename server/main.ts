@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   // DEMO: simulated department systems play every webhook department, in this process.
   let targetFor = parts.targetFor;
   let simulator: ReturnType<typeof createSimulator> | undefined;
+  let smsGatewayUrl = config.smsGatewayUrl;
   if (config.demo) {
     const human = new Set(config.demoHumanDepartments);
     simulator = createSimulator({
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
       ...(parts.exchange
         ? { exchange: { library: parts.exchange, secretFor: (id: string) => (parts.connectors.secretNames.has(id) ? connectorSecret(config.sessionSecret, id, parts.connectors.secretNames.get(id)) : undefined) } }
         : {}),
+      smsSecret: config.smsGatewaySecret,
     });
     const simServer = simulator.app.listen(0, '127.0.0.1');
     const simPort = await new Promise<number>((resolve) => simServer.once('listening', () => resolve((simServer.address() as AddressInfo).port)));
@@ -46,15 +48,20 @@ async function main(): Promise<void> {
       if (human.has(code)) return { channel: 'inbox' };
       return { channel: 'webhook', url: `http://127.0.0.1:${simPort}/departments/${code}`, secret: parts.webhookSecretFor(code) };
     };
-    logger.info({ simulator: `http://127.0.0.1:${simPort}`, human: [...human] }, 'DEMO: simulated department systems running');
+    // DEMO: the simulator plays the SMS gateway too, unless SMS_GATEWAY_URL names a real one.
+    smsGatewayUrl ??= `http://127.0.0.1:${simPort}/sms/messages`;
+    logger.info({ simulator: `http://127.0.0.1:${simPort}`, human: [...human], sms: smsGatewayUrl }, 'DEMO: simulated department systems running');
   }
 
   const worker = config.worker ? parts.createWorker({ targetFor }) : undefined;
   worker?.start();
+  const noticeWorker = config.worker ? parts.createNoticeWorker(smsGatewayUrl ? { gatewayUrl: smsGatewayUrl } : {}) : undefined;
+  noticeWorker?.start();
   logger.info({ port, db: db.kind, demo: config.demo, worker: !!worker }, `listening on http://localhost:${port}`);
 
   installShutdown(logger, servers, async () => {
     await worker?.stop();
+    await noticeWorker?.stop();
     await simulator?.close();
     await db.close();
   });

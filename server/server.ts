@@ -37,6 +37,11 @@ import { createMaterialStore } from './materials/store.js';
 import { createChannels } from './delivery/registry.js';
 import type { DeliveryTarget } from './delivery/types.js';
 import { DispatchWorker, type WorkerOptions } from './dispatch/worker.js';
+import { NoticeService } from './notices/service.js';
+import { noticesRoutes } from './notices/controller.js';
+import { NoticeWorker, type NoticeWorkerOptions } from './notices/worker.js';
+import { createNoticeSenders } from './notices/channels/registry.js';
+import type { SmsGatewayOptions } from './notices/channels/sms.js';
 import { load } from '../shared/loader.js';
 import { missingYears, syncCalendarTable, workCalendar } from './calendar.js';
 import type { Department } from '../shared/model.js';
@@ -62,6 +67,11 @@ export interface ServerParts {
   connectors: Connectors;
   /** DEMO: the simulated exchange the connectors without a URL use in this process (the simulator serves it too). */
   exchange: ExchangeLibrary | undefined;
+  /**
+   * The worker that sends notices (SMS) through the gateway: SMS_GATEWAY_URL unless `gatewayUrl`
+   * says otherwise (DEMO: the simulator's); no URL, SMS notices are parked for operators.
+   */
+  createNoticeWorker(overrides?: Partial<Pick<NoticeWorkerOptions, 'maxAttempts' | 'pollMs' | 'backoff'>> & { gatewayUrl?: string; gatewayTimeoutMs?: number }): NoticeWorker;
 }
 
 /**
@@ -106,6 +116,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
     return d.channel === 'inbox' ? { channel: 'inbox' } : { channel: 'webhook', url: d.url, secret: webhookSecretFor(code) };
   };
 
+  const departmentNames = new Map(departments.map((d) => [d.code, { name: d.name, nameEn: d.nameEn }]));
   const store = createMaterialStore({ dataDir: config.dataDir });
   const catalogue = load(files).catalogue;
   const exchange = config.demo ? new ExchangeLibrary() : undefined;
@@ -162,6 +173,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       ...rolesRoutes(new RoleService(db, departments)),
       ...connectorsRoutes(new ConnectorsService(db, connectors)),
       ...statsRoutes(new StatsService(db, registry)),
+      ...noticesRoutes(new NoticeService(db, departmentNames)),
     ],
   });
 
@@ -187,5 +199,23 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
         sharing,
         ...overrides,
       }),
+    createNoticeWorker: ({ gatewayUrl, gatewayTimeoutMs, ...overrides } = {}) => {
+      const url = gatewayUrl ?? config.smsGatewayUrl;
+      const timeoutMs = gatewayTimeoutMs ?? config.smsGatewayTimeoutMs;
+      const sms: SmsGatewayOptions | undefined = url ? { url, secret: config.smsGatewaySecret, timeoutMs } : undefined;
+      return new NoticeWorker({
+        db,
+        logger,
+        senders: createNoticeSenders({ sms }),
+        departmentName: (code) => {
+          const d = departmentNames.get(code);
+          return d ? { zh: d.name, en: d.nameEn } : undefined;
+        },
+        maxAttempts: config.deliveryMaxAttempts,
+        backoff: { baseMs: config.deliveryBackoffMs, maxGapMs: 5 * 60_000, jitter: 0.2 },
+        leaseMs: Math.max(5_000, 4 * timeoutMs),
+        ...overrides,
+      });
+    },
   };
 }

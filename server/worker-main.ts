@@ -21,9 +21,14 @@ async function main(): Promise<void> {
   const parts = await buildServer(config, db, logger);
   const worker = parts.createWorker();
   worker.start();
+  const noticeWorker = parts.createNoticeWorker();
+  noticeWorker.start();
+  // Tests and operators wait for this line: it stays as it was.
   logger.info('dispatch worker running');
+  logger.info('notice worker running');
   installShutdown(logger, [], async () => {
     await worker.stop();
+    await noticeWorker.stop();
     await db.close();
   });
 }

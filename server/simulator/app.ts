@@ -28,6 +28,7 @@ import {
 import { signRequest } from '../auth/request-signature.js';
 import { generateOutputs, type ProducedOutput } from './outputs.js';
 import { ExchangeControlError, ExchangeLibrary, exchangeRoutes } from './exchange.js';
+import { createSmsGateway, type SmsGateway } from './sms-gateway.js';
 
 /** The webhook body the dispatcher sends for one sub-application (one delivery round). */
 export interface SubApplicationPayload {
@@ -92,6 +93,8 @@ export interface SimulatorOptions extends Partial<SimulatorControl> {
    * library to serve (the product's in-process simulated connectors share it in DEMO).
    */
   exchange?: { secretFor(connector: string): string | undefined; library?: ExchangeLibrary };
+  /** Also play the SMS gateway at `/sms` (./sms-gateway.ts), with this signing secret. */
+  smsSecret?: string;
 }
 
 export interface SimulatorStats {
@@ -118,6 +121,8 @@ export interface Simulator {
   control(patch: unknown): SimulatorControl;
   /** The simulated licence library and data exchange (its records, control and counters). */
   readonly exchange: ExchangeLibrary;
+  /** The simulated SMS gateway, when `smsSecret` was given. */
+  readonly sms: SmsGateway | undefined;
   /** Resolves when every scheduled accept/complete has finished (or given up). */
   settled(): Promise<void>;
   /** Cancels scheduled callbacks and drops hanging requests; the HTTP server is the caller's. */
@@ -454,6 +459,10 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     },
   );
 
+  // The SMS gateway notices are sent to (server/notices/).
+  const sms = options.smsSecret ? createSmsGateway({ secret: options.smsSecret, logger, toleranceSeconds: tolerance }) : undefined;
+  if (sms) app.use('/sms', sms.router);
+
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
@@ -473,6 +482,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     app,
     stats,
     exchange,
+    sms,
     get state() {
       return state;
     },
@@ -489,6 +499,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     },
     async close() {
       lifetime.abort();
+      sms?.close();
       for (const res of hanging) res.destroy();
       await simulator.settled();
     },

@@ -4,7 +4,7 @@
  * exactly as the product derives them (same SESSION_SECRET / DATA_DIR, or the same
  * DEPARTMENT_TOKEN_<CODE> and secret variables), so the two agree without configuration.
  */
-import { orExit } from '../config.js';
+import { deriveSmsGatewaySecret, orExit } from '../config.js';
 import { createLogger } from '../log.js';
 import { departmentToken, webhookSecret } from '../auth/secrets.js';
 import { createSimulator } from './app.js';
@@ -36,6 +36,8 @@ function main(): void {
     logger,
     // The licence library and data exchange at /exchange, for the connectors connectors.yaml declares.
     exchange: { secretFor: (id) => (connectorNames.has(id) ? connectorSecret(config.sessionSecret, id, connectorNames.get(id)) : undefined) },
+    // The SMS gateway notices go to (SMS_GATEWAY_URL=http://127.0.0.1:4100/sms/messages on the product).
+    smsSecret: process.env.SMS_GATEWAY_SECRET || deriveSmsGatewaySecret(config.sessionSecret),
   });
   const server = simulator.app.listen(config.port, config.host, () => {
     const address = server.address();

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/types.js';
 import type { SubPayload, SupplementRequest } from '../applications/service.js';
+import { notify } from '../notices/events.js';
 import { changesApplicationStatus, deriveApplicationStatus, INITIAL_STATUSES, TRANSITIONS, type SubStatus, type Transition } from '../../shared/lifecycle.js';
 
 /**
@@ -96,6 +97,9 @@ export async function transition<T extends Transition>(tx: Queryable, change: Ch
     params,
   );
   if (!rowCount) return false;
+  // Notices (server/notices/): written on this transaction, so one exists exactly when the move committed.
+  const c = change as Change & { reason?: string; supplement?: SupplementRequest & { dueBy?: string | null } };
+  await notify(tx, { kind: 'moved', transition: change.transition, applicationId: change.applicationId, subApplicationId: change.id, reason: c.reason ?? null, ...(c.supplement ? { supplement: c.supplement } : {}) });
   if (changesApplicationStatus(change.transition)) await deriveStatus(tx, change.applicationId);
   return true;
 }
@@ -166,6 +170,7 @@ export async function file(
     `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now(), promised_by = $5 WHERE id = $1`,
     [application.id, JSON.stringify(set.evaluation), JSON.stringify(set.savings), set.submitKey, set.promisedBy],
   );
+  await notify(tx, { kind: 'filed', applicationId: application.id });
 }
 
 /**
@@ -174,7 +179,7 @@ export async function file(
  * every committed change, so the last writer never stores a status derived from a stale view.
  */
 async function deriveStatus(tx: Queryable, applicationId: string): Promise<void> {
-  await tx.query('SELECT 1 FROM applications WHERE id = $1 FOR UPDATE', [applicationId]);
+  const before = await tx.query<{ status: string }>('SELECT status FROM applications WHERE id = $1 FOR UPDATE', [applicationId]);
   const { rows } = await tx.query<{ status: SubStatus }>('SELECT status FROM sub_applications WHERE application_id = $1', [applicationId]);
   const status = deriveApplicationStatus(rows.map((r) => r.status));
   await tx.query(
@@ -182,4 +187,6 @@ async function deriveStatus(tx: Queryable, applicationId: string): Promise<void>
       WHERE id = $1 AND status <> 'draft'`,
     [applicationId, status],
   );
+  const from = before.rows[0]?.status;
+  if (from !== undefined && from !== 'draft' && from !== status) await notify(tx, { kind: 'derived', applicationId, from, to: status });
 }

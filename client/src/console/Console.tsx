@@ -6,8 +6,9 @@ import Departments from './Departments';
 import AuditLog from './AuditLog';
 import RoleGrants from './RoleGrants';
 import Connectors from './Connectors';
+import ParkedNotices from './ParkedNotices';
 
-const TABS = ['deliveries', 'departments', 'connectors', 'audit', 'roles'] as const;
+const TABS = ['deliveries', 'departments', 'connectors', 'notices', 'audit', 'roles'] as const;
 type Tab = (typeof TABS)[number];
 
 /** The operator console: failed deliveries, each department's delivery health, the audit log, and roles granted to people. */
@@ -28,6 +29,7 @@ export default function Console() {
           { key: 'deliveries', label: t('投递失败', 'Dead deliveries'), children: <Deliveries /> },
           { key: 'departments', label: t('部门投递概况', 'Departments'), children: <Departments /> },
           { key: 'connectors', label: t('数据共享连接器', 'Connectors'), children: <Connectors /> },
+          { key: 'notices', label: t('通知发送失败', 'Parked notices'), children: <ParkedNotices /> },
           { key: 'audit', label: t('审计日志', 'Audit log'), children: <AuditLog /> },
           { key: 'roles', label: t('角色授权', 'Roles'), children: <RoleGrants /> },
         ]}

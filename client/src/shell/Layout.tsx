@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Button, Drawer, Dropdown, Grid, Layout as AntLayout, Menu, Space, Typography } from 'antd';
-import { MenuOutlined } from '@ant-design/icons';
+import { Badge, Button, Drawer, Dropdown, Grid, Layout as AntLayout, Menu, Space, Typography } from 'antd';
+import { BellOutlined, MenuOutlined } from '@ant-design/icons';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../auth';
 import type { NavEntry } from './nav';
 import { useI18n } from '../i18n';
 import { useElder } from './elder';
+import { useUnread } from '../messages/unread';
 
 export function Layout({ nav }: { nav: NavEntry[] }) {
   const { user, logout } = useAuth();
@@ -21,6 +22,8 @@ export function Layout({ nav }: { nav: NavEntry[] }) {
     .map((e) => e.path)
     .filter((p) => (p === '/' ? location.pathname === '/' : location.pathname.startsWith(p)))
     .slice(-1);
+  // 消息中心: the applicant's unread count, fetched again on each page.
+  const unread = useUnread(user?.role === 'citizen', location.pathname);
   const items = entries.map((e) => ({ key: e.path, label: <Link to={e.path} onClick={() => setDrawer(false)}>{t(e.zh, e.en)}</Link> }));
 
   const controls = (
@@ -31,6 +34,18 @@ export function Layout({ nav }: { nav: NavEntry[] }) {
       <Button size={narrow ? 'middle' : 'small'} aria-pressed={elder} onClick={() => setElder(!elder)} data-testid="elder-toggle">
         {elder ? t('标准版', 'Standard view') : t('长辈版', 'Larger text')}
       </Button>
+      {user?.role === 'citizen' && (
+        <Link to="/messages" onClick={() => setDrawer(false)} data-unread={unread} data-testid="unread-link">
+          <Badge count={unread} size="small" offset={[-2, 2]} color="#cf1322" data-testid="unread-badge">
+            <span style={{ display: 'inline-flex', alignItems: 'center', gap: 4, padding: narrow ? '4px 12px' : '0 8px', lineHeight: narrow ? '22px' : '22px', borderRadius: 6, background: '#fff', color: 'rgba(0,0,0,0.88)', border: '1px solid #d9d9d9' }}>
+              <BellOutlined aria-hidden />
+              {t('消息', 'Messages')}
+              {/* The count in words for screen readers; the badge shows the number. */}
+              <span className="visually-hidden">{t(`（未读 ${unread} 条）`, ` (${unread} unread)`)}</span>
+            </span>
+          </Badge>
+        </Link>
+      )}
       {user ? (
         <Dropdown
           menu={{
@@ -66,7 +81,9 @@ export function Layout({ nav }: { nav: NavEntry[] }) {
           </Typography.Title>
         </Link>
         {narrow ? (
-          <Button type="text" icon={<MenuOutlined style={{ color: '#fff' }} />} aria-label={t('打开菜单', 'Open the menu')} aria-expanded={drawer} onClick={() => setDrawer(true)} data-testid="nav-menu-button" />
+          <Badge dot={unread > 0} offset={[-6, 10]} color="#cf1322">
+            <Button type="text" icon={<MenuOutlined style={{ color: '#fff' }} />} aria-label={unread > 0 ? t(`打开菜单（${unread} 条未读消息）`, `Open the menu (${unread} unread messages)`) : t('打开菜单', 'Open the menu')} aria-expanded={drawer} onClick={() => setDrawer(true)} data-testid="nav-menu-button" />
+          </Badge>
         ) : (
           <>
             <nav aria-label={t('主导航', 'Main navigation')} style={{ flex: 1, minWidth: 120 }}>
