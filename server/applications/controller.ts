@@ -30,6 +30,20 @@ import {
 const ANSWERS_REFUSAL: Refusal = { message: '请求体应为 {"answers": {…}}', messageEn: 'The body must be {"answers": {…}}', fields: { answers: { message: '应为对象', messageEn: 'must be an object' } } };
 
 /** The citizen's side: drafts, answers, materials, submission, progress, supplements and the rating. */
+/** How a rating body is refused: the application's 好差评 and an item's 一事一评 alike. */
+const RATING_REFUSAL = {
+  status: 422,
+  message: '评价内容有误',
+  messageEn: 'The rating is invalid',
+  fields: {
+    score: { message: '评分应为 1–5 的整数', messageEn: 'must be an integer from 1 to 5' },
+    comment: { message: '评价内容应为文本', messageEn: 'must be a string' },
+    'comment:maxLength': { message: `评价内容最多 ${MAX_COMMENT} 个字`, messageEn: `must have at most ${MAX_COMMENT} characters` },
+  },
+  unknownKey: { message: '不是评价的字段', messageEn: 'is not a field of a rating' },
+  unknownAlone: 'together',
+} as const;
+
 export function applicationsRoutes(service: ApplicationService, ratings: RatingService, maxUploadBytes: number): Route[] {
   const citizen = requireRole('citizen');
   const common = { security: 'session' as const, before: [citizen], tags: ['citizen'] };
@@ -176,18 +190,7 @@ export function applicationsRoutes(service: ApplicationService, ratings: RatingS
         '409 while a department has not answered yet (status other than completed, partially_completed or rejected) and on a second rating; 422 for a score that is not an integer from 1 to 5 or a comment over 500 characters.',
       params: ApplicationParams,
       body: RatingBody,
-      bodyRefusal: {
-        status: 422,
-        message: '评价内容有误',
-        messageEn: 'The rating is invalid',
-        fields: {
-          score: { message: '评分应为 1–5 的整数', messageEn: 'must be an integer from 1 to 5' },
-          comment: { message: '评价内容应为文本', messageEn: 'must be a string' },
-          'comment:maxLength': { message: `评价内容最多 ${MAX_COMMENT} 个字`, messageEn: `must have at most ${MAX_COMMENT} characters` },
-        },
-        unknownKey: { message: '不是评价的字段', messageEn: 'is not a field of a rating' },
-        unknownAlone: 'together',
-      },
+      bodyRefusal: RATING_REFUSAL,
       responses: { 201: { description: 'the stored rating', schema: Rating } },
       errors: [401, 403, 404, 409, 422],
       handler: async ({ params, body }, req) => ratings.rate(currentUser(req.principal), params.id, body),
@@ -200,18 +203,7 @@ export function applicationsRoutes(service: ApplicationService, ratings: RatingS
       description: '409 while the department has not answered the item (completed or rejected) and on a second rating; 404 for an item of another application; 422 as for the application\'s rating.',
       params: SupplementParams,
       body: RatingBody,
-      bodyRefusal: {
-        status: 422,
-        message: '评价内容有误',
-        messageEn: 'The rating is invalid',
-        fields: {
-          score: { message: '评分应为 1–5 的整数', messageEn: 'must be an integer from 1 to 5' },
-          comment: { message: '评价内容应为文本', messageEn: 'must be a string' },
-          'comment:maxLength': { message: `评价内容最多 ${MAX_COMMENT} 个字`, messageEn: `must have at most ${MAX_COMMENT} characters` },
-        },
-        unknownKey: { message: '不是评价的字段', messageEn: 'is not a field of a rating' },
-        unknownAlone: 'together',
-      },
+      bodyRefusal: RATING_REFUSAL,
       responses: { 201: { description: 'the stored rating', schema: Rating } },
       errors: [401, 403, 404, 409, 422],
       handler: async ({ params, body }, req) => ratings.rateItem(currentUser(req.principal), params.id, params.subId, body),
