@@ -244,7 +244,8 @@ describe.runIf(hasChromium)('typed markup stays inert in Chromium', () => {
     await screenshot(page, 'inert-review');
 
     // Submitted as typed (after the data-sharing authorisation): the server keeps the characters, the pages keep them text.
-    await page.getByTestId('authorise').check();
+    // Ticked once the server has recorded it: wait for its time before submitting.
+    await page.getByTestId('authorise').click();
     await page.getByTestId('authorised-at').waitFor();
     await page.getByTestId('submit').click();
     await expect.poll(() => page.url(), { timeout: WAIT }).toMatch(new RegExp(`/applications/${id}$`));

@@ -219,7 +219,8 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     for (const k of ['materials', 'fields', 'visits', 'days']) expect(await page.getByTestId(`saving-${k}`).textContent()).toMatch(/\d+ → \d+/);
     // 授权: the licences waived by sharing are fetched only once the applicant allows it.
     expect(await page.getByTestId('submit').isDisabled()).toBe(true);
-    await page.getByTestId('authorise').check();
+    // The box is ticked once the server has recorded the authorisation, not on the click itself.
+    await page.getByTestId('authorise').click();
     await poll(() => page.getByTestId('authorised-at').count()).toBe(1);
     await axe(page, 'review');
     await screenshot(page, 'portal-07-review');

@@ -12,6 +12,7 @@ import type { ApplicationDetail } from './types';
 import { useServerEvaluation } from './useServerEvaluation';
 import { MATERIALS_STEP } from './steps';
 import { CommitmentCard } from './CommitmentCard';
+import { beijingTime } from '../../../shared/beijing-time.js';
 
 interface Props {
   app: ApplicationDetail;
@@ -266,7 +267,7 @@ export function ReviewStep({ app, model, form, full, answers, evaluation, flush,
           </Checkbox>
           {authorisedAt && (
             <div className="sf-help" data-testid="authorised-at">
-              {t(`已于 ${new Date(authorisedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })} 授权`, `Authorised on ${new Date(authorisedAt).toLocaleString('en-GB', { timeZone: 'Asia/Shanghai' })} (Beijing time)`)}
+              {t(`已于 ${beijingTime(authorisedAt)} 授权`, `Authorised on ${beijingTime(authorisedAt)} (Beijing time)`)}
             </div>
           )}
         </Card>
