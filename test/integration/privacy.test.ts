@@ -107,11 +107,11 @@ describe.each(databaseTargets())('who sees personal data, on $kind', ({ open }) 
     const onlyFor = (...kinds: Kind[]) => (kinds.includes(c.kind) ? 200 : c.kind === 'system' ? 401 : refuse);
     if (/^\/api\/(health|openapi\.json|auth\/(demo-users|me|methods)|bundles(\/newborn(\/form)?)?|public\/summary|uploads\/limits)$/.test(p)) return 200;
     if (p === '/api/applications') return onlyFor('citizen');
-    // Their own 消息中心 and SMS choice: an applicant's, whoever they are.
-    if (p.startsWith('/api/me/')) return onlyFor('citizen');
     if (p.startsWith('/api/applications/')) return c.kind !== 'citizen' ? onlyFor('citizen') : c.who === 'the applicant' ? 200 : 404;
-    // 我的证照: a citizen's own list; the sweep's placeholder id is no licence of anyone's.
-    if (p.startsWith('/api/me/')) return c.kind !== 'citizen' ? onlyFor('citizen') : p === '/api/me/licences' ? 200 : 404;
+    // Their own 消息中心, SMS choice and 我的证照: a citizen's, whoever they are; the sweep's
+    // placeholder id is no licence of anyone's.
+    if (p.startsWith('/api/me/licences/')) return c.kind !== 'citizen' ? onlyFor('citizen') : 404;
+    if (p.startsWith('/api/me/')) return onlyFor('citizen');
     if (p.startsWith('/api/admin/')) return onlyFor('admin');
     if (p.startsWith('/api/stats/')) return onlyFor('admin', 'designer');
     if (p === '/api/studio/proposals') return onlyFor('designer', 'reviewer', 'admin');
