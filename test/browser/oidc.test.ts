@@ -85,8 +85,19 @@ describe.runIf(hasChromium)('sign-in through the identity provider in Chromium',
       await page.getByLabel('查找用户').press('Enter');
       const row = page.locator('tr', { hasText: '4301**********4327' });
       await row.waitFor();
-      await row.getByLabel('角色').click();
-      await page.locator('.ant-select-item-option', { hasText: '部门工作人员' }).click();
+      // A choice clicked while antd's list is still sliding in can be lost on a busy machine: choose
+      // again until the department field it brings appears.
+      await expect
+        .poll(
+          async () => {
+            if ((await row.getByLabel('部门').count()) > 0) return true;
+            await row.getByLabel('角色').click();
+            await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '部门工作人员' }).click({ timeout: 5_000 }).catch(() => undefined);
+            return (await row.getByLabel('部门').count()) > 0;
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(true);
       await row.getByLabel('部门').click();
       await page.locator('.ant-select-item-option', { hasText: police.name }).click();
       await page.getByTestId(`grant-${me.user.id}`).click();
