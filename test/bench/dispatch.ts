@@ -334,6 +334,9 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
       const up = await client.upload(`/api/applications/${id}/materials/${encodeURIComponent(code)}`, pdf(`${code} of ${citizen}`), `${code}.pdf`);
       if (up.status !== 201) throw new Error(`upload ${code}: ${up.status} ${JSON.stringify(up.body)}`);
     }
+    // 授权 is part of preparing, as the review step gives it before the citizen submits.
+    const authorised = await client.post(`/api/applications/${id}/authorisation`);
+    if (authorised.status !== 200) throw new Error(`authorisation: ${authorised.status} ${JSON.stringify(authorised.body)}`);
     return id;
   }
 
