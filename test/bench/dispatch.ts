@@ -458,6 +458,8 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
     (await db.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM sub_applications WHERE status = 'queued') AS any`)).rows[0]!.any;
   async function deleteCeilingRows(): Promise<void> {
     await db.transaction(async (tx) => {
+      // The notices the filings wrote in the same transaction go with them.
+      await tx.query('DELETE FROM notices WHERE application_id = ANY($1::uuid[])', [ceilingIds]);
       await tx.query('DELETE FROM sub_application_events WHERE sub_application_id IN (SELECT id FROM sub_applications WHERE application_id = ANY($1::uuid[]))', [ceilingIds]);
       await tx.query('DELETE FROM sub_applications WHERE application_id = ANY($1::uuid[])', [ceilingIds]);
       await tx.query('DELETE FROM applications WHERE id = ANY($1::uuid[])', [ceilingIds]);
