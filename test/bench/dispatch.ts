@@ -313,11 +313,22 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
     const citizen = CITIZENS[i % CITIZENS.length]!;
     return { client: await ApiClient.login(server.url, citizen), citizen };
   };
-  const first = await login(0);
-  const probe = (await first.client.post<{ id: string }>('/api/applications', { bundleId: 'newborn' })).body.id;
-  await first.client.put(`/api/applications/${probe}/answers`, { answers: NEWBORN_WITH_CARD });
-  const evaluation = await first.client.get<Evaluation>(`/api/applications/${probe}/evaluation`);
-  const toUpload = evaluation.body.materials.filter((m) => m.disposition === 'upload').map((m) => m.code);
+  // What each citizen hands in depends on the licences the library holds for them (an expired ID
+  // card is uploaded): probed once per citizen.
+  const uploadsOf = new Map<string, Promise<string[]>>();
+  const toUploadFor = (client: ApiClient, citizen: string): Promise<string[]> => {
+    let p = uploadsOf.get(citizen);
+    if (!p) {
+      p = (async () => {
+        const probe = (await client.post<{ id: string }>('/api/applications', { bundleId: 'newborn' })).body.id;
+        await client.put(`/api/applications/${probe}/answers`, { answers: NEWBORN_WITH_CARD });
+        const evaluation = await client.get<Evaluation>(`/api/applications/${probe}/evaluation`);
+        return evaluation.body.materials.filter((m) => m.disposition === 'upload').map((m) => m.code);
+      })();
+      uploadsOf.set(citizen, p);
+    }
+    return p;
+  };
 
   /**
    * A complete draft, as the citizen's browser leaves it: created, answered, every material to
@@ -330,7 +341,7 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
     const id = created.body.id;
     const saved = await client.put(`/api/applications/${id}/answers`, { answers: NEWBORN_WITH_CARD });
     if (saved.status !== 200) throw new Error(`answers: ${saved.status} ${JSON.stringify(saved.body)}`);
-    for (const code of toUpload) {
+    for (const code of await toUploadFor(client, citizen)) {
       const up = await client.upload(`/api/applications/${id}/materials/${encodeURIComponent(code)}`, pdf(`${code} of ${citizen}`), `${code}.pdf`);
       if (up.status !== 201) throw new Error(`upload ${code}: ${up.status} ${JSON.stringify(up.body)}`);
     }
