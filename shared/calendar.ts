@@ -1,3 +1,4 @@
+import { chinaToday } from './beijing-time.js';
 // Time limits of government services (承诺办结时限) are counted in working days in China
 // Standard Time: the day something is received is not counted (期间开始之日不计算在内), the
 // limit ends at the close of its last working day, and weekends do not count unless the State
@@ -71,7 +72,7 @@ function fromDay(day: number): string {
 
 /** The calendar date of an instant in China Standard Time (UTC+8 all year). */
 export function chinaDate(at: Date): string {
-  return new Date(at.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
+  return chinaToday(at);
 }
 
 export function isWorkingDay(iso: string, calendar: WorkCalendar = {}): boolean {

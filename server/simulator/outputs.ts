@@ -12,6 +12,7 @@
  */
 import { checkIdNumber, computeCreditCodeCheck, computeIdNumberCheck } from '../../shared/identifiers.js';
 import { compilePattern, type Pattern } from '../../shared/pattern.js';
+import { chinaToday } from '../../shared/beijing-time.js';
 
 export type JsonSchema = { readonly [keyword: string]: unknown };
 
@@ -65,7 +66,6 @@ const REGION_CITY = '430100';
 const REGION_DISTRICT = '430102';
 const PROVINCE_ABBR = '湘';
 const CITY = '长沙市';
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 const CREDIT_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2] as const;
 
@@ -94,7 +94,7 @@ function digits(n: number, random: () => number): string {
 
 /** Today's date in China (YYYY-MM-DD): certificates are dated where they are issued. */
 export function chinaDate(now: Date = new Date()): string {
-  return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+  return chinaToday(now);
 }
 
 /**
