@@ -117,7 +117,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   };
 
   const departmentNames = new Map(departments.map((d) => [d.code, { name: d.name, nameEn: d.nameEn }]));
-  const store = createMaterialStore({ dataDir: config.dataDir });
+  const store = createMaterialStore(config);
   const catalogue = load(files).catalogue;
   const exchange = config.demo ? new ExchangeLibrary() : undefined;
   const connectors = createConnectors(
