@@ -40,6 +40,8 @@ export interface Config {
   /** Signs SMS gateway requests; derived from SESSION_SECRET unless SMS_GATEWAY_SECRET is set. */
   smsGatewaySecret: string;
   smsGatewayTimeoutMs: number;
+  /** Minutes after which a delivery acknowledged and not acted on is flagged to operators (ACK_STALE_MINUTES). */
+  ackStaleMinutes: number;
   /** Where materials are stored (MATERIAL_STORE): the folder under DATA_DIR, or an S3-compatible bucket. */
   materialStore: 'fs' | 's3';
   /** Set when MATERIAL_STORE=s3. */
@@ -254,6 +256,7 @@ export function loadConfig(env: Env = process.env): Config {
     loginRateLimit: parseInteger(env, 'LOGIN_RATE_LIMIT', 30, 1, 1_000_000),
     maxDraftsPerCitizen: parseInteger(env, 'MAX_DRAFTS_PER_CITIZEN', DEFAULT_MAX_DRAFTS, 1, 10_000),
     supplementDays: parseInteger(env, 'SUPPLEMENT_DAYS', DEFAULT_SUPPLEMENT_DAYS, 1, 365),
+    ackStaleMinutes: parseInteger(env, 'ACK_STALE_MINUTES', 60, 1, 100_000),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     oidc: parseOidc(env),
     ...smsGateway(env, sessionSecret),

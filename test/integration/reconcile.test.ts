@@ -8,7 +8,7 @@ import { ApiClient, startServer, startSimulator, until, workerTo } from '../help
 import { newbornDraft } from '../helpers/reliability.js';
 
 describe.each(databaseTargets())('a restarted department system takes up its unfinished cases, on $kind', ({ open }) => {
-  it('finds the cases delivered before the restart through the department API and completes each once', { timeout: 120_000 }, async () => {
+  it('finds the cases delivered before the restart through the department API and completes each once; operators saw them flagged meanwhile', { timeout: 240_000 }, async () => {
     const db = await open();
     const ts = await startServer(db);
     // The first system acknowledges every delivery and would act only after ten minutes: then it "crashes".
@@ -31,6 +31,17 @@ describe.each(databaseTargets())('a restarted department system takes up its unf
       await worker.stop();
       await first.close();
 
+      // Operators see the cases acknowledged and left (ACK_STALE_MINUTES, 60 by default): made an hour old here.
+      await db.query(`UPDATE sub_applications SET delivered_at = delivered_at - interval '61 minutes' WHERE application_id = $1 AND status = 'delivered'`, [id]);
+      const admin = await ApiClient.login(ts.url, 'admin');
+      type Health = { code: string; stale: { minutes: number; count: number; oldest: { id: string } | null } };
+      const flagged = (await admin.get<Health[]>('/api/admin/departments')).body.filter((d) => d.stale.count > 0);
+      expect(flagged.reduce((n, d) => n + d.stale.count, 0)).toBe(delivered.length);
+      for (const d of flagged) {
+        expect(d.stale.minutes).toBe(60);
+        expect(delivered.map((x) => x.id)).toContain(d.stale.oldest?.id);
+      }
+
       second = await startSimulator(ts, { processDelayMs: 20 });
       worker = workerTo(ts, second.url);
       worker.start();
@@ -38,12 +49,13 @@ describe.each(databaseTargets())('a restarted department system takes up its unf
       expect(await second.sim.reconcile(codes)).toBe(delivered.length);
       // Asked again while the cases are in hand, it takes up nothing twice.
       expect(await second.sim.reconcile(codes)).toBe(0);
-      await until(async () => (await citizen.get<{ status: string }>(`/api/applications/${id}`)).body.status === 'completed', 60_000, 'every item completed');
+      await until(async () => (await citizen.get<{ status: string }>(`/api/applications/${id}`)).body.status === 'completed', 120_000, 'every item completed');
       const completions = await db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM sub_application_events e JOIN sub_applications s ON s.id = e.sub_application_id WHERE s.application_id = $1 AND e.status = 'completed' GROUP BY s.id`,
         [id],
       );
       expect(completions.rows.every((r) => r.n === 1)).toBe(true);
+      expect((await admin.get<Health[]>('/api/admin/departments')).body.every((d) => d.stale.count === 0)).toBe(true);
     } finally {
       await worker.stop();
       await second?.close();
