@@ -334,16 +334,17 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     }
   }
 
-  // Cases in hand, so that a webhook and a reconciliation never both work one case.
+  // Cases in hand (by sub-application and round), so that a webhook and a reconciliation never both work one.
   const working = new Set<string>();
+  const inHand = (id: string, round: unknown) => `${id}:${typeof round === 'number' ? round : 1}`;
 
   function schedule(code: string, payload: Partial<SubApplicationPayload> & { subApplicationId: string }): void {
-    const id = payload.subApplicationId;
-    if (working.has(id)) return;
-    working.add(id);
+    const key = inHand(payload.subApplicationId, payload.round);
+    if (working.has(key)) return;
+    working.add(key);
     const task = work(code, payload).finally(() => {
       tasks.delete(task);
-      working.delete(id);
+      working.delete(key);
     });
     tasks.add(task);
   }
@@ -363,13 +364,13 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       if (!autoProcesses(code)) continue;
       try {
         for (const status of ['delivered', 'accepted'] as const) {
-          const rows = (await departmentGet<{ id: string }[]>(code, `/departments/${encodeURIComponent(code)}/sub-applications?status=${status}`)) ?? [];
+          const rows = (await departmentGet<{ id: string; round: number }[]>(code, `/departments/${encodeURIComponent(code)}/sub-applications?status=${status}`)) ?? [];
           for (const row of rows) {
-            if (working.has(row.id)) continue;
-            const detail = await departmentGet<{ id: string; fields: Record<string, unknown>; produces: SubApplicationPayload['produces'] }>(code, `/sub-applications/${encodeURIComponent(row.id)}`);
+            if (working.has(inHand(row.id, row.round))) continue;
+            const detail = await departmentGet<{ id: string; round: number; fields: Record<string, unknown>; produces: SubApplicationPayload['produces'] }>(code, `/sub-applications/${encodeURIComponent(row.id)}`);
             if (!detail) continue;
             // An accepted case is accepted again harmlessly (409, and the work goes on to 办结).
-            schedule(code, { subApplicationId: detail.id, fields: detail.fields, produces: detail.produces });
+            schedule(code, { subApplicationId: detail.id, round: detail.round, fields: detail.fields, produces: detail.produces });
             taken++;
           }
         }
