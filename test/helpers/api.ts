@@ -109,6 +109,14 @@ export class ApiClient {
     return this.cookie;
   }
 
+  /** The same session through another address: another web process of one deployment. */
+  at(base: string): ApiClient {
+    const c = new ApiClient(base, this.bearer, this.signingSecret);
+    c.cookie = this.cookie;
+    c.csrf = this.csrf;
+    return c;
+  }
+
   static async login(base: string, user: string): Promise<ApiClient> {
     const c = new ApiClient(base);
     const res = await c.post<{ csrfToken: string }>('/api/auth/dev-login', { user });

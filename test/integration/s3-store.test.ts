@@ -3,46 +3,15 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import S3rver from 's3rver';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createMaterialStore, type MaterialStore } from '../../server/materials/store.js';
 import { MaterialStoreUnavailableError, S3MaterialStore, type S3StoreOptions } from '../../server/materials/s3-store.js';
 import { loadConfig } from '../../server/config.js';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, pdf, startServer, type TestServer } from '../helpers/api.js';
-
-const BUCKET = 'materials-test';
-
-/** A real S3-API server (s3rver) on a port of its own, which a test can stop and start again on the same port and files. */
-class S3Process {
-  private server: S3rver | undefined;
-  port = 0;
-  constructor(readonly directory: string) {}
-  async start(): Promise<void> {
-    this.server = new S3rver({ address: '127.0.0.1', port: this.port, silent: true, directory: this.directory, configureBuckets: [{ name: BUCKET }] });
-    this.port = (await this.server.run()).port;
-  }
-  async stop(): Promise<void> {
-    await this.server?.close();
-    this.server = undefined;
-  }
-  get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-}
+import { BUCKET, S3Process } from '../helpers/s3.js';
 
 function options(s3: S3Process, prefix = 'materials/'): S3StoreOptions {
   return { endpoint: s3.endpoint, region: 'us-east-1', bucket: BUCKET, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true, prefix, timeoutMs: 2_000 };
-}
-
-async function keys(s3: S3Process): Promise<string[]> {
-  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-  try {
-    const out = await client.send(new ListObjectsV2Command({ Bucket: BUCKET }));
-    return (out.Contents ?? []).map((o) => o.Key!).sort();
-  } finally {
-    client.destroy();
-  }
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
@@ -84,7 +53,7 @@ describe('S3MaterialStore against a real S3-API server (s3rver)', () => {
     const blobs = await Promise.all(Array.from({ length: 8 }, () => store.put(Buffer.from(data))));
     for (const b of blobs) expect(b).toEqual({ sha256: sha256(data), size: data.length });
     const h = sha256(data);
-    expect((await keys(s3)).filter((k) => k.endsWith(h))).toEqual([`materials/${h.slice(0, 2)}/${h.slice(2, 4)}/${h}`]);
+    expect((await s3.keys()).filter((k) => k.endsWith(h))).toEqual([`materials/${h.slice(0, 2)}/${h.slice(2, 4)}/${h}`]);
   });
 
   it('gives the bytes back by get, stream and has, a large file intact, and nothing for what is absent or not a digest', async () => {
@@ -130,7 +99,7 @@ describe.each(databaseTargets())('uploads through the server with the S3 store, 
     s3 = new S3Process(dir);
     await s3.start();
     db = await open();
-    ts = await startServer(db, { MATERIAL_STORE: 's3', S3_ENDPOINT: s3.endpoint, S3_BUCKET: BUCKET, S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', S3_TIMEOUT_MS: '2000' });
+    ts = await startServer(db, s3.env());
   });
   afterAll(async () => {
     await ts?.close();
@@ -151,7 +120,7 @@ describe.each(databaseTargets())('uploads through the server with the S3 store, 
     const up = await citizen.upload(`/api/applications/${id}/materials/${encodeURIComponent(first!)}`, firstFile, 'first.pdf');
     expect(up.status, JSON.stringify(up.body)).toBe(201);
     const h = sha256(firstFile);
-    expect(await keys(s3)).toContain(`materials/${h.slice(0, 2)}/${h.slice(2, 4)}/${h}`);
+    expect(await s3.keys()).toContain(`materials/${h.slice(0, 2)}/${h.slice(2, 4)}/${h}`);
 
     await s3.stop();
     let refused: Awaited<ReturnType<typeof citizen.upload>>;
