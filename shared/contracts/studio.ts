@@ -71,7 +71,15 @@ export type StudioBundle = Static<typeof StudioBundle>;
 
 export const VersionFiles = Closed({ bundleId: Type.String(), version: Type.String(), files: Type.Array(Closed({ path: Type.String(), text: Type.String() })) });
 
-export const Diagnostic = Closed({ file: Type.String(), line: Type.Integer(), col: Type.Integer(), severity: StringEnum(['error', 'warning']), code: Type.String(), message: Type.String() });
+export const Diagnostic = Closed({
+  file: Type.String(),
+  line: Type.Integer(),
+  col: Type.Integer(),
+  severity: StringEnum(['error', 'warning']),
+  code: Type.String({ description: 'stable name of the kind of finding, e.g. unknown-element' }),
+  message: Type.String({ description: 'in English' }),
+  messageZh: Type.String({ description: 'in Chinese' }),
+});
 
 export const PreviewMaterial = Closed({ ...MATERIAL_VERDICT, form: Type.Boolean({ description: "an item's own application form (form:<itemId>), which the combined form replaces" }) });
 export type PreviewMaterial = Static<typeof PreviewMaterial>;

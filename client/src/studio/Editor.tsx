@@ -3,7 +3,7 @@ import { Alert, App, Badge, Button, Card, Col, Form, Input, Modal, Row, Select, 
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
-import { formatDiagnostic, type Diagnostic } from '../../../shared/diagnostic.js';
+import { formatDiagnostic, formatDiagnosticZh, type Diagnostic } from '../../../shared/diagnostic.js';
 import { YamlEditor, type Jump } from './YamlEditor';
 import { Preview } from './Preview';
 import { zip } from './zip';
@@ -177,7 +177,7 @@ export default function Editor() {
       setSubmitted(r.proposal.version);
       message.success(t(`已提交审核：版本 ${r.proposal.version} 经审核人员批准后发布`, `Submitted for review: version ${r.proposal.version} is published once a reviewer approves it`));
     } catch (e) {
-      if (e instanceof ApiError) setPublishErrors([t(e.message, e.messageEn), ...e.details.map((d) => `${d.path}: ${d.message}`)]);
+      if (e instanceof ApiError) setPublishErrors([t(e.message, e.messageEn), ...e.details.map((d) => `${d.path}: ${t(d.message, d.messageEn ?? d.message)}`)]);
       else setPublishErrors([String(e)]);
     } finally {
       setPublishing(false);
@@ -296,7 +296,7 @@ export default function Editor() {
               </Space>
             }
           >
-            <YamlEditor path={active} text={files[active] ?? ''} diagnostics={activeDiagnostics} jump={jump} label={t(`编辑 ${active}`, `Editing ${active}`)} onChange={onChange} />
+            <YamlEditor path={active} text={files[active] ?? ''} diagnostics={activeDiagnostics} jump={jump} label={t(`编辑 ${active}`, `Editing ${active}`)} lang={lang} onChange={onChange} />
           </Card>
           <Card size="small" title={<Badge count={result?.diagnostics.length ?? 0} offset={[14, 0]} color={errors ? 'red' : 'gold'}>{t('问题', 'Problems')}</Badge>} style={{ marginTop: 16 }}>
             {(result?.diagnostics.length ?? 0) === 0 ? (
@@ -307,7 +307,7 @@ export default function Editor() {
                   <li key={i} style={{ padding: '4px 0', borderBottom: '1px solid #f0f0f0' }}>
                     <button type="button" onClick={() => goTo(d)} data-testid="problem" style={{ all: 'unset', cursor: 'pointer', display: 'block', width: '100%' }}>
                       <Typography.Text type={d.severity === 'error' ? 'danger' : 'warning'} style={{ fontFamily: 'monospace', fontSize: 12 }}>
-                        {formatDiagnostic(d)}
+                        {lang === 'zh' ? formatDiagnosticZh(d) : formatDiagnostic(d)}
                       </Typography.Text>
                     </button>
                   </li>
