@@ -27,6 +27,7 @@ import { departmentsRoutes } from './departments/controller.js';
 import { workbenchRoutes } from './workbench/controller.js';
 import { WorkbenchService } from './workbench/service.js';
 import { studioRoutes } from './studio/controller.js';
+import { StudioDraftService } from './studio/drafts.js';
 import { StudioService } from './studio/service.js';
 import { ProposalService } from './studio/proposals.js';
 import { operationsRoutes } from './operations/controller.js';
@@ -168,7 +169,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       ...licencesRoutes(licences),
       ...departmentsRoutes(departmentService),
       ...workbenchRoutes(new WorkbenchService(db, registry, departmentService, calendar)),
-      ...studioRoutes(studio, new ProposalService(db, registry, studio)),
+      ...studioRoutes(studio, new ProposalService(db, registry, studio), new StudioDraftService(db, studio)),
       ...operationsRoutes(new OperationsService(db, departments)),
       ...rolesRoutes(new RoleService(db, departments)),
       ...connectorsRoutes(new ConnectorsService(db, connectors)),

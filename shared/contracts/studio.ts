@@ -36,6 +36,19 @@ export const CheckBody = Type.Object(
   { additionalProperties: false, description: 'Any other key is refused with 422 naming it' },
 );
 
+/** All changed files of a saved draft together, in characters: well inside the 1 MB JSON body limit. */
+export const MAX_DRAFT_CHARS = 600_000;
+
+export const StudioDraft = Closed({
+  bundleId: Type.String(),
+  base: Type.String({ description: 'the published version the edits start from' }),
+  changes: Type.Array(Closed({ path: Type.String(), text: Type.String() })),
+  removed: Type.Array(Type.String()),
+  savedAt: DateTime(),
+});
+export type StudioDraft = Static<typeof StudioDraft>;
+export const SavedDraft = Closed({ draft: Nullable(StudioDraft) }, { description: "the signed-in designer's saved draft of the bundle, null when there is none" });
+
 export const StudioParams = Type.Object({ id: PathId('bundle id') });
 export const VersionParams = Type.Object({ id: PathId('bundle id'), version: PathId('published version') });
 
