@@ -24,6 +24,7 @@ import type { LicenceIssuer } from './licences/types.js';
 import { commitmentsRoutes } from './commitments/controller.js';
 import { DepartmentService } from './departments/service.js';
 import { departmentsRoutes } from './departments/controller.js';
+import { resultRoutes } from './results/controller.js';
 import { workbenchRoutes } from './workbench/controller.js';
 import { WorkbenchService } from './workbench/service.js';
 import { studioRoutes } from './studio/controller.js';
@@ -168,6 +169,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       ...commitmentsRoutes(new CommitmentService(db, registry, applications)),
       ...licencesRoutes(licences),
       ...departmentsRoutes(departmentService),
+      ...resultRoutes(db, store),
       ...workbenchRoutes(new WorkbenchService(db, registry, departmentService, calendar)),
       ...studioRoutes(studio, new ProposalService(db, registry, studio), new StudioDraftService(db, studio)),
       ...operationsRoutes(new OperationsService(db, departments)),

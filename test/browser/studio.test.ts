@@ -147,7 +147,7 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
 
   it('in English the lint speaks English; an edit is kept on the server, there again after leaving the editor, until discarded', { timeout: 90_000 }, async () => {
     const context = await browser.newContext({ locale: 'en-US' });
-    await context.addInitScript(() => localStorage.setItem('yjs.lang', 'en'));
+    await context.addInitScript("localStorage.setItem('yjs.lang', 'en')");
     expect((await context.request.post(`${ts.url}/api/auth/dev-login`, { data: { user: 'designer' } })).status()).toBe(200);
     const page = await context.newPage();
     const problems: string[] = [];
