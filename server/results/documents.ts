@@ -7,8 +7,8 @@ import type { MaterialStore } from '../materials/store.js';
 import { sniffType } from '../materials/sniff.js';
 import { displayName } from '../materials/upload.js';
 import { ValidationError, type ErrorDetail } from '../errors.js';
-import { acceptedLabels } from '../../shared/uploads.js';
-import { MAX_RESULT_DOCUMENTS, MAX_RESULT_TITLE, type ResultDocument } from '../../shared/contracts/results.js';
+import { acceptedLabels, formatBytes } from '../../shared/uploads.js';
+import { MAX_RESULT_DOCUMENTS, MAX_RESULT_DOCUMENTS_BYTES, MAX_RESULT_TITLE, type ResultDocument } from '../../shared/contracts/results.js';
 import { ResultDocumentNotFoundError } from './errors.js';
 
 export interface PreparedDocument {
@@ -59,6 +59,11 @@ export function prepareDocuments(given: unknown): PreparedDocument[] {
     }
     out.push({ title, fileName: displayName(typeof d.fileName === 'string' ? d.fileName : `${title}.${type.ext}`), mime: type.mime, data });
   });
+  const total = out.reduce((n, d) => n + d.data.length, 0);
+  if (total > MAX_RESULT_DOCUMENTS_BYTES) {
+    const limit = formatBytes(MAX_RESULT_DOCUMENTS_BYTES);
+    details.push({ path: 'documents', message: `办结文书合计不能超过 ${limit.zh}`, messageEn: `the documents may be at most ${limit.en} together` });
+  }
   if (details.length) throw new ValidationError(details, '办结文书有误', 'A result document is invalid');
   return out;
 }

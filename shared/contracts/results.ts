@@ -5,6 +5,8 @@ import { Closed, DateTime, PathId, Uuid } from './common.js';
 /** How many result documents one completion may attach; their bytes travel in the JSON body (1 MB). */
 export const MAX_RESULT_DOCUMENTS = 5;
 export const MAX_RESULT_TITLE = 100;
+/** The files of one completion together: base64 makes them a third larger, inside the 1 MB JSON body. */
+export const MAX_RESULT_DOCUMENTS_BYTES = 700 * 1024;
 
 export const ResultDocumentInput = Type.Object(
   {
