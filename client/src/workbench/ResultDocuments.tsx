@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Button, Input, Space, Table, Typography } from 'antd';
 import { ApiError } from '../api';
 import { useI18n } from '../i18n';
@@ -39,6 +39,7 @@ const stem = (name: string): string => name.replace(/\.[^.]+$/, '');
 /** 办结文书 in the 办结 dialog: choose files (PDF, JPEG, PNG, OFD), give each a title, remove one. */
 export function DocumentPicker({ chosen, errors, onChange }: { chosen: ChosenDocument[]; errors: Record<string, string>; onChange(next: ChosenDocument[]): void }) {
   const { t, lang } = useI18n();
+  const input = useRef<HTMLInputElement>(null);
   const limit = formatBytes(MAX_RESULT_DOCUMENTS_BYTES);
   return (
     <div data-testid="complete-documents">
@@ -78,21 +79,23 @@ export function DocumentPicker({ chosen, errors, onChange }: { chosen: ChosenDoc
           </div>
         );
       })}
-      <label className="ant-btn ant-btn-default" style={{ cursor: 'pointer' }}>
+      <Button onClick={() => input.current?.click()} data-testid="document-add">
         {t('添加办结文书…', 'Attach documents…')}
-        <input
-          type="file"
-          multiple
-          accept={ACCEPT}
-          style={{ display: 'none' }}
-          data-testid="document-input"
-          onChange={(e) => {
-            const files = Array.from(e.target.files ?? []);
-            e.target.value = '';
-            onChange([...chosen, ...files.map((file) => ({ file, title: stem(file.name) }))]);
-          }}
-        />
-      </label>
+      </Button>
+      <input
+        ref={input}
+        type="file"
+        multiple
+        accept={ACCEPT}
+        hidden
+        aria-label={t('选择办结文书', 'Choose result documents')}
+        data-testid="document-input"
+        onChange={(e) => {
+          const files = Array.from(e.target.files ?? []);
+          e.target.value = '';
+          onChange([...chosen, ...files.map((file) => ({ file, title: stem(file.name) }))]);
+        }}
+      />
       {errors.documents && (
         <div>
           <Typography.Text type="danger">{errors.documents}</Typography.Text>
