@@ -301,7 +301,7 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     return uses;
   };
 
-  const guideContext: GuideLintContext = { report, checkCondition, checkElement, suggest };
+  const guideContext: GuideLintContext = { report, checkCondition, checkElement, suggest, suggestZh };
   lintCalendar(catalogue, guideContext);
   lintItemGuides(catalogue, guideContext);
 
@@ -380,6 +380,7 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     checkCondition,
     isBroken,
     suggest,
+    suggestZh,
   };
 
   // Bundles, and each regional implementation merged into its standard: the merged bundle must
