@@ -24,9 +24,11 @@ import type { LicenceIssuer } from './licences/types.js';
 import { commitmentsRoutes } from './commitments/controller.js';
 import { DepartmentService } from './departments/service.js';
 import { departmentsRoutes } from './departments/controller.js';
+import { resultRoutes } from './results/controller.js';
 import { workbenchRoutes } from './workbench/controller.js';
 import { WorkbenchService } from './workbench/service.js';
 import { studioRoutes } from './studio/controller.js';
+import { StudioDraftService } from './studio/drafts.js';
 import { StudioService } from './studio/service.js';
 import { ProposalService } from './studio/proposals.js';
 import { operationsRoutes } from './operations/controller.js';
@@ -167,8 +169,9 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       ...commitmentsRoutes(new CommitmentService(db, registry, applications)),
       ...licencesRoutes(licences),
       ...departmentsRoutes(departmentService),
+      ...resultRoutes(db, store),
       ...workbenchRoutes(new WorkbenchService(db, registry, departmentService, calendar)),
-      ...studioRoutes(studio, new ProposalService(db, registry, studio)),
+      ...studioRoutes(studio, new ProposalService(db, registry, studio), new StudioDraftService(db, studio)),
       ...operationsRoutes(new OperationsService(db, departments, config.ackStaleMinutes)),
       ...rolesRoutes(new RoleService(db, departments)),
       ...connectorsRoutes(new ConnectorsService(db, connectors)),

@@ -29,6 +29,7 @@ import { checkSigned, commitmentFor, commitmentForItem, type SignedCommitment } 
 import type { DeliveredCommitment } from '../../shared/contracts/departments.js';
 import { AlreadySubmittedError, ApplicationNotFoundError, ItemNotFoundError, NotADraftError, TooManyDraftsError } from './errors.js';
 import { DEFAULT_REGION_CODE } from './number.js';
+import { applicantUrl, documentsOf } from '../results/documents.js';
 
 export interface ApplicationRow {
   id: string;
@@ -392,7 +393,7 @@ export class ApplicationService {
   async detail(user: User, id: string) {
     // One snapshot: read one by one, a department's commit in between could show every item
     // finished while the application still says in progress.
-    const { app, rows, history, rating, itemRatings, materials } = await this.d.db.transaction(async (tx) => {
+    const { app, rows, history, rating, itemRatings, materials, documents } = await this.d.db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const app = await this.owned(user, id, tx);
       const { rows } = await tx.query<SubRow>('SELECT * FROM sub_applications WHERE application_id = $1 ORDER BY position', [app.id]);
@@ -403,6 +404,7 @@ export class ApplicationService {
         rating: await ratingOf(tx, app.id),
         itemRatings: await itemRatingsOf(tx, app.id),
         materials: await materialsWithEvidence(tx, app.id, app.evaluation),
+        documents: await documentsOf(tx, { applicationId: app.id }, applicantUrl),
       };
     });
     const standard = await this.d.registry.get(app.bundle_id, app.version);
@@ -433,6 +435,7 @@ export class ApplicationService {
         supplement: s.supplement ? describeSupplement(v, s.supplement) : null,
         history: (history.get(s.id) ?? []).map(publicHistory),
         rating: itemRatings.get(s.id) ?? null,
+        documents: documents.get(s.id) ?? [],
       })),
       savings: app.savings,
       rating,

@@ -1,4 +1,5 @@
 // The citizen's applications: drafts, answers, materials, submission, progress, 补正, 好差评.
+import { ResultDocument } from './results.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApplicationStatus, Closed, DateTime, DayUnitSchema, ItemDecision, MATERIAL_VERDICT, Dict, Named, Nullable, PathId, Reason, Savings, SubStatus, SupplementRequest, Uuid } from './common.js';
 
@@ -76,6 +77,7 @@ export const ApplicationItem = Closed({
   history: Type.Array(HistoryEntry),
   // 一事一评: the applicant's rating of this item, once its department has answered.
   rating: Nullable(Rating),
+  documents: Type.Array(ResultDocument, { description: '办结结果文书 the department attached on completion, each downloadable by the applicant' }),
 });
 export type ApplicationItem = Static<typeof ApplicationItem>;
 

@@ -8,6 +8,7 @@ import { Pill, StatusPill, days, formatTime, statusTone, subStatusLabel, useDocu
 import { Supplement } from './Supplement';
 import { RatingCard } from './RatingCard';
 import { PromiseCountdown } from './PromiseCountdown';
+import { ResultDocuments } from './ResultDocuments';
 import type { ApplicationDetail, ApplicationItem } from './types';
 
 const POLL_MS = 2000;
@@ -97,6 +98,7 @@ function ItemCard({ app, item, model, onChanged }: { app: ApplicationDetail; ite
           style={{ marginTop: 8 }}
         />
       )}
+      <ResultDocuments item={item} />
       {resubmitted(item) && <Alert type="success" showIcon data-testid={`supplement-sent-${item.itemId}`} title={t('补正内容已提交，部门将重新审核；审核结果会在这里显示。', 'Your supplement was sent; the department will look at it again and the outcome will show here.')} style={{ margin: '8px 0' }} />}
       {item.status === 'supplement' && item.supplement && model && <Supplement app={app} item={item} model={model} onDone={onChanged} />}
       {(item.status === 'completed' || item.status === 'rejected') && (

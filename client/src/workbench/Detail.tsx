@@ -11,6 +11,7 @@ import { STAFF_STATUS } from './labels';
 import { ReasonDialog } from './ReasonDialog';
 import { dispositionLabel } from '../../../shared/dispositions.js';
 import { CompleteDialog, RejectDialog, SupplementDialog } from './ActionDialogs';
+import { DocumentList } from './ResultDocuments';
 import { fetchMaterial } from './materials';
 import { saveFile } from '../components/save-file';
 import type { SubDetail, SubMaterial } from './types';
@@ -248,6 +249,12 @@ export default function Detail() {
 
       {sub.commitment && <CommitmentPanel commitment={sub.commitment} />}
 
+      {sub.documents.length > 0 && (
+        <Card title={t('办结文书', 'Result documents')} size="small">
+          <DocumentList documents={sub.documents} reason={reason} />
+        </Card>
+      )}
+
       {sub.supplement && (
         <Card size="small" title={t('补正通知', 'Supplement request')}>
           {sub.supplement.reason && <Typography.Paragraph>{sub.supplement.reason}</Typography.Paragraph>}
@@ -321,7 +328,7 @@ export default function Detail() {
 
       {dialog === 'reject' && <RejectDialog busy={busy} onCancel={() => setDialog(null)} onSubmit={(reasonText) => act({ action: 'reject', reason: reasonText })} />}
       {dialog === 'request-supplement' && <SupplementDialog busy={busy} sub={sub} onCancel={() => setDialog(null)} onSubmit={(missing, notice) => act({ action: 'request-supplement', missing, reason: notice })} />}
-      {dialog === 'complete' && <CompleteDialog busy={busy} sub={sub} onCancel={() => setDialog(null)} onSubmit={(outputs) => act({ action: 'complete', outputs })} />}
+      {dialog === 'complete' && <CompleteDialog busy={busy} sub={sub} onCancel={() => setDialog(null)} onSubmit={(outputs, documents) => act({ action: 'complete', outputs, ...(documents.length ? { documents } : {}) })} />}
       <Modal open={preview !== null} title={preview?.title} footer={null} onCancel={() => setPreview(null)} width={720}>
         {preview && <Image src={preview.url} alt={preview.title} preview={false} />}
       </Modal>
