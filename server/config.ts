@@ -39,6 +39,8 @@ export interface Config {
   /** Signs SMS gateway requests; derived from SESSION_SECRET unless SMS_GATEWAY_SECRET is set. */
   smsGatewaySecret: string;
   smsGatewayTimeoutMs: number;
+  /** 综合窗口: the window recorded on what a clerk files at the counter (COUNTER_WINDOW). */
+  counterWindow: string;
 }
 
 export interface OidcConfig {
@@ -253,8 +255,12 @@ export function loadConfig(env: Env = process.env): Config {
     oidc: parseOidc(env),
     ...smsGateway(env, sessionSecret),
     demoHumanDepartments: (env.DEMO_HUMAN_DEPARTMENTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    counterWindow: (env.COUNTER_WINDOW ?? '').trim().slice(0, 100) || DEFAULT_COUNTER_WINDOW,
   };
 }
+
+/** The window recorded on counter filings when COUNTER_WINDOW is unset. */
+export const DEFAULT_COUNTER_WINDOW = '政务服务中心综合窗口';
 
 /** The SMS gateway's signing secret when SMS_GATEWAY_SECRET is unset (the simulator derives the same). */
 export function deriveSmsGatewaySecret(sessionSecret: string): string {
