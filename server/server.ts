@@ -134,7 +134,8 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   const oidc = config.oidc ? new OidcService(db, config.oidc, () => config.publicUrl, logger) : undefined;
   // Every service is built here, from its dependencies, and handed to its routes: one way for all.
   const applications = new ApplicationService({ db, registry, store, calendar, maxDrafts: config.maxDraftsPerCitizen, connectors, sharing });
-  const counter = new CounterService({ db, applications, store, connectors, window: config.counterWindow });
+  const bundles = new BundleService(registry, db, connectors);
+  const counter = new CounterService({ db, applications, store, connectors, window: config.counterWindow, bundles });
   // Results go to the licence library through the connector that serves their type (connectors.yaml).
   const licences = new LicenceService({ db, registry, store, logger, issuer: options.licenceIssuer ?? ((type: string) => connectors.issuerFor(type)) });
   const departmentService = new DepartmentService(db, registry, store, { calendar, supplementDays: config.supplementDays, results: licences });
@@ -165,7 +166,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
         loginRateLimit: config.loginRateLimit,
         ...(oidc ? { oidc } : {}),
       }),
-      ...bundlesRoutes(new BundleService(registry, db, connectors)),
+      ...bundlesRoutes(bundles),
       ...applicationsRoutes(applications, new RatingService(db), config.maxUploadBytes, counter),
       ...counterRoutes(counter, config.maxUploadBytes),
       ...commitmentsRoutes(new CommitmentService(db, registry, applications)),

@@ -4,6 +4,7 @@ import { currentUser, requireRole } from '../auth/middleware.js';
 import { parseUpload } from '../materials/upload.js';
 import { route, ONE_PARAMETER, type Route } from '../http/route.js';
 import { ApplicationDetail, ApplicationParams, MaterialParams, UploadForm } from '../../shared/contracts/applications.js';
+import { FormResponse } from '../../shared/contracts/bundles.js';
 import { PowerOfAttorney, PresentedQuery, ScanResult } from '../../shared/contracts/counter.js';
 import { MAX_SCAN_PAGES, SCAN_FIELD, parseScan } from './scan.js';
 
@@ -39,6 +40,17 @@ export function counterRoutes(service: CounterService, maxUploadBytes: number): 
       responses: { 201: PowerOfAttorney },
       errors: [400, 401, 403, 404, 409, 413, 415],
       handler: async ({ params }, req) => service.powerOfAttorney(req.principal!, currentUser(req.principal), params.id, req.upload!),
+    }),
+    route({
+      ...common,
+      before: [clerk],
+      method: 'get',
+      path: '/counter/applications/:id/form',
+      summary: "The form of one of the clerk's filings, prefilled for its applicant as GET /bundles/{id}/form is for a signed-in citizen",
+      params: ApplicationParams,
+      responses: { 200: FormResponse },
+      errors: [401, 403, 404],
+      handler: async ({ params }, req) => service.form(currentUser(req.principal), params.id),
     }),
     route({
       ...common,

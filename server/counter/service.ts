@@ -2,6 +2,7 @@ import type { Database } from '../db/types.js';
 import type { Principal, User } from '../auth/types.js';
 import type { ConnectorRegistry } from '../connectors/types.js';
 import type { MaterialStore } from '../materials/store.js';
+import type { BundleService } from '../bundles/service.js';
 import type { UploadedMaterial } from '../materials/upload.js';
 import { ApplicationNotFoundError, AlreadySubmittedError } from '../applications/errors.js';
 import type { ApplicationRow, ApplicationService } from '../applications/service.js';
@@ -20,6 +21,7 @@ export interface CounterDeps {
   connectors?: ConnectorRegistry;
   /** The window recorded on each filing (COUNTER_WINDOW). */
   window: string;
+  bundles: BundleService;
 }
 
 /**
@@ -56,6 +58,16 @@ export class CounterService {
       if ((err as { code?: unknown }).code !== '23505') throw err;
       return this.d.db.transaction((tx) => personFor(tx, who, clerk.id));
     }
+  }
+
+  /**
+   * The form of one of the clerk's filings, prefilled for its applicant (their identity and what
+   * the exchange holds for them), exactly as the applicant would see it online.
+   */
+  async form(clerk: User, id: string) {
+    const app = await this.d.applications.owned(clerk, id);
+    const applicant = await this.d.applications.applicantOf(clerk, app);
+    return this.d.bundles.form(app.bundle_id, app.version, app.region ?? undefined, applicant);
   }
 
   /** Paper materials scanned at the counter: the pages become one PDF, stored as the material. */
