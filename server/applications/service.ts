@@ -29,6 +29,7 @@ import { checkSigned, commitmentFor, commitmentForItem, type SignedCommitment } 
 import type { DeliveredCommitment } from '../../shared/contracts/departments.js';
 import { actorTag, mayActOn } from './acting.js';
 import { AlreadySubmittedError, ApplicationNotFoundError, ItemNotFoundError, NotADraftError, TooManyDraftsError } from './errors.js';
+import { DEFAULT_REGION_CODE } from './number.js';
 
 export interface ApplicationRow {
   id: string;
@@ -45,6 +46,8 @@ export interface ApplicationRow {
   created_at: Date;
   updated_at: Date;
   submitted_at: Date | null;
+  /** 办件编号, set when filed (server/applications/number.ts). */
+  number: string | null;
   promised_by: Date | null;
   /** 综合窗口: the clerk who filed it at the counter and the window, null for an online application. */
   counter_clerk_id: string | null;
@@ -384,7 +387,7 @@ export class ApplicationService {
       const promise = promisedBy(v.bundle, filedAt, this.d.calendar);
       await file(
         tx,
-        { id: app.id, actor: actorTag(user), set: { evaluation, savings, submitKey: key ?? null, promisedBy: promise?.toISOString() ?? null } },
+        { id: app.id, actor: actorTag(user), set: { evaluation, savings, submitKey: key ?? null, promisedBy: promise?.toISOString() ?? null, regionCode: v.bundle.region?.code ?? DEFAULT_REGION_CODE } },
         subs.map((sub, position) => ({
           id: randomUUID(),
           itemId: sub.itemId,
@@ -418,6 +421,7 @@ export class ApplicationService {
       version: a.version,
       region: a.region,
       status: a.status,
+      number: a.number,
       createdAt: a.created_at,
       submittedAt: a.submitted_at,
     }));
@@ -457,6 +461,7 @@ export class ApplicationService {
       version: app.version,
       region: app.region,
       status: app.status,
+      number: app.number,
       answers: app.answers,
       createdAt: app.created_at,
       submittedAt: app.submitted_at,
