@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, pdf, startServer, type TestServer } from '../helpers/api.js';
-import { NEWBORN_ANSWERS } from '../helpers/newborn.js';
+import { NEWBORN_ANSWERS, fileNewborn } from '../helpers/newborn.js';
 import { pagePng } from '../helpers/scan.js';
 import { createMaterialStore } from '../../server/materials/store.js';
 import { LI, WANG, ZHANG, COMPANY } from '../../server/simulator/exchange-records.js';
@@ -28,6 +28,10 @@ async function counterNewborn(clerk: ApiClient, ts: TestServer): Promise<{ id: s
   const created = await clerk.post<{ id: string }>('/api/applications', { bundleId: 'newborn', applicant: { idNumber: WANG.idNumber, name: WANG.name, mobile: '13700731003' } });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const id = created.body.id;
+  // The clerk's form is prefilled for the applicant, as hers would be online.
+  const form = await clerk.get<{ profile: { person: Record<string, unknown> } | null }>(`/api/counter/applications/${id}/form`);
+  expect(form.status).toBe(200);
+  expect(JSON.stringify(form.body.profile)).toContain(WANG.idNumber);
   expect((await clerk.put(`/api/applications/${id}/answers`, { answers: NEWBORN_ANSWERS })).status).toBe(200);
   const ev = await clerk.get<{ materials: { code: string; disposition: string }[] }>(`/api/applications/${id}/evaluation`);
   expect(ev.status).toBe(200);
@@ -126,12 +130,28 @@ describe.each(databaseTargets())('the counter (综合窗口) on $kind', ({ open 
     expect((await other.post(`/api/counter/applications/${id}/scans/idCard`, await scanForm([{ data: pagePng(10, 10, 200), name: 'p.png', type: 'image/png' }]))).status).toBe(404);
     expect((await other.get<Summary[]>('/api/applications')).body.map((a) => a.id)).not.toContain(id);
 
-    // A citizen's own online application: not the clerk's.
-    const zhang = await ApiClient.login(ts.url, 'citizen-zhang');
-    const ownId = (await zhang.post<{ id: string }>('/api/applications', { bundleId: 'newborn' })).body.id;
+    // A citizen's own online application: not the clerk's...
+    const wang = await ApiClient.login(ts.url, 'citizen-wang');
+    const own = await fileNewborn(wang);
+    const ownId = own.id;
     expect((await clerk.get(`/api/applications/${ownId}`)).status).toBe(404);
     expect((await clerk.put(`/api/applications/${ownId}/answers`, { answers: {} })).status).toBe(404);
     expect((await clerk.get<Summary[]>('/api/applications')).body.map((a) => a.id)).not.toContain(ownId);
+
+    // ...unless the applicant presents it at the counter: its 办件编号 with their ID number, both.
+    const number = (await wang.get<Detail>(`/api/applications/${ownId}`)).body.number!;
+    expect(number).toMatch(/^\d{20}$/);
+    const presented = await other.get<Detail>(`/api/counter/applications?number=${number}&idNumber=${WANG.idNumber}`);
+    expect(presented.status).toBe(200);
+    expect(presented.body).toMatchObject({ id: ownId, number });
+    expect((await other.get(`/api/counter/applications?number=${number}&idNumber=${LI.idNumber}`)).status).toBe(404);
+    expect((await other.get(`/api/counter/applications?number=430000202601010000001&idNumber=${WANG.idNumber}`)).status).toBe(404);
+    expect((await other.get(`/api/counter/applications?number=${number}`)).status).toBe(400);
+    // Presenting lets the clerk read it, not act on it.
+    expect((await other.get(`/api/applications/${ownId}`)).status).toBe(404);
+    expect((await wang.get(`/api/counter/applications?number=${number}&idNumber=${WANG.idNumber}`)).status).toBe(403);
+    const read = await db.query<{ actor_id: string }>(`SELECT actor_id FROM audit_log WHERE action = 'counter.presented' AND subject = $1`, [ownId]);
+    expect(read.rows).toEqual([{ actor_id: 'clerk-2' }]);
   });
 
   it('refuses the applicant field from a citizen, and bad applicant input naming the field', async () => {
