@@ -135,7 +135,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   // Every service is built here, from its dependencies, and handed to its routes: one way for all.
   const applications = new ApplicationService({ db, registry, store, calendar, maxDrafts: config.maxDraftsPerCitizen, connectors, sharing });
   const bundles = new BundleService(registry, db, connectors);
-  const counter = new CounterService({ db, applications, store, connectors, window: config.counterWindow, bundles });
+  const counter = new CounterService({ db, applications, store, connectors, window: config.counterWindow, bundles, registry });
   // Results go to the licence library through the connector that serves their type (connectors.yaml).
   const licences = new LicenceService({ db, registry, store, logger, issuer: options.licenceIssuer ?? ((type: string) => connectors.issuerFor(type)) });
   const departmentService = new DepartmentService(db, registry, store, { calendar, supplementDays: config.supplementDays, results: licences });

@@ -3,6 +3,7 @@ import type { Principal, User } from '../auth/types.js';
 import type { ConnectorRegistry } from '../connectors/types.js';
 import type { MaterialStore } from '../materials/store.js';
 import type { BundleService } from '../bundles/service.js';
+import type { BundleRegistry } from '../bundles/registry.js';
 import type { UploadedMaterial } from '../materials/upload.js';
 import { ApplicationNotFoundError, AlreadySubmittedError } from '../applications/errors.js';
 import type { ApplicationRow, ApplicationService } from '../applications/service.js';
@@ -22,6 +23,7 @@ export interface CounterDeps {
   /** The window recorded on each filing (COUNTER_WINDOW). */
   window: string;
   bundles: BundleService;
+  registry: BundleRegistry;
 }
 
 /**
@@ -73,7 +75,9 @@ export class CounterService {
   /** Paper materials scanned at the counter: the pages become one PDF, stored as the material. */
   async scan(clerk: User, id: string, code: string, pages: readonly { data: Buffer; mime: string }[]) {
     const app = await this.d.applications.owned(clerk, id);
-    const title = code.replace(/[^\p{L}\p{N}_-]/gu, '_');
+    // Named by the material's title as the applicant knows it (户口簿-扫描件.pdf); a code not in the catalogue is refused by upload().
+    const v = await this.d.registry.get(app.bundle_id, app.version);
+    const title = (v.catalogue.materials.get(code)?.title ?? code).replace(/[^\p{L}\p{N}_-]/gu, '_');
     const { material, pages: count } = await scanToPdf(pages, `${title}-扫描件.pdf`);
     const stored = await this.d.applications.upload(clerk, app.id, code, material);
     return { ...stored, pages: count };
