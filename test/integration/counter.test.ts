@@ -4,6 +4,7 @@ import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, pdf, startServer, type TestServer } from '../helpers/api.js';
 import { NEWBORN_ANSWERS, fileNewborn } from '../helpers/newborn.js';
 import { pagePng } from '../helpers/scan.js';
+import { Browser, CLIENT_ID, CLIENT_SECRET, startTestProvider, type TestAccount } from '../helpers/oidc.js';
 import { createMaterialStore } from '../../server/materials/store.js';
 import { LI, WANG, ZHANG, COMPANY } from '../../server/simulator/exchange-records.js';
 import { computeIdNumberCheck } from '../../shared/identifiers.js';
@@ -230,3 +231,48 @@ async function loginAs(ts: TestServer, userId: string): Promise<ApiClient> {
   (c as unknown as { cookie: string; csrf: string }).csrf = s.csrfToken;
   return c;
 }
+
+describe.each(databaseTargets())('a counter filing found by a first OIDC sign-in, on $kind', ({ open }) => {
+  let db: TestDatabase;
+  let op: Awaited<ReturnType<typeof startTestProvider>>;
+  let ts: TestServer;
+
+  beforeAll(async () => {
+    db = await open();
+    op = await startTestProvider();
+    ts = await startServer(db, { OIDC_ISSUER: op.issuer, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET });
+    op.configure(`${ts.url}/api/auth/oidc/callback`, `${ts.url}/`);
+  });
+  afterAll(async () => {
+    await ts?.close();
+    await op?.close();
+    await db?.close();
+  });
+
+  async function signIn(account: TestAccount): Promise<Browser> {
+    op.signInAs(account);
+    const browser = new Browser();
+    const start = await browser.request(`${ts.url}/api/auth/oidc/login?returnTo=/applications`);
+    const back = await browser.follow(start.location!, `${ts.url}/api/auth/oidc/callback`);
+    expect(back.stopped, `${back.status} ${back.text}`).toBe(true);
+    expect((await browser.request(back.url)).status).toBe(303);
+    return browser;
+  }
+
+  it('gives the filing to the person whose verified number it was filed under, once', async () => {
+    const clerk = await ApiClient.login(ts.url, 'clerk');
+    const created = await clerk.post<{ id: string }>('/api/applications', { bundleId: 'newborn', applicant: { idNumber: LI.idNumber, name: LI.name } });
+    expect(created.status).toBe(201);
+
+    const li = await signIn({ sub: 'sub-li-counter', name: LI.name, id_number: LI.idNumber });
+    const json = { headers: { accept: 'application/json' } };
+    const list = JSON.parse((await li.request(`${ts.url}/api/applications`, json)).text) as Summary[];
+    expect(list.map((a) => a.id)).toEqual([created.body.id]);
+    expect((await li.request(`${ts.url}/api/applications/${created.body.id}`, json)).status).toBe(200);
+    // The same subject again is the same account; another subject vouching for the number gets its own.
+    const again = await signIn({ sub: 'sub-li-counter', name: LI.name, id_number: LI.idNumber });
+    expect((JSON.parse((await again.request(`${ts.url}/api/applications`, json)).text) as Summary[]).map((a) => a.id)).toEqual([created.body.id]);
+    const other = await signIn({ sub: 'sub-li-elsewhere', name: LI.name, id_number: LI.idNumber });
+    expect(JSON.parse((await other.request(`${ts.url}/api/applications`, json)).text)).toEqual([]);
+  });
+});
