@@ -60,7 +60,7 @@ export interface ServerParts {
   departments: Department[];
   /** Bearer tokens of the department systems, by department code. */
   departmentTokens: Map<string, string>;
-  createWorker(overrides?: Partial<Pick<WorkerOptions, 'targetFor' | 'maxAttempts' | 'pollMs' | 'backoff'>>): DispatchWorker;
+  createWorker(overrides?: Partial<Pick<WorkerOptions, 'targetFor' | 'maxAttempts' | 'pollMs' | 'backoff' | 'db'>>): DispatchWorker;
   /** Where each department's sub-applications go, as configured in the scenarios. */
   targetFor(department: string): DeliveryTarget | undefined;
   /** The signing secret of a department's webhooks (also for inbox departments a simulator plays). */
@@ -119,7 +119,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   };
 
   const departmentNames = new Map(departments.map((d) => [d.code, { name: d.name, nameEn: d.nameEn }]));
-  const store = createMaterialStore({ dataDir: config.dataDir });
+  const store = createMaterialStore(config);
   const catalogue = load(files).catalogue;
   const exchange = config.demo ? new ExchangeLibrary() : undefined;
   const connectors = createConnectors(
@@ -174,7 +174,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       ...departmentsRoutes(departmentService),
       ...workbenchRoutes(new WorkbenchService(db, registry, departmentService, calendar)),
       ...studioRoutes(studio, new ProposalService(db, registry, studio)),
-      ...operationsRoutes(new OperationsService(db, departments)),
+      ...operationsRoutes(new OperationsService(db, departments, config.ackStaleMinutes)),
       ...rolesRoutes(new RoleService(db, departments)),
       ...connectorsRoutes(new ConnectorsService(db, connectors)),
       ...statsRoutes(new StatsService(db, registry)),

@@ -19,6 +19,8 @@ export class OperationsService {
   constructor(
     private readonly db: Database,
     private readonly departments: readonly Department[],
+    /** A delivery acknowledged and not acted on (accepted, refused…) for longer is flagged (ACK_STALE_MINUTES). */
+    private readonly staleMinutes = 60,
   ) {}
 
   /** Deliveries in a state (dead by default), newest first, each with every attempt. */
@@ -120,7 +122,9 @@ export class OperationsService {
   /**
    * Per department: the share of delivery attempts that succeeded in the last `days` days, the
    * last failure, how many sub-applications wait to be sent (and since when the oldest has
-   * waited), how many are parked as dead, and how many sit with the department unfinished.
+   * waited), how many are parked as dead, how many sit with the department unfinished, and how
+   * many it acknowledged but has not acted on for longer than it should (a department system that
+   * lost its work in a restart and does not reconcile shows here).
    */
   async departmentDeliveries(days = 7) {    // One snapshot for the four reads: otherwise a delivery committed between them shows as both queued and succeeded.
     return this.db.transaction(async (tx) => {
@@ -132,6 +136,13 @@ export class OperationsService {
                   count(*) FILTER (WHERE status = 'waiting') AS waiting,
                   count(*) FILTER (WHERE status IN ('delivered', 'accepted')) AS open
              FROM sub_applications GROUP BY department`,
+      );
+      const stale = await tx.query<{ department: string; n: number; id: string; item_id: string; since: Date }>(
+        `SELECT DISTINCT ON (department) department, count(*) OVER (PARTITION BY department)::int AS n, id, item_id, delivered_at AS since
+             FROM sub_applications
+            WHERE status = 'delivered' AND delivered_at < now() - make_interval(mins => $1::int)
+            ORDER BY department, delivered_at ASC`,
+        [this.staleMinutes],
       );
       const attempts = await tx.query<{ department: string; total: string; ok: string; last_at: Date | null }>(
         `SELECT s.department, count(*) AS total, count(*) FILTER (WHERE d.ok) AS ok, max(d.started_at) AS last_at
@@ -159,6 +170,7 @@ export class OperationsService {
         const a = attempts.rows.find((r) => r.department === code);
         const e = lastErrors.rows.find((r) => r.department === code);
         const o = oldest.rows.find((r) => r.department === code);
+        const st = stale.rows.find((r) => r.department === code);
         const total = Number(a?.total ?? 0);
         return {
           code,
@@ -176,6 +188,7 @@ export class OperationsService {
           dead: Number(c?.dead ?? 0),
           waiting: Number(c?.waiting ?? 0),
           open: Number(c?.open ?? 0),
+          stale: { minutes: this.staleMinutes, count: st?.n ?? 0, oldest: st ? { id: st.id, itemId: st.item_id, since: st.since } : null },
         };
       });
     });

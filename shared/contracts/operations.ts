@@ -84,5 +84,9 @@ export const DepartmentHealth = Closed({
   dead: Type.Integer(),
   waiting: Type.Integer(),
   open: Type.Integer(),
+  stale: Closed(
+    { minutes: Type.Integer(), count: Type.Integer(), oldest: Nullable(Closed({ id: Uuid(), itemId: Type.String(), since: DateTime({ description: 'when it was acknowledged' }) })) },
+    { description: 'acknowledged (delivered) but not acted on for longer than ACK_STALE_MINUTES' },
+  ),
 });
 export type DepartmentHealth = Static<typeof DepartmentHealth>;

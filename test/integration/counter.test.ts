@@ -67,7 +67,7 @@ describe.each(databaseTargets())('the counter (综合窗口) on $kind', ({ open 
     const { id, scans } = await counterNewborn(clerk, ts);
 
     // Several page images became one PDF, stored as the material.
-    const store = createMaterialStore({ dataDir: ts.config.dataDir });
+    const store = createMaterialStore(ts.config);
     for (const s of scans) {
       expect(s).toMatchObject({ mime: 'application/pdf', pages: 3 });
       const bytes = await store.get(s.sha256);

@@ -6,7 +6,7 @@ import { useI18n } from '../i18n';
 import { since } from './format';
 import type { DepartmentHealth } from './types';
 
-/** Per department: delivery success rate, last error, queue depth and the oldest waiting item. */
+/** Per department: delivery success rate, last error, queue depth, the oldest waiting item, and cases acknowledged but left unacted on. */
 export default function Departments() {
   const { t, lang } = useI18n();
   const [days, setDays] = useState(7);
@@ -87,6 +87,20 @@ export default function Departments() {
           { title: t('最久等待', 'Oldest waiting'), key: 'oldest', render: (_: unknown, r) => (r.oldestQueued ? <Tooltip title={r.oldestQueued.itemId}>{since(r.oldestQueued.since, now, t)}</Tooltip> : '—') },
           { title: t('投递失败', 'Dead'), key: 'dead', render: (_: unknown, r) => (r.dead ? <Tag color="red">{r.dead}</Tag> : 0) },
           { title: t('部门办理中', 'With the department'), dataIndex: 'open' },
+          {
+            title: t('已送达未处理', 'Acknowledged, not acted on'),
+            key: 'stale',
+            render: (_: unknown, r) =>
+              r.stale.count ? (
+                <Tooltip title={t(`送达后超过 ${r.stale.minutes} 分钟未受理、未退回；最早一件送达于 ${beijingTime(r.stale.oldest!.since)}`, `Acknowledged over ${r.stale.minutes} minutes ago and neither accepted nor refused; the oldest at ${beijingTime(r.stale.oldest!.since)}`)}>
+                  <Tag color="orange" data-testid={`stale-${r.code}`}>
+                    {t(`${r.stale.count} 件超过 ${r.stale.minutes} 分钟`, `${r.stale.count} over ${r.stale.minutes} min`)}
+                  </Tag>
+                </Tooltip>
+              ) : (
+                0
+              ),
+          },
         ]}
       />
     </Space>
