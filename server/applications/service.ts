@@ -554,10 +554,11 @@ export class ApplicationService {
 }
 
 /** Where and by whom an application was filed at the counter, in words; null for one filed online. */
-async function counterOf(tx: Queryable, app: ApplicationRow): Promise<{ clerk: string; window: string; company: { creditCode: string; name: string } | null } | null> {
+async function counterOf(tx: Queryable, app: ApplicationRow): Promise<{ clerk: string; window: string; company: { creditCode: string; name: string; powerOfAttorney: string | null } | null } | null> {
   if (!app.counter_clerk_id || !app.counter_window) return null;
   const { rows } = await tx.query<{ name: string }>('SELECT name FROM users WHERE id = $1', [app.counter_clerk_id]);
-  const company = app.counter_company ? { creditCode: app.counter_company.creditCode, name: app.counter_company.name } : null;
+  const c = app.counter_company;
+  const company = c ? { creditCode: c.creditCode, name: c.name, powerOfAttorney: c.authorisation?.fileName ?? null } : null;
   return { clerk: rows[0]?.name ?? '', window: app.counter_window, company };
 }
 

@@ -21,7 +21,7 @@ export const CounterFiled = Closed(
   {
     clerk: Type.String({ description: 'the clerk who filed it, by name' }),
     window: Type.String({ description: 'the window it was filed at (COUNTER_WINDOW)' }),
-    company: Nullable(Closed({ creditCode: Type.String(), name: Type.String() })),
+    company: Nullable(Closed({ creditCode: Type.String(), name: Type.String(), powerOfAttorney: Nullable(Type.String({ description: "the agent's 委托书 as uploaded (its file name), null until it is" })) })),
   },
   { description: '综合窗口: present only for an application a clerk filed at the counter' },
 );

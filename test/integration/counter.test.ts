@@ -10,7 +10,7 @@ import { LI, WANG, ZHANG, COMPANY } from '../../server/simulator/exchange-record
 import { computeIdNumberCheck } from '../../shared/identifiers.js';
 
 type ErrorBody = { error: { code: string; details: { path: string; message: string; messageEn?: string }[] } };
-type Detail = { id: string; status: string; number?: string; answers: Record<string, unknown>; counter?: { clerk: string; window: string; company: { creditCode: string; name: string } | null } };
+type Detail = { id: string; status: string; number?: string; answers: Record<string, unknown>; counter?: { clerk: string; window: string; company: { creditCode: string; name: string; powerOfAttorney: string | null } | null } };
 type Summary = { id: string; status: string };
 type Scan = { code: string; sha256: string; mime: string; pages: number; fileName: string };
 
@@ -190,12 +190,13 @@ describe.each(databaseTargets())('the counter (综合窗口) on $kind', ({ open 
     const created = await clerk.post<{ id: string }>('/api/applications', { bundleId: 'newborn', applicant: { idNumber: ZHANG.idNumber, name: ZHANG.name, company: { creditCode: COMPANY.creditCode } } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.id;
-    expect((await clerk.get<Detail>(`/api/applications/${id}`)).body.counter).toEqual({ clerk: '综合窗口受理员', window: '政务服务中心综合窗口', company: { creditCode: COMPANY.creditCode, name: COMPANY.name } });
+    expect((await clerk.get<Detail>(`/api/applications/${id}`)).body.counter).toEqual({ clerk: '综合窗口受理员', window: '政务服务中心综合窗口', company: { creditCode: COMPANY.creditCode, name: COMPANY.name, powerOfAttorney: null } });
     const early = await clerk.post<ErrorBody>(`/api/applications/${id}/submit`);
     expect(early.status).toBe(422);
     expect(early.body.error.details.map((d) => d.path)).toContain('counter.authorisation');
     const poa = await clerk.upload<{ fileName: string }>(`/api/counter/applications/${id}/power-of-attorney`, pdf('委托书'), '委托书.pdf');
     expect(poa.status).toBe(201);
+    expect((await clerk.get<Detail>(`/api/applications/${id}`)).body.counter?.company).toMatchObject({ powerOfAttorney: '委托书.pdf' });
     const later = await clerk.post<ErrorBody>(`/api/applications/${id}/submit`);
     expect(later.body.error?.details.map((d) => d.path) ?? []).not.toContain('counter.authorisation');
   });

@@ -84,9 +84,9 @@ export default function CounterApplication() {
 }
 
 /** 企业办事: the agent's 委托书, scanned or uploaded before the application can be filed. */
-function PowerOfAttorney({ applicationId, company }: { applicationId: string; company: { creditCode: string; name: string } }) {
+function PowerOfAttorney({ applicationId, company }: { applicationId: string; company: { creditCode: string; name: string; powerOfAttorney: string | null } }) {
   const { t, lang } = useI18n();
-  const [kept, setKept] = useState<string | null>(null);
+  const [kept, setKept] = useState<string | null>(company.powerOfAttorney);
   const [problem, setProblem] = useState<string | null>(null);
   const send = async (file: File | undefined) => {
     if (!file) return;
