@@ -16,6 +16,8 @@ import { rolesRoutes } from './roles/controller.js';
 import { departmentToken, webhookSecret } from './auth/secrets.js';
 import { ApplicationService } from './applications/service.js';
 import { applicationsRoutes } from './applications/controller.js';
+import { counterRoutes } from './counter/controller.js';
+import { CounterService } from './counter/service.js';
 import { RatingService } from './ratings/service.js';
 import { CommitmentService } from './commitments/service.js';
 import { LicenceService } from './licences/service.js';
@@ -134,6 +136,8 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   const oidc = config.oidc ? new OidcService(db, config.oidc, () => config.publicUrl, logger) : undefined;
   // Every service is built here, from its dependencies, and handed to its routes: one way for all.
   const applications = new ApplicationService({ db, registry, store, calendar, maxDrafts: config.maxDraftsPerCitizen, connectors, sharing });
+  const bundles = new BundleService(registry, db, connectors);
+  const counter = new CounterService({ db, applications, store, connectors, window: config.counterWindow, bundles, registry });
   // Results go to the licence library through the connector that serves their type (connectors.yaml).
   const licences = new LicenceService({ db, registry, store, logger, issuer: options.licenceIssuer ?? ((type: string) => connectors.issuerFor(type)) });
   const departmentService = new DepartmentService(db, registry, store, { calendar, supplementDays: config.supplementDays, results: licences });
@@ -164,8 +168,9 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
         loginRateLimit: config.loginRateLimit,
         ...(oidc ? { oidc } : {}),
       }),
-      ...bundlesRoutes(new BundleService(registry, db, connectors)),
-      ...applicationsRoutes(applications, new RatingService(db), config.maxUploadBytes),
+      ...bundlesRoutes(bundles),
+      ...applicationsRoutes(applications, new RatingService(db), config.maxUploadBytes, counter),
+      ...counterRoutes(counter, config.maxUploadBytes),
       ...commitmentsRoutes(new CommitmentService(db, registry, applications)),
       ...licencesRoutes(licences),
       ...departmentsRoutes(departmentService),

@@ -27,6 +27,7 @@ import { afterSupplement, promisedBy, withinPromise } from '../../shared/promise
 import { DEFAULT_MAX_DRAFTS } from '../config.js';
 import { checkSigned, commitmentFor, commitmentForItem, type SignedCommitment } from '../commitments/service.js';
 import type { DeliveredCommitment } from '../../shared/contracts/departments.js';
+import { actorTag, mayActOn } from './acting.js';
 import { AlreadySubmittedError, ApplicationNotFoundError, ItemNotFoundError, NotADraftError, TooManyDraftsError } from './errors.js';
 import { DEFAULT_REGION_CODE } from './number.js';
 import { applicantUrl, documentsOf } from '../results/documents.js';
@@ -49,6 +50,25 @@ export interface ApplicationRow {
   /** 办件编号, set when filed (server/applications/number.ts). */
   number: string | null;
   promised_by: Date | null;
+  /** 综合窗口: the clerk who filed it at the counter and the window, null for an online application. */
+  counter_clerk_id: string | null;
+  counter_window: string | null;
+  counter_company: CounterCompany | null;
+}
+
+/** A company applying at the counter through an agent: as the exchange confirmed it, with the agent's 委托书. */
+export interface CounterCompany {
+  creditCode: string;
+  name: string;
+  /** The 委托书's stored file (blobs), once uploaded. */
+  authorisation?: { sha256: string; fileName: string };
+}
+
+/** Filing at the counter: who files, at which window, for which company if any. */
+export interface CounterFiling {
+  clerk: User;
+  window: string;
+  company?: CounterCompany;
 }
 
 interface SubRow {
@@ -130,7 +150,8 @@ export class ApplicationService {
   constructor(private readonly d: ApplicationsDeps) {}
 
   /** The body's shape (a bundleId, an optional region code, nothing else) is checked at the route (shared/contracts/applications.ts). */
-  async create(user: User, bundleId: string, region?: string | null): Promise<ApplicationRow> {
+  /** `user` is the applicant; `counter`, when a clerk files for them at the counter (server/counter/). */
+  async create(user: User, bundleId: string, region?: string | null, counter?: CounterFiling): Promise<ApplicationRow> {
     const v = await this.d.registry.current(bundleId);
     // The standard's own code is the standard: recorded as null like an absent region.
     const chosen = region === undefined || region === null || region === '' || region === v.bundle.region?.code ? null : region;
@@ -142,8 +163,8 @@ export class ApplicationService {
       const { rows: held } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM applications WHERE applicant_id = $1 AND status = 'draft'`, [user.id]);
       if (held[0]!.n >= limit) throw new TooManyDraftsError(limit);
       const { rows } = await tx.query<ApplicationRow>(
-        `INSERT INTO applications (id, applicant_id, bundle_id, version, region) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-        [randomUUID(), user.id, v.bundleId, v.version, chosen],
+        `INSERT INTO applications (id, applicant_id, bundle_id, version, region, counter_clerk_id, counter_window, counter_company) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+        [randomUUID(), user.id, v.bundleId, v.version, chosen, counter?.clerk.id ?? null, counter?.window ?? null, counter?.company ? JSON.stringify(counter.company) : null],
       );
       return rows[0]!;
     });
@@ -162,12 +183,23 @@ export class ApplicationService {
     });
   }
 
-  /** Another applicant's application answers exactly like one that does not exist. */
-  async owned(user: User, id: string, db: Queryable = this.d.db, lock = false): Promise<ApplicationRow> {
+  /** An application the actor may not act on (./acting.ts) answers exactly like one that does not exist. */
+  async owned(actor: User, id: string, db: Queryable = this.d.db, lock = false): Promise<ApplicationRow> {
     if (!isUuid(id)) throw new ApplicationNotFoundError();
-    const { rows } = await db.query<ApplicationRow>(`SELECT * FROM applications WHERE id = $1 AND applicant_id = $2${lock ? ' FOR UPDATE' : ''}`, [id, user.id]);
+    const { rows } = await db.query<ApplicationRow>(`SELECT * FROM applications WHERE id = $1 AND ${mayActOn(actor, 2)}${lock ? ' FOR UPDATE' : ''}`, [id, actor.id]);
     if (!rows[0]) throw new ApplicationNotFoundError();
     return rows[0];
+  }
+
+  /** Whose application it is: the actor themselves, or the person a clerk filed it for. */
+  async applicantOf(actor: User, app: ApplicationRow, db: Queryable = this.d.db): Promise<User> {
+    if (app.applicant_id === actor.id) return actor;
+    const { rows } = await db.query<{ id: string; name: string; id_number: string | null; mobile: string | null }>('SELECT id, name, id_number, mobile FROM users WHERE id = $1', [app.applicant_id]);
+    const r = rows[0]!;
+    const applicant: User = { id: r.id, name: r.name, role: 'citizen' };
+    if (r.id_number) applicant.idNumber = r.id_number;
+    if (r.mobile) applicant.mobile = r.mobile;
+    return applicant;
   }
 
   /**
@@ -175,13 +207,14 @@ export class ApplicationService {
    * library and the `sharing:` records), for what decides materials: the evaluation the applicant
    * sees, an upload, the submission.
    */
-  private async context(user: User, app: ApplicationRow, purpose?: string): Promise<{ v: BundleVersion; profile: Profile }> {
+  private async context(actor: User, app: ApplicationRow, purpose?: string): Promise<{ v: BundleVersion; profile: Profile; applicant: User }> {
+    const applicant = await this.applicantOf(actor, app);
     const standard = await this.d.registry.get(app.bundle_id, app.version);
     // A region recorded at creation always resolves: the version it names is immutable.
     const v = regionalVersion(standard, app.region) ?? standard;
     const connectors = purpose ? this.d.connectors : undefined;
-    const profile = await profileFor(this.d.db, user, connectors ? { connectors, v, context: { actor: `citizen:${user.id}`, applicationId: app.id, purpose: purpose! } } : undefined);
-    return { v, profile };
+    const profile = await profileFor(this.d.db, applicant, connectors ? { connectors, v, context: { actor: actorTag(actor), applicationId: app.id, purpose: purpose! } } : undefined);
+    return { v, profile, applicant };
   }
 
   /** 授权: the applicant allows the platform to fetch their licences and records for this application. */
@@ -190,7 +223,7 @@ export class ApplicationService {
     if (app.status !== 'draft') throw new AlreadySubmittedError();
     const { rows } = await this.d.db.query<{ sharing_authorised_at: Date }>(
       `UPDATE applications SET sharing_authorised_at = COALESCE(sharing_authorised_at, now()) WHERE id = $1 AND applicant_id = $2 RETURNING sharing_authorised_at`,
-      [app.id, user.id],
+      [app.id, app.applicant_id],
     );
     return { authorisedAt: rows[0]!.sharing_authorised_at };
   }
@@ -208,7 +241,7 @@ export class ApplicationService {
     const { rows } = await this.d.db.query<ApplicationRow>(
       // A draft is an application never filed (submitted_at is set in the same statement as its status).
       `UPDATE applications SET answers = $3, updated_at = now() WHERE id = $1 AND applicant_id = $2 AND submitted_at IS NULL RETURNING *`,
-      [app.id, user.id, JSON.stringify(kept)],
+      [app.id, app.applicant_id, JSON.stringify(kept)],
     );
     if (!rows[0]) throw new AlreadySubmittedError();
     return rows[0];
@@ -256,7 +289,7 @@ export class ApplicationService {
   async upload(user: User, id: string, code: string, file: UploadedMaterial) {
     const app = await this.owned(user, id);
     // Whether the material is needed at all does not depend on the exchange: no lookups here.
-    const { v, profile } = await this.context(user, app);
+    const { v, profile, applicant } = await this.context(user, app);
     const material = v.catalogue.materials.get(code);
     if (app.status === 'draft') {
       const evaluation = evaluate(v.bundle, v.catalogue, app.answers, profile);
@@ -276,7 +309,7 @@ export class ApplicationService {
          ON CONFLICT (application_id, code) DO UPDATE SET sha256 = EXCLUDED.sha256, file_name = EXCLUDED.file_name, source = 'upload', uploaded_at = now()`,
         [app.id, code, blob.sha256, file.originalName],
       );
-      if (app.status !== 'draft') await archive(tx, user.id, app.id, v, [{ code, sha256: blob.sha256, file_name: file.originalName }]);
+      if (app.status !== 'draft') await archive(tx, applicant.id, app.id, v, [{ code, sha256: blob.sha256, file_name: file.originalName }]);
     });
     return { code, sha256: blob.sha256, size: blob.size, mime: file.mime, fileName: file.originalName };
   }
@@ -291,13 +324,13 @@ export class ApplicationService {
       throw new BadRequestError('Idempotency-Key 长度应为 1–200', 'Idempotency-Key must be 1–200 characters', [{ path: 'Idempotency-Key', message: '长度应为 1–200', messageEn: 'must be 1–200 characters' }]);
     }
     const first = await this.owned(user, id);
-    const { v, profile } = await this.context(user, first, first.status === 'draft' ? 'submit' : undefined);
+    const { v, profile, applicant } = await this.context(user, first, first.status === 'draft' ? 'submit' : undefined);
     // --- data sharing (server/connectors/submit.ts): authorised, prefill untouched, licences fetched before filing
-    const shared = first.status === 'draft' && this.d.sharing ? await sharingChecks(this.d.sharing, user, first, v, profile, evaluate(v.bundle, v.catalogue, first.answers, profile)) : null;
+    const shared = first.status === 'draft' && this.d.sharing ? await sharingChecks(this.d.sharing, applicant, first, v, profile, evaluate(v.bundle, v.catalogue, first.answers, profile)) : null;
     // ---
     const outcome = await this.d.db.transaction(async (tx) => {
       if (key !== undefined) {
-        const prior = await tx.query<{ id: string }>('SELECT id FROM applications WHERE applicant_id = $1 AND submit_key = $2', [user.id, key]);
+        const prior = await tx.query<{ id: string }>('SELECT id FROM applications WHERE applicant_id = $1 AND submit_key = $2', [applicant.id, key]);
         if (prior.rows[0]) {
           if (prior.rows[0].id !== first.id) throw new ConflictError('此 Idempotency-Key 已用于另一份申请', 'This Idempotency-Key was used for another application');
           return 'repeat' as const;
@@ -325,8 +358,12 @@ export class ApplicationService {
           details.push({ path: `materials.${m.code}`, message: `请上传「${m.title}」`, messageEn: `upload "${m.titleEn}"` });
         }
       }
+      // 综合窗口, a company through its agent: the agent's 委托书 is filed with it (server/counter/).
+      if (app.counter_company && !app.counter_company.authorisation) {
+        details.push({ path: 'counter.authorisation', message: '请上传经办人的授权委托书', messageEn: "upload the agent's power of attorney" });
+      }
       // 告知承诺: a material waived by commitment needs the signature of the text in force now.
-      const commitment = await checkSigned(tx, app.id, commitmentFor(v, evaluation, user));
+      const commitment = await checkSigned(tx, app.id, commitmentFor(v, evaluation, applicant));
       if (commitment.problem) details.push(commitment.problem);
       if (details.length) throw new ValidationError(details, '申请还不完整，请按提示补充', 'The application is not complete yet');
 
@@ -339,7 +376,7 @@ export class ApplicationService {
           uploaded.set(m.code, { code: m.code, sha256: m.archive.sha256, file_name: fileName, mime: mime.rows[0]?.mime ?? 'application/octet-stream' });
         }
       }
-      await archive(tx, user.id, app.id, v, files.rows);
+      await archive(tx, applicant.id, app.id, v, files.rows);
       // Only what the signature covers is counted as replaced by a commitment (all of it: unsigned is refused above),
       // and only what was fetched as waived by sharing; the pending ones count when they are.
       const signed = { signedCommitments: new Set(commitment.signed?.materials.map((m) => m.code) ?? []) };
@@ -351,7 +388,7 @@ export class ApplicationService {
       const promise = promisedBy(v.bundle, filedAt, this.d.calendar);
       await file(
         tx,
-        { id: app.id, actor: `citizen:${user.id}`, set: { evaluation, savings, submitKey: key ?? null, promisedBy: promise?.toISOString() ?? null, regionCode: v.bundle.region?.code ?? DEFAULT_REGION_CODE } },
+        { id: app.id, actor: actorTag(user), set: { evaluation, savings, submitKey: key ?? null, promisedBy: promise?.toISOString() ?? null, regionCode: v.bundle.region?.code ?? DEFAULT_REGION_CODE } },
         subs.map((sub, position) => ({
           id: randomUUID(),
           itemId: sub.itemId,
@@ -371,10 +408,11 @@ export class ApplicationService {
     return { created: outcome === 'filed', application: await this.detail(user, id) };
   }
 
+  /** The applicant's own applications; for a clerk, those they filed at the counter. */
   async list(user: User) {
     const { rows } = await this.d.db.query<ApplicationRow & { title: string }>(
       `SELECT a.*, v.title FROM applications a JOIN bundle_versions v ON v.bundle_id = a.bundle_id AND v.version = a.version
-        WHERE a.applicant_id = $1 ORDER BY a.created_at DESC`,
+        WHERE ${mayActOn(user, 1, 'a')} ORDER BY a.created_at DESC`,
       [user.id],
     );
     return rows.map((a) => ({
@@ -391,11 +429,19 @@ export class ApplicationService {
   }
 
   async detail(user: User, id: string) {
+    return this.describe(await this.owned(user, id));
+  }
+
+  /** One application as its applicant (or the clerk acting for them) sees it; who may see it is the caller's check. */
+  async describe(found: ApplicationRow) {
+    const id = found.id;
     // One snapshot: read one by one, a department's commit in between could show every item
     // finished while the application still says in progress.
-    const { app, rows, history, rating, itemRatings, materials, documents } = await this.d.db.transaction(async (tx) => {
+    const { app, rows, history, rating, itemRatings, materials, documents, counter } = await this.d.db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const app = await this.owned(user, id, tx);
+      const { rows: again } = await tx.query<ApplicationRow>('SELECT * FROM applications WHERE id = $1', [id]);
+      const app = again[0];
+      if (!app) throw new ApplicationNotFoundError();
       const { rows } = await tx.query<SubRow>('SELECT * FROM sub_applications WHERE application_id = $1 ORDER BY position', [app.id]);
       return {
         app,
@@ -405,6 +451,7 @@ export class ApplicationService {
         itemRatings: await itemRatingsOf(tx, app.id),
         materials: await materialsWithEvidence(tx, app.id, app.evaluation),
         documents: await documentsOf(tx, { applicationId: app.id }, applicantUrl),
+        counter: await counterOf(tx, app),
       };
     });
     const standard = await this.d.registry.get(app.bundle_id, app.version);
@@ -441,6 +488,7 @@ export class ApplicationService {
       rating,
       sharingAuthorisedAt: (app as ApplicationRow & { sharing_authorised_at?: Date | null }).sharing_authorised_at ?? null,
       materials,
+      ...(counter ? { counter } : {}),
     };
   }
 
@@ -495,7 +543,7 @@ export class ApplicationService {
         [app.id, JSON.stringify(Object.fromEntries(request.elements.map((e) => [e, answers[e]])))],
       );
       await transition(tx, {
-        transition: 'resubmit', id: sub.id, applicationId: app.id, actor: `citizen:${user.id}`, payload,
+        transition: 'resubmit', id: sub.id, applicationId: app.id, actor: actorTag(user), payload,
         note: { supplied: { fields: request.fields, materials: request.materials } },
       });
       // A licence the library did not hold, now handed in: counted so, and the other items asked for it go on.
@@ -506,6 +554,15 @@ export class ApplicationService {
     signalRelease();
     return this.detail(user, id);
   }
+}
+
+/** Where and by whom an application was filed at the counter, in words; null for one filed online. */
+async function counterOf(tx: Queryable, app: ApplicationRow): Promise<{ clerk: string; window: string; company: { creditCode: string; name: string; powerOfAttorney: string | null } | null } | null> {
+  if (!app.counter_clerk_id || !app.counter_window) return null;
+  const { rows } = await tx.query<{ name: string }>('SELECT name FROM users WHERE id = $1', [app.counter_clerk_id]);
+  const c = app.counter_company;
+  const company = c ? { creditCode: c.creditCode, name: c.name, powerOfAttorney: c.authorisation?.fileName ?? null } : null;
+  return { clerk: rows[0]?.name ?? '', window: app.counter_window, company };
 }
 
 /**

@@ -2,6 +2,7 @@
 import { ResultDocument } from './results.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApplicationStatus, Closed, DateTime, DayUnitSchema, ItemDecision, MATERIAL_VERDICT, Dict, Named, Nullable, PathId, Reason, Savings, SubStatus, SupplementRequest, Uuid } from './common.js';
+import { CounterApplicant, CounterFiled } from './counter.js';
 
 export const ApplicationParams = Type.Object({ id: PathId('application id') });
 export const MaterialParams = Type.Object({ id: PathId('application id'), code: PathId('material code') });
@@ -14,8 +15,9 @@ export const CreateBody = Type.Object(
   {
     bundleId: Type.String({ minLength: 1 }),
     region: Type.Optional(Nullable(Type.String({ description: 'a region code the bundle lists (GET /bundles/{id}); an unknown one is refused with 422; absent or null: the standard' }))),
+    applicant: Type.Optional(CounterApplicant),
   },
-  { additionalProperties: false, description: 'Any key but bundleId and region is refused with 422 naming it' },
+  { additionalProperties: false, description: 'Any key but bundleId, region and (a clerk only) applicant is refused with 422 naming it' },
 );
 export const Created = Closed({ id: Uuid(), bundleId: Type.String(), version: Type.String(), region: FiledRegion, status: ApplicationStatus, answers: Dict('answers so far') });
 
@@ -133,6 +135,7 @@ export const ApplicationDetail = Named(
     rating: Nullable(Rating),
     sharingAuthorisedAt: Nullable(DateTime({ description: 'when the applicant authorised fetching their licences and records (授权); required to submit when a material is waived by sharing' })),
     materials: Type.Array(ApplicationMaterial, { description: "the filed application's materials, each fetched licence with its evidence (empty for a draft)" }),
+    counter: Type.Optional(CounterFiled),
   }),
 );
 export type ApplicationDetail = Static<typeof ApplicationDetail>;
