@@ -20,6 +20,8 @@ import { RatingService } from './ratings/service.js';
 import { CommitmentService } from './commitments/service.js';
 import { LicenceService } from './licences/service.js';
 import { licencesRoutes } from './licences/controller.js';
+import { documentsRoutes } from './documents/controller.js';
+import { DocumentService } from './documents/service.js';
 import type { LicenceIssuer } from './licences/types.js';
 import { commitmentsRoutes } from './commitments/controller.js';
 import { DepartmentService } from './departments/service.js';
@@ -166,6 +168,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       ...applicationsRoutes(applications, new RatingService(db), config.maxUploadBytes),
       ...commitmentsRoutes(new CommitmentService(db, registry, applications)),
       ...licencesRoutes(licences),
+      ...documentsRoutes(new DocumentService({ db, registry, applications, publicUrl: () => config.publicUrl })),
       ...departmentsRoutes(departmentService),
       ...workbenchRoutes(new WorkbenchService(db, registry, departmentService, calendar)),
       ...studioRoutes(studio, new ProposalService(db, registry, studio)),
