@@ -31,7 +31,7 @@ export function renderForm(d: FormDocument): Promise<Uint8Array> {
     subtitle: d.bundleTitle,
     rows,
     sections: [
-      { heading: '申请办理的事项', rows: d.items.map((i, n) => [`${n + 1}. ${i.departmentName}`, i.title] as Row) },
+      { heading: '申请办理的事项', rows: d.items.map((i, n) => [`${n + 1}.`, `${i.title}（承办部门：${i.departmentName}）`] as Row) },
       ...d.sections.filter((s) => s.rows.length > 0),
     ],
     paragraphs: [DECLARATION],

@@ -25,10 +25,48 @@ let parsed: { bytes: Uint8Array; font: ParsedFont } | undefined;
 const cachingFontkit: Fontkit = {
   create(buffer: Uint8Array, postscriptName?: string): ParsedFont {
     if (postscriptName !== undefined) return fontkit.create(buffer, postscriptName);
-    if (parsed?.bytes !== buffer) parsed = { bytes: buffer, font: fontkit.create(buffer) };
+    if (parsed?.bytes !== buffer) parsed = { bytes: buffer, font: padGlyphs(fontkit.create(buffer)) };
     return parsed.font;
   },
 };
+
+/** The parts of @pdf-lib/fontkit's TrueType subset this module corrects (not in its typings). */
+interface TtfSubset {
+  glyf: Uint8Array[];
+  offset: number;
+  _addGlyph(gid: number): number;
+}
+
+/**
+ * @pdf-lib/fontkit 1.1.1 copies each glyph into the subset as it is in the font, but writes the
+ * subset's `loca` in the short format whenever it is small, and that format can only point at
+ * even offsets: after the first glyph of odd length (Noto Sans SC has many) every following
+ * glyph is read from the wrong place and viewers draw nothing, while the text still extracts.
+ * Padding each glyph to an even length (as the TrueType spec expects) keeps every offset exact.
+ * The subset class is shared, so this is done once.
+ */
+let padded = false;
+function padGlyphs(font: ParsedFont): ParsedFont {
+  if (padded) return font;
+  const proto = Object.getPrototypeOf(font.createSubset()) as TtfSubset;
+  if (typeof proto._addGlyph !== 'function') return font;
+  const addGlyph = proto._addGlyph;
+  proto._addGlyph = function (this: TtfSubset, gid: number): number {
+    const index = addGlyph.call(this, gid);
+    const data = this.glyf[index]!;
+    if (data.length % 2 === 1) {
+      // The same buffer class fontkit uses (its own Buffer shim), one zero byte longer.
+      const Buf = data.constructor as new (length: number) => Uint8Array;
+      const even = new Buf(data.length + 1);
+      even.set(data);
+      this.glyf[index] = even;
+      this.offset += 1;
+    }
+    return index;
+  };
+  padded = true;
+  return font;
+}
 
 /** The font's bytes, read on first use and kept (a failed read is tried again next time). */
 function font(): Promise<Buffer> {

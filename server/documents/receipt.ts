@@ -47,7 +47,7 @@ export function renderReceipt(d: ReceiptDocument): Promise<Uint8Array> {
     sections: [
       {
         heading: `联办事项（共 ${d.items.length} 项）`,
-        rows: d.items.map((i, n) => [`${n + 1}. ${i.departmentName}`, i.title] as Row),
+        rows: d.items.map((i, n) => [`${n + 1}.`, `${i.title}（承办部门：${i.departmentName}）`] as Row),
       },
     ],
     paragraphs: [
