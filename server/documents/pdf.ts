@@ -171,7 +171,7 @@ export async function renderDocument(spec: DocumentSpec): Promise<Uint8Array> {
     y -= 4;
   }
 
-  const labelWidth = 130;
+  const labelWidth = 150;
   const table = (rows: readonly Row[]) => {
     for (const [label, value] of rows) {
       const labels = wrap(label, f, size, labelWidth - 12);

@@ -133,7 +133,7 @@ export class DocumentService {
       const issuedAt = new Date(Math.max(...requests.map((r) => new Date(r.requestedAt).getTime())));
       data = await renderNotice({ kind: 'supplement', number, bundleTitle: v.bundle.title, applicant, issuedAt, submittedAt: app.submitted_at, requests });
     } else {
-      const missing = await this.missing(app, v, applicantUser);
+      const missing = await this.missing(user, app, v, applicantUser);
       if (!missing.materials.length && !missing.fields.length && !missing.ineligible.length) throw notReady.noticeDraft();
       data = await renderNotice({ kind: 'incomplete', number, bundleTitle: v.bundle.title, applicant, issuedAt: new Date(), missing });
     }
@@ -141,15 +141,16 @@ export class DocumentService {
   }
 
   /** What a draft lacks as the submission would refuse it: eligibility, required answers, uploads. */
-  private async missing(app: Row016, v: BundleVersion, applicant: User): Promise<StillMissing> {
+  private async missing(user: User, app: Row016, v: BundleVersion, applicant: User): Promise<StillMissing> {
     const evaluation = evaluate(v.bundle, v.catalogue, app.answers, await profileFor(this.d.db, applicant));
     const form = compose(v.bundle, v.catalogue, { evaluation });
     const titles = new Map(form.elements.map((e) => [e.element, e.title]));
-    const { rows } = await this.d.db.query<{ code: string }>('SELECT code FROM application_materials WHERE application_id = $1', [app.id]);
-    const uploaded = new Set(rows.map((r) => r.code));
+    // The materials as the applicant's page shows them: the licence library asked too (a licence it
+    // does not hold must be uploaded), which the evaluation above leaves out.
+    const shown = await this.d.applications.evaluation(user, app.id);
     return {
       ineligible: evaluation.ineligible.map((r) => r.reason),
-      materials: evaluation.materials.filter((m) => m.disposition === 'upload' && !uploaded.has(m.code)).map((m) => m.title),
+      materials: shown.materials.filter((m) => m.disposition === 'upload' && !m.uploaded).map((m) => m.title),
       fields: validateComplete(v, evaluation, form).map((d) => ({
         // A problem of the form as a whole has no element: named by its message alone.
         title: titles.get(d.path) ?? v.catalogue.elements.get(d.path)?.title ?? '填写内容',
