@@ -28,6 +28,7 @@ import { DEFAULT_MAX_DRAFTS } from '../config.js';
 import { checkSigned, commitmentFor, commitmentForItem, type SignedCommitment } from '../commitments/service.js';
 import type { DeliveredCommitment } from '../../shared/contracts/departments.js';
 import { AlreadySubmittedError, ApplicationNotFoundError, ItemNotFoundError, NotADraftError, TooManyDraftsError } from './errors.js';
+import { DEFAULT_REGION_CODE } from './number.js';
 
 export interface ApplicationRow {
   id: string;
@@ -44,6 +45,8 @@ export interface ApplicationRow {
   created_at: Date;
   updated_at: Date;
   submitted_at: Date | null;
+  /** 办件编号, set when filed (server/applications/number.ts). */
+  number: string | null;
   promised_by: Date | null;
 }
 
@@ -347,7 +350,7 @@ export class ApplicationService {
       const promise = promisedBy(v.bundle, filedAt, this.d.calendar);
       await file(
         tx,
-        { id: app.id, actor: `citizen:${user.id}`, set: { evaluation, savings, submitKey: key ?? null, promisedBy: promise?.toISOString() ?? null } },
+        { id: app.id, actor: `citizen:${user.id}`, set: { evaluation, savings, submitKey: key ?? null, promisedBy: promise?.toISOString() ?? null, regionCode: v.bundle.region?.code ?? DEFAULT_REGION_CODE } },
         subs.map((sub, position) => ({
           id: randomUUID(),
           itemId: sub.itemId,
@@ -380,6 +383,7 @@ export class ApplicationService {
       version: a.version,
       region: a.region,
       status: a.status,
+      number: a.number,
       createdAt: a.created_at,
       submittedAt: a.submitted_at,
     }));
@@ -410,6 +414,7 @@ export class ApplicationService {
       version: app.version,
       region: app.region,
       status: app.status,
+      number: app.number,
       answers: app.answers,
       createdAt: app.created_at,
       submittedAt: app.submitted_at,

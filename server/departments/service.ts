@@ -23,6 +23,8 @@ import { DEFAULT_SUPPLEMENT_DAYS } from '../config.js';
 interface SubRow {
   id: string;
   application_id: string;
+  /** 办件编号 of the application (joined). */
+  application_number: string | null;
   item_id: string;
   department: string;
   status: SubStatus;
@@ -67,7 +69,7 @@ export class DepartmentService {
   async list(principal: Principal, code: string, status: SubStatus | undefined) {
     if (department(principal) !== code) throw new DepartmentNotFoundError();
     const { rows } = await this.db.query<SubRow & ApplicantColumns>(
-      `SELECT s.id, s.application_id, s.item_id, s.status, s.round, s.time_limit_days, s.created_at, s.delivered_at, s.completed_at,
+      `SELECT s.id, s.application_id, a.number AS application_number, s.item_id, s.status, s.round, s.time_limit_days, s.created_at, s.delivered_at, s.completed_at,
               ${APPLICANT_COLUMNS}
          FROM sub_applications s JOIN applications a ON a.id = s.application_id JOIN users u ON u.id = a.applicant_id
         WHERE s.department = $1 AND ($2::text IS NULL OR s.status = $2) AND s.status <> 'waiting' AND NOT (s.status IN ('queued', 'dead') AND s.attempts = 0)
@@ -77,6 +79,7 @@ export class DepartmentService {
     return rows.map((r) => ({
       id: r.id,
       applicationId: r.application_id,
+      applicationNumber: r.application_number,
       itemId: r.item_id,
       // A list shows who applied only masked; the full identity is in the audited read of one case.
       applicant: maskedApplicant(r),
@@ -92,7 +95,7 @@ export class DepartmentService {
     const code = department(principal);
     if (!isUuid(id)) throw new SubApplicationNotFoundError();
     const { rows } = await db.query<SubRow>(
-      `SELECT s.*, a.bundle_id, a.version FROM sub_applications s JOIN applications a ON a.id = s.application_id
+      `SELECT s.*, a.bundle_id, a.version, a.number AS application_number FROM sub_applications s JOIN applications a ON a.id = s.application_id
         WHERE s.id = $1 AND s.department = $2${lock ? ' FOR UPDATE OF s' : ''}`,
       [id, code],
     );
@@ -115,6 +118,7 @@ export class DepartmentService {
     return {
       id: row.id,
       applicationId: row.application_id,
+      applicationNumber: row.application_number,
       itemId: row.item_id,
       title: item?.title ?? row.item_id,
       department: row.department,

@@ -72,9 +72,8 @@ export async function notify(tx: Queryable, trigger: NoticeTrigger): Promise<voi
  * did not turn SMS off. Rows of a channel that delivers by being stored are written as sent.
  */
 async function write(tx: Queryable, applicationId: string, event: NoticeEvent, facts: Partial<NoticeFacts>): Promise<void> {
-  // `number` is read through to_jsonb so this works before and after applications get a 办件编号 column.
   const { rows } = await tx.query<{ applicant_id: string; title: string; number: string | null; submitted_at: Date | null; mobile: string | null; sms: boolean; now: Date }>(
-    `SELECT a.applicant_id, v.title, to_jsonb(a) ->> 'number' AS number, a.submitted_at, u.mobile, COALESCE(ns.sms, true) AS sms, now() AS now
+    `SELECT a.applicant_id, v.title, a.number, a.submitted_at, u.mobile, COALESCE(ns.sms, true) AS sms, now() AS now
        FROM applications a
        JOIN bundle_versions v ON v.bundle_id = a.bundle_id AND v.version = a.version
        JOIN users u ON u.id = a.applicant_id

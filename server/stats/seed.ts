@@ -24,6 +24,7 @@ import { account } from '../../shared/account.js';
 import { chinaToday } from '../../shared/beijing-time.js';
 import { split } from '../../shared/split.js';
 import type { Answers, Profile } from '../../shared/model.js';
+import { DEFAULT_REGION_CODE, numberSql } from '../applications/number.js';
 
 export interface SeedOptions {
   applications: number;
@@ -298,8 +299,8 @@ const STATES = `
 
 /** Status derived from the items as shared/lifecycle.ts deriveApplicationStatus does. */
 const APPLICATIONS = `
-  INSERT INTO applications (id, applicant_id, bundle_id, version, status, answers, savings, created_at, updated_at, submitted_at, completed_at)
-  SELECT a.id, a.applicant_id, v.bundle_id, v.version,
+  INSERT INTO applications (id, applicant_id, bundle_id, version, number, status, answers, savings, created_at, updated_at, submitted_at, completed_at)
+  SELECT a.id, a.applicant_id, v.bundle_id, v.version, ${numberSql(`'${DEFAULT_REGION_CODE}'`, 'a.submitted_at')},
          CASE
            WHEN st.supplement THEN 'supplement'
            WHEN st.terminal = st.items AND st.completed = st.items THEN 'completed'

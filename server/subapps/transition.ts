@@ -2,6 +2,7 @@ import type { Queryable } from '../db/types.js';
 import type { SubPayload, SupplementRequest } from '../applications/service.js';
 import { notify } from '../notices/events.js';
 import { changesApplicationStatus, deriveApplicationStatus, INITIAL_STATUSES, TRANSITIONS, type SubStatus, type Transition } from '../../shared/lifecycle.js';
+import { numberSql } from '../applications/number.js';
 
 /**
  * The one place a status is written. A sub-application's status changes only through
@@ -134,11 +135,11 @@ export interface FiledItem {
 /**
  * Files an application: its sub-applications in their first status (waiting for earlier items,
  * or queued and due at once), each with its first history event, and the application submitted,
- * with the columns the caller gives.
+ * with the columns the caller gives and its 办件编号.
  */
 export async function file(
   tx: Queryable,
-  application: { id: string; actor: string; set: { evaluation: unknown; savings: unknown; submitKey: string | null; promisedBy: string | null } },
+  application: { id: string; actor: string; set: { evaluation: unknown; savings: unknown; submitKey: string | null; promisedBy: string | null; regionCode: string } },
   items: readonly FiledItem[],
 ): Promise<void> {
   // Every sub-application and its first history event in ONE statement (a multi-row INSERT
@@ -167,8 +168,10 @@ export async function file(
   }
   const { set } = application;
   await tx.query(
-    `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now(), promised_by = $5 WHERE id = $1`,
-    [application.id, JSON.stringify(set.evaluation), JSON.stringify(set.savings), set.submitKey, set.promisedBy],
+    `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now(), promised_by = $5,
+            number = ${numberSql('$6::text', 'now()')}
+      WHERE id = $1`,
+    [application.id, JSON.stringify(set.evaluation), JSON.stringify(set.savings), set.submitKey, set.promisedBy, set.regionCode],
   );
   await notify(tx, { kind: 'filed', applicationId: application.id });
 }

@@ -20,6 +20,7 @@ export function workbenchRoutes(service: WorkbenchService): Route[] {
         fields: {
           item: { message: '应为事项编码', messageEn: 'must be an item id' },
           overdue: { message: '应为 true 或 false', messageEn: 'must be true or false' },
+          number: { message: '应为办件编号（最多 20 位数字，可只填末几位）', messageEn: 'must be an application number (up to 20 digits, or its last digits)' },
         },
       },
       responses: { 200: Inbox },

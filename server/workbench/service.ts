@@ -16,6 +16,7 @@ const RUNNING: readonly SubStatus[] = ['queued', 'delivered', 'accepted'];
 interface InboxRow extends ApplicantColumns {
   id: string;
   application_id: string;
+  application_number: string | null;
   item_id: string;
   status: SubStatus;
   round: number;
@@ -82,7 +83,7 @@ export class WorkbenchService {
   }
 
   /** The query's values were checked at the route (shared/contracts/workbench.ts InboxQuery). */
-  async inbox(user: User, query: { status?: InboxFilter; item?: string; overdue?: 'true' | 'false' }) {
+  async inbox(user: User, query: { status?: InboxFilter; item?: string; overdue?: 'true' | 'false'; number?: string }) {
     const department = staffDepartment(user);
     const status = query.status ?? 'open';
     const { item, overdue } = query;
@@ -90,13 +91,13 @@ export class WorkbenchService {
     // The same visibility as the department API: nothing before it was sent, nothing parked.
     const statuses: readonly string[] = status === 'open' ? RUNNING : status === 'all' ? SUB_STATUSES : [status];
     const { rows } = await this.db.query<InboxRow>(
-      `SELECT s.id, s.application_id, s.item_id, s.status, s.round, s.time_limit_days, s.promised_by, s.created_at, s.delivered_at, s.completed_at, s.updated_at, a.bundle_id, a.version,
+      `SELECT s.id, s.application_id, a.number AS application_number, s.item_id, s.status, s.round, s.time_limit_days, s.promised_by, s.created_at, s.delivered_at, s.completed_at, s.updated_at, a.bundle_id, a.version,
               ${APPLICANT_COLUMNS}
          FROM sub_applications s JOIN applications a ON a.id = s.application_id JOIN users u ON u.id = a.applicant_id
-        WHERE s.department = $1 AND s.status = ANY($2::text[]) AND ($3::text IS NULL OR s.item_id = $3)
+        WHERE s.department = $1 AND s.status = ANY($2::text[]) AND ($3::text IS NULL OR s.item_id = $3) AND ($4::text IS NULL OR a.number LIKE '%' || $4)
           AND s.status NOT IN ('waiting', 'dead') AND NOT (s.status = 'queued' AND s.attempts = 0)
         ORDER BY s.created_at DESC LIMIT 1000`,
-      [department, statuses, item ?? null],
+      [department, statuses, item ?? null, query.number ?? null],
     );
     const titles = await this.itemTitles(department);
     const now = this.now();
@@ -106,6 +107,7 @@ export class WorkbenchService {
       return {
         id: r.id,
         applicationId: r.application_id,
+        applicationNumber: r.application_number,
         bundleId: r.bundle_id,
         version: r.version,
         itemId: r.item_id,

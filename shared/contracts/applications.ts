@@ -31,6 +31,9 @@ export const Saved = Closed({ id: Uuid(), status: ApplicationStatus, answers: Di
 export const SubmitBody = Type.Object({}, { additionalProperties: false, description: 'Filing takes no body: a key sent in one is refused with 422 naming it' });
 export const SubmitHeaders = Type.Object({ 'Idempotency-Key': Type.Optional(Type.String({ maxLength: 200, description: 'The same key never files twice; a repeat returns the first result' })) });
 
+/** 办件编号 (server/applications/number.ts). */
+const ApplicationNumber = Nullable(Type.String({ pattern: '^[0-9]{20}$', description: '办件编号: region code, Beijing date of filing and a sequence (20 digits); null for a draft' }));
+
 export const ApplicationSummary = Closed({
   id: Uuid(),
   bundleId: Type.String(),
@@ -38,6 +41,7 @@ export const ApplicationSummary = Closed({
   version: Type.String(),
   region: FiledRegion,
   status: ApplicationStatus,
+  number: ApplicationNumber,
   createdAt: DateTime(),
   submittedAt: Nullable(DateTime()),
 });
@@ -114,6 +118,7 @@ export const ApplicationDetail = Named(
     version: Type.String(),
     region: FiledRegion,
     status: ApplicationStatus,
+    number: ApplicationNumber,
     answers: Dict('answers keyed by data element id'),
     createdAt: DateTime(),
     submittedAt: Nullable(DateTime()),

@@ -20,6 +20,7 @@ export const ReadQuery = Type.Object({
 export const SubListRow = Closed({
   id: Uuid(),
   applicationId: Uuid(),
+  applicationNumber: Nullable(Type.String({ description: '办件编号 of the whole application (20 digits)' })),
   itemId: Type.String(),
   applicant: MaskedPerson,
   status: SubStatus,
@@ -66,6 +67,7 @@ export type DeliveredCommitment = Static<typeof DeliveredCommitment>;
 const subApplicationProperties = {
   id: Uuid(),
   applicationId: Uuid(),
+  applicationNumber: Nullable(Type.String({ description: '办件编号 of the whole application (20 digits)' })),
   itemId: Type.String(),
   title: Type.String(),
   department: Type.String(),

@@ -12,6 +12,7 @@ export const InboxQuery = Type.Object({
   status: Type.Optional(StringEnum(INBOX_FILTERS, { description: 'default open (delivered or accepted: waiting for the department)' })),
   item: Type.Optional(Type.String({ maxLength: 200, description: 'item (事项) id' })),
   overdue: Type.Optional(StringEnum(['true', 'false'])),
+  number: Type.Optional(Type.String({ maxLength: 20, pattern: '^[0-9]{1,20}$', description: '办件编号, whole or its last digits' })),
 });
 
 const clock = {
@@ -26,6 +27,7 @@ const clock = {
 export const InboxRow = Closed({
   id: Uuid(),
   applicationId: Uuid(),
+  applicationNumber: Nullable(Type.String({ description: '办件编号' })),
   bundleId: Type.String(),
   version: Type.String(),
   itemId: Type.String(),

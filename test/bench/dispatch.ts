@@ -41,6 +41,7 @@ import { buildServer } from '../../server/server.js';
 import { createSimulator } from '../../server/simulator/app.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 import { file } from '../../server/subapps/transition.js';
+import { DEFAULT_REGION_CODE } from '../../server/applications/number.js';
 import type { SubStatus } from '../../shared/lifecycle.js';
 import type { Database, Queryable } from '../../server/db/types.js';
 import { ApiClient, pdf } from '../helpers/api.js';
@@ -418,7 +419,7 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
         // What ApplicationService.submit sends.
         await file(
           tx,
-          { id, actor: 'citizen:bench', set: { evaluation: template.evaluation, savings: template.savings, submitKey: `bench-${id}`, promisedBy: null } },
+          { id, actor: 'citizen:bench', set: { evaluation: template.evaluation, savings: template.savings, submitKey: `bench-${id}`, promisedBy: null, regionCode: DEFAULT_REGION_CODE } },
           template.subs.map((s) => ({
             id: randomUUID(),
             itemId: s.item_id,

@@ -118,6 +118,38 @@ describe.each(databaseTargets())('one submission, many departments, on $kind', (
     expect(Object.values(sim.sim.stats.byKey).every((n) => n === 1)).toBe(true);
   });
 
+  it('gives each filed application a unique 办件编号 (region, Beijing date, sequence), shown to the applicant, the department and the workbench, and searchable', async () => {
+    const citizen = await ApiClient.login(ts.url, 'citizen-li');
+    const draft = await newbornDraft(citizen);
+    expect((await citizen.get<{ number: string | null }>(`/api/applications/${draft}`)).body.number).toBeNull();
+    const other = await newbornDraft(citizen);
+    const [a, b] = await Promise.all([draft, other].map((id) => citizen.post<{ number: string }>(`/api/applications/${id}/submit`)));
+    expect(a!.status).toBe(201);
+    // The newborn standard names 湖南省 (430000); the date is the Beijing day of filing.
+    const today = chinaDate(new Date()).replaceAll('-', '');
+    for (const r of [a!, b!]) expect(r.body.number).toMatch(new RegExp(`^430000(${today}|${chinaDate(new Date(Date.now() - 60_000)).replaceAll('-', '')})\\d{6}$`));
+    expect(a!.body.number).not.toBe(b!.body.number);
+    const list = await citizen.get<{ id: string; number: string | null }[]>('/api/applications');
+    expect(list.body.find((x) => x.id === draft)?.number).toBe(a!.body.number);
+
+    // The department's system and the staff's workbench see the number, and find by its last digits.
+    const staff = await ApiClient.login(ts.url, 'staff-health');
+    const tail = a!.body.number.slice(-8);
+    const inbox = await until(
+      async () => {
+        const r = await staff.get<{ rows: { applicationId: string; applicationNumber: string | null }[] }>(`/api/workbench/inbox?status=all&number=${tail}`);
+        return r.body.rows.length ? r.body.rows : undefined;
+      },
+      20_000,
+      'the health item in the inbox',
+    );
+    expect(new Set(inbox.map((r) => r.applicationNumber))).toEqual(new Set([a!.body.number]));
+    expect(inbox.every((r) => r.applicationId === draft)).toBe(true);
+    const bad = await staff.get<ErrorBody>('/api/workbench/inbox?number=43x');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d) => d.path)).toContain('number');
+  });
+
   it('passes an earlier item’s outputs into the payload of the next one', async () => {
     const citizen = await ApiClient.login(ts.url, 'citizen-li');
     const id = await newbornDraft(citizen);

@@ -54,7 +54,7 @@ export default function MyApplications() {
                   </Space>
                   <Typography.Text className="muted">
                     {a.submittedAt
-                      ? t(`提交于 ${formatTime(a.submittedAt, 'zh')}`, `Submitted ${formatTime(a.submittedAt, 'en')}`)
+                      ? t(`办件编号 ${a.number ?? ''}，提交于 ${formatTime(a.submittedAt, 'zh')}`, `No. ${a.number ?? ''}, submitted ${formatTime(a.submittedAt, 'en')}`)
                       : t(`草稿，创建于 ${formatTime(a.createdAt, 'zh')}`, `Draft started ${formatTime(a.createdAt, 'en')}`)}
                   </Typography.Text>
                   <Link to={a.status === 'draft' ? `/applications/${a.id}/edit` : `/applications/${a.id}`} aria-label={`${a.status === 'draft' ? t('继续填写', 'Continue') : t('查看进度', 'View progress')}：${a.title}`}>

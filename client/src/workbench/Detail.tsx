@@ -141,7 +141,7 @@ export default function Detail() {
         <ClockTag {...sub} />
       </Space>
       <Typography.Text type="secondary">
-        {lang === 'en' ? sub.bundle.titleEn : sub.bundle.title} · {t('版本', 'version')} <span data-testid="version">{sub.bundle.version}</span> · {lang === 'en' ? sub.departmentNameEn : sub.departmentName} · {t('申请编号', 'Application')} {sub.applicationId.slice(0, 8)}
+        {lang === 'en' ? sub.bundle.titleEn : sub.bundle.title} · {t('版本', 'version')} <span data-testid="version">{sub.bundle.version}</span> · {lang === 'en' ? sub.departmentNameEn : sub.departmentName} · {t('办件编号', 'Application no.')} <span data-testid="application-number">{sub.applicationNumber ?? '—'}</span>
       </Typography.Text>
       <Alert type="info" showIcon title={t(`本次查阅已记入审计日志（事由：${reason}）`, `This view is in the audit log (reason: ${reason})`)} />
 

@@ -1,5 +1,5 @@
 import { useEffect, useState, type HTMLAttributes } from 'react';
-import { Alert, Badge, Card, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, Badge, Card, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { Link, useSearchParams } from 'react-router';
 import { beijingTime } from '../../../shared/beijing-time.js';
 import { api, ApiError } from '../api';
@@ -27,10 +27,11 @@ export default function Inbox() {
   const status = params.get('status') ?? 'open';
   const item = params.get('item') ?? undefined;
   const overdue = params.get('overdue') === 'true';
+  const number = params.get('number') ?? undefined;
   const [data, setData] = useState<{ query: string; inbox: InboxData } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const query = new URLSearchParams({ status, ...(item ? { item } : {}), ...(overdue ? { overdue: 'true' } : {}) }).toString();
+  const query = new URLSearchParams({ status, ...(item ? { item } : {}), ...(overdue ? { overdue: 'true' } : {}), ...(number ? { number } : {}) }).toString();
   // Loading until the answer to the current filters has arrived.
   const loading = data?.query !== query && !error;
   const inbox = data?.inbox;
@@ -62,6 +63,7 @@ export default function Inbox() {
             {lang === 'en' ? r.itemTitleEn : r.itemTitle}
           </Link>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {r.applicationNumber ? t(`办件编号 ${r.applicationNumber} · `, `No. ${r.applicationNumber} · `) : ''}
             {t('版本', 'Version')} {r.version}
             {r.round > 1 ? t(` · 第 ${r.round} 次推送`, ` · round ${r.round}`) : ''}
           </Typography.Text>
@@ -123,6 +125,16 @@ export default function Inbox() {
               onChange={(v: string | undefined) => update('item', v)}
             />
           </label>
+          <Input.Search
+            aria-label={t('按办件编号查找', 'Find by application number')}
+            data-testid="filter-number"
+            allowClear
+            placeholder={t('办件编号或末几位', 'Application no. or its last digits')}
+            defaultValue={number}
+            inputMode="numeric"
+            style={{ width: 240 }}
+            onSearch={(v: string) => update('number', v.trim() || undefined)}
+          />
           <label>
             <Badge count={inbox?.overdueCount ?? 0} size="small" offset={[8, -4]}>
               {t('只看超期（督办）', 'Overdue only')}
