@@ -22,6 +22,8 @@ import { LicenceService } from './licences/service.js';
 import { licencesRoutes } from './licences/controller.js';
 import { documentsRoutes } from './documents/controller.js';
 import { DocumentService } from './documents/service.js';
+import { progressRoutes } from './progress/controller.js';
+import { ProgressService } from './progress/service.js';
 import type { LicenceIssuer } from './licences/types.js';
 import { commitmentsRoutes } from './commitments/controller.js';
 import { DepartmentService } from './departments/service.js';
@@ -169,6 +171,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       ...commitmentsRoutes(new CommitmentService(db, registry, applications)),
       ...licencesRoutes(licences),
       ...documentsRoutes(new DocumentService({ db, registry, applications, publicUrl: () => config.publicUrl })),
+      ...progressRoutes(new ProgressService({ db, registry })),
       ...departmentsRoutes(departmentService),
       ...workbenchRoutes(new WorkbenchService(db, registry, departmentService, calendar)),
       ...studioRoutes(studio, new ProposalService(db, registry, studio)),

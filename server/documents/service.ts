@@ -36,8 +36,8 @@ export interface DocumentsDeps {
   publicUrl: () => string;
 }
 
-/** The columns 016 and 019 add, read through `SELECT *` whether or not the row type names them yet. */
-type Row016 = ApplicationRow & { number?: string | null; query_code?: string | null; completed_at?: Date | null };
+/** The columns the row type leaves out, read through its `SELECT *`: 019's code and the completion time. */
+type AppRow = ApplicationRow & { query_code?: string | null; completed_at?: Date | null };
 
 interface SubRow {
   item_id: string;
@@ -61,7 +61,7 @@ export class DocumentService {
   constructor(private readonly d: DocumentsDeps) {}
 
   private async load(user: User, id: string) {
-    const app = (await this.d.applications.owned(user, id)) as Row016;
+    const app = (await this.d.applications.owned(user, id)) as AppRow;
     const standard = await this.d.registry.get(app.bundle_id, app.version);
     const v = regionalVersion(standard, app.region) ?? standard;
     const { rows: subs } = await this.d.db.query<SubRow>(
@@ -75,7 +75,7 @@ export class DocumentService {
     const person = people[0]!;
     const applicant: DocumentApplicant = { name: person.name, idNumber: person.id_number };
     const applicantUser: User = { id: person.id, name: person.name, role: person.role, ...(person.id_number ? { idNumber: person.id_number } : {}), ...(person.mobile ? { mobile: person.mobile } : {}) };
-    return { app, v, subs, applicant, applicantUser, number: app.number ?? null };
+    return { app, v, subs, applicant, applicantUser, number: app.number };
   }
 
   private items(v: BundleVersion, subs: readonly SubRow[]) {
@@ -106,7 +106,7 @@ export class DocumentService {
   }
 
   /** The application's 查询码, drawn the first time and kept (a concurrent first draw keeps one). */
-  private async queryCode(app: Row016): Promise<string> {
+  private async queryCode(app: AppRow): Promise<string> {
     if (app.query_code) return app.query_code;
     await this.d.db.query('UPDATE applications SET query_code = $2 WHERE id = $1 AND query_code IS NULL', [app.id, newQueryCode((n) => randomInt(n))]);
     const { rows } = await this.d.db.query<{ query_code: string }>('SELECT query_code FROM applications WHERE id = $1', [app.id]);
@@ -141,7 +141,7 @@ export class DocumentService {
   }
 
   /** What a draft lacks as the submission would refuse it: eligibility, required answers, uploads. */
-  private async missing(user: User, app: Row016, v: BundleVersion, applicant: User): Promise<StillMissing> {
+  private async missing(user: User, app: AppRow, v: BundleVersion, applicant: User): Promise<StillMissing> {
     const evaluation = evaluate(v.bundle, v.catalogue, app.answers, await profileFor(this.d.db, applicant));
     const form = compose(v.bundle, v.catalogue, { evaluation });
     const titles = new Map(form.elements.map((e) => [e.element, e.title]));

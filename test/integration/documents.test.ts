@@ -10,7 +10,7 @@ import type { DispatchWorker } from '../../server/dispatch/worker.js';
 
 type Detail = {
   status: string;
-  number?: string | null;
+  number: string | null;
   title: string;
   promisedBy: string | null;
   items: { id: string; title: string; departmentName: string; status: string; outputs: Record<string, unknown>; supplement: { dueDate: string | null; materials: { title: string }[]; fields: { title: string }[] } | null }[];
@@ -124,12 +124,13 @@ describe.each(databaseTargets())('application documents, on $kind', ({ open }) =
     const wang = await ApiClient.login(ts.url, 'citizen-wang');
     const filed = await fileNewborn(wang);
     const detail = (await wang.get<Detail>(`/api/applications/${filed.id}`)).body;
-    const number = detail.number ?? filed.id.slice(0, 8);
+    const number = detail.number!;
+    expect(number).toMatch(/^\d{20}$/);
 
     const file = await download(wang, `/api/applications/${filed.id}/receipt`);
     expect(file.status).toBe(200);
     const text = await document(wang, `/api/applications/${filed.id}/receipt`, `受理回执-${number}.pdf`);
-    if (detail.number) expect(text).toContain(detail.number);
+    expect(text).toContain(detail.number!);
     for (const part of ['受理回执', detail.title, '王*', '4301**********6525', '承诺办结日期', '进度查询码']) expect(text).toContain(part);
     expect(text).not.toContain('王芳');
     expect(text).not.toContain(NEWBORN_ANSWERS['mother.idNumber']);
@@ -146,6 +147,25 @@ describe.each(databaseTargets())('application documents, on $kind', ({ open }) =
     expect(pdfText((await download(wang, `/api/applications/${filed.id}/receipt`)).data)).toContain(code!);
     expect(text).toContain(`${ts.url}/progress`);
 
+    // 进度查询: whoever holds the receipt follows it without signing in, by number and code (typed loosely).
+    const anon = new ApiClient(ts.url);
+    const progress = await anon.get<{ number: string; title: string; status: string; items: { title: string; departmentName: string; status: string }[] }>(
+      `/api/progress?number=${number}&code=${encodeURIComponent(` ${code!.toLowerCase()} `)}`,
+    );
+    expect(progress.status).toBe(200);
+    expect(progress.body).toMatchObject({ number, title: detail.title, status: detail.status });
+    expect(progress.body.items.map((i) => i.departmentName)).toEqual(detail.items.map((i) => i.departmentName));
+    expect(JSON.stringify(progress.body)).not.toMatch(/王|430105|[0-9a-f]{8}-[0-9a-f]{4}/);
+    // A wrong code and an unknown number are the same 404; a malformed query names its field.
+    const wrongCode = code!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+    const wrong = await anon.get<{ error: { message: string; messageEn: string } }>(`/api/progress?number=${number}&code=${wrongCode}`);
+    expect(wrong.status).toBe(404);
+    expect(wrong.body.error.message).toContain('查询码');
+    expect((await anon.get(`/api/progress?number=${'9'.repeat(20)}&code=${code}`)).status).toBe(404);
+    const malformed = await anon.get<{ error: { details: { path: string }[] } }>(`/api/progress?number=12&code=${code}`);
+    expect(malformed.status).toBe(422);
+    expect(malformed.body.error.details.map((d) => d.path)).toEqual(['number']);
+
     // Drawn, not only extractable: an A4 page with ink on it (a broken font subset draws nothing).
     const page = renderFirstPage(file.data);
     expect(page.width).toBeGreaterThan(400);
@@ -157,6 +177,7 @@ describe.each(databaseTargets())('application documents, on $kind', ({ open }) =
     const form = await document(wang, `/api/applications/${filed.id}/form`, `一件事申请表-${number}.pdf`);
     for (const part of ['一件事申请表', '申请人与新生儿关系', '母亲', '新生儿性别', '女', '湖南省长沙市开福区湘江中路1号', NEWBORN_ANSWERS['father.idNumber']]) expect(form).toContain(part);
     for (const item of detail.items) expect(form).toContain(item.title);
+    expect(form).toContain(number);
     expect(form).not.toContain('mother');
     expect(form).not.toContain('未提交');
     // Nothing asked yet, nothing finished yet.
@@ -189,8 +210,8 @@ describe.each(databaseTargets())('application documents, on $kind', ({ open }) =
     const detail = (await li.get<Detail>(`/api/applications/${filed.id}`)).body;
     const asked = detail.items.filter((i) => i.status === 'supplement');
     expect(asked).toHaveLength(2);
-    const text = await document(li, `/api/applications/${filed.id}/notice`, `一次性告知书-${detail.number ?? filed.id.slice(0, 8)}.pdf`);
-    if (detail.number) expect(text).toContain(detail.number);
+    const text = await document(li, `/api/applications/${filed.id}/notice`, `一次性告知书-${detail.number!}.pdf`);
+    expect(text).toContain(detail.number!);
     for (const part of ['一次性告知书', '材料不清晰', '请核对填写的信息', '补正截止日期', '李*']) expect(text).toContain(part);
     for (const item of asked) {
       for (const m of [...item.supplement!.materials, ...item.supplement!.fields]) expect(text).toContain(m.title);
@@ -212,8 +233,8 @@ describe.each(databaseTargets())('application documents, on $kind', ({ open }) =
     }, 20_000, 'the application completed');
     // The licences are issued as items complete: the notice lists those issued by then.
     await until(async () => (await db.query('SELECT 1 FROM licences WHERE application_id = $1', [filed.id])).rowCount === 2, 20_000, 'both licences issued');
-    const text = await document(wang, `/api/applications/${filed.id}/completion`, `办结通知书-${detail.number ?? filed.id.slice(0, 8)}.pdf`);
-    if (detail.number) expect(text).toContain(detail.number);
+    const text = await document(wang, `/api/applications/${filed.id}/completion`, `办结通知书-${detail.number!}.pdf`);
+    expect(text).toContain(detail.number!);
     for (const part of ['办结通知书', '全部办结', '已办结', '王*', '我的证照', '出生医学证明']) expect(text).toContain(part);
     for (const item of detail.items) {
       expect(text).toContain(item.title);
