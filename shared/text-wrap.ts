@@ -32,14 +32,14 @@ export function wrapText(text: string, widthOf: (s: string) => number, maxWidth:
     const queue = units(paragraph);
     for (let i = 0; i < queue.length; i++) {
       const unit = queue[i]!;
-      if (!line || widthOf(line + unit) <= maxWidth) {
-        line += unit;
-        continue;
-      }
-      if (widthOf(unit) > maxWidth && unit.length > 1) {
+      if (unit.length > 1 && widthOf(unit) > maxWidth) {
         // Too long for any line: spill it character by character from here.
         queue.splice(i, 1, ...Array.from(unit));
         i--;
+        continue;
+      }
+      if (!line || widthOf(line + unit) <= maxWidth) {
+        line += unit;
         continue;
       }
       let carried = '';
