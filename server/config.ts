@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { isIP } from 'node:net';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../shared/uploads.js';
+import type { S3StoreOptions } from './materials/s3-store.js';
 
 /** Every setting the server reads, all from environment variables (README "Configuration"). */
 export interface Config {
@@ -39,6 +40,10 @@ export interface Config {
   /** Signs SMS gateway requests; derived from SESSION_SECRET unless SMS_GATEWAY_SECRET is set. */
   smsGatewaySecret: string;
   smsGatewayTimeoutMs: number;
+  /** Where materials are stored (MATERIAL_STORE): the folder under DATA_DIR, or an S3-compatible bucket. */
+  materialStore: 'fs' | 's3';
+  /** Set when MATERIAL_STORE=s3. */
+  s3: S3StoreOptions | undefined;
 }
 
 export interface OidcConfig {
@@ -252,6 +257,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     oidc: parseOidc(env),
     ...smsGateway(env, sessionSecret),
+    ...materialStore(env),
     demoHumanDepartments: (env.DEMO_HUMAN_DEPARTMENTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }
@@ -270,6 +276,35 @@ function smsGateway(env: Env, sessionSecret: string): Pick<Config, 'smsGatewayUr
     smsGatewayUrl: url,
     smsGatewaySecret: given || deriveSmsGatewaySecret(sessionSecret),
     smsGatewayTimeoutMs: parseInteger(env, 'SMS_GATEWAY_TIMEOUT_MS', 5_000, 100, 120_000),
+  };
+}
+
+/** MATERIAL_STORE and, for `s3`, the bucket and its credentials (S3_*). */
+function materialStore(env: Env): Pick<Config, 'materialStore' | 's3'> {
+  const kind = env.MATERIAL_STORE || 'fs';
+  if (kind === 'fs') return { materialStore: 'fs', s3: undefined };
+  if (kind !== 's3') throw new ConfigError('MATERIAL_STORE', `must be fs or s3, not "${kind}"`);
+  const required = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new ConfigError(name, 'is required when MATERIAL_STORE=s3');
+    return value;
+  };
+  const endpoint = env.S3_ENDPOINT ? parseUrl('S3_ENDPOINT', env.S3_ENDPOINT, '') : undefined;
+  const prefix = env.S3_PREFIX ?? 'materials/';
+  if (prefix !== '' && !/^[A-Za-z0-9._\-/]+\/$/.test(prefix)) throw new ConfigError('S3_PREFIX', 'must be letters, digits, . _ - / and end with /');
+  return {
+    materialStore: 's3',
+    s3: {
+      ...(endpoint ? { endpoint } : {}),
+      region: env.S3_REGION || 'us-east-1',
+      bucket: required('S3_BUCKET'),
+      accessKeyId: required('S3_ACCESS_KEY_ID'),
+      secretAccessKey: required('S3_SECRET_ACCESS_KEY'),
+      // Self-hosted stores (MinIO…) are addressed by path; AWS itself by virtual host.
+      forcePathStyle: parseBoolean('S3_FORCE_PATH_STYLE', env.S3_FORCE_PATH_STYLE, endpoint !== undefined),
+      prefix,
+      timeoutMs: parseInteger(env, 'S3_TIMEOUT_MS', 10_000, 100, 300_000),
+    },
   };
 }
 

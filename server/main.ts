@@ -51,6 +51,8 @@ async function main(): Promise<void> {
     // DEMO: the simulator plays the SMS gateway too, unless SMS_GATEWAY_URL names a real one.
     smsGatewayUrl ??= `http://127.0.0.1:${simPort}/sms/messages`;
     logger.info({ simulator: `http://127.0.0.1:${simPort}`, human: [...human], sms: smsGatewayUrl }, 'DEMO: simulated department systems running');
+    // A restart loses the simulator's work in hand: it takes up what the departments still owe.
+    void simulator.reconcile(parts.departments.map((d) => d.code).filter((c) => !human.has(c)));
   }
 
   const worker = config.worker ? parts.createWorker({ targetFor }) : undefined;

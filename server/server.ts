@@ -62,7 +62,7 @@ export interface ServerParts {
   departments: Department[];
   /** Bearer tokens of the department systems, by department code. */
   departmentTokens: Map<string, string>;
-  createWorker(overrides?: Partial<Pick<WorkerOptions, 'targetFor' | 'maxAttempts' | 'pollMs' | 'backoff'>>): DispatchWorker;
+  createWorker(overrides?: Partial<Pick<WorkerOptions, 'targetFor' | 'maxAttempts' | 'pollMs' | 'backoff' | 'db'>>): DispatchWorker;
   /** Where each department's sub-applications go, as configured in the scenarios. */
   targetFor(department: string): DeliveryTarget | undefined;
   /** The signing secret of a department's webhooks (also for inbox departments a simulator plays). */
@@ -121,7 +121,7 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   };
 
   const departmentNames = new Map(departments.map((d) => [d.code, { name: d.name, nameEn: d.nameEn }]));
-  const store = createMaterialStore({ dataDir: config.dataDir });
+  const store = createMaterialStore(config);
   const catalogue = load(files).catalogue;
   const exchange = config.demo ? new ExchangeLibrary() : undefined;
   const connectors = createConnectors(

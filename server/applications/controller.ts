@@ -139,7 +139,7 @@ export function applicationsRoutes(service: ApplicationService, ratings: RatingS
       params: MaterialParams,
       upload: { contentType: 'multipart/form-data', schema: UploadForm },
       responses: { 201: UploadResult },
-      errors: [400, 401, 403, 404, 409, 413, 415],
+      errors: [400, 401, 403, 404, 409, 413, 415, 503],
       handler: async ({ params }, req) => service.upload(currentUser(req.principal), params.id, params.code, req.upload!),
     }),
     route({
@@ -163,7 +163,7 @@ export function applicationsRoutes(service: ApplicationService, ratings: RatingS
       headers: SubmitHeaders,
       body: SubmitBody,
       responses: { 201: ApplicationDetail, 200: { description: 'a repeat of an earlier call with the same Idempotency-Key', schema: ApplicationDetail } },
-      errors: [400, 401, 403, 404, 409, 422],
+      errors: [400, 401, 403, 404, 409, 422, 503],
       handler: async ({ params }, req, res) => {
         const { created, application } = await service.submit(currentUser(req.principal), params.id, req.get('Idempotency-Key'));
         res.status(created ? 201 : 200).json(application);

@@ -5,17 +5,22 @@ import type { Database, Queryable, QueryResult } from './types.js';
 export class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const;
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private readonly listeners = new Set<pg.Client>();
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly connection: pg.ClientConfig,
+  ) {}
 
   static async open(options: { connectionString: string; searchPath?: string; max?: number }): Promise<PostgresDatabase> {
-    const pool = new pg.Pool({
+    const connection: pg.ClientConfig = {
       connectionString: options.connectionString,
-      max: options.max ?? 10,
       ...(options.searchPath ? { options: `-c search_path="${options.searchPath}"` } : {}),
-    });
+    };
+    const pool = new pg.Pool({ ...connection, max: options.max ?? 10 });
     // A pool emits 'error' for idle clients whose server went away; without a listener that kills the process.
     pool.on('error', () => undefined);
-    const db = new PostgresDatabase(pool);
+    const db = new PostgresDatabase(pool, connection);
     await db.query('SELECT 1');
     return db;
   }
@@ -53,7 +58,64 @@ export class PostgresDatabase implements Database {
     }
   }
 
+  /**
+   * One connection of its own per subscription, outside the pool (a pooled connection would be
+   * handed to queries). A lost connection is opened again after a second, then `onNotify` is
+   * called once since notifications sent meanwhile are lost; the caller's polling covers the gap.
+   * A server that cannot be reached at first is tried the same way in the background.
+   */
+  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
+    let stopped = false;
+    let current: pg.Client | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    const again = (): void => {
+      if (!stopped) retry = setTimeout(() => void connect().then((ok) => ok && onNotify()), 1_000);
+    };
+    const connect = async (): Promise<boolean> => {
+      const client = new pg.Client(this.connection);
+      client.on('notification', (n) => {
+        if (n.channel === channel) onNotify();
+      });
+      client.on('error', () => {
+        if (current !== client) return;
+        current = undefined;
+        this.listeners.delete(client);
+        void client.end().catch(() => undefined);
+        again();
+      });
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${channel}`);
+      } catch {
+        await client.end().catch(() => undefined);
+        again();
+        return false;
+      }
+      if (stopped) {
+        await client.end().catch(() => undefined);
+        return false;
+      }
+      current = client;
+      this.listeners.add(client);
+      return true;
+    };
+    await connect();
+    return async () => {
+      stopped = true;
+      clearTimeout(retry);
+      const client = current;
+      current = undefined;
+      if (client) {
+        this.listeners.delete(client);
+        await client.end().catch(() => undefined);
+      }
+    };
+  }
+
   async close(): Promise<void> {
+    for (const client of this.listeners) await client.end().catch(() => undefined);
+    this.listeners.clear();
     await this.pool.end();
   }
 }

@@ -17,4 +17,10 @@ export interface Database extends Queryable {
   /** Runs fn in one transaction: COMMIT when it resolves, ROLLBACK when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * Calls `onNotify` for each NOTIFY on `channel` from any process, and once after a lost
+   * connection is back (notifications may have been missed). Absent where the database is one
+   * process's own (PGlite). Resolves to the unsubscribe.
+   */
+  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
 }

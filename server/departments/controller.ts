@@ -57,7 +57,7 @@ export function departmentsRoutes(service: DepartmentService): Route[] {
       query: ReadQuery,
       queryRefusal: REASON_REFUSAL,
       responses: { 200: { description: 'the file', contentType: 'application/octet-stream', schema: Type.String({ format: 'binary' }) } },
-      errors: [400, 401, 403, 404],
+      errors: [400, 401, 403, 404, 503],
       handler: async ({ params, query }, req, res) => {
         const file = await service.material(principal(req.principal), params.id, params.code, { reason: query.reason, route: 'GET /api/sub-applications/:id/materials/:code' });
         res.setHeader('Content-Type', file.mime);

@@ -2,7 +2,7 @@ import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
 import type { DeliveryChannel, DeliveryResult, DeliveryTarget } from '../delivery/types.js';
 import { DEFAULT_BACKOFF, nextAttemptAt, type BackoffPolicy } from './backoff.js';
-import { releaseSignal } from './signal.js';
+import { onRelease } from './signal.js';
 import { reschedule, transition } from '../subapps/transition.js';
 
 export interface WorkerOptions {
@@ -16,7 +16,7 @@ export interface WorkerOptions {
   maxAttempts?: number;
   backoff?: BackoffPolicy;
   batchSize?: number;
-  /** How often an idle worker looks for due rows; a local submission wakes it at once. */
+  /** How often an idle worker looks for due rows; a queued delivery wakes it at once (dispatch/signal.ts). */
   pollMs?: number;
   /** How long a claimed row stays invisible to other workers while its delivery runs. */
   leaseMs?: number;
@@ -55,7 +55,7 @@ export class DispatchWorker {
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
-  private readonly onRelease = () => this.wake();
+  private unsubscribe: Promise<() => Promise<void>> | undefined;
 
   constructor(private readonly o: WorkerOptions) {
     this.maxAttempts = o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
@@ -68,13 +68,16 @@ export class DispatchWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    releaseSignal.on('release', this.onRelease);
+    // Until the listener is connected (it keeps trying), the worker finds rows by polling.
+    this.unsubscribe = onRelease(this.o.db, () => this.wake());
+    // What was queued while the listener was connecting is found by one more look.
+    void this.unsubscribe.then(() => this.wake());
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    releaseSignal.off('release', this.onRelease);
+    await (await this.unsubscribe)?.();
     this.wake();
     await this.loop;
   }

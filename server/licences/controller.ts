@@ -24,7 +24,7 @@ export function licencesRoutes(service: LicenceService): Route[] {
       summary: 'The PDF of one of my licences (another person’s: 404)',
       params: LicenceParams,
       responses: { 200: { description: 'the licence as PDF', contentType: 'application/pdf', schema: Type.String({ format: 'binary' }) } },
-      errors: [401, 403, 404],
+      errors: [401, 403, 404, 503],
       handler: async ({ params }, req, res) => {
         const file = await service.file(currentUser(req.principal), params.id);
         res.setHeader('Content-Type', 'application/pdf');

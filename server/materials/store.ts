@@ -1,4 +1,5 @@
 import { FsMaterialStore } from './fs-store.js';
+import { S3MaterialStore, type S3StoreOptions } from './s3-store.js';
 
 /** What a store reports for bytes it holds: their sha256 (lowercase hex) is their only name. */
 export interface StoredBlob {
@@ -8,8 +9,8 @@ export interface StoredBlob {
 
 /**
  * Where uploaded materials live. Content-addressed so that one file serves every department of a
- * bundle and later applications (一人一档) without being stored twice; an S3-compatible store
- * implements the same five members.
+ * bundle and later applications (一人一档) without being stored twice: a folder (fs-store.ts) or an
+ * S3-compatible bucket (s3-store.ts).
  */
 export interface MaterialStore {
   readonly kind: string;
@@ -28,22 +29,25 @@ export function isSha256Hex(value: string): boolean {
   return SHA256_HEX.test(value);
 }
 
-export type MaterialStoreKind = 'fs';
+export type MaterialStoreKind = 'fs' | 's3';
 
 export interface MaterialStoreConfig {
   dataDir: string;
   /** Defaults to 'fs'. */
-  kind?: MaterialStoreKind;
+  materialStore?: MaterialStoreKind;
+  /** Required for 's3'. */
+  s3?: S3StoreOptions | undefined;
 }
 
 /** Picks the store for a deployment; `Config` from server/config.ts fits as it is. */
 export function createMaterialStore(config: MaterialStoreConfig): MaterialStore {
-  const kind = config.kind ?? 'fs';
+  const kind = config.materialStore ?? 'fs';
   switch (kind) {
     case 'fs':
       return new FsMaterialStore(config.dataDir);
-    // case 's3': an S3-compatible store (MinIO, OSS, COS…) goes here, with its endpoint, bucket and
-    // credentials added to MaterialStoreConfig and read from the environment in server/config.ts.
+    case 's3':
+      if (!config.s3) throw new Error('MATERIAL_STORE=s3 needs its S3_* settings');
+      return new S3MaterialStore(config.s3);
     default: {
       const unknown: never = kind;
       throw new Error(`unknown material store kind: ${String(unknown)}`);

@@ -125,6 +125,12 @@ export interface Simulator {
   readonly sms: SmsGateway | undefined;
   /** Resolves when every scheduled accept/complete has finished (or given up). */
   settled(): Promise<void>;
+  /**
+   * After a restart: asks the department API for each department's cases still waiting on it
+   * (delivered, accepted) and goes on with them, as a real department system must (README).
+   * Returns how many it took up.
+   */
+  reconcile(codes: readonly string[]): Promise<number>;
   /** Cancels scheduled callbacks and drops hanging requests; the HTTP server is the caller's. */
   close(): Promise<void>;
 }
@@ -328,9 +334,51 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     }
   }
 
+  // Cases in hand, so that a webhook and a reconciliation never both work one case.
+  const working = new Set<string>();
+
   function schedule(code: string, payload: Partial<SubApplicationPayload> & { subApplicationId: string }): void {
-    const task = work(code, payload).finally(() => tasks.delete(task));
+    const id = payload.subApplicationId;
+    if (working.has(id)) return;
+    working.add(id);
+    const task = work(code, payload).finally(() => {
+      tasks.delete(task);
+      working.delete(id);
+    });
     tasks.add(task);
+  }
+
+  /** A GET on the department API with the department's token; null when it cannot be had. */
+  async function departmentGet<T>(code: string, path: string): Promise<T | null> {
+    const token = options.tokenFor(code);
+    if (!token) return null;
+    const res = await fetch(`${apiBase}/api${path}`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.any([lifetime.signal, AbortSignal.timeout(callbackTimeoutMs)]) });
+    if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`);
+    return (await res.json()) as T;
+  }
+
+  async function reconcile(codes: readonly string[]): Promise<number> {
+    let taken = 0;
+    for (const code of codes) {
+      if (!autoProcesses(code)) continue;
+      try {
+        for (const status of ['delivered', 'accepted'] as const) {
+          const rows = (await departmentGet<{ id: string }[]>(code, `/departments/${encodeURIComponent(code)}/sub-applications?status=${status}`)) ?? [];
+          for (const row of rows) {
+            if (working.has(row.id)) continue;
+            const detail = await departmentGet<{ id: string; fields: Record<string, unknown>; produces: SubApplicationPayload['produces'] }>(code, `/sub-applications/${encodeURIComponent(row.id)}`);
+            if (!detail) continue;
+            // An accepted case is accepted again harmlessly (409, and the work goes on to 办结).
+            schedule(code, { subApplicationId: detail.id, fields: detail.fields, produces: detail.produces });
+            taken++;
+          }
+        }
+      } catch (err) {
+        if (!lifetime.signal.aborted) logger.error({ err, department: code }, 'simulator: reconciling unfinished cases failed');
+      }
+    }
+    if (taken) logger.info({ taken }, 'simulator: took up unfinished cases after a restart');
+    return taken;
   }
 
   const app = express();
@@ -497,6 +545,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     async settled() {
       while (tasks.size) await Promise.allSettled([...tasks]);
     },
+    reconcile,
     async close() {
       lifetime.abort();
       sms?.close();

@@ -46,6 +46,8 @@ function main(): void {
       { port, apiBase: config.apiBase, departments: [...secretNames.keys()] },
       `simulated departments listening on http://${config.host}:${port}/departments/:code`,
     );
+    // Cases delivered before a restart are found through the department API, not forgotten.
+    void simulator.reconcile([...secretNames.keys()]);
   });
   server.on('error', (err) => {
     logger.fatal({ err }, 'simulator failed to start');

@@ -3,6 +3,7 @@ import type { SubPayload, SupplementRequest } from '../applications/service.js';
 import { notify } from '../notices/events.js';
 import { changesApplicationStatus, deriveApplicationStatus, INITIAL_STATUSES, TRANSITIONS, type SubStatus, type Transition } from '../../shared/lifecycle.js';
 import { numberSql } from '../applications/number.js';
+import { notifyRelease } from '../dispatch/signal.js';
 
 /**
  * The one place a status is written. A sub-application's status changes only through
@@ -98,6 +99,8 @@ export async function transition<T extends Transition>(tx: Queryable, change: Ch
     params,
   );
   if (!rowCount) return false;
+  // Workers in every process hear of a row to deliver when this commits.
+  if (to === 'queued') await notifyRelease(tx);
   // Notices (server/notices/): written on this transaction, so one exists exactly when the move committed.
   const c = change as Change & { reason?: string; supplement?: SupplementRequest & { dueBy?: string | null } };
   await notify(tx, { kind: 'moved', transition: change.transition, applicationId: change.applicationId, subApplicationId: change.id, reason: c.reason ?? null, ...(c.supplement ? { supplement: c.supplement } : {}) });
@@ -166,6 +169,7 @@ export async function file(
       params,
     );
   }
+  if (items.some((i) => i.status === 'queued')) await notifyRelease(tx);
   const { set } = application;
   await tx.query(
     `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now(), promised_by = $5,

@@ -74,6 +74,8 @@ async function openPostgres(url: string): Promise<TestDatabase> {
     query: (sql, params) => db.query(sql, params),
     exec: (sql) => db.exec(sql),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction(fn),
+    // Workers on a PostgreSQL server wake through LISTEN/NOTIFY, as in production.
+    listen: (channel, onNotify) => db.listen(channel, onNotify),
     async close() {
       if (closed) return;
       closed = true;
