@@ -46,11 +46,11 @@ export default function Progress() {
       </Typography.Title>
       <Typography.Paragraph className="muted">{t('输入受理回执上的办件编号和查询码，无需登录。', 'Type the application number and query code from your receipt; no sign-in needed.')}</Typography.Paragraph>
       <Form layout="inline" onFinish={() => look(number, code)} style={{ marginBottom: 16, rowGap: 8 }}>
-        <Form.Item label={t('办件编号', 'Application number')}>
-          <Input value={number} onChange={(e) => setNumber(e.target.value)} inputMode="numeric" maxLength={20} style={{ width: 220 }} data-testid="progress-number" />
+        <Form.Item label={t('办件编号', 'Application number')} htmlFor="progress-number">
+          <Input id="progress-number" value={number} onChange={(e) => setNumber(e.target.value)} inputMode="numeric" maxLength={20} style={{ width: 220 }} data-testid="progress-number" />
         </Form.Item>
-        <Form.Item label={t('查询码', 'Query code')}>
-          <Input value={code} onChange={(e) => setCode(e.target.value)} maxLength={12} style={{ width: 140 }} data-testid="progress-code" />
+        <Form.Item label={t('查询码', 'Query code')} htmlFor="progress-code">
+          <Input id="progress-code" value={code} onChange={(e) => setCode(e.target.value)} maxLength={12} style={{ width: 140 }} data-testid="progress-code" />
         </Form.Item>
         <Button type="primary" htmlType="submit" disabled={!number.trim() || !code.trim()}>
           {t('查询', 'Look up')}
