@@ -22,6 +22,10 @@ import { RatingService } from './ratings/service.js';
 import { CommitmentService } from './commitments/service.js';
 import { LicenceService } from './licences/service.js';
 import { licencesRoutes } from './licences/controller.js';
+import { documentsRoutes } from './documents/controller.js';
+import { DocumentService } from './documents/service.js';
+import { progressRoutes } from './progress/controller.js';
+import { ProgressService } from './progress/service.js';
 import type { LicenceIssuer } from './licences/types.js';
 import { commitmentsRoutes } from './commitments/controller.js';
 import { DepartmentService } from './departments/service.js';
@@ -173,6 +177,8 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
       ...counterRoutes(counter, config.maxUploadBytes),
       ...commitmentsRoutes(new CommitmentService(db, registry, applications)),
       ...licencesRoutes(licences),
+      ...documentsRoutes(new DocumentService({ db, registry, applications, publicUrl: () => config.publicUrl })),
+      ...progressRoutes(new ProgressService({ db, registry })),
       ...departmentsRoutes(departmentService),
       ...resultRoutes(db, store),
       ...workbenchRoutes(new WorkbenchService(db, registry, departmentService, calendar)),

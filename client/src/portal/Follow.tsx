@@ -9,6 +9,7 @@ import { Supplement } from './Supplement';
 import { RatingCard } from './RatingCard';
 import { PromiseCountdown } from './PromiseCountdown';
 import { ResultDocuments } from './ResultDocuments';
+import { DocumentLinks } from './DocumentLinks';
 import type { ApplicationDetail, ApplicationItem } from './types';
 
 const POLL_MS = 2000;
@@ -186,6 +187,9 @@ export default function Follow() {
         <Link to="/applications">{t('我的办件', 'My applications')}</Link>
         {done > 0 && <Link to="/licences">{t('我的证照（办结签发的证照）', 'My licences (issued on completion)')}</Link>}
       </Space>
+      <div style={{ marginBottom: 16 }}>
+        <DocumentLinks id={detail.id} status={detail.status} supplement={detail.items.some((i) => i.status === 'supplement')} />
+      </div>
       <div className="visually-hidden" aria-live="polite">
         {t(`已办结 ${done} 项，共 ${detail.items.length} 项`, `${done} of ${detail.items.length} done`)}
       </div>

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { ApiError, api } from '../api';
 import { useI18n } from '../i18n';
 import { StatusPill, formatTime, useDocumentTitle } from './labels';
+import { DocumentLinks } from './DocumentLinks';
 import type { ApplicationSummary } from './types';
 
 /** /applications: every application of the signed-in applicant, newest first. */
@@ -60,6 +61,7 @@ export default function MyApplications() {
                   <Link to={a.status === 'draft' ? `/applications/${a.id}/edit` : `/applications/${a.id}`} aria-label={`${a.status === 'draft' ? t('继续填写', 'Continue') : t('查看进度', 'View progress')}：${a.title}`}>
                     {a.status === 'draft' ? t('继续填写', 'Continue') : t('查看进度', 'View progress')}
                   </Link>
+                  <DocumentLinks id={a.id} status={a.status} supplement={a.status === 'supplement'} />
                   {a.status === 'draft' && (
                     <Popconfirm
                       title={t(`删除草稿“${a.title}”？`, `Delete the draft "${a.title}"?`)}
