@@ -2,8 +2,9 @@ import { Descriptions, List, Space, Typography } from 'antd';
 import { useI18n } from '../i18n';
 import { Pill, StatusPill, formatTime, statusTone, subStatusLabel } from '../portal/labels';
 import type { ApplicationDetail } from '../portal/types';
+import { DocumentLinks } from '../portal/DocumentLinks';
 
-/** A filed application as the counter shows it: its number, where it stands, the receipt. */
+/** An application as the counter shows it: its number, where it stands, the receipt and the other documents. */
 export function FiledSummary({ app }: { app: ApplicationDetail }) {
   const { t, lang } = useI18n();
   return (
@@ -55,6 +56,8 @@ export function FiledSummary({ app }: { app: ApplicationDetail }) {
           </a>
         </p>
       )}
+      {/* The same documents the applicant has online: the 申请表 to sign, the 一次性告知书 and 办结通知书 when they apply. */}
+      <DocumentLinks id={app.id} status={app.status} supplement={app.items.some((i) => i.status === 'supplement')} />
     </div>
   );
 }
