@@ -182,6 +182,7 @@ export default function Follow() {
       <Space wrap size={[12, 4]} style={{ marginBottom: 16 }}>
         <StatusPill status={detail.status} />
         {detail.number && <Typography.Text data-testid="application-number">{t(`办件编号 ${detail.number}`, `No. ${detail.number}`)}</Typography.Text>}
+        {detail.counter && <Typography.Text className="muted" data-testid="counter-window">{t(`受理窗口 ${detail.counter.window}`, `Filed at ${detail.counter.window}`)}</Typography.Text>}
         <Typography.Text className="muted">{t(`提交于 ${formatTime(detail.submittedAt, 'zh')}`, `Submitted ${formatTime(detail.submittedAt, 'en')}`)}</Typography.Text>
         <Typography.Text data-testid="progress-count">{t(`已办结 ${done}/${detail.items.length} 项`, `${done} of ${detail.items.length} done`)}</Typography.Text>
         <Link to="/applications">{t('我的办件', 'My applications')}</Link>
