@@ -136,12 +136,17 @@ function addMonths(isoDate: string, months: number): string {
  * applicant. With a profile, only those for which the profile actually has a value; the
  * others are asked like any question.
  */
-export function prefillOf(plan: BundlePlan, profile: Profile | undefined): { prefilled: Record<string, PrefillSource>; values: Record<string, unknown> } {
+export function prefillOf(plan: BundlePlan, profile: Profile | undefined, answers: Answers = {}): { prefilled: Record<string, PrefillSource>; values: Record<string, unknown> } {
   const prefilled: Record<string, PrefillSource> = {};
   const values: Record<string, unknown> = {};
+  // A conditional prefill reads the applicant's own answers only (never prefilled values), so
+  // whether a field is filled cannot depend on what filling it would put there.
+  const answered: FactLookup = (id) => (id === 'profile' ? profile : Object.hasOwn(answers, id) ? answers[id] : undefined);
   for (const el of plan.elements) {
     const p = plan.prefill.get(el.id) ?? el.prefill;
     if (p.kind === 'none') continue;
+    const when = plan.prefillWhen.get(el.id);
+    if (when && !when(answered)) continue;
     if (profile === undefined) {
       prefilled[el.id] = p.kind;
       continue;
@@ -170,7 +175,7 @@ export function evaluate(bundle: Bundle, catalogue: Catalogue, answers: Answers,
   const today = options.today ?? chinaToday();
 
   // Facts: answers to known elements, overridden by what the platform prefilled.
-  const { prefilled, values: prefillValues } = prefillOf(plan, profile);
+  const { prefilled, values: prefillValues } = prefillOf(plan, profile, answers);
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(answers)) {
     if (v !== undefined && catalogue.elements.has(k)) values[k] = v;

@@ -18,10 +18,18 @@ export const CreateBody = Type.Object(
 );
 export const Created = Closed({ id: Uuid(), bundleId: Type.String(), version: Type.String(), region: FiledRegion, status: ApplicationStatus, answers: Dict('answers so far') });
 
+const DraftStep = Type.String({
+  maxLength: 64,
+  description: 'the wizard step the applicant is on: a section id of the bundle, `materials` or `review`; kept with the draft so resuming it (on any device) opens that step. Another value is refused with 422',
+});
+
 export const AnswersBody = Named(
   'Answers',
   Type.Object(
-    { answers: Dict('Values keyed by data element id (`child.name`); item-local fields by `<itemId>/<field>`; null clears a value. GET /bundles/{id}/form serves its JSON Schema as answersSchema') },
+    {
+      answers: Dict('Values keyed by data element id (`child.name`); item-local fields by `<itemId>/<field>`; null clears a value. GET /bundles/{id}/form serves its JSON Schema as answersSchema'),
+      step: Type.Optional(DraftStep),
+    },
     { additionalProperties: false, description: 'Any other top-level key is refused with 422 naming it' },
   ),
 );
@@ -115,6 +123,7 @@ export const ApplicationDetail = Named(
     region: FiledRegion,
     status: ApplicationStatus,
     answers: Dict('answers keyed by data element id'),
+    step: Nullable(Type.String({ description: 'for a draft, the wizard step it was left at (see PUT /applications/{id}/answers); null before any step was saved and once filed' })),
     createdAt: DateTime(),
     submittedAt: Nullable(DateTime()),
     promise: Nullable(Closed({ days: Type.Number(), unit: DayUnitSchema }, { description: "the bundle's promised limit (承诺办结时限)" })),

@@ -109,7 +109,6 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
   // Every item, optional ones too: what the server checks a draft's values against.
   const full = useMemo(() => compose(model.bundle, model.catalogue, { lang }), [model, lang]);
   const payload = useMemo(() => savable(answers, full, evaluation), [answers, full, evaluation]);
-  const autosave = useAutosave(app.id, payload);
 
   const steps: Step[] = useMemo(
     () => [
@@ -119,9 +118,11 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
     ],
     [form, lang, t],
   );
-  const requested = params.get('step');
+  // The step in the address, else the one the draft was left at (kept on the server, so another device resumes there too).
+  const requested = params.get('step') ?? app.step;
   const index = Math.max(0, steps.findIndex((s) => s.key === requested));
   const step = steps[index] as Step;
+  const autosave = useAutosave(app.id, payload, step.key);
   const section = form.sections.find((s) => s.id === step.key);
   useDocumentTitle(`${step.title} · ${t(model.bundle.title, model.bundle.titleEn)}`);
 
