@@ -376,10 +376,19 @@ export class ApplicationService {
         WHERE a.applicant_id = $1 ORDER BY a.created_at DESC`,
       [user.id],
     );
-    return rows.map((a) => ({
+    // The English title is in the version's files, not its row: read once per version listed.
+    const english = new Map<string, Promise<string>>();
+    const titleEn = (a: ApplicationRow & { title: string }) => {
+      const k = `${a.bundle_id}@${a.version}`;
+      if (!english.has(k)) english.set(k, this.d.registry.get(a.bundle_id, a.version).then((v) => v.bundle.titleEn, () => a.title));
+      return english.get(k) as Promise<string>;
+    };
+    const titles = await Promise.all(rows.map(titleEn));
+    return rows.map((a, i) => ({
       id: a.id,
       bundleId: a.bundle_id,
       title: a.title,
+      titleEn: titles[i] as string,
       version: a.version,
       region: a.region,
       status: a.status,
@@ -410,6 +419,7 @@ export class ApplicationService {
       id: app.id,
       bundleId: app.bundle_id,
       title: v.bundle.title,
+      titleEn: v.bundle.titleEn,
       version: app.version,
       region: app.region,
       status: app.status,

@@ -273,7 +273,7 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
       ...added.map((i) => (lang === 'en' ? `Added: ${i.titleEn} (${i.reasonEn})` : `已纳入：${i.title}（${i.reason}）`)),
       ...removed.map((i) => (lang === 'en' ? `Removed: ${i.titleEn}` : `已移除：${i.title}`)),
     ];
-    const timer = setTimeout(() => setAnnouncement(parts.join('；')), 0);
+    const timer = setTimeout(() => setAnnouncement(parts.join(lang === 'en' ? '; ' : '；')), 0);
     return () => clearTimeout(timer);
   }, [included, evaluation, lang]);
 

@@ -102,7 +102,7 @@ function FormPreview({ preview, answers, onAnswers }: { preview: PreviewData; an
             setErrors({});
             onAnswers({ ...(examples[name]?.answers ?? {}) });
           }}
-          options={Object.entries(examples).map(([name, ex]) => ({ value: name, label: ex.description ? `${name}：${ex.description}` : name }))}
+          options={Object.entries(examples).map(([name, ex]) => ({ value: name, label: ex.description ? `${name}${t('：', ': ')}${ex.description}` : name }))}
           data-testid="load-example"
         />
         <Button size="small" onClick={() => { setErrors({}); onAnswers({}); }}>
@@ -117,7 +117,7 @@ function FormPreview({ preview, answers, onAnswers }: { preview: PreviewData; an
           </Tag>
         ))}
       </div>
-      {!evaluation.eligible && <Alert type="error" showIcon title={evaluation.ineligible.map((r) => (lang === 'en' ? r.reasonEn : r.reason)).join('；')} />}
+      {!evaluation.eligible && <Alert type="error" showIcon title={evaluation.ineligible.map((r) => (lang === 'en' ? r.reasonEn : r.reason)).join(t('；', '; '))} />}
       {evaluation.notices.map((n, i) => (
         <Alert key={i} type="info" showIcon title={lang === 'en' ? n.reasonEn : n.reason} />
       ))}
@@ -168,7 +168,7 @@ function Rules({ preview }: { preview: PreviewData }) {
       {evaluation.notRequired.length > 0 && (
         <Typography.Paragraph type="secondary">
           {t('本情形不需要：', 'Not needed here: ')}
-          {evaluation.notRequired.map((n) => `${n.title}（${lang === 'en' ? n.reasonEn : n.reason}）`).join('；')}
+          {evaluation.notRequired.map((n) => (lang === 'en' ? `${n.title} (${n.reasonEn})` : `${n.title}（${n.reason}）`)).join(t('；', '; '))}
         </Typography.Paragraph>
       )}
     </Space>

@@ -174,7 +174,7 @@ export default function Detail() {
             children: (
               <span>
                 <span data-testid={`field-${name}`}>{show(sub.fields[name], t)}</span>
-                {sub.valueLabels[name] ? <Typography.Text type="secondary">（{t(sub.valueLabels[name].zh, sub.valueLabels[name].en)}）</Typography.Text> : null}
+                {sub.valueLabels[name] ? <Typography.Text type="secondary">{t(`（${sub.valueLabels[name].zh}）`, ` (${sub.valueLabels[name].en})`)}</Typography.Text> : null}
               </span>
             ),
           }))}
@@ -205,13 +205,13 @@ export default function Detail() {
                   // A licence fetched through data sharing: what proves it, as the library holds it.
                   <div data-testid={`evidence-${m.code}`}>
                     <div>
-                      {t('证照编号', 'Licence no.')}：{m.evidence.licenceNumber}
+                      {t('证照编号：', 'Licence no.: ')}{m.evidence.licenceNumber}
                     </div>
                     <div>
-                      {t('发证机关', 'Issuer')}：{m.evidence.issuer}
+                      {t('发证机关：', 'Issuer: ')}{m.evidence.issuer}
                     </div>
                     <div>
-                      {t('有效期', 'Valid')}：{m.evidence.issuedOn} {t('至', 'to')} {m.evidence.validUntil ?? t('长期', 'no end')}
+                      {t('有效期：', 'Valid: ')}{m.evidence.issuedOn} {t('至', 'to')} {m.evidence.validUntil ?? t('长期', 'no end')}
                     </div>
                     <Typography.Text type="secondary">
                       {t('获取于', 'Fetched')} {new Date(m.evidence.fetchedAt).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai' })}
