@@ -64,15 +64,31 @@ async function settle(page: Page, visit: Visit): Promise<void> {
  */
 async function englishProblems(page: Page): Promise<string[]> {
   const texts = await page.evaluate(() => {
-    type El = { innerText: string; getAttribute(n: string): string | null; closest(s: string): unknown };
+    // Text marked lang="zh-CN" is Chinese on purpose (a person's name, the 中文 switch) and is said so to screen readers.
+    const ZH = '[lang^="zh"]:not(html)';
+    type El = {
+      textContent: string | null;
+      getAttribute(n: string): string | null;
+      closest(s: string): unknown;
+      cloneNode(deep: boolean): El;
+      querySelectorAll(s: string): Iterable<El & { remove(): void }>;
+    };
     const d = (globalThis as unknown as { document: { title: string; querySelectorAll(s: string): Iterable<El> } }).document;
     const out: string[] = [d.title];
     // The words of the interface: headings, controls, labels, tabs, steps, table heads, alerts, menus.
     const chrome = 'h1,h2,h3,h4,button,label,th,[role=tab],[role=menuitem],.ant-steps-item-title,.ant-alert-message,.ant-alert-title,.ant-alert-description,.ant-descriptions-item-label,.ant-card-head-title,.ant-tag,.ant-empty-description,.ant-result-title,.ant-result-subtitle,.ant-form-item-label,.ant-typography,header a,nav a,.ant-select-selection-item,.ant-pagination,.ant-statistic-title';
-    for (const el of d.querySelectorAll(chrome)) if (!el.closest('.cm-editor')) out.push(el.innerText);
+    for (const el of d.querySelectorAll(chrome)) {
+      if (el.closest(ZH) || el.closest('.cm-editor')) continue;
+      const copy = el.cloneNode(true);
+      for (const zh of copy.querySelectorAll(ZH)) zh.remove();
+      out.push(copy.textContent ?? '');
+    }
     for (const el of d.querySelectorAll('[aria-label],[placeholder],[title]')) {
+      if (el.closest(ZH) || el.closest('.cm-editor')) continue;
+      const said = [...el.querySelectorAll(ZH)].map((z) => z.textContent ?? '');
       for (const a of ['aria-label', 'placeholder', 'title']) {
-        const v = el.getAttribute(a);
+        let v = el.getAttribute(a);
+        for (const z of said) v = v?.split(z).join('') ?? null;
         if (v) out.push(v);
       }
     }

@@ -278,7 +278,8 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
   }, [included, evaluation, lang]);
 
   const title = lang === 'en' ? model.bundle.titleEn : model.bundle.title;
-  const compact = !screens.md;
+  // The list of steps needs a wide screen: below lg its titles would be squeezed into a few letters a line.
+  const compact = !screens.lg;
   return (
     <div className="portal wizard">
       <Typography.Title level={2} style={{ fontSize: 22, marginTop: 0 }}>
