@@ -81,6 +81,7 @@ export interface MaterialDecision extends Reason {
 export interface NotRequired extends Reason {
   readonly code: string;
   readonly title: string;
+  readonly titleEn: string;
   readonly items: readonly string[];
 }
 
@@ -286,7 +287,7 @@ export function evaluate(bundle: Bundle, catalogue: Catalogue, answers: Answers,
     m.electronicLicence && (sharing?.available ? sharing.available.includes(m.code) : !(sharing?.unavailable ?? []).includes(m.code));
 
   const needsByCode = new Map<string, MaterialNeed[]>();
-  const notRequired = new Map<string, { code: string; title: string; items: string[]; reason: Reason }>();
+  const notRequired = new Map<string, { code: string; title: string; titleEn: string; items: string[]; reason: Reason }>();
   for (const itemId of included) {
     const item = plan.byId.get(itemId);
     if (!item) continue;
@@ -304,7 +305,7 @@ export function evaluate(bundle: Bundle, catalogue: Catalogue, answers: Answers,
       if (!m) continue;
       const waiver = w.origin === 'form' ? undefined : waived.find((x) => x.code === w.code && (x.item === undefined || x.item === itemId));
       if (waiver) {
-        const entry = notRequired.get(w.code) ?? { code: w.code, title: m.title, items: [], reason: waiver.reason };
+        const entry = notRequired.get(w.code) ?? { code: w.code, title: m.title, titleEn: m.titleEn, items: [], reason: waiver.reason };
         entry.items.push(itemId);
         notRequired.set(w.code, entry);
         continue;
@@ -378,7 +379,7 @@ export function evaluate(bundle: Bundle, catalogue: Catalogue, answers: Answers,
     included,
     after: Object.fromEntries(after),
     materials,
-    notRequired: [...notRequired.values()].map((n) => ({ code: n.code, title: n.title, items: n.items, ...n.reason })),
+    notRequired: [...notRequired.values()].map((n) => ({ code: n.code, title: n.title, titleEn: n.titleEn, items: n.items, ...n.reason })),
     values,
     prefilled,
     firedRules,

@@ -56,7 +56,7 @@ export function Layout({ nav }: { nav: NavEntry[] }) {
           }}
         >
           <Button size={narrow ? 'middle' : 'small'} data-testid="user-menu">
-            {user.name}
+            <span lang="zh-CN">{user.name}</span>
           </Button>
         </Dropdown>
       ) : (

@@ -168,7 +168,7 @@ function Rules({ preview }: { preview: PreviewData }) {
       {evaluation.notRequired.length > 0 && (
         <Typography.Paragraph type="secondary">
           {t('本情形不需要：', 'Not needed here: ')}
-          {evaluation.notRequired.map((n) => (lang === 'en' ? `${n.title} (${n.reasonEn})` : `${n.title}（${n.reason}）`)).join(t('；', '; '))}
+          {evaluation.notRequired.map((n) => (lang === 'en' ? `${n.titleEn} (${n.reasonEn})` : `${n.title}（${n.reason}）`)).join(t('；', '; '))}
         </Typography.Paragraph>
       )}
     </Space>
