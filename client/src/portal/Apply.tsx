@@ -122,7 +122,7 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
   const requested = params.get('step') ?? app.step;
   const index = Math.max(0, steps.findIndex((s) => s.key === requested));
   const step = steps[index] as Step;
-  const autosave = useAutosave(app.id, payload, step.key);
+  const autosave = useAutosave(app.id, payload, step.key, app.step ?? (steps[0] as Step).key);
   const section = form.sections.find((s) => s.id === step.key);
   useDocumentTitle(`${step.title} · ${t(model.bundle.title, model.bundle.titleEn)}`);
 

@@ -21,9 +21,10 @@ export interface Autosave {
  * server refuses a draft with a bad value as a whole) and the wizard `step` `AUTOSAVE_DELAY_MS`
  * after their last change.
  */
-export function useAutosave(applicationId: string, payload: Record<string, unknown>, step: string): Autosave {
+export function useAutosave(applicationId: string, payload: Record<string, unknown>, step: string, savedStep: string): Autosave {
   const key = JSON.stringify([payload, step]);
-  const [savedKey, setSavedKey] = useState(key);
+  // What the server holds when the wizard opens: a step opened by its address is saved too.
+  const [savedKey, setSavedKey] = useState(() => JSON.stringify([payload, savedStep]));
   const [saving, setSaving] = useState(false);
   // A refused draft (422) waits for the applicant to change something; a network failure is retried.
   const [failure, setFailure] = useState<{ key: string; permanent: boolean } | null>(null);

@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useState } from 'react';
-import { Alert, Button, Card, Col, Empty, Row, Select, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Empty, Radio, Row, Select, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import { useI18n } from '../i18n';
 import { SchemaForm, type SchemaFormContext } from '../components/form/SchemaForm';
 import { isEmpty, REQUIRED, validateValue, type FieldError } from '../components/form/validate';
@@ -113,7 +113,7 @@ function FormPreview({ preview, answers, onAnswers }: { preview: PreviewData; an
         <Typography.Text type="secondary">{t('将办理：', 'Services: ')}</Typography.Text>
         {evaluation.items.filter((i) => i.included).map((i) => (
           <Tag key={i.id} color="green" data-testid={`included-${i.id}`}>
-            {lang === 'en' ? i.titleEn : i.title}（{dept(i.department)}）
+            {lang === 'en' ? `${i.titleEn} (${dept(i.department)})` : `${i.title}（${dept(i.department)}）`}
           </Tag>
         ))}
       </div>
@@ -121,11 +121,15 @@ function FormPreview({ preview, answers, onAnswers }: { preview: PreviewData; an
       {evaluation.notices.map((n, i) => (
         <Alert key={i} type="info" showIcon title={lang === 'en' ? n.reasonEn : n.reason} />
       ))}
-      <Tabs
+      {/* Buttons that wrap, not tabs: long English titles overflowed antd's tab bar into a menu that is no tab. */}
+      <Radio.Group
+        optionType="button"
         size="small"
-        activeKey={current?.id}
-        onChange={setSection}
-        items={form.sections.map((s) => ({ key: s.id, label: lang === 'en' ? s.titleEn : s.title }))}
+        value={current?.id}
+        onChange={(e) => setSection(e.target.value as string)}
+        options={form.sections.map((s) => ({ value: s.id, label: lang === 'en' ? s.titleEn : s.title }))}
+        aria-label={t('表单分节', 'Form sections')}
+        style={{ display: 'flex', flexWrap: 'wrap', rowGap: 4 }}
       />
       {props && current ? (
         <div data-testid="preview-section">
