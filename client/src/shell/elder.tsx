@@ -53,6 +53,8 @@ const ELDER: ThemeConfig['token'] = {
   colorTextDescription: '#262626',
   colorTextTertiary: '#333333',
   colorTextPlaceholder: '#595959',
+  colorTextQuaternary: '#595959',
+  colorTextDisabled: '#595959',
   colorError: '#a8071a',
   colorSuccess: '#237804',
   colorLink: '#0b3f8f',

@@ -7,7 +7,7 @@ import { useI18n } from '../i18n';
 import { useAuth } from '../auth';
 import type { DepartmentAction } from '../../../shared/lifecycle.js';
 import { ClockTag } from './Clock';
-import { STAFF_STATUS } from './labels';
+import { REASONS, STAFF_STATUS } from './labels';
 import { ReasonDialog } from './ReasonDialog';
 import { dispositionLabel } from '../../../shared/dispositions.js';
 import { CompleteDialog, RejectDialog, SupplementDialog } from './ActionDialogs';
@@ -143,7 +143,7 @@ export default function Detail() {
       <Typography.Text type="secondary">
         {lang === 'en' ? sub.bundle.titleEn : sub.bundle.title} · {t('版本', 'version')} <span data-testid="version">{sub.bundle.version}</span> · {lang === 'en' ? sub.departmentNameEn : sub.departmentName} · {t('申请编号', 'Application')} {sub.applicationId.slice(0, 8)}
       </Typography.Text>
-      <Alert type="info" showIcon title={t(`本次查阅已记入审计日志（事由：${reason}）`, `This view is in the audit log (reason: ${reason})`)} />
+      <Alert type="info" showIcon title={t(`本次查阅已记入审计日志（事由：${reason}）`, `This view is in the audit log (reason: ${REASONS.find((r) => r.zh === reason)?.en ?? reason})`)} />
 
       <Card size="small" title={t('办理时限', 'Time limit')}>
         <Descriptions
