@@ -438,6 +438,12 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     for (const [elementId, p] of bundle.prefill) {
       if (!checkElement(p.at, elementId, `${bname} prefill`)) continue;
       if (p.prefill.kind === 'sharing') checkDepartment(p.at, p.prefill.source, `${bname} prefill of "${elementId}"`);
+      if (p.when) {
+        const where = `${bname} prefill of "${elementId}"`;
+        for (const u of checkCondition(p.when, child(p.at, 'when'), where)) {
+          if (u.fact === elementId) report(child(p.at, 'when', ...u.at, 'fact'), 'field-rule', `${where}: whether the field is prefilled cannot depend on its own value`);
+        }
+      }
     }
 
     // Needs: some earlier item (transitively before, via after:) must produce the value.

@@ -561,7 +561,13 @@ function buildBundle(file: string, id: string, root: Raw): Bundle {
     items,
     questions,
     prefill: new Map(
-      Object.entries(asRaw(root.prefill)).map(([elementId, p]) => [elementId, { prefill: parsePrefill(p, elementId), at: at('prefill', elementId) }]),
+      Object.entries(asRaw(root.prefill)).map(([elementId, p]) => {
+        // A string, or { from, when } for a prefill that holds only in some situations.
+        const conditional = typeof p === 'object' && p !== null && !Array.isArray(p) ? asRaw(p) : null;
+        const prefill = parsePrefill(conditional ? conditional.from : p, elementId);
+        const when = conditional?.when as TopLevelCondition | undefined;
+        return [elementId, { prefill, ...(when ? { when } : {}), at: at('prefill', elementId) }];
+      }),
     ),
     rules,
     sections,

@@ -29,7 +29,11 @@ import {
   UploadResult,
 } from '../../shared/contracts/applications.js';
 
-const ANSWERS_REFUSAL: Refusal = { message: '请求体应为 {"answers": {…}}', messageEn: 'The body must be {"answers": {…}}', fields: { answers: { message: '应为对象', messageEn: 'must be an object' } } };
+const ANSWERS_REFUSAL: Refusal = {
+  message: '请求体应为 {"answers": {…}}',
+  messageEn: 'The body must be {"answers": {…}}',
+  fields: { answers: { message: '应为对象', messageEn: 'must be an object' }, step: { message: '应为填写步骤的名称', messageEn: 'must name a step of the form' } },
+};
 
 /** The citizen's side: drafts, answers, materials, submission, progress, supplements and the rating. */
 /** How a rating body is refused: the application's 好差评 and an item's 一事一评 alike. */
@@ -132,7 +136,7 @@ export function applicationsRoutes(service: ApplicationService, ratings: RatingS
       responses: { 200: Saved },
       errors: [400, 401, 403, 404, 409, 422],
       handler: async ({ params, body }, req) => {
-        const app = await service.saveAnswers(currentUser(req.principal), params.id, body.answers);
+        const app = await service.saveAnswers(currentUser(req.principal), params.id, body.answers, body.step);
         return { id: app.id, status: app.status, answers: app.answers, updatedAt: app.updated_at };
       },
     }),

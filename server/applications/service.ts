@@ -15,7 +15,8 @@ import { profileFor } from './profile.js';
 import type { ConnectorRegistry } from '../connectors/types.js';
 import type { SharingService } from '../connectors/sharing.js';
 import { sharingChecks, materialsWithEvidence } from '../connectors/submit.js';
-import { checkDetails, validateComplete, validateDraft, fullForm } from './validation.js';
+import { wizardSteps } from '../../shared/wizard-steps.js';
+import { checkDetails, prefilledValues, validateComplete, validateDraft, fullForm } from './validation.js';
 import { historyOf, type HistoryEntry } from '../subapps/history.js';
 import { file, transition } from '../subapps/transition.js';
 import { regionalVersion, requireRegion } from '../bundles/regional.js';
@@ -54,6 +55,8 @@ export interface ApplicationRow {
   counter_clerk_id: string | null;
   counter_window: string | null;
   counter_company: CounterCompany | null;
+  /** The wizard step a draft was left at (migration 020). */
+  draft_step: string | null;
 }
 
 /** A company applying at the counter through an agent: as the exchange confirmed it, with the agent's 委托书. */
@@ -228,20 +231,20 @@ export class ApplicationService {
     return { authorisedAt: rows[0]!.sharing_authorised_at };
   }
 
-  async saveAnswers(user: User, id: string, answers: Record<string, unknown>): Promise<ApplicationRow> {
+  async saveAnswers(user: User, id: string, answers: Record<string, unknown>, step?: string): Promise<ApplicationRow> {
     const app = await this.owned(user, id);
     if (app.status !== 'draft') throw new AlreadySubmittedError();
     const { v, profile } = await this.context(user, app);
-    const prefilled = evaluate(v.bundle, v.catalogue, {}, profile).values;
-    const details = validateDraft(v, answers, prefilled);
+    const details = validateDraft(v, answers, prefilledValues(v, answers, profile));
+    if (step !== undefined && !wizardSteps(v.bundle).includes(step)) details.push({ path: 'step', message: '不是本事项的填写步骤', messageEn: 'is not a step of this form' });
     // Cross-field checks (a birth date in the future) on the values that are themselves valid.
     if (details.length === 0) details.push(...checkDetails(evaluate(v.bundle, v.catalogue, answers, profile).problems ?? []));
     if (details.length) throw new ValidationError(details);
     const kept = Object.fromEntries(Object.entries(answers).filter(([, value]) => value !== null));
     const { rows } = await this.d.db.query<ApplicationRow>(
       // A draft is an application never filed (submitted_at is set in the same statement as its status).
-      `UPDATE applications SET answers = $3, updated_at = now() WHERE id = $1 AND applicant_id = $2 AND submitted_at IS NULL RETURNING *`,
-      [app.id, app.applicant_id, JSON.stringify(kept)],
+      `UPDATE applications SET answers = $3, draft_step = COALESCE($4, draft_step), updated_at = now() WHERE id = $1 AND applicant_id = $2 AND submitted_at IS NULL RETURNING *`,
+      [app.id, app.applicant_id, JSON.stringify(kept), step ?? null],
     );
     if (!rows[0]) throw new AlreadySubmittedError();
     return rows[0];
@@ -415,10 +418,19 @@ export class ApplicationService {
         WHERE ${mayActOn(user, 1, 'a')} ORDER BY a.created_at DESC`,
       [user.id],
     );
-    return rows.map((a) => ({
+    // The English title is in the version's files, not its row: read once per version listed.
+    const english = new Map<string, Promise<string>>();
+    const titleEn = (a: ApplicationRow & { title: string }) => {
+      const k = `${a.bundle_id}@${a.version}`;
+      if (!english.has(k)) english.set(k, this.d.registry.get(a.bundle_id, a.version).then((v) => v.bundle.titleEn, () => a.title));
+      return english.get(k) as Promise<string>;
+    };
+    const titles = await Promise.all(rows.map(titleEn));
+    return rows.map((a, i) => ({
       id: a.id,
       bundleId: a.bundle_id,
       title: a.title,
+      titleEn: titles[i] as string,
       version: a.version,
       region: a.region,
       status: a.status,
@@ -460,11 +472,13 @@ export class ApplicationService {
       id: app.id,
       bundleId: app.bundle_id,
       title: v.bundle.title,
+      titleEn: v.bundle.titleEn,
       version: app.version,
       region: app.region,
       status: app.status,
       number: app.number,
       answers: app.answers,
+      step: app.status === 'draft' ? (app.draft_step ?? null) : null,
       createdAt: app.created_at,
       submittedAt: app.submitted_at,
       // The bundle's promise (承诺办结时限) for this filing: when it runs out, in China time.
@@ -514,8 +528,7 @@ export class ApplicationService {
       for (const element of request.elements) {
         if (answers[element] === undefined || answers[element] === null || answers[element] === '') details.push({ path: element, message: '必填（部门要求补正）', messageEn: 'required (asked for by the department)' });
       }
-      const prefilled = evaluate(v.bundle, v.catalogue, {}, profile).values;
-      details.push(...validateDraft(v, Object.fromEntries(Object.entries(answers).filter(([k]) => request.elements.includes(k))), prefilled));
+      details.push(...validateDraft(v, Object.fromEntries(Object.entries(answers).filter(([k]) => request.elements.includes(k))), prefilledValues(v, { ...app.answers, ...answers }, profile)));
       const files = await tx.query<{ code: string; sha256: string; file_name: string; mime: string; uploaded_at: Date }>(
         'SELECT m.code, m.sha256, m.file_name, b.mime, m.uploaded_at FROM application_materials m JOIN blobs b ON b.sha256 = m.sha256 WHERE m.application_id = $1',
         [app.id],

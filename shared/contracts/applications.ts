@@ -21,10 +21,18 @@ export const CreateBody = Type.Object(
 );
 export const Created = Closed({ id: Uuid(), bundleId: Type.String(), version: Type.String(), region: FiledRegion, status: ApplicationStatus, answers: Dict('answers so far') });
 
+const DraftStep = Type.String({
+  maxLength: 64,
+  description: 'the wizard step the applicant is on: a section id of the bundle, `materials` or `review`; kept with the draft so resuming it (on any device) opens that step. Another value is refused with 422',
+});
+
 export const AnswersBody = Named(
   'Answers',
   Type.Object(
-    { answers: Dict('Values keyed by data element id (`child.name`); item-local fields by `<itemId>/<field>`; null clears a value. GET /bundles/{id}/form serves its JSON Schema as answersSchema') },
+    {
+      answers: Dict('Values keyed by data element id (`child.name`); item-local fields by `<itemId>/<field>`; null clears a value. GET /bundles/{id}/form serves its JSON Schema as answersSchema'),
+      step: Type.Optional(DraftStep),
+    },
     { additionalProperties: false, description: 'Any other top-level key is refused with 422 naming it' },
   ),
 );
@@ -41,6 +49,7 @@ export const ApplicationSummary = Closed({
   id: Uuid(),
   bundleId: Type.String(),
   title: Type.String(),
+  titleEn: Type.String(),
   version: Type.String(),
   region: FiledRegion,
   status: ApplicationStatus,
@@ -119,11 +128,13 @@ export const ApplicationDetail = Named(
     id: Uuid(),
     bundleId: Type.String(),
     title: Type.String(),
+    titleEn: Type.String(),
     version: Type.String(),
     region: FiledRegion,
     status: ApplicationStatus,
     number: ApplicationNumber,
     answers: Dict('answers keyed by data element id'),
+    step: Nullable(Type.String({ description: 'for a draft, the wizard step it was left at (see PUT /applications/{id}/answers); null before any step was saved and once filed' })),
     createdAt: DateTime(),
     submittedAt: Nullable(DateTime()),
     promise: Nullable(Closed({ days: Type.Number(), unit: DayUnitSchema }, { description: "the bundle's promised limit (承诺办结时限)" })),

@@ -106,7 +106,7 @@ export const Preview = Closed({
     visits: Type.Array(Reason),
     items: Type.Array(ItemDecision),
     materials: Type.Array(PreviewMaterial),
-    notRequired: Type.Array(Closed({ code: Type.String(), title: Type.String(), items: Type.Array(Type.String()), reason: Type.String(), reasonEn: Type.String(), rule: Type.Optional(Type.String()) })),
+    notRequired: Type.Array(Closed({ code: Type.String(), title: Type.String(), titleEn: Type.String(), items: Type.Array(Type.String()), reason: Type.String(), reasonEn: Type.String(), rule: Type.Optional(Type.String()) })),
     firedRules: Type.Array(Type.String()),
   }),
   savings: Savings,

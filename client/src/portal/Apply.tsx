@@ -119,7 +119,6 @@ export function Wizard({ app, model, host }: { app: ApplicationDetail; model: En
   // Every item, optional ones too: what the server checks a draft's values against.
   const full = useMemo(() => compose(model.bundle, model.catalogue, { lang }), [model, lang]);
   const payload = useMemo(() => savable(answers, full, evaluation), [answers, full, evaluation]);
-  const autosave = useAutosave(app.id, payload);
 
   const steps: Step[] = useMemo(
     () => [
@@ -129,9 +128,11 @@ export function Wizard({ app, model, host }: { app: ApplicationDetail; model: En
     ],
     [form, lang, t],
   );
-  const requested = params.get('step');
+  // The step in the address, else the one the draft was left at (kept on the server, so another device resumes there too).
+  const requested = params.get('step') ?? app.step;
   const index = Math.max(0, steps.findIndex((s) => s.key === requested));
   const step = steps[index] as Step;
+  const autosave = useAutosave(app.id, payload, step.key, app.step ?? (steps[0] as Step).key);
   const section = form.sections.find((s) => s.id === step.key);
   useDocumentTitle(`${step.title} · ${t(model.bundle.title, model.bundle.titleEn)}`);
 
@@ -282,12 +283,13 @@ export function Wizard({ app, model, host }: { app: ApplicationDetail; model: En
       ...added.map((i) => (lang === 'en' ? `Added: ${i.titleEn} (${i.reasonEn})` : `已纳入：${i.title}（${i.reason}）`)),
       ...removed.map((i) => (lang === 'en' ? `Removed: ${i.titleEn}` : `已移除：${i.title}`)),
     ];
-    const timer = setTimeout(() => setAnnouncement(parts.join('；')), 0);
+    const timer = setTimeout(() => setAnnouncement(parts.join(lang === 'en' ? '; ' : '；')), 0);
     return () => clearTimeout(timer);
   }, [included, evaluation, lang]);
 
   const title = lang === 'en' ? model.bundle.titleEn : model.bundle.title;
-  const compact = !screens.md;
+  // The list of steps needs a wide screen: below lg its titles would be squeezed into a few letters a line.
+  const compact = !screens.lg;
   return (
     <div className="portal wizard">
       <Typography.Title level={2} style={{ fontSize: 22, marginTop: 0 }}>

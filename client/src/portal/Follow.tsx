@@ -89,7 +89,7 @@ function ItemCard({ app, item, model, onChanged }: { app: ApplicationDetail; ite
         ]}
       />
       {item.status === 'waiting' && <Typography.Paragraph className="muted">{t('等待前序事项办结后自动推送', 'Sent automatically once the earlier services are done')}</Typography.Paragraph>}
-      {item.status === 'rejected' && item.reason && <Alert type="error" showIcon title={`${t('不予受理原因', 'Reason')}：${item.reason}`} style={{ margin: '8px 0' }} />}
+      {item.status === 'rejected' && item.reason && <Alert type="error" showIcon title={`${t('不予受理原因：', 'Reason: ')}${item.reason}`} style={{ margin: '8px 0' }} />}
       {outputs.length > 0 && (
         <Descriptions
           size="small"
@@ -137,7 +137,7 @@ export default function Follow() {
   const [detail, setDetail] = useState<ApplicationDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { model } = useModel(detail?.bundleId, detail?.version, detail?.region);
-  useDocumentTitle(detail ? `${detail.title} · ${t('办理进度', 'Progress')}` : t('办理进度', 'Progress'));
+  useDocumentTitle(detail ? `${t(detail.title, detail.titleEn)} · ${t('办理进度', 'Progress')}` : t('办理进度', 'Progress'));
 
   const load = useCallback(
     () =>
@@ -168,7 +168,7 @@ export default function Follow() {
   return (
     <div className="portal">
       <Typography.Title level={2} style={{ fontSize: 22 }}>
-        {model && lang === 'en' ? model.bundle.titleEn : detail.title}
+        {t(detail.title, detail.titleEn)}
       </Typography.Title>
       {justSubmitted && (
         <Alert

@@ -85,6 +85,8 @@ export function YamlEditor({ path, text, diagnostics, jump, label, lang, onChang
 
   useEffect(() => {
     const v = new EditorView({ state: stateFor(text), parent: host.current! });
+    // The scroller takes keyboard focus so a long file can be scrolled without a mouse (read-only files too).
+    v.scrollDOM.tabIndex = 0;
     view.current = v;
     return () => {
       v.destroy();

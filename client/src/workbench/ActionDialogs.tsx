@@ -66,7 +66,7 @@ export function SupplementDialog({ busy, sub, onCancel, onSubmit }: DialogProps 
     }
     onSubmit({ materials, fields }, notice.trim()).catch((e: unknown) => {
       const x = explain(e, t);
-      setError(x.message ?? Object.values(x.fields).join('；'));
+      setError(x.message ?? Object.values(x.fields).join(t('；', '; ')));
     });
   };
   return (
