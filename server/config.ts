@@ -40,6 +40,8 @@ export interface Config {
   /** Signs SMS gateway requests; derived from SESSION_SECRET unless SMS_GATEWAY_SECRET is set. */
   smsGatewaySecret: string;
   smsGatewayTimeoutMs: number;
+  /** 综合窗口: the window recorded on what a clerk files at the counter (COUNTER_WINDOW). */
+  counterWindow: string;
   /** Minutes after which a delivery acknowledged and not acted on is flagged to operators (ACK_STALE_MINUTES). */
   ackStaleMinutes: number;
   /** Where materials are stored (MATERIAL_STORE): the folder under DATA_DIR, or an S3-compatible bucket. */
@@ -262,8 +264,12 @@ export function loadConfig(env: Env = process.env): Config {
     ...smsGateway(env, sessionSecret),
     ...materialStore(env),
     demoHumanDepartments: (env.DEMO_HUMAN_DEPARTMENTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    counterWindow: (env.COUNTER_WINDOW ?? '').trim().slice(0, 100) || DEFAULT_COUNTER_WINDOW,
   };
 }
+
+/** The window recorded on counter filings when COUNTER_WINDOW is unset. */
+export const DEFAULT_COUNTER_WINDOW = '政务服务中心综合窗口';
 
 /** The SMS gateway's signing secret when SMS_GATEWAY_SECRET is unset (the simulator derives the same). */
 export function deriveSmsGatewaySecret(sessionSecret: string): string {

@@ -16,17 +16,25 @@ import { rolesRoutes } from './roles/controller.js';
 import { departmentToken, webhookSecret } from './auth/secrets.js';
 import { ApplicationService } from './applications/service.js';
 import { applicationsRoutes } from './applications/controller.js';
+import { counterRoutes } from './counter/controller.js';
+import { CounterService } from './counter/service.js';
 import { RatingService } from './ratings/service.js';
 import { CommitmentService } from './commitments/service.js';
 import { LicenceService } from './licences/service.js';
 import { licencesRoutes } from './licences/controller.js';
+import { documentsRoutes } from './documents/controller.js';
+import { DocumentService } from './documents/service.js';
+import { progressRoutes } from './progress/controller.js';
+import { ProgressService } from './progress/service.js';
 import type { LicenceIssuer } from './licences/types.js';
 import { commitmentsRoutes } from './commitments/controller.js';
 import { DepartmentService } from './departments/service.js';
 import { departmentsRoutes } from './departments/controller.js';
+import { resultRoutes } from './results/controller.js';
 import { workbenchRoutes } from './workbench/controller.js';
 import { WorkbenchService } from './workbench/service.js';
 import { studioRoutes } from './studio/controller.js';
+import { StudioDraftService } from './studio/drafts.js';
 import { StudioService } from './studio/service.js';
 import { ProposalService } from './studio/proposals.js';
 import { operationsRoutes } from './operations/controller.js';
@@ -132,6 +140,8 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   const oidc = config.oidc ? new OidcService(db, config.oidc, () => config.publicUrl, logger) : undefined;
   // Every service is built here, from its dependencies, and handed to its routes: one way for all.
   const applications = new ApplicationService({ db, registry, store, calendar, maxDrafts: config.maxDraftsPerCitizen, connectors, sharing });
+  const bundles = new BundleService(registry, db, connectors);
+  const counter = new CounterService({ db, applications, store, connectors, window: config.counterWindow, bundles, registry });
   // Results go to the licence library through the connector that serves their type (connectors.yaml).
   const licences = new LicenceService({ db, registry, store, logger, issuer: options.licenceIssuer ?? ((type: string) => connectors.issuerFor(type)) });
   const departmentService = new DepartmentService(db, registry, store, { calendar, supplementDays: config.supplementDays, results: licences });
@@ -162,13 +172,17 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
         loginRateLimit: config.loginRateLimit,
         ...(oidc ? { oidc } : {}),
       }),
-      ...bundlesRoutes(new BundleService(registry, db, connectors)),
-      ...applicationsRoutes(applications, new RatingService(db), config.maxUploadBytes),
+      ...bundlesRoutes(bundles),
+      ...applicationsRoutes(applications, new RatingService(db), config.maxUploadBytes, counter),
+      ...counterRoutes(counter, config.maxUploadBytes),
       ...commitmentsRoutes(new CommitmentService(db, registry, applications)),
       ...licencesRoutes(licences),
+      ...documentsRoutes(new DocumentService({ db, registry, applications, publicUrl: () => config.publicUrl })),
+      ...progressRoutes(new ProgressService({ db, registry })),
       ...departmentsRoutes(departmentService),
+      ...resultRoutes(db, store),
       ...workbenchRoutes(new WorkbenchService(db, registry, departmentService, calendar)),
-      ...studioRoutes(studio, new ProposalService(db, registry, studio)),
+      ...studioRoutes(studio, new ProposalService(db, registry, studio), new StudioDraftService(db, studio)),
       ...operationsRoutes(new OperationsService(db, departments, config.ackStaleMinutes)),
       ...rolesRoutes(new RoleService(db, departments)),
       ...connectorsRoutes(new ConnectorsService(db, connectors)),

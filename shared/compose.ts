@@ -82,13 +82,15 @@ export interface ComposedForm {
   readonly formData: Record<string, Record<string, unknown>>;
 }
 
+/** Choice labels in the form's language, for a select and for the items of a multiple choice (the seals to engrave). */
 function localise(schema: JsonSchema, lang: Lang): JsonSchema {
-  if (!Array.isArray(schema.oneOf)) return schema;
+  const items = schema.items !== null && typeof schema.items === 'object' && !Array.isArray(schema.items) ? localise(schema.items as JsonSchema, lang) : undefined;
+  if (!Array.isArray(schema.oneOf)) return items ? { ...schema, items } : schema;
   const oneOf = (schema.oneOf as { const: unknown; title?: string; titleEn?: string }[]).map((o) => ({
     const: o.const,
     title: lang === 'en' && o.titleEn ? o.titleEn : (o.title ?? String(o.const)),
   }));
-  return { ...schema, oneOf };
+  return { ...schema, oneOf, ...(items ? { items } : {}) };
 }
 
 export function compose(bundle: Bundle, catalogue: Catalogue, context: ComposeContext = {}): ComposedForm {

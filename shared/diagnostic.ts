@@ -11,7 +11,20 @@ export interface Diagnostic {
   readonly severity: Severity;
   /** Stable machine name of the rule, e.g. `unknown-element`; tests and editors key on it. */
   readonly code: string;
+  /** In English, like a compiler's; quotes the Chinese titles of what it is about. */
   readonly message: string;
+  /** The same finding in Chinese (shared/lint-messages.ts), for the studio in Chinese. */
+  readonly messageZh: string;
+}
+
+/** The message in the reader's language. */
+export function diagnosticMessage(d: Pick<Diagnostic, 'message' | 'messageZh'>, lang: 'zh' | 'en'): string {
+  return lang === 'zh' ? d.messageZh : d.message;
+}
+
+/** `items/birth-registration.yaml:12:9: 错误：… [unknown-element]` */
+export function formatDiagnosticZh(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.col}: ${d.severity === 'error' ? '错误' : '警告'}：${d.messageZh} [${d.code}]`;
 }
 
 /** `items/birth-registration.yaml:12:9: error: … [unknown-element]` */

@@ -81,6 +81,7 @@ export interface MaterialDecision extends Reason {
 export interface NotRequired extends Reason {
   readonly code: string;
   readonly title: string;
+  readonly titleEn: string;
   readonly items: readonly string[];
 }
 
@@ -136,12 +137,17 @@ function addMonths(isoDate: string, months: number): string {
  * applicant. With a profile, only those for which the profile actually has a value; the
  * others are asked like any question.
  */
-export function prefillOf(plan: BundlePlan, profile: Profile | undefined): { prefilled: Record<string, PrefillSource>; values: Record<string, unknown> } {
+export function prefillOf(plan: BundlePlan, profile: Profile | undefined, answers: Answers = {}): { prefilled: Record<string, PrefillSource>; values: Record<string, unknown> } {
   const prefilled: Record<string, PrefillSource> = {};
   const values: Record<string, unknown> = {};
+  // A conditional prefill reads the applicant's own answers only (never prefilled values), so
+  // whether a field is filled cannot depend on what filling it would put there.
+  const answered: FactLookup = (id) => (id === 'profile' ? profile : Object.hasOwn(answers, id) ? answers[id] : undefined);
   for (const el of plan.elements) {
     const p = plan.prefill.get(el.id) ?? el.prefill;
     if (p.kind === 'none') continue;
+    const when = plan.prefillWhen.get(el.id);
+    if (when && !when(answered)) continue;
     if (profile === undefined) {
       prefilled[el.id] = p.kind;
       continue;
@@ -170,7 +176,7 @@ export function evaluate(bundle: Bundle, catalogue: Catalogue, answers: Answers,
   const today = options.today ?? chinaToday();
 
   // Facts: answers to known elements, overridden by what the platform prefilled.
-  const { prefilled, values: prefillValues } = prefillOf(plan, profile);
+  const { prefilled, values: prefillValues } = prefillOf(plan, profile, answers);
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(answers)) {
     if (v !== undefined && catalogue.elements.has(k)) values[k] = v;
@@ -281,7 +287,7 @@ export function evaluate(bundle: Bundle, catalogue: Catalogue, answers: Answers,
     m.electronicLicence && (sharing?.available ? sharing.available.includes(m.code) : !(sharing?.unavailable ?? []).includes(m.code));
 
   const needsByCode = new Map<string, MaterialNeed[]>();
-  const notRequired = new Map<string, { code: string; title: string; items: string[]; reason: Reason }>();
+  const notRequired = new Map<string, { code: string; title: string; titleEn: string; items: string[]; reason: Reason }>();
   for (const itemId of included) {
     const item = plan.byId.get(itemId);
     if (!item) continue;
@@ -299,7 +305,7 @@ export function evaluate(bundle: Bundle, catalogue: Catalogue, answers: Answers,
       if (!m) continue;
       const waiver = w.origin === 'form' ? undefined : waived.find((x) => x.code === w.code && (x.item === undefined || x.item === itemId));
       if (waiver) {
-        const entry = notRequired.get(w.code) ?? { code: w.code, title: m.title, items: [], reason: waiver.reason };
+        const entry = notRequired.get(w.code) ?? { code: w.code, title: m.title, titleEn: m.titleEn, items: [], reason: waiver.reason };
         entry.items.push(itemId);
         notRequired.set(w.code, entry);
         continue;
@@ -373,7 +379,7 @@ export function evaluate(bundle: Bundle, catalogue: Catalogue, answers: Answers,
     included,
     after: Object.fromEntries(after),
     materials,
-    notRequired: [...notRequired.values()].map((n) => ({ code: n.code, title: n.title, items: n.items, ...n.reason })),
+    notRequired: [...notRequired.values()].map((n) => ({ code: n.code, title: n.title, titleEn: n.titleEn, items: n.items, ...n.reason })),
     values,
     prefilled,
     firedRules,

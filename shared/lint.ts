@@ -15,6 +15,7 @@ import type { GuideLintContext } from './guide-lint.js';
 import { lintBundleGuide, lintCalendar, lintItemGuides } from './guide-lint.js';
 import type { Diagnostic, Severity } from './diagnostic.js';
 import { compareDiagnostics } from './diagnostic.js';
+import { didYouMean, enOf, zhOf, type Said } from './lint-messages.js';
 import { CHINESE_FORMATS, FIELD_FORMATS, addFieldFormats } from './formats.js';
 import { ajvRegExp, patternProblem } from './pattern.js';
 import { checkIdNumber, checkMobile } from './identifiers.js';
@@ -69,6 +70,14 @@ const KNOWN_FORMATS = new Set(FIELD_FORMATS);
 
 /** Closest known id within a small edit distance, for "did you mean". */
 function suggest(wrong: string, candidates: Iterable<string>): string {
+  return didYouMean(closest(wrong, candidates)).en;
+}
+
+function suggestZh(wrong: string, candidates: Iterable<string>): string {
+  return didYouMean(closest(wrong, candidates)).zh;
+}
+
+function closest(wrong: string, candidates: Iterable<string>): string {
   let best = '';
   let bestD = Math.max(2, Math.floor(wrong.length / 4)) + 1;
   for (const c of candidates) {
@@ -79,7 +88,7 @@ function suggest(wrong: string, candidates: Iterable<string>): string {
       best = c;
     }
   }
-  return best ? ` (did you mean "${best}"?)` : '';
+  return best;
 }
 
 function distance(a: string, b: string): number {
@@ -216,13 +225,14 @@ export function exampleProblems(bundle: Bundle, catalogue: Catalogue, example: {
 export function lint(catalogue: Catalogue): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
-  const report = (ref: SourceRef, code: LintCode, message: string, severity: Severity = 'error', part: 'key' | 'value' = 'value'): void => {
+  const report = (ref: SourceRef, code: LintCode, said: string | Said, severity: Severity = 'error', part: 'key' | 'value' = 'value'): void => {
     const src = catalogue.sources.get(ref.file);
     const pos = src ? src.locate(ref.path, part) : { line: 1, col: 1 };
+    const message = enOf(said);
     const key = `${ref.file}:${pos.line}:${pos.col}:${code}:${message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    out.push({ file: ref.file, line: pos.line, col: pos.col, severity, code, message });
+    out.push({ file: ref.file, line: pos.line, col: pos.col, severity, code, message, messageZh: zhOf(code, said) });
   };
   const child = (ref: SourceRef, ...path: PathSegment[]): SourceRef => ({ file: ref.file, path: [...ref.path, ...path] });
   const { elements, materials, departments, items, bundles, broken } = catalogue;
@@ -236,24 +246,27 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
 
   const checkElement = (ref: SourceRef, id: string, where: string): boolean => {
     if (elements.has(id)) return true;
-    if (!isBroken('element', id)) report(ref, 'unknown-element', `${where}: unknown data element "${id}"${suggest(id, elements.keys())}`);
+    if (!isBroken('element', id)) report(ref, 'unknown-element', { zh: `未知的数据元素“${id}”${suggestZh(id, elements.keys())}`, en: `${where}: unknown data element "${id}"${suggest(id, elements.keys())}` });
     return false;
   };
   const checkMaterial = (ref: SourceRef, code: string, where: string): boolean => {
     if (materials.has(code)) return true;
-    if (!isBroken('material', code)) report(ref, 'unknown-material', `${where}: unknown material "${code}"${suggest(code, materials.keys())}`);
+    if (!isBroken('material', code)) report(ref, 'unknown-material', { zh: `未知的材料“${code}”${suggestZh(code, materials.keys())}`, en: `${where}: unknown material "${code}"${suggest(code, materials.keys())}` });
     return false;
   };
   const checkDepartment = (ref: SourceRef, code: string, where: string): boolean => {
     if (departments.has(code)) return true;
-    if (!isBroken('department', code)) report(ref, 'unknown-department', `${where}: unknown department "${code}"${suggest(code, departments.keys())}`);
+    if (!isBroken('department', code)) report(ref, 'unknown-department', { zh: `未知的部门“${code}”${suggestZh(code, departments.keys())}`, en: `${where}: unknown department "${code}"${suggest(code, departments.keys())}` });
     return false;
   };
 
   const checkFieldSchema = (ref: SourceRef, schema: JsonSchema, where: string): void => {
     const walk = (s: JsonSchema, path: PathSegment[]): void => {
       if (typeof s.format === 'string' && !KNOWN_FORMATS.has(s.format)) {
-        report(child(ref, ...path, 'format'), 'invalid-schema', `${where}: unknown format "${s.format}"; known: ${[...CHINESE_FORMATS].join(', ')}, date, date-time, email, uri …`);
+        report(child(ref, ...path, 'format'), 'invalid-schema', {
+          zh: `未知的格式“${s.format}”；可用：${[...CHINESE_FORMATS].join('、')}、date、date-time、email、uri…`,
+          en: `${where}: unknown format "${s.format}"; known: ${[...CHINESE_FORMATS].join(', ')}, date, date-time, email, uri …`,
+        });
       }
       if (typeof s.pattern === 'string') {
         const problem = patternProblem(s.pattern);
@@ -261,7 +274,7 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
           report(
             child(ref, ...path, 'pattern'),
             'invalid-schema',
-            `${where}: pattern is not a valid RE2 regular expression (no lookahead, lookbehind or backreference): ${problem}`,
+            { zh: `pattern 不是有效的 RE2 正则表达式（不支持先行、后行断言和反向引用）：${problem}`, en: `${where}: pattern is not a valid RE2 regular expression (no lookahead, lookbehind or backreference): ${problem}` },
           );
         }
       }
@@ -278,14 +291,17 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     for (const u of uses) {
       const at = child(base, ...u.at);
       if (!knownFacts(u.fact) && !isBroken('element', u.fact)) {
-        report(child(at, 'fact'), 'unknown-fact', `${where}: unknown fact "${u.fact}": facts are data element ids or "profile"${suggest(u.fact, elements.keys())}`);
+        report(child(at, 'fact'), 'unknown-fact', {
+          zh: `未知的条件数据“${u.fact}”：应为数据元素编号或“profile”${suggestZh(u.fact, elements.keys())}`,
+          en: `${where}: unknown fact "${u.fact}": facts are data element ids or "profile"${suggest(u.fact, elements.keys())}`,
+        });
       }
     }
     for (const p of conditionProblems(condition)) report(child(base, ...p.at), 'invalid-condition', `${where}: ${p.message}`);
     return uses;
   };
 
-  const guideContext: GuideLintContext = { report, checkCondition, checkElement, suggest };
+  const guideContext: GuideLintContext = { report, checkCondition, checkElement, suggest, suggestZh };
   lintCalendar(catalogue, guideContext);
   lintItemGuides(catalogue, guideContext);
 
@@ -309,7 +325,7 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
       if (!checkElement(f.at, f.element, `${name} field "${f.name}"`)) continue;
       const other = fieldElements.get(f.element);
       if (other !== undefined) {
-        report(f.at, 'duplicate-id', `${name}: fields "${other}" and "${f.name}" both map to "${f.element}"; a department asks one fact once`, 'warning');
+        report(f.at, 'duplicate-id', { zh: `事项“${item.title}”的字段“${other}”和“${f.name}”都对应“${f.element}”；同一事实只应询问一次`, en: `${name}: fields "${other}" and "${f.name}" both map to "${f.element}"; a department asks one fact once` }, 'warning');
       }
       fieldElements.set(f.element, f.name);
       if (f.schema) {
@@ -329,7 +345,7 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     const codes = new Set<string>();
     for (const m of item.materials) {
       const known = checkMaterial(m.at, m.code, name);
-      if (codes.has(m.code)) report(m.at, 'duplicate-id', `${name}: material "${m.code}" is listed twice`);
+      if (codes.has(m.code)) report(m.at, 'duplicate-id', { zh: `事项“${item.title}”重复列出材料“${m.code}”`, en: `${name}: material "${m.code}" is listed twice` });
       codes.add(m.code);
       if (known) required.add(m.code);
       if (m.when) {
@@ -340,7 +356,12 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     for (const c of item.commitment) {
       if (!checkMaterial(c.at, c.ref, `${name} commitment`)) continue;
       if (!required.has(c.ref)) {
-        report(c.at, 'commitment-not-required', `${name}: a commitment replaces "${c.ref}" (${materials.get(c.ref)?.title ?? ''}), which the item does not require`, 'warning');
+        report(
+          c.at,
+          'commitment-not-required',
+          { zh: `事项“${item.title}”以告知承诺替代“${materials.get(c.ref)?.title ?? c.ref}”，但该事项并不要求这份材料`, en: `${name}: a commitment replaces "${c.ref}" (${materials.get(c.ref)?.title ?? ''}), which the item does not require` },
+          'warning',
+        );
       }
     }
     for (const n of item.needs) checkElement(n.at, n.ref, `${name} needs`);
@@ -359,6 +380,7 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     checkCondition,
     isBroken,
     suggest,
+    suggestZh,
   };
 
   // Bundles, and each regional implementation merged into its standard: the merged bundle must
@@ -376,10 +398,10 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     if (bundle.lead) checkDepartment(bundle.lead.at, bundle.lead.ref, `${bname} lead`);
     const inBundle = new Set<string>();
     for (const bi of bundle.items) {
-      if (inBundle.has(bi.item)) report(bi.at, 'duplicate-id', `${bname}: item "${bi.item}" is listed twice`);
+      if (inBundle.has(bi.item)) report(bi.at, 'duplicate-id', { zh: `一件事“${bundle.title}”重复列出事项“${bi.item}”`, en: `${bname}: item "${bi.item}" is listed twice` });
       inBundle.add(bi.item);
       if (!items.has(bi.item) && !isBroken('item', bi.item)) {
-        report(bi.at, 'unknown-item', `${bname}: unknown item "${bi.item}"${suggest(bi.item, items.keys())}`);
+        report(bi.at, 'unknown-item', { zh: `一件事“${bundle.title}”中有未知的事项“${bi.item}”${suggestZh(bi.item, items.keys())}`, en: `${bname}: unknown item "${bi.item}"${suggest(bi.item, items.keys())}` });
       }
     }
     // Suggestions come from the bundle's items that exist: an unknown one (a typo) is reported
@@ -388,8 +410,11 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     for (const bi of bundle.items) {
       for (const a of bi.after) {
         if (!inBundle.has(a.ref)) {
-          report(a.at, 'unknown-item', `${bname}: item "${bi.item}" comes after "${a.ref}", which is not an item of this bundle${suggest(a.ref, knownInBundle)}`);
-        } else if (a.ref === bi.item) report(a.at, 'cycle', `${bname}: item "${bi.item}" comes after itself`);
+          report(a.at, 'unknown-item', {
+            zh: `事项“${bi.item}”排在“${a.ref}”之后，但“${a.ref}”不是本一件事的事项${suggestZh(a.ref, knownInBundle)}`,
+            en: `${bname}: item "${bi.item}" comes after "${a.ref}", which is not an item of this bundle${suggest(a.ref, knownInBundle)}`,
+          });
+        } else if (a.ref === bi.item) report(a.at, 'cycle', { zh: `事项“${bi.item}”排在它自己之后`, en: `${bname}: item "${bi.item}" comes after itself` });
       }
     }
     const plan = planBundle(bundle, catalogue);
@@ -406,13 +431,19 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
       const last = cycle[cycle.length - 2] as string;
       const bi = bundle.items.find((b) => b.item === first);
       const edge = bi?.after.find((a) => a.ref === last);
-      report(edge?.at ?? bundle.at, 'cycle', `${bname}: the after: edges form a cycle ${cycle.join(' → ')}`);
+      report(edge?.at ?? bundle.at, 'cycle', { zh: `一件事“${bundle.title}”的 after: 先后关系形成循环：${cycle.join(' → ')}`, en: `${bname}: the after: edges form a cycle ${cycle.join(' → ')}` });
     }
 
     for (const q of bundle.questions) checkElement(q.at, q.ref, `${bname} question`);
     for (const [elementId, p] of bundle.prefill) {
       if (!checkElement(p.at, elementId, `${bname} prefill`)) continue;
       if (p.prefill.kind === 'sharing') checkDepartment(p.at, p.prefill.source, `${bname} prefill of "${elementId}"`);
+      if (p.when) {
+        const where = `${bname} prefill of "${elementId}"`;
+        for (const u of checkCondition(p.when, child(p.at, 'when'), where)) {
+          if (u.fact === elementId) report(child(p.at, 'when', ...u.at, 'fact'), 'field-rule', `${where}: whether the field is prefilled cannot depend on its own value`);
+        }
+      }
     }
 
     // Needs: some earlier item (transitively before, via after:) must produce the value.
@@ -430,8 +461,14 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
           bi.at,
           'unmet-need',
           elsewhere.length > 0
-            ? `${bname}: ${itemName(item)} needs "${n.ref}" (${el?.title ?? ''}), produced by "${elsewhere[0] ?? ''}", which does not come before it: add after: [${elsewhere[0] ?? ''}]`
-            : `${bname}: ${itemName(item)} needs "${n.ref}" (${el?.title ?? ''}), which no earlier item of the bundle produces`,
+            ? {
+                zh: `事项“${item.title}”需要“${el?.title ?? n.ref}”（${n.ref}），它由“${elsewhere[0] ?? ''}”产生，但该事项不在其之前：请加上 after: [${elsewhere[0] ?? ''}]`,
+                en: `${bname}: ${itemName(item)} needs "${n.ref}" (${el?.title ?? ''}), produced by "${elsewhere[0] ?? ''}", which does not come before it: add after: [${elsewhere[0] ?? ''}]`,
+              }
+            : {
+                zh: `事项“${item.title}”需要“${el?.title ?? n.ref}”（${n.ref}），但本一件事中没有在其之前的事项产生它`,
+                en: `${bname}: ${itemName(item)} needs "${n.ref}" (${el?.title ?? ''}), which no earlier item of the bundle produces`,
+              },
         );
       }
       // A material another item of the bundle produces, but not before this one.
@@ -441,7 +478,10 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
           report(
             pm.material.at,
             'bundle-order',
-            `${bname}: ${itemName(item)} requires "${pm.material.code}" (${materials.get(pm.material.code)?.title ?? ''}), which "${producers[0] ?? ''}" produces in this bundle but not before it; add after: [${producers[0] ?? ''}] to pass it on`,
+            {
+              zh: `事项“${item.title}”要求“${materials.get(pm.material.code)?.title ?? pm.material.code}”，本一件事中由“${producers[0] ?? ''}”产生但不在其之前；加上 after: [${producers[0] ?? ''}] 即可直接传递`,
+              en: `${bname}: ${itemName(item)} requires "${pm.material.code}" (${materials.get(pm.material.code)?.title ?? ''}), which "${producers[0] ?? ''}" produces in this bundle but not before it; add after: [${producers[0] ?? ''}] to pass it on`,
+            },
             'warning',
           );
         }
@@ -483,7 +523,12 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
       const uses = checkCondition(rule.conditions, child(rule.at, 'conditions'), where);
       for (const u of uses) {
         if (!partial && elements.has(u.fact) && !asked.has(u.fact)) {
-          report(child(rule.at, 'conditions', ...u.at, 'fact'), 'unasked-fact', `${where}: fact "${u.fact}" is asked by no item of the bundle and is not in questions:, so it is always empty`, 'warning');
+          report(
+            child(rule.at, 'conditions', ...u.at, 'fact'),
+            'unasked-fact',
+            { zh: `规则“${rule.name}”读取的“${u.fact}”没有任何事项询问，也不在 questions: 中，因此始终为空`, en: `${where}: fact "${u.fact}" is asked by no item of the bundle and is not in questions:, so it is always empty` },
+            'warning',
+          );
         }
       }
       const e = rule.event;
@@ -492,15 +537,28 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
         const target = e.params.item ?? '';
         if (!inBundle.has(target)) {
           if (!isBroken('item', target)) {
-            report(child(params, 'item'), 'unknown-item', `${where}: event names item "${target}", which is not an item of this bundle${suggest(target, knownInBundle)}`);
+            report(child(params, 'item'), 'unknown-item', {
+              zh: `规则“${rule.name}”指向的事项“${target}”不是本一件事的事项${suggestZh(target, knownInBundle)}`,
+              en: `${where}: event names item "${target}", which is not an item of this bundle${suggest(target, knownInBundle)}`,
+            });
           }
         } else if (e.type === 'include-item') {
           includeTargets.add(target);
           const group = bundle.alternatives?.find((g) => g.options.some((o) => o.item === target));
           if (group) {
-            report(child(params, 'item'), 'rule-target', `${where}: item "${target}" is chosen by alternatives "${group.id}", so an include-item rule cannot include it`, 'warning');
+            report(
+              child(params, 'item'),
+              'rule-target',
+              { zh: `规则“${rule.name}”：事项“${target}”由二选一“${group.id}”决定，include-item 规则无法纳入它`, en: `${where}: item "${target}" is chosen by alternatives "${group.id}", so an include-item rule cannot include it` },
+              'warning',
+            );
           } else if (!plan.optional.has(target)) {
-            report(child(params, 'item'), 'rule-target', `${where}: item "${target}" is not optional, so including it changes nothing; mark it optional: true`, 'warning');
+            report(
+              child(params, 'item'),
+              'rule-target',
+              { zh: `规则“${rule.name}”：事项“${target}”不是可选事项，纳入它不起作用；请标记 optional: true`, en: `${where}: item "${target}" is not optional, so including it changes nothing; mark it optional: true` },
+              'warning',
+            );
           }
         }
       }
@@ -510,7 +568,12 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     });
     bundle.items.forEach((bi) => {
       if (bi.optional && items.has(bi.item) && !includeTargets.has(bi.item)) {
-        report(bi.at, 'unreachable-item', `${bname}: optional item "${bi.item}" is never included: no include-item rule names it`, 'warning');
+        report(
+          bi.at,
+          'unreachable-item',
+          { zh: `可选事项“${items.get(bi.item)?.title ?? bi.item}”永远不会被纳入：没有 include-item 规则指向它`, en: `${bname}: optional item "${bi.item}" is never included: no include-item rule names it` },
+          'warning',
+        );
       }
     });
     for (const item of partial ? [] : plan.items) {
@@ -519,7 +582,12 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
         for (const u of factsOf(pm.material.when)) {
           if (elements.has(u.fact) && !asked.has(u.fact)) {
             const whenRef: SourceRef = { file: pm.material.at.file, path: [...pm.material.at.path.slice(0, -1), 'when', ...u.at, 'fact'] };
-            report(whenRef, 'unasked-fact', `${bname}: condition of ${itemName(item)} material "${pm.material.code}" reads "${u.fact}", which no item of the bundle asks`, 'warning');
+            report(
+              whenRef,
+              'unasked-fact',
+              { zh: `事项“${item.title}”材料“${pm.material.code}”的条件读取“${u.fact}”，但本一件事没有事项询问它`, en: `${bname}: condition of ${itemName(item)} material "${pm.material.code}" reads "${u.fact}", which no item of the bundle asks` },
+              'warning',
+            );
           }
         }
       }
@@ -534,12 +602,17 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
         if (!checkElement(ref.at, ref.ref, `${bname} section "${s.id}"`)) continue;
         const prev = placed.get(ref.ref);
         if (prev !== undefined) {
-          report(ref.at, 'duplicate-id', `${bname}: element "${ref.ref}" is already in section "${prev}"; an element is shown once`);
+          report(ref.at, 'duplicate-id', { zh: `数据元素“${ref.ref}”已在分组“${prev}”中；每个数据元素只显示一次`, en: `${bname}: element "${ref.ref}" is already in section "${prev}"; an element is shown once` });
           continue;
         }
         placed.set(ref.ref, s.id);
         if (!partial && !asked.has(ref.ref)) {
-          report(ref.at, 'unused', `${bname} section "${s.id}": element "${ref.ref}" (${elements.get(ref.ref)?.title ?? ''}) is asked by no item of this bundle`, 'warning');
+          report(
+            ref.at,
+            'unused',
+            { zh: `分组“${s.id}”中的“${elements.get(ref.ref)?.title ?? ref.ref}”（${ref.ref}）没有本一件事的事项询问`, en: `${bname} section "${s.id}": element "${ref.ref}" (${elements.get(ref.ref)?.title ?? ''}) is asked by no item of this bundle` },
+            'warning',
+          );
         }
       }
     }
@@ -547,13 +620,19 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
     for (const id of partial ? [] : plan.unplaced) {
       // A value an item of the bundle produces is normally passed on, not asked.
       if (plan.elementProducers.has(id)) continue;
-      report(sectionsAt, 'unplaced-element', `${bname}: element "${id}" (${elements.get(id)?.title ?? ''}) is in no section; it will be shown under 其他信息`, 'warning', 'key');
+      report(
+        sectionsAt,
+        'unplaced-element',
+        { zh: `数据元素“${elements.get(id)?.title ?? id}”（${id}）不在任何分组中，将显示在“其他信息”下`, en: `${bname}: element "${id}" (${elements.get(id)?.title ?? ''}) is in no section; it will be shown under 其他信息` },
+        'warning',
+        'key',
+      );
     }
 
     // Examples: answers and profile name known elements and materials, with valid values.
     for (const [exName, ex] of Object.entries(bundle.examples)) {
       for (const p of exampleProblems(bundle, catalogue, ex)) {
-        report(child(bundle.at, 'examples', exName, ...p.path), 'invalid-example', `${bname} example "${exName}": ${p.message}`, 'error', p.part);
+        report(child(bundle.at, 'examples', exName, ...p.path), 'invalid-example', { zh: `示例“${exName}”有误：${p.message}`, en: `${bname} example "${exName}": ${p.message}` }, 'error', p.part);
       }
     }
     lintBundleFeatures(features, bundle, plan, bname);
@@ -605,16 +684,16 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
   for (const el of elements.values()) if (el.prefill.kind === 'sharing') usedDepartments.add(el.prefill.source);
   if (incomplete) return out.sort(compareDiagnostics);
   for (const el of elements.values()) {
-    if (!el.local && !usedElements.has(el.id)) report(el.at, 'unused', `element "${el.id}" (${el.title}) is used by no item, rule or bundle`, 'warning', 'key');
+    if (!el.local && !usedElements.has(el.id)) report(el.at, 'unused', { zh: `数据元素“${el.title}”（${el.id}）没有被任何事项、规则或一件事使用`, en: `element "${el.id}" (${el.title}) is used by no item, rule or bundle` }, 'warning', 'key');
   }
   for (const m of materials.values()) {
-    if (m.formOf === undefined && !usedMaterials.has(m.code)) report(m.at, 'unused', `material "${m.code}" (${m.title}) is required, produced or replaced by no item`, 'warning', 'key');
+    if (m.formOf === undefined && !usedMaterials.has(m.code)) report(m.at, 'unused', { zh: `材料“${m.title}”（${m.code}）没有被任何事项要求、产生或替代`, en: `material "${m.code}" (${m.title}) is required, produced or replaced by no item` }, 'warning', 'key');
   }
   for (const d of departments.values()) {
-    if (!usedDepartments.has(d.code)) report(d.at, 'unused', `department "${d.code}" (${d.name}) owns no item and issues no material`, 'warning', 'key');
+    if (!usedDepartments.has(d.code)) report(d.at, 'unused', { zh: `部门“${d.name}”（${d.code}）既不负责事项，也不出具材料`, en: `department "${d.code}" (${d.name}) owns no item and issues no material` }, 'warning', 'key');
   }
   for (const item of items.values()) {
-    if (!usedItems.has(item.id)) report({ file: item.at.file, path: ['id'] }, 'unused', `${itemName(item)} is part of no bundle`, 'warning');
+    if (!usedItems.has(item.id)) report({ file: item.at.file, path: ['id'] }, 'unused', { zh: `事项“${item.title}”（${item.id}）不属于任何一件事`, en: `${itemName(item)} is part of no bundle` }, 'warning');
   }
 
   return out.sort(compareDiagnostics);

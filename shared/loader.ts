@@ -26,6 +26,7 @@ import type { CalendarFile } from './calendar-file.js';
 import { buildCalendarFile } from './calendar-file.js';
 import type { Diagnostic } from './diagnostic.js';
 import { compareDiagnostics } from './diagnostic.js';
+import { enOf, LINT_CODE_ZH, zhOf, type Said } from './lint-messages.js';
 import type {
   Answers,
   Bundle,
@@ -140,6 +141,8 @@ function dotted(path: readonly PathSegment[]): string {
   return path.length === 0 ? '(top level)' : path.map((s) => (typeof s === 'number' || /^\d+$/.test(s) ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
 }
 
+const TYPE_ZH: Record<string, string> = { string: '文本', number: '数字', integer: '整数', boolean: '是/否（true/false）', object: '映射（键: 值）', array: '列表', null: '空值' };
+
 function schemaDiagnostics(source: YamlSource, errors: readonly ErrorObject[]): Diagnostic[] {
   // if/then/else summaries repeat what the branch errors already say.
   const useful = errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'propertyNames');
@@ -149,39 +152,49 @@ function schemaDiagnostics(source: YamlSource, errors: readonly ErrorObject[]): 
     let path: PathSegment[] = pointerToPath(e.instancePath);
     let part: 'key' | 'value' = 'value';
     let message: string;
+    let zh: string;
     const params = e.params as Record<string, unknown>;
     let where = path;
     if (e.propertyName !== undefined) {
       path = [...path, e.propertyName];
       part = 'key';
       message = `name "${e.propertyName}" ${e.message ?? 'is invalid'}`;
+      zh = `名称“${e.propertyName}”不合格式（${e.message ?? 'is invalid'}）`;
     } else if (e.keyword === 'additionalProperties') {
       where = path;
       path = [...path, String(params.additionalProperty)];
       part = 'key';
       message = `unknown property "${String(params.additionalProperty)}"`;
+      zh = `不认识的属性“${String(params.additionalProperty)}”`;
     } else if (e.keyword === 'required') {
       message = `missing required property "${String(params.missingProperty)}"`;
+      zh = `缺少必填属性“${String(params.missingProperty)}”`;
     } else if (e.keyword === 'false schema') {
       part = 'key';
       message = 'property not allowed here';
+      zh = '此处不允许该属性';
     } else if (e.keyword === 'enum') {
       const allowed = (params.allowedValues as unknown[] | undefined) ?? [];
       message = `${show(valueAt(source.value, path))} must be one of: ${allowed.map((a) => String(a)).join(', ')}`;
+      zh = `${show(valueAt(source.value, path))} 应为以下之一：${allowed.map((a) => String(a)).join('、')}`;
     } else if (e.keyword === 'pattern') {
       message = `${show(valueAt(source.value, path))} must match pattern ${String(params.pattern)}`;
+      zh = `${show(valueAt(source.value, path))} 不符合格式 ${String(params.pattern)}`;
     } else if (e.keyword === 'type') {
       message = `must be ${String(params.type)}, not ${show(valueAt(source.value, path))}`;
+      zh = `应为 ${TYPE_ZH[String(params.type)] ?? String(params.type)}，而不是 ${show(valueAt(source.value, path))}`;
     } else {
       message = e.message ?? e.keyword;
+      zh = `${LINT_CODE_ZH.schema}（${message}）`;
     }
     if (e.propertyName === undefined && e.keyword !== 'additionalProperties') where = path;
     const full = `${dotted(where)}: ${message}`;
+    const fullZh = `${dotted(where)}：${zh}`;
     const pos = source.locate(path, part);
     const key = `${pos.line}:${pos.col}:${full}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ file: source.file, line: pos.line, col: pos.col, severity: 'error', code: 'schema', message: full });
+    out.push({ file: source.file, line: pos.line, col: pos.col, severity: 'error', code: 'schema', message: full, messageZh: fullZh });
   }
   return out;
 }
@@ -224,10 +237,10 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
   let calendar: CalendarFile | undefined;
   const v = getValidators();
 
-  const report = (ref: SourceRef, code: string, message: string, severity: 'error' | 'warning' = 'error', part: 'key' | 'value' = 'value'): void => {
+  const report = (ref: SourceRef, code: string, message: string | Said, severity: 'error' | 'warning' = 'error', part: 'key' | 'value' = 'value'): void => {
     const src = sources.get(ref.file);
     const pos = src ? src.locate(ref.path, part) : { line: 1, col: 1 };
-    diagnostics.push({ file: ref.file, line: pos.line, col: pos.col, severity, code, message });
+    diagnostics.push({ file: ref.file, line: pos.line, col: pos.col, severity, code, message: enOf(message), messageZh: zhOf(code, message) });
   };
 
   // Files in a stable order so "the second definition" is the same on every machine.
@@ -246,6 +259,7 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
           code: 'unknown-file',
           message:
             'not a scenario file: expected dictionary.yaml, materials.yaml, departments.yaml (or files under dictionary/, materials/, departments/), items/<id>.yaml, bundles/<id>.yaml or regions/<id>.yaml',
+          messageZh: '不是场景文件：应为 dictionary.yaml、materials.yaml、departments.yaml（或 dictionary/、materials/、departments/ 下的文件）、items/<编号>.yaml、bundles/<编号>.yaml 或 regions/<编号>.yaml',
         });
       }
       continue;
@@ -271,6 +285,7 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
         severity: 'warning',
         code: 'schema-modeline',
         message: `first line should be "# yaml-language-server: $schema=${expected}" so editors validate and autocomplete this file`,
+        messageZh: `首行应为“# yaml-language-server: $schema=${expected}”，编辑器才能校验并自动补全此文件`,
       });
     }
 
@@ -304,7 +319,7 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
         }
         const seen = kind === 'dictionary' ? elements.get(id) : kind === 'materials' ? materials.get(id) : departments.get(id);
         if (seen) {
-          report(at, 'duplicate-id', `${prefix} "${id}" is already defined in ${seen.at.file}`, 'error', 'key');
+          report(at, 'duplicate-id', { zh: `“${id}”已在 ${seen.at.file} 中定义`, en: `${prefix} "${id}" is already defined in ${seen.at.file}` }, 'error', 'key');
           continue;
         }
         if (kind === 'dictionary') {
@@ -359,15 +374,15 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
     if (id === undefined) continue;
     const idAt: SourceRef = { file: f.path, path: ['id'] };
     const base = (f.path.split('/').at(-1) ?? '').replace(/\.ya?ml$/, '');
-    if (base !== id) report(idAt, 'file-name', `${kind} id "${id}" differs from its file name "${base}": name the file ${kind}s/${id}.yaml`, 'warning');
+    if (base !== id) report(idAt, 'file-name', { zh: `编号“${id}”与文件名“${base}”不一致：文件应命名为 ${kind}s/${id}.yaml`, en: `${kind} id "${id}" differs from its file name "${base}": name the file ${kind}s/${id}.yaml` }, 'warning');
     if (kind === 'region') {
       if (!regions.has(id)) regions.set(id, parseRegion(f.path, id, root, bundleParts(f.path, root)));
-      else report(idAt, 'duplicate-id', `region "${id}" is already defined in ${regions.get(id)?.at.file ?? ''}`);
+      else report(idAt, 'duplicate-id', { zh: `地方实施版本“${id}”已在 ${regions.get(id)?.at.file ?? ''} 中定义`, en: `region "${id}" is already defined in ${regions.get(id)?.at.file ?? ''}` });
       continue;
     }
     const existing = kind === 'item' ? items.get(id) : bundles.get(id);
     if (existing) {
-      report(idAt, 'duplicate-id', `${kind} "${id}" is already defined in ${existing.at.file}`);
+      report(idAt, 'duplicate-id', { zh: `“${id}”已在 ${existing.at.file} 中定义`, en: `${kind} "${id}" is already defined in ${existing.at.file}` });
       continue;
     }
     if (kind === 'item') {
@@ -546,7 +561,13 @@ function buildBundle(file: string, id: string, root: Raw): Bundle {
     items,
     questions,
     prefill: new Map(
-      Object.entries(asRaw(root.prefill)).map(([elementId, p]) => [elementId, { prefill: parsePrefill(p, elementId), at: at('prefill', elementId) }]),
+      Object.entries(asRaw(root.prefill)).map(([elementId, p]) => {
+        // A string, or { from, when } for a prefill that holds only in some situations.
+        const conditional = typeof p === 'object' && p !== null && !Array.isArray(p) ? asRaw(p) : null;
+        const prefill = parsePrefill(conditional ? conditional.from : p, elementId);
+        const when = conditional?.when as TopLevelCondition | undefined;
+        return [elementId, { prefill, ...(when ? { when } : {}), at: at('prefill', elementId) }];
+      }),
     ),
     rules,
     sections,

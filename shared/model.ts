@@ -210,8 +210,11 @@ export interface Bundle {
   readonly lead?: Ref;
   readonly items: readonly BundleItem[];
   readonly questions: readonly Ref[];
-  /** Per-bundle override of the dictionary's prefill source. */
-  readonly prefill: ReadonlyMap<string, { readonly prefill: Prefill; readonly at: SourceRef }>;
+  /**
+   * Per-bundle override of the dictionary's prefill source; with `when`, only while the answers
+   * meet it (the father's own name from his identity when he is the applicant).
+   */
+  readonly prefill: ReadonlyMap<string, { readonly prefill: Prefill; readonly when?: TopLevelCondition; readonly at: SourceRef }>;
   readonly rules: readonly Rule[];
   readonly sections: readonly Section[];
   readonly examples: Readonly<Record<string, BundleExample>>;

@@ -53,6 +53,8 @@ export interface BundlePlan {
   readonly materials: ReadonlyMap<string, readonly PlannedMaterial[]>;
   /** Where each element of the bundle is prefilled from (the bundle may override the dictionary). */
   readonly prefill: ReadonlyMap<string, Prefill>;
+  /** Prefills that hold only while the answers meet a condition (the bundle's `prefill: {from, when}`). */
+  readonly prefillWhen: ReadonlyMap<string, CompiledCondition>;
 }
 
 const plans = new WeakMap<Catalogue, WeakMap<Bundle, BundlePlan>>();
@@ -155,6 +157,8 @@ function build(bundle: Bundle, catalogue: Catalogue): BundlePlan {
   const rules = bundle.rules.map((rule) => ({ rule, test: compileCondition(rule.conditions) }));
   const prefill = new Map<string, Prefill>();
   for (const el of elements) prefill.set(el.id, bundle.prefill.get(el.id)?.prefill ?? el.prefill);
+  const prefillWhen = new Map<string, CompiledCondition>();
+  for (const [id, p] of bundle.prefill) if (p.when) prefillWhen.set(id, compileCondition(p.when));
 
   return {
     bundle,
@@ -175,5 +179,6 @@ function build(bundle: Bundle, catalogue: Catalogue): BundlePlan {
     rules,
     materials,
     prefill,
+    prefillWhen,
   };
 }

@@ -8,6 +8,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
+import { enOf, zhOf, type Said } from './lint-messages.js';
 
 export interface SourceFile {
   /** Path relative to the scenarios folder, with forward slashes: `items/birth-registration.yaml`. */
@@ -123,18 +124,19 @@ function failed(file: string, diagnostics: Diagnostic[], locate?: YamlSource['lo
 }
 
 export function parseYaml(file: string, text: string, limits: YamlLimits = DEFAULT_LIMITS): YamlSource {
-  const diag = (pos: Position, code: string, message: string, severity: 'error' | 'warning' = 'error'): Diagnostic => ({
+  const diag = (pos: Position, code: string, message: string | Said, severity: 'error' | 'warning' = 'error'): Diagnostic => ({
     file,
     line: pos.line,
     col: pos.col,
     severity,
     code,
-    message,
+    message: enOf(message),
+    messageZh: zhOf(code, message),
   });
   try {
     if (text.length > limits.maxChars) {
       return failed(file, [
-        diag(START, 'yaml-too-large', `file is ${text.length} characters long; the limit is ${limits.maxChars}`),
+        diag(START, 'yaml-too-large', { zh: `文件有 ${text.length} 个字符，上限为 ${limits.maxChars}`, en: `file is ${text.length} characters long; the limit is ${limits.maxChars}` }),
       ]);
     }
     const lineCounter = new LineCounter();
@@ -144,7 +146,7 @@ export function parseYaml(file: string, text: string, limits: YamlLimits = DEFAU
       lineCounter.addNewLine(0);
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
       return failed(file, [
-        diag(lineCounter.linePos(flow.offset), 'yaml-too-deep', `nesting is ${flow.depth} levels deep; the limit is ${limits.maxDepth}`),
+        diag(lineCounter.linePos(flow.offset), 'yaml-too-deep', { zh: `嵌套 ${flow.depth} 层，上限为 ${limits.maxDepth} 层`, en: `nesting is ${flow.depth} levels deep; the limit is ${limits.maxDepth}` }),
       ]);
     }
     const doc = parseDocument(text, {
@@ -157,16 +159,16 @@ export function parseYaml(file: string, text: string, limits: YamlLimits = DEFAU
     const diagnostics: Diagnostic[] = [];
     for (const e of doc.errors.slice(0, limits.maxErrors)) {
       const code = e.code === 'RESOURCE_EXHAUSTION' ? 'yaml-too-deep' : 'yaml-syntax';
-      const message =
+      const message: string | Said =
         e.code === 'RESOURCE_EXHAUSTION'
-          ? `nesting is too deep to parse (${e.message})`
+          ? { zh: `嵌套过深，无法解析（${e.message}）`, en: `nesting is too deep to parse (${e.message})` }
           : e.code === 'DUPLICATE_KEY'
-            ? 'duplicate key: each key may appear once in a mapping'
+            ? { zh: '键重复：同一映射中每个键只能出现一次', en: 'duplicate key: each key may appear once in a mapping' }
             : e.message.split('\n')[0] ?? e.message;
       diagnostics.push(diag(pos(e.pos[0]), code, message));
     }
     if (doc.errors.length > limits.maxErrors) {
-      diagnostics.push(diag(pos(doc.errors[limits.maxErrors]?.pos[0] ?? 0), 'yaml-syntax', `${doc.errors.length - limits.maxErrors} more syntax errors not shown`));
+      diagnostics.push(diag(pos(doc.errors[limits.maxErrors]?.pos[0] ?? 0), 'yaml-syntax', { zh: `另有 ${doc.errors.length - limits.maxErrors} 处语法错误未显示`, en: `${doc.errors.length - limits.maxErrors} more syntax errors not shown` }));
     }
     for (const w of doc.warnings.slice(0, limits.maxErrors)) {
       diagnostics.push(diag(pos(w.pos[0]), 'yaml-syntax', w.message.split('\n')[0] ?? w.message, 'warning'));
@@ -175,7 +177,7 @@ export function parseYaml(file: string, text: string, limits: YamlLimits = DEFAU
 
     const depth = nodeDepth(doc);
     if (depth.depth > limits.maxDepth) {
-      diagnostics.push(diag(pos(depth.offset), 'yaml-too-deep', `nesting is ${depth.depth} levels deep; the limit is ${limits.maxDepth}`));
+      diagnostics.push(diag(pos(depth.offset), 'yaml-too-deep', { zh: `嵌套 ${depth.depth} 层，上限为 ${limits.maxDepth} 层`, en: `nesting is ${depth.depth} levels deep; the limit is ${limits.maxDepth}` }));
       return failed(file, diagnostics, locate);
     }
     let value: unknown;
@@ -188,7 +190,7 @@ export function parseYaml(file: string, text: string, limits: YamlLimits = DEFAU
           START,
           aliasBomb ? 'yaml-alias-bomb' : 'yaml-syntax',
           aliasBomb
-            ? `aliases expand too much (more than ${limits.maxAliasCount} dereferences): refusing a possible "billion laughs" file`
+            ? { zh: `别名展开过多（超过 ${limits.maxAliasCount} 次引用），疑似“十亿笑声”攻击文件，拒绝读取`, en: `aliases expand too much (more than ${limits.maxAliasCount} dereferences): refusing a possible "billion laughs" file` }
             : `cannot convert the document: ${e instanceof Error ? e.message : String(e)}`,
         ),
       );

@@ -13,9 +13,10 @@ import * as studio from './studio/routes';
 import * as operator from './console/routes';
 import * as stats from './stats/routes';
 import * as messages from './messages/routes';
+import * as counter from './counter/routes';
 
 /** Every area of the client; each owns its routes and menu entries. */
-const AREAS = [portal, messages, workbench, studio, operator, stats];
+const AREAS = [portal, messages, counter, workbench, studio, operator, stats];
 
 // One chunk per area: a citizen never downloads the studio's editor.
 const Login = lazy(() => import('./shell/Login'));

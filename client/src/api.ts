@@ -61,3 +61,9 @@ export function upload<T>(url: string, file: File, onProgress?: (fraction: numbe
     xhr.send(form);
   });
 }
+
+/** Posts a multipart form as it is (several files at once: the counter's scanned pages). */
+export async function postForm<T>(url: string, form: FormData): Promise<T> {
+  const res = await fetch(url, { method: 'POST', headers: csrfToken ? { 'X-CSRF-Token': csrfToken } : {}, credentials: 'same-origin', body: form });
+  return parse<T>(res);
+}

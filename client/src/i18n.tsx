@@ -3,6 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 export type Lang = 'zh' | 'en';
 
 const STORAGE_KEY = 'yjs.lang';
+const TITLE = { zh: '一件事一次办', en: 'One matter, one visit' } as const;
 
 interface I18n {
   lang: Lang;
@@ -34,6 +35,9 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   // Also on load: a reader chosen English last time must be told the page is English.
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    // The title index.html gives, on pages that set none of their own (a page's own title is set
+    // by its effect, which runs before this one and is left alone).
+    if (document.title === TITLE.zh || document.title === TITLE.en) document.title = TITLE[lang];
   }, [lang]);
   const value = useMemo<I18n>(() => ({ lang, setLang, t: (zh, en) => (lang === 'en' ? en : zh) }), [lang, setLang]);
   return <Context.Provider value={value}>{children}</Context.Provider>;

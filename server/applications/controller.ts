@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { ApplicationService } from './service.js';
 import type { RatingService } from '../ratings/service.js';
+import type { CounterService } from '../counter/service.js';
+import { ApplicantError, NotAClerkError } from '../counter/errors.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
 import { parseUpload } from '../materials/upload.js';
 import type { UploadLimits } from '../../shared/uploads.js';
@@ -27,7 +29,11 @@ import {
   UploadResult,
 } from '../../shared/contracts/applications.js';
 
-const ANSWERS_REFUSAL: Refusal = { message: '请求体应为 {"answers": {…}}', messageEn: 'The body must be {"answers": {…}}', fields: { answers: { message: '应为对象', messageEn: 'must be an object' } } };
+const ANSWERS_REFUSAL: Refusal = {
+  message: '请求体应为 {"answers": {…}}',
+  messageEn: 'The body must be {"answers": {…}}',
+  fields: { answers: { message: '应为对象', messageEn: 'must be an object' }, step: { message: '应为填写步骤的名称', messageEn: 'must name a step of the form' } },
+};
 
 /** The citizen's side: drafts, answers, materials, submission, progress, supplements and the rating. */
 /** How a rating body is refused: the application's 好差评 and an item's 一事一评 alike. */
@@ -44,23 +50,44 @@ const RATING_REFUSAL = {
   unknownAlone: 'together',
 } as const;
 
-export function applicationsRoutes(service: ApplicationService, ratings: RatingService, maxUploadBytes: number): Route[] {
-  const citizen = requireRole('citizen');
+/**
+ * `counter`: filing for the person in front of a clerk (server/counter/). The applicant and the
+ * clerk who filed for them use the same routes: who may act on which application is decided in
+ * one place (./acting.ts).
+ */
+export function applicationsRoutes(service: ApplicationService, ratings: RatingService, maxUploadBytes: number, counter?: CounterService): Route[] {
+  const citizen = requireRole('citizen', 'clerk');
   const common = { security: 'session' as const, before: [citizen], tags: ['citizen'] };
+  // 好差评 is the applicant's own word: a clerk does not rate.
+  const rating = { ...common, before: [requireRole('citizen')] };
 
   return [
     route({
       ...common,
       method: 'post',
       path: '/applications',
-      summary: 'Start a draft in a region of the bundle, the standard by default (any key but bundleId and region is refused with 422 naming it)',
+      summary: 'Start a draft in a region of the bundle, the standard by default (any key but bundleId, region and applicant is refused with 422 naming it)',
       body: CreateBody,
-      bodyRefusal: { message: '请指定一件事', messageEn: 'Say which bundle to apply for', fields: { bundleId: { message: '必填', messageEn: 'required' } } },
+      bodyRefusal: {
+        message: '请指定一件事',
+        messageEn: 'Say which bundle to apply for',
+        fields: {
+          bundleId: { message: '必填', messageEn: 'required' },
+          'applicant.idNumber': { message: '应为申请人的公民身份号码', messageEn: "must be the applicant's ID number" },
+          'applicant.name': { message: '应为申请人的姓名', messageEn: "must be the applicant's name" },
+          'applicant.mobile': { message: '应为申请人的手机号码', messageEn: "must be the applicant's mobile number" },
+          'applicant.company.creditCode': { message: '应为企业的统一社会信用代码', messageEn: "must be the company's credit code" },
+        },
+      },
       responses: { 201: Created },
-      description: 'A citizen holds at most MAX_DRAFTS_PER_CITIZEN drafts (default 20): one more is refused with 409 `conflict` until one is submitted or deleted.',
-      errors: [400, 401, 403, 404, 409, 422],
+      description:
+        'A citizen holds at most MAX_DRAFTS_PER_CITIZEN drafts (default 20): one more is refused with 409 `conflict` until one is submitted or deleted. A clerk (综合窗口) files for the person in front of them with `applicant` (公民身份号码 and name, checked against the identity library; 422 naming the field otherwise); the draft is the applicant\'s, the clerk and window are recorded on it. A citizen sending `applicant` is refused with 403.',
+      errors: [400, 401, 403, 404, 409, 422, 503],
       handler: async ({ body }, req) => {
-        const app = await service.create(currentUser(req.principal), body.bundleId, body.region);
+        const actor = currentUser(req.principal);
+        if (body.applicant !== undefined && actor.role !== 'clerk') throw new NotAClerkError();
+        if (actor.role === 'clerk' && (body.applicant === undefined || !counter)) throw new ApplicantError('applicant', '请先核验申请人身份（公民身份号码和姓名）', "identify the applicant first (ID number and name)");
+        const app = body.applicant !== undefined && counter ? await counter.file(req.principal!, actor, { ...body, applicant: body.applicant }) : await service.create(actor, body.bundleId, body.region);
         return { id: app.id, bundleId: app.bundle_id, version: app.version, region: app.region, status: app.status, answers: app.answers };
       },
     }),
@@ -68,7 +95,7 @@ export function applicationsRoutes(service: ApplicationService, ratings: RatingS
       ...common,
       method: 'get',
       path: '/applications',
-      summary: 'My applications',
+      summary: 'My applications (a clerk: those they filed at the counter)',
       responses: { 200: Type.Array(ApplicationSummary) },
       errors: [401, 403],
       handler: async (_input, req) => service.list(currentUser(req.principal)),
@@ -109,7 +136,7 @@ export function applicationsRoutes(service: ApplicationService, ratings: RatingS
       responses: { 200: Saved },
       errors: [400, 401, 403, 404, 409, 422],
       handler: async ({ params, body }, req) => {
-        const app = await service.saveAnswers(currentUser(req.principal), params.id, body.answers);
+        const app = await service.saveAnswers(currentUser(req.principal), params.id, body.answers, body.step);
         return { id: app.id, status: app.status, answers: app.answers, updatedAt: app.updated_at };
       },
     }),
@@ -182,7 +209,7 @@ export function applicationsRoutes(service: ApplicationService, ratings: RatingS
       handler: async ({ params, body }, req) => service.answerSupplement(currentUser(req.principal), params.id, params.subId, body.answers),
     }),
     route({
-      ...common,
+      ...rating,
       method: 'post',
       path: '/applications/:id/rating',
       summary: 'Rate a finished application (好差评), once; the rating then appears as `rating` in GET /applications/{id}',
@@ -196,7 +223,7 @@ export function applicationsRoutes(service: ApplicationService, ratings: RatingS
       handler: async ({ params, body }, req) => ratings.rate(currentUser(req.principal), params.id, body),
     }),
     route({
-      ...common,
+      ...rating,
       method: 'post',
       path: '/applications/:id/items/:subId/rating',
       summary: 'Rate one department\'s item once it has answered (一事一评), once; it then appears as the item\'s `rating` in GET /applications/{id}',

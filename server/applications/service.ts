@@ -15,7 +15,8 @@ import { profileFor } from './profile.js';
 import type { ConnectorRegistry } from '../connectors/types.js';
 import type { SharingService } from '../connectors/sharing.js';
 import { sharingChecks, materialsWithEvidence } from '../connectors/submit.js';
-import { checkDetails, validateComplete, validateDraft, fullForm } from './validation.js';
+import { wizardSteps } from '../../shared/wizard-steps.js';
+import { checkDetails, prefilledValues, validateComplete, validateDraft, fullForm } from './validation.js';
 import { historyOf, type HistoryEntry } from '../subapps/history.js';
 import { file, transition } from '../subapps/transition.js';
 import { regionalVersion, requireRegion } from '../bundles/regional.js';
@@ -27,8 +28,10 @@ import { afterSupplement, promisedBy, withinPromise } from '../../shared/promise
 import { DEFAULT_MAX_DRAFTS } from '../config.js';
 import { checkSigned, commitmentFor, commitmentForItem, type SignedCommitment } from '../commitments/service.js';
 import type { DeliveredCommitment } from '../../shared/contracts/departments.js';
+import { actorTag, mayActOn } from './acting.js';
 import { AlreadySubmittedError, ApplicationNotFoundError, ItemNotFoundError, NotADraftError, TooManyDraftsError } from './errors.js';
 import { DEFAULT_REGION_CODE } from './number.js';
+import { applicantUrl, documentsOf } from '../results/documents.js';
 
 export interface ApplicationRow {
   id: string;
@@ -48,6 +51,27 @@ export interface ApplicationRow {
   /** 办件编号, set when filed (server/applications/number.ts). */
   number: string | null;
   promised_by: Date | null;
+  /** 综合窗口: the clerk who filed it at the counter and the window, null for an online application. */
+  counter_clerk_id: string | null;
+  counter_window: string | null;
+  counter_company: CounterCompany | null;
+  /** The wizard step a draft was left at (migration 020). */
+  draft_step: string | null;
+}
+
+/** A company applying at the counter through an agent: as the exchange confirmed it, with the agent's 委托书. */
+export interface CounterCompany {
+  creditCode: string;
+  name: string;
+  /** The 委托书's stored file (blobs), once uploaded. */
+  authorisation?: { sha256: string; fileName: string };
+}
+
+/** Filing at the counter: who files, at which window, for which company if any. */
+export interface CounterFiling {
+  clerk: User;
+  window: string;
+  company?: CounterCompany;
 }
 
 interface SubRow {
@@ -129,7 +153,8 @@ export class ApplicationService {
   constructor(private readonly d: ApplicationsDeps) {}
 
   /** The body's shape (a bundleId, an optional region code, nothing else) is checked at the route (shared/contracts/applications.ts). */
-  async create(user: User, bundleId: string, region?: string | null): Promise<ApplicationRow> {
+  /** `user` is the applicant; `counter`, when a clerk files for them at the counter (server/counter/). */
+  async create(user: User, bundleId: string, region?: string | null, counter?: CounterFiling): Promise<ApplicationRow> {
     const v = await this.d.registry.current(bundleId);
     // The standard's own code is the standard: recorded as null like an absent region.
     const chosen = region === undefined || region === null || region === '' || region === v.bundle.region?.code ? null : region;
@@ -141,8 +166,8 @@ export class ApplicationService {
       const { rows: held } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM applications WHERE applicant_id = $1 AND status = 'draft'`, [user.id]);
       if (held[0]!.n >= limit) throw new TooManyDraftsError(limit);
       const { rows } = await tx.query<ApplicationRow>(
-        `INSERT INTO applications (id, applicant_id, bundle_id, version, region) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-        [randomUUID(), user.id, v.bundleId, v.version, chosen],
+        `INSERT INTO applications (id, applicant_id, bundle_id, version, region, counter_clerk_id, counter_window, counter_company) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+        [randomUUID(), user.id, v.bundleId, v.version, chosen, counter?.clerk.id ?? null, counter?.window ?? null, counter?.company ? JSON.stringify(counter.company) : null],
       );
       return rows[0]!;
     });
@@ -161,12 +186,23 @@ export class ApplicationService {
     });
   }
 
-  /** Another applicant's application answers exactly like one that does not exist. */
-  async owned(user: User, id: string, db: Queryable = this.d.db, lock = false): Promise<ApplicationRow> {
+  /** An application the actor may not act on (./acting.ts) answers exactly like one that does not exist. */
+  async owned(actor: User, id: string, db: Queryable = this.d.db, lock = false): Promise<ApplicationRow> {
     if (!isUuid(id)) throw new ApplicationNotFoundError();
-    const { rows } = await db.query<ApplicationRow>(`SELECT * FROM applications WHERE id = $1 AND applicant_id = $2${lock ? ' FOR UPDATE' : ''}`, [id, user.id]);
+    const { rows } = await db.query<ApplicationRow>(`SELECT * FROM applications WHERE id = $1 AND ${mayActOn(actor, 2)}${lock ? ' FOR UPDATE' : ''}`, [id, actor.id]);
     if (!rows[0]) throw new ApplicationNotFoundError();
     return rows[0];
+  }
+
+  /** Whose application it is: the actor themselves, or the person a clerk filed it for. */
+  async applicantOf(actor: User, app: ApplicationRow, db: Queryable = this.d.db): Promise<User> {
+    if (app.applicant_id === actor.id) return actor;
+    const { rows } = await db.query<{ id: string; name: string; id_number: string | null; mobile: string | null }>('SELECT id, name, id_number, mobile FROM users WHERE id = $1', [app.applicant_id]);
+    const r = rows[0]!;
+    const applicant: User = { id: r.id, name: r.name, role: 'citizen' };
+    if (r.id_number) applicant.idNumber = r.id_number;
+    if (r.mobile) applicant.mobile = r.mobile;
+    return applicant;
   }
 
   /**
@@ -174,13 +210,14 @@ export class ApplicationService {
    * library and the `sharing:` records), for what decides materials: the evaluation the applicant
    * sees, an upload, the submission.
    */
-  private async context(user: User, app: ApplicationRow, purpose?: string): Promise<{ v: BundleVersion; profile: Profile }> {
+  private async context(actor: User, app: ApplicationRow, purpose?: string): Promise<{ v: BundleVersion; profile: Profile; applicant: User }> {
+    const applicant = await this.applicantOf(actor, app);
     const standard = await this.d.registry.get(app.bundle_id, app.version);
     // A region recorded at creation always resolves: the version it names is immutable.
     const v = regionalVersion(standard, app.region) ?? standard;
     const connectors = purpose ? this.d.connectors : undefined;
-    const profile = await profileFor(this.d.db, user, connectors ? { connectors, v, context: { actor: `citizen:${user.id}`, applicationId: app.id, purpose: purpose! } } : undefined);
-    return { v, profile };
+    const profile = await profileFor(this.d.db, applicant, connectors ? { connectors, v, context: { actor: actorTag(actor), applicationId: app.id, purpose: purpose! } } : undefined);
+    return { v, profile, applicant };
   }
 
   /** 授权: the applicant allows the platform to fetch their licences and records for this application. */
@@ -189,25 +226,25 @@ export class ApplicationService {
     if (app.status !== 'draft') throw new AlreadySubmittedError();
     const { rows } = await this.d.db.query<{ sharing_authorised_at: Date }>(
       `UPDATE applications SET sharing_authorised_at = COALESCE(sharing_authorised_at, now()) WHERE id = $1 AND applicant_id = $2 RETURNING sharing_authorised_at`,
-      [app.id, user.id],
+      [app.id, app.applicant_id],
     );
     return { authorisedAt: rows[0]!.sharing_authorised_at };
   }
 
-  async saveAnswers(user: User, id: string, answers: Record<string, unknown>): Promise<ApplicationRow> {
+  async saveAnswers(user: User, id: string, answers: Record<string, unknown>, step?: string): Promise<ApplicationRow> {
     const app = await this.owned(user, id);
     if (app.status !== 'draft') throw new AlreadySubmittedError();
     const { v, profile } = await this.context(user, app);
-    const prefilled = evaluate(v.bundle, v.catalogue, {}, profile).values;
-    const details = validateDraft(v, answers, prefilled);
+    const details = validateDraft(v, answers, prefilledValues(v, answers, profile));
+    if (step !== undefined && !wizardSteps(v.bundle).includes(step)) details.push({ path: 'step', message: '不是本事项的填写步骤', messageEn: 'is not a step of this form' });
     // Cross-field checks (a birth date in the future) on the values that are themselves valid.
     if (details.length === 0) details.push(...checkDetails(evaluate(v.bundle, v.catalogue, answers, profile).problems ?? []));
     if (details.length) throw new ValidationError(details);
     const kept = Object.fromEntries(Object.entries(answers).filter(([, value]) => value !== null));
     const { rows } = await this.d.db.query<ApplicationRow>(
       // A draft is an application never filed (submitted_at is set in the same statement as its status).
-      `UPDATE applications SET answers = $3, updated_at = now() WHERE id = $1 AND applicant_id = $2 AND submitted_at IS NULL RETURNING *`,
-      [app.id, user.id, JSON.stringify(kept)],
+      `UPDATE applications SET answers = $3, draft_step = COALESCE($4, draft_step), updated_at = now() WHERE id = $1 AND applicant_id = $2 AND submitted_at IS NULL RETURNING *`,
+      [app.id, app.applicant_id, JSON.stringify(kept), step ?? null],
     );
     if (!rows[0]) throw new AlreadySubmittedError();
     return rows[0];
@@ -255,7 +292,7 @@ export class ApplicationService {
   async upload(user: User, id: string, code: string, file: UploadedMaterial) {
     const app = await this.owned(user, id);
     // Whether the material is needed at all does not depend on the exchange: no lookups here.
-    const { v, profile } = await this.context(user, app);
+    const { v, profile, applicant } = await this.context(user, app);
     const material = v.catalogue.materials.get(code);
     if (app.status === 'draft') {
       const evaluation = evaluate(v.bundle, v.catalogue, app.answers, profile);
@@ -275,7 +312,7 @@ export class ApplicationService {
          ON CONFLICT (application_id, code) DO UPDATE SET sha256 = EXCLUDED.sha256, file_name = EXCLUDED.file_name, source = 'upload', uploaded_at = now()`,
         [app.id, code, blob.sha256, file.originalName],
       );
-      if (app.status !== 'draft') await archive(tx, user.id, app.id, v, [{ code, sha256: blob.sha256, file_name: file.originalName }]);
+      if (app.status !== 'draft') await archive(tx, applicant.id, app.id, v, [{ code, sha256: blob.sha256, file_name: file.originalName }]);
     });
     return { code, sha256: blob.sha256, size: blob.size, mime: file.mime, fileName: file.originalName };
   }
@@ -290,13 +327,13 @@ export class ApplicationService {
       throw new BadRequestError('Idempotency-Key 长度应为 1–200', 'Idempotency-Key must be 1–200 characters', [{ path: 'Idempotency-Key', message: '长度应为 1–200', messageEn: 'must be 1–200 characters' }]);
     }
     const first = await this.owned(user, id);
-    const { v, profile } = await this.context(user, first, first.status === 'draft' ? 'submit' : undefined);
+    const { v, profile, applicant } = await this.context(user, first, first.status === 'draft' ? 'submit' : undefined);
     // --- data sharing (server/connectors/submit.ts): authorised, prefill untouched, licences fetched before filing
-    const shared = first.status === 'draft' && this.d.sharing ? await sharingChecks(this.d.sharing, user, first, v, profile, evaluate(v.bundle, v.catalogue, first.answers, profile)) : null;
+    const shared = first.status === 'draft' && this.d.sharing ? await sharingChecks(this.d.sharing, applicant, first, v, profile, evaluate(v.bundle, v.catalogue, first.answers, profile)) : null;
     // ---
     const outcome = await this.d.db.transaction(async (tx) => {
       if (key !== undefined) {
-        const prior = await tx.query<{ id: string }>('SELECT id FROM applications WHERE applicant_id = $1 AND submit_key = $2', [user.id, key]);
+        const prior = await tx.query<{ id: string }>('SELECT id FROM applications WHERE applicant_id = $1 AND submit_key = $2', [applicant.id, key]);
         if (prior.rows[0]) {
           if (prior.rows[0].id !== first.id) throw new ConflictError('此 Idempotency-Key 已用于另一份申请', 'This Idempotency-Key was used for another application');
           return 'repeat' as const;
@@ -324,8 +361,12 @@ export class ApplicationService {
           details.push({ path: `materials.${m.code}`, message: `请上传「${m.title}」`, messageEn: `upload "${m.titleEn}"` });
         }
       }
+      // 综合窗口, a company through its agent: the agent's 委托书 is filed with it (server/counter/).
+      if (app.counter_company && !app.counter_company.authorisation) {
+        details.push({ path: 'counter.authorisation', message: '请上传经办人的授权委托书', messageEn: "upload the agent's power of attorney" });
+      }
       // 告知承诺: a material waived by commitment needs the signature of the text in force now.
-      const commitment = await checkSigned(tx, app.id, commitmentFor(v, evaluation, user));
+      const commitment = await checkSigned(tx, app.id, commitmentFor(v, evaluation, applicant));
       if (commitment.problem) details.push(commitment.problem);
       if (details.length) throw new ValidationError(details, '申请还不完整，请按提示补充', 'The application is not complete yet');
 
@@ -338,7 +379,7 @@ export class ApplicationService {
           uploaded.set(m.code, { code: m.code, sha256: m.archive.sha256, file_name: fileName, mime: mime.rows[0]?.mime ?? 'application/octet-stream' });
         }
       }
-      await archive(tx, user.id, app.id, v, files.rows);
+      await archive(tx, applicant.id, app.id, v, files.rows);
       // Only what the signature covers is counted as replaced by a commitment (all of it: unsigned is refused above),
       // and only what was fetched as waived by sharing; the pending ones count when they are.
       const signed = { signedCommitments: new Set(commitment.signed?.materials.map((m) => m.code) ?? []) };
@@ -350,7 +391,7 @@ export class ApplicationService {
       const promise = promisedBy(v.bundle, filedAt, this.d.calendar);
       await file(
         tx,
-        { id: app.id, actor: `citizen:${user.id}`, set: { evaluation, savings, submitKey: key ?? null, promisedBy: promise?.toISOString() ?? null, regionCode: v.bundle.region?.code ?? DEFAULT_REGION_CODE } },
+        { id: app.id, actor: actorTag(user), set: { evaluation, savings, submitKey: key ?? null, promisedBy: promise?.toISOString() ?? null, regionCode: v.bundle.region?.code ?? DEFAULT_REGION_CODE } },
         subs.map((sub, position) => ({
           id: randomUUID(),
           itemId: sub.itemId,
@@ -370,16 +411,26 @@ export class ApplicationService {
     return { created: outcome === 'filed', application: await this.detail(user, id) };
   }
 
+  /** The applicant's own applications; for a clerk, those they filed at the counter. */
   async list(user: User) {
     const { rows } = await this.d.db.query<ApplicationRow & { title: string }>(
       `SELECT a.*, v.title FROM applications a JOIN bundle_versions v ON v.bundle_id = a.bundle_id AND v.version = a.version
-        WHERE a.applicant_id = $1 ORDER BY a.created_at DESC`,
+        WHERE ${mayActOn(user, 1, 'a')} ORDER BY a.created_at DESC`,
       [user.id],
     );
-    return rows.map((a) => ({
+    // The English title is in the version's files, not its row: read once per version listed.
+    const english = new Map<string, Promise<string>>();
+    const titleEn = (a: ApplicationRow & { title: string }) => {
+      const k = `${a.bundle_id}@${a.version}`;
+      if (!english.has(k)) english.set(k, this.d.registry.get(a.bundle_id, a.version).then((v) => v.bundle.titleEn, () => a.title));
+      return english.get(k) as Promise<string>;
+    };
+    const titles = await Promise.all(rows.map(titleEn));
+    return rows.map((a, i) => ({
       id: a.id,
       bundleId: a.bundle_id,
       title: a.title,
+      titleEn: titles[i] as string,
       version: a.version,
       region: a.region,
       status: a.status,
@@ -390,11 +441,19 @@ export class ApplicationService {
   }
 
   async detail(user: User, id: string) {
+    return this.describe(await this.owned(user, id));
+  }
+
+  /** One application as its applicant (or the clerk acting for them) sees it; who may see it is the caller's check. */
+  async describe(found: ApplicationRow) {
+    const id = found.id;
     // One snapshot: read one by one, a department's commit in between could show every item
     // finished while the application still says in progress.
-    const { app, rows, history, rating, itemRatings, materials } = await this.d.db.transaction(async (tx) => {
+    const { app, rows, history, rating, itemRatings, materials, documents, counter } = await this.d.db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const app = await this.owned(user, id, tx);
+      const { rows: again } = await tx.query<ApplicationRow>('SELECT * FROM applications WHERE id = $1', [id]);
+      const app = again[0];
+      if (!app) throw new ApplicationNotFoundError();
       const { rows } = await tx.query<SubRow>('SELECT * FROM sub_applications WHERE application_id = $1 ORDER BY position', [app.id]);
       return {
         app,
@@ -403,6 +462,8 @@ export class ApplicationService {
         rating: await ratingOf(tx, app.id),
         itemRatings: await itemRatingsOf(tx, app.id),
         materials: await materialsWithEvidence(tx, app.id, app.evaluation),
+        documents: await documentsOf(tx, { applicationId: app.id }, applicantUrl),
+        counter: await counterOf(tx, app),
       };
     });
     const standard = await this.d.registry.get(app.bundle_id, app.version);
@@ -411,11 +472,13 @@ export class ApplicationService {
       id: app.id,
       bundleId: app.bundle_id,
       title: v.bundle.title,
+      titleEn: v.bundle.titleEn,
       version: app.version,
       region: app.region,
       status: app.status,
       number: app.number,
       answers: app.answers,
+      step: app.status === 'draft' ? (app.draft_step ?? null) : null,
       createdAt: app.created_at,
       submittedAt: app.submitted_at,
       // The bundle's promise (承诺办结时限) for this filing: when it runs out, in China time.
@@ -433,11 +496,13 @@ export class ApplicationService {
         supplement: s.supplement ? describeSupplement(v, s.supplement) : null,
         history: (history.get(s.id) ?? []).map(publicHistory),
         rating: itemRatings.get(s.id) ?? null,
+        documents: documents.get(s.id) ?? [],
       })),
       savings: app.savings,
       rating,
       sharingAuthorisedAt: (app as ApplicationRow & { sharing_authorised_at?: Date | null }).sharing_authorised_at ?? null,
       materials,
+      ...(counter ? { counter } : {}),
     };
   }
 
@@ -463,8 +528,7 @@ export class ApplicationService {
       for (const element of request.elements) {
         if (answers[element] === undefined || answers[element] === null || answers[element] === '') details.push({ path: element, message: '必填（部门要求补正）', messageEn: 'required (asked for by the department)' });
       }
-      const prefilled = evaluate(v.bundle, v.catalogue, {}, profile).values;
-      details.push(...validateDraft(v, Object.fromEntries(Object.entries(answers).filter(([k]) => request.elements.includes(k))), prefilled));
+      details.push(...validateDraft(v, Object.fromEntries(Object.entries(answers).filter(([k]) => request.elements.includes(k))), prefilledValues(v, { ...app.answers, ...answers }, profile)));
       const files = await tx.query<{ code: string; sha256: string; file_name: string; mime: string; uploaded_at: Date }>(
         'SELECT m.code, m.sha256, m.file_name, b.mime, m.uploaded_at FROM application_materials m JOIN blobs b ON b.sha256 = m.sha256 WHERE m.application_id = $1',
         [app.id],
@@ -492,7 +556,7 @@ export class ApplicationService {
         [app.id, JSON.stringify(Object.fromEntries(request.elements.map((e) => [e, answers[e]])))],
       );
       await transition(tx, {
-        transition: 'resubmit', id: sub.id, applicationId: app.id, actor: `citizen:${user.id}`, payload,
+        transition: 'resubmit', id: sub.id, applicationId: app.id, actor: actorTag(user), payload,
         note: { supplied: { fields: request.fields, materials: request.materials } },
       });
       // A licence the library did not hold, now handed in: counted so, and the other items asked for it go on.
@@ -503,6 +567,15 @@ export class ApplicationService {
     signalRelease();
     return this.detail(user, id);
   }
+}
+
+/** Where and by whom an application was filed at the counter, in words; null for one filed online. */
+async function counterOf(tx: Queryable, app: ApplicationRow): Promise<{ clerk: string; window: string; company: { creditCode: string; name: string; powerOfAttorney: string | null } | null } | null> {
+  if (!app.counter_clerk_id || !app.counter_window) return null;
+  const { rows } = await tx.query<{ name: string }>('SELECT name FROM users WHERE id = $1', [app.counter_clerk_id]);
+  const c = app.counter_company;
+  const company = c ? { creditCode: c.creditCode, name: c.name, powerOfAttorney: c.authorisation?.fileName ?? null } : null;
+  return { clerk: rows[0]?.name ?? '', window: app.counter_window, company };
 }
 
 /**

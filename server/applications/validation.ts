@@ -1,9 +1,9 @@
 import type { ValidateFunction } from 'ajv';
 import { createAjv } from '../ajv.js';
 import { compose, formDataFromAnswers, type ComposedElement, type ComposedForm } from '../../shared/compose.js';
-import type { Evaluation } from '../../shared/evaluate.js';
+import { evaluate, type Evaluation } from '../../shared/evaluate.js';
 import type { FieldProblem } from '../../shared/field-rules.js';
-import type { JsonSchema } from '../../shared/model.js';
+import type { JsonSchema, Profile } from '../../shared/model.js';
 import type { ErrorDetail } from '../errors.js';
 import { describe, outermost } from '../http/schema-errors.js';
 import type { BundleVersion } from '../bundles/registry.js';
@@ -60,6 +60,15 @@ export function validateDraft(v: BundleVersion, answers: Record<string, unknown>
     }
   }
   return details;
+}
+
+/**
+ * The values the platform fills for this applicant with these answers (identity, data sharing,
+ * and prefills that hold only in a situation, like the father applying): a draft may not change them.
+ */
+export function prefilledValues(v: BundleVersion, answers: Record<string, unknown>, profile: Profile): Record<string, unknown> {
+  const e = evaluate(v.bundle, v.catalogue, answers, profile);
+  return Object.fromEntries(Object.keys(e.prefilled).filter((k) => Object.hasOwn(e.values, k)).map((k) => [k, e.values[k]]));
 }
 
 /** The bundle's cross-field checks that fail (shared/field-rules.ts), in the error body's shape. */

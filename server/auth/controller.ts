@@ -1,7 +1,8 @@
 import type { Database } from '../db/types.js';
 import { UnauthorizedError } from '../errors.js';
 import { route, type Route } from '../http/route.js';
-import { SESSION_COOKIE, clearSessionCookie, createSession, readCookie, revokeSession, setSessionCookie, unsealSessionId, upsertUser } from './session.js';
+import { SESSION_COOKIE, clearSessionCookie, createSession, readCookie, revokeSession, setSessionCookie, unsealSessionId } from './session.js';
+import { signInUser } from './people.js';
 import type { IdentityProvider, User } from './types.js';
 import { rateLimit } from './rate-limit.js';
 import { AuthMethods, DevLoginBody, LoggedOut, Me, OidcCallbackQuery, OidcLoginQuery, PublicUser, SignedIn } from '../../shared/contracts/auth.js';
@@ -117,10 +118,11 @@ export function authRoutes({ db, provider, sessionSecret, demo, secureCookies, l
         const user = await provider.authenticate({ user: body.user });
         if (!user) throw new UnauthorizedError('没有这个演示用户', 'No such demo user');
         await revokeCarried(db, sessionSecret, req);
-        await upsertUser(db, user);
-        const session = await createSession(db, user.id);
+        // One filed for at the counter before ever signing in becomes the account recorded for their number.
+        const signedIn = await signInUser(db, user);
+        const session = await createSession(db, signedIn.id);
         setSessionCookie(res, sessionSecret, session.id, secureCookies);
-        return { user: publicUser(user), csrfToken: session.csrfToken };
+        return { user: publicUser(signedIn), csrfToken: session.csrfToken };
       },
     }),
   ];

@@ -5,6 +5,7 @@ import type { OidcConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { checkIdNumber, checkMobile } from '../../shared/identifiers.js';
 import { OidcError } from './errors.js';
+import { claimRecorded } from './people.js';
 import type { User } from './types.js';
 
 /** A sign-in must come back within this long, or it is started again. */
@@ -245,8 +246,10 @@ export async function linkIdentity(tx: Queryable, identity: OidcIdentity): Promi
     await tx.query('UPDATE users SET name = $2, id_number = $3, mobile = $4 WHERE id = $1', [userId, identity.name, identity.idNumber ?? null, identity.mobile ?? null]);
     await tx.query('UPDATE oidc_identities SET last_seen_at = now() WHERE issuer = $1 AND subject = $2', [identity.issuer, identity.subject]);
   } else {
-    userId = `oidc-${randomUUID()}`;
-    await tx.query(`INSERT INTO users (id, name, role, id_number, mobile) VALUES ($1, $2, 'citizen', $3, $4)`, [userId, identity.name, identity.idNumber ?? null, identity.mobile ?? null]);
+    // Filed for at the counter before ever signing in: the account recorded under the verified number is theirs.
+    const recorded = identity.idNumber ? await claimRecorded(tx, identity.idNumber, { name: identity.name, mobile: identity.mobile ?? null }, { unlinked: true }) : null;
+    userId = recorded ?? `oidc-${randomUUID()}`;
+    if (!recorded) await tx.query(`INSERT INTO users (id, name, role, id_number, mobile) VALUES ($1, $2, 'citizen', $3, $4)`, [userId, identity.name, identity.idNumber ?? null, identity.mobile ?? null]);
     await tx.query('INSERT INTO oidc_identities (issuer, subject, user_id) VALUES ($1, $2, $3)', [identity.issuer, identity.subject, userId]);
   }
   const user: User = { id: userId, name: identity.name, role: 'citizen' };

@@ -87,7 +87,7 @@ export class BundleRegistry {
     const { catalogue, diagnostics } = check(files);
     if (hasErrors(diagnostics)) {
       throw new ValidationError(
-        diagnostics.filter((d) => d.severity === 'error').map((d) => ({ path: `${d.file}:${d.line}:${d.col}`, message: d.message })),
+        diagnostics.filter((d) => d.severity === 'error').map((d) => ({ path: `${d.file}:${d.line}:${d.col}`, message: d.messageZh, messageEn: d.message })),
         '场景文件未通过检查，不能发布',
         'The scenario files do not lint; nothing was published',
       );

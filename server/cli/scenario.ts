@@ -9,7 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { account } from '../../shared/account.js';
 import { compose } from '../../shared/compose.js';
 import type { Diagnostic } from '../../shared/diagnostic.js';
-import { formatDiagnostic, hasErrors, summarise } from '../../shared/diagnostic.js';
+import { formatDiagnostic, formatDiagnosticZh, hasErrors, summarise } from '../../shared/diagnostic.js';
+import { zhOf } from '../../shared/lint-messages.js';
 import type { Evaluation } from '../../shared/evaluate.js';
 import { evaluate } from '../../shared/evaluate.js';
 import { check, exampleProblems } from '../../shared/lint.js';
@@ -42,7 +43,7 @@ export interface Io {
 }
 
 const USAGE = `usage:
-  scenario lint [dir]                          check every scenario file (default dir: scenarios)
+  scenario lint [dir] [--lang zh]              check every scenario file (default dir: scenarios); --lang zh prints the findings in Chinese
   scenario preview <bundle> [options]          the merged form as a tree
   scenario stats <bundle> [options] [--json]   what the applicant is spared
 options:
@@ -95,8 +96,9 @@ function parseArgs(argv: readonly string[]): Parsed {
   return { positional, flags };
 }
 
-function printDiagnostics(io: Io, dir: string, diagnostics: readonly Diagnostic[], to: 'out' | 'err'): void {
-  for (const d of diagnostics) io[to](formatDiagnostic({ ...d, file: `${dir}/${d.file}` }));
+function printDiagnostics(io: Io, dir: string, diagnostics: readonly Diagnostic[], to: 'out' | 'err', lang: 'zh' | 'en' = 'en'): void {
+  const format = lang === 'zh' ? formatDiagnosticZh : formatDiagnostic;
+  for (const d of diagnostics) io[to](format({ ...d, file: `${dir}/${d.file}` }));
 }
 
 const DEFAULT_DIR = 'scenarios';
@@ -137,6 +139,7 @@ async function loadDir(io: Io, given: string | undefined): Promise<{ catalogue: 
           severity: 'error' as const,
           code: 'connector-options',
           message: `${p.path}: ${p.reason}`,
+          messageZh: zhOf('connector-options', `${p.path}: ${p.reason}`),
         })),
       ]
     : found;
@@ -295,7 +298,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const dirFlag = flags.get('dir');
     const loaded = await loadDir(io, arg ?? (typeof dirFlag === 'string' ? dirFlag : undefined));
     if (!loaded) return 2;
-    printDiagnostics(io, loaded.shown, loaded.diagnostics, 'out');
+    printDiagnostics(io, loaded.shown, loaded.diagnostics, 'out', flags.get('lang') === 'zh' ? 'zh' : 'en');
     io.out(summarise(loaded.diagnostics, loaded.files));
     return hasErrors(loaded.diagnostics) ? 1 : 0;
   }

@@ -5,7 +5,7 @@ import { ApplicationParams, CommitmentBody, CommitmentView } from '../../shared/
 
 /** 告知承诺: the applicant reads the 承诺书 of a draft and signs it (checkbox and the name typed again). */
 export function commitmentsRoutes(service: CommitmentService): Route[] {
-  const common = { security: 'session' as const, before: [requireRole('citizen')], tags: ['citizen'] };
+  const common = { security: 'session' as const, before: [requireRole('citizen', 'clerk')], tags: ['citizen'] };
   return [
     route({
       ...common,

@@ -82,11 +82,13 @@ export class CommitmentService {
 
   private async current(user: User, id: string) {
     const app = await this.applications.owned(user, id);
-    const [standard, profile] = await Promise.all([this.registry.get(app.bundle_id, app.version), profileFor(this.db, user)]);
+    // At the counter the clerk acts, but the commitment is the applicant's, in their name.
+    const applicant = await this.applications.applicantOf(user, app);
+    const [standard, profile] = await Promise.all([this.registry.get(app.bundle_id, app.version), profileFor(this.db, applicant)]);
     const v = regionalVersion(standard, app.region) ?? standard;
     // A filed application is judged by the evaluation it was filed with.
     const evaluation = app.evaluation ?? evaluate(v.bundle, v.catalogue, app.answers, profile);
-    return { app, needed: commitmentFor(v, evaluation, user) };
+    return { app, applicant, needed: commitmentFor(v, evaluation, applicant) };
   }
 
   async describe(user: User, id: string) {
@@ -112,11 +114,11 @@ export class CommitmentService {
 
   /** The box ticked and the applicant's name typed again, exactly: signed for the text in force now. */
   async sign(user: User, id: string, body: { agreed: boolean; name: string; sha256?: string | undefined }) {
-    const { app, needed } = await this.current(user, id);
+    const { app, applicant, needed } = await this.current(user, id);
     if (app.status !== 'draft') throw new AlreadySubmittedError();
     if (!needed) throw new NoCommitmentError();
     if (body.agreed !== true) throw new NotAgreedError();
-    if (!signerNameMatches(body.name, user.name)) throw new SignerNameError();
+    if (!signerNameMatches(body.name, applicant.name)) throw new SignerNameError();
     if (body.sha256 !== undefined && body.sha256 !== needed.sha256) throw new CommitmentChangedError();
     await this.db.transaction(async (tx) => {
       // Signing and filing take turns on the application's row: a signature never lands on a filed application.
@@ -127,7 +129,7 @@ export class CommitmentService {
        VALUES ($1, $2, $3, $4, $5, $6, now())
        ON CONFLICT (application_id) DO UPDATE SET text = EXCLUDED.text, sha256 = EXCLUDED.sha256, materials = EXCLUDED.materials,
          signer_id = EXCLUDED.signer_id, signer_name = EXCLUDED.signer_name, signed_at = EXCLUDED.signed_at`,
-      [app.id, needed.text, needed.sha256, JSON.stringify(needed.materials), user.id, user.name],
+      [app.id, needed.text, needed.sha256, JSON.stringify(needed.materials), applicant.id, applicant.name],
       );
     });
     return this.describe(user, id);

@@ -6,6 +6,7 @@ import { ONE_PARAMETER, route, type Route } from '../http/route.js';
 import type { Principal } from '../auth/types.js';
 import { REASON_REFUSAL } from './errors.js';
 import { ActionBody, DepartmentParams, ListQuery, ReadQuery, SubApplication, SubListRow, SubMaterialParams, SubParams } from '../../shared/contracts/departments.js';
+import { SubDocumentParams } from '../../shared/contracts/results.js';
 
 /** A department's system (bearer token) or a signed-in staff member of a department. */
 const departmentCaller: RequestHandler = (req, _res, next) => {
@@ -68,9 +69,27 @@ export function departmentsRoutes(service: DepartmentService): Route[] {
     }),
     route({
       ...common,
+      method: 'get',
+      path: '/sub-applications/:id/documents/:docId',
+      summary: 'Download a result document (办结文书) attached on completion (audit-logged with its reason, as a read)',
+      params: SubDocumentParams,
+      query: ReadQuery,
+      queryRefusal: REASON_REFUSAL,
+      responses: { 200: { description: 'the file', contentType: 'application/octet-stream', schema: Type.String({ format: 'binary' }) } },
+      errors: [400, 401, 403, 404],
+      handler: async ({ params, query }, req, res) => {
+        const file = await service.document(principal(req.principal), params.id, params.docId, { reason: query.reason, route: 'GET /api/sub-applications/:id/documents/:docId' });
+        res.setHeader('Content-Type', file.mime);
+        res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.send(file.data);
+      },
+    }),
+    route({
+      ...common,
       method: 'post',
       path: '/sub-applications/:id/actions',
-      summary: 'Accept, reject, request a supplement, or complete with outputs (signed when called with a department token)',
+      summary: 'Accept, reject, request a supplement, or complete with outputs and result documents (signed when called with a department token)',
       params: SubParams,
       headers: Type.Object(
         Object.fromEntries(['X-Yjs-Timestamp', 'X-Yjs-Nonce', 'X-Yjs-Signature'].map((name) => [name, Type.Optional(Type.String({ description: 'request signature (department token callers)' }))])),

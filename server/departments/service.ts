@@ -19,6 +19,7 @@ import { purposeOf, type ReadAccess } from './purpose.js';
 import { addWorkingDays, type WorkCalendar } from '../../shared/calendar.js';
 import { chinaToday } from '../../shared/beijing-time.js';
 import { DEFAULT_SUPPLEMENT_DAYS } from '../config.js';
+import { departmentUrl, documentsOf, prepareDocuments, recordDocuments, storeDocuments, subDocument } from '../results/documents.js';
 
 interface SubRow {
   id: string;
@@ -115,6 +116,7 @@ export class DepartmentService {
     const v = await this.registry.get(row.bundle_id, row.version);
     const item = v.catalogue.items.get(row.item_id);
     const history = await historyOf(this.db, [row.id]);
+    const documents = await documentsOf(this.db, { subId: row.id }, departmentUrl);
     return {
       id: row.id,
       applicationId: row.application_id,
@@ -139,7 +141,19 @@ export class DepartmentService {
       deliveredAt: row.delivered_at,
       completedAt: row.completed_at,
       history: history.get(row.id) ?? [],
+      documents: documents.get(row.id) ?? [],
     };
+  }
+
+  /** A result document of the sub-application, as a material is read: audit-logged with its reason. */
+  async document(principal: Principal, id: string, docId: string, access: ReadAccess): Promise<{ data: Buffer; mime: string; fileName: string }> {
+    const reason = purposeOf(principal, access.reason);
+    const row = await this.load(this.db, principal, id);
+    const doc = await subDocument(this.db, row.id, docId);
+    const data = await this.store.get(doc.sha256);
+    if (!data) throw new NotFoundError('文书文件不存在', 'The document file is missing');
+    await audit(this.db, principal, 'download-result-document', row.id, reason, { document: doc.id, route: access.route });
+    return { data, mime: doc.mime, fileName: doc.file_name };
   }
 
   async material(principal: Principal, id: string, code: string, access: ReadAccess): Promise<{ data: Buffer; mime: string; fileName: string }> {
@@ -155,7 +169,7 @@ export class DepartmentService {
 
   /** The body's shape (an action and only the keys it takes) was checked at the route (shared/contracts/departments.ts). */
   async act(principal: Principal, id: string, body: ActionBody) {
-    const b = body as Partial<Record<'reason' | 'missing' | 'outputs', unknown>>;
+    const b = body as Partial<Record<'reason' | 'missing' | 'outputs' | 'documents', unknown>>;
     const action = body.action;
     const actor = principal.kind === 'user' ? `staff:${principal.user.id}` : `department:${principal.department}`;
     let released = false;
@@ -163,6 +177,9 @@ export class DepartmentService {
     const before = await this.load(this.db, principal, id);
     const v = await this.registry.get(before.bundle_id, before.version);
     const item = v.catalogue.items.get(before.item_id);
+    // 办结文书: checked and stored before the transaction (the store is not the database); bytes of
+    // a completion refused below stay unreferenced, which a content-addressed store tolerates.
+    const documents = action === 'complete' ? await storeDocuments(this.store, prepareDocuments(b.documents)) : [];
     await this.db.transaction(async (tx) => {
       // Actions on one application take turns: completing an item locks its siblings to release
       // them, and two departments completing at once would otherwise deadlock on each other's rows.
@@ -198,7 +215,9 @@ export class DepartmentService {
         }
         case 'complete': {
           const outputs = this.validateOutputs(b.outputs, row);
-          await transition(tx, { ...change, transition: 'complete', outputs, note: { outputs } });
+          const note = documents.length ? { outputs, documents: documents.map((d) => d.title) } : { outputs };
+          await transition(tx, { ...change, transition: 'complete', outputs, note });
+          await recordDocuments(tx, change, actor, documents);
           released = await this.release(tx, row.application_id);
           break;
         }

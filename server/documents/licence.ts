@@ -1,5 +1,6 @@
 // The PDF of an issued licence (电子证照) as the citizen downloads it from 我的证照.
 import { renderDocument } from './pdf.js';
+import { chineseDate } from '../../shared/printed-value.js';
 
 export interface LicenceDocument {
   title: string;
@@ -18,12 +19,6 @@ export interface LicenceDocument {
   itemTitle: string;
   /** Whether the licence library confirmed the licence (the connector answered). */
   inLibrary: boolean;
-}
-
-/** `2026-11-21` → `2026年11月21日`. */
-export function chineseDate(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : iso;
 }
 
 export function renderLicence(d: LicenceDocument): Promise<Uint8Array> {

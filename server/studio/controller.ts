@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { draftOf, type StudioService } from './service.js';
 import type { ProposalService } from './proposals.js';
+import type { StudioDraftService } from './drafts.js';
 import { currentUser, requireRole } from '../auth/middleware.js';
 import { route, type Refusal, type Route } from '../http/route.js';
-import { CheckBody, CheckResult, DraftBody, MAX_CHANGED_FILES, MAX_FILE_CHARS, Proposal, ProposalParams, ProposalsQuery, Proposed, Published, RejectBody, StudioBundle, StudioParams, VersionFiles, VersionParams } from '../../shared/contracts/studio.js';
+import { CheckBody, CheckResult, DraftBody, MAX_CHANGED_FILES, MAX_FILE_CHARS, Proposal, SavedDraft, StudioDraft, ProposalParams, ProposalsQuery, Proposed, Published, RejectBody, StudioBundle, StudioParams, VersionFiles, VersionParams } from '../../shared/contracts/studio.js';
 
 /**
  * A draft that is not one is refused naming each part, and any key beside the draft's by name
@@ -30,7 +31,7 @@ const DRAFT_REFUSAL: Refusal = {
  * The designer studio: published versions and their files, live lint and preview of a draft, and
  * reviewed publishing: a designer proposes, another person with the reviewer or admin role approves.
  */
-export function studioRoutes(service: StudioService, proposals: ProposalService): Route[] {
+export function studioRoutes(service: StudioService, proposals: ProposalService, drafts: StudioDraftService): Route[] {
   const common = { security: 'session' as const, before: [requireRole('designer')], tags: ['studio'] };
   const reviewers = { security: 'session' as const, before: [requireRole('reviewer', 'admin')], tags: ['studio'] };
   return [
@@ -67,9 +68,44 @@ export function studioRoutes(service: StudioService, proposals: ProposalService)
     }),
     route({
       ...common,
+      method: 'get',
+      path: '/studio/bundles/:id/draft',
+      summary: "The signed-in designer's saved draft of the bundle (null when none); other designers' drafts are never shown (designer)",
+      params: StudioParams,
+      responses: { 200: SavedDraft },
+      errors: [401, 403],
+      handler: async ({ params }, req) => ({ draft: await drafts.get(currentUser(req.principal).id, params.id) }),
+    }),
+    route({
+      ...common,
+      method: 'put',
+      path: '/studio/bundles/:id/draft',
+      summary: "Save the signed-in designer's draft of the bundle (replaces the earlier one); 404 when the base is not a published version, 413 when the changed files together are too large (designer)",
+      params: StudioParams,
+      body: DraftBody,
+      bodyRefusal: DRAFT_REFUSAL,
+      responses: { 200: StudioDraft },
+      errors: [400, 401, 403, 404, 413, 422],
+      handler: async ({ params, body }, req) => drafts.save(currentUser(req.principal).id, params.id, draftOf(body)),
+    }),
+    route({
+      ...common,
+      method: 'delete',
+      path: '/studio/bundles/:id/draft',
+      summary: "Discard the signed-in designer's saved draft of the bundle (designer)",
+      params: StudioParams,
+      responses: { 204: { description: 'discarded (or there was none)' } },
+      errors: [401, 403],
+      handler: async ({ params }, req, res) => {
+        await drafts.discard(currentUser(req.principal).id, params.id);
+        res.status(204).end();
+      },
+    }),
+    route({
+      ...common,
       method: 'post',
       path: '/studio/bundles/:id/versions',
-      summary: 'Propose the draft as a new version (四眼原则): it is published only when another person with the reviewer or admin role approves it. Refused (422, file:line:col details) when it does not lint, 409 when its version is already published (designer)',
+      summary: 'Propose the draft as a new version (四眼原则): it is published only when another person with the reviewer or admin role approves it; the designer\'s saved draft of the bundle is removed. Refused (422, file:line:col details) when it does not lint, 409 when its version is already published (designer)',
       params: StudioParams,
       body: DraftBody,
       bodyRefusal: DRAFT_REFUSAL,

@@ -1,4 +1,4 @@
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 
 export class ProposalNotFoundError extends NotFoundError {
   constructor() {
@@ -33,6 +33,15 @@ export class ProposalStaleError extends ConflictError {
   constructor(against: string, current: string) {
     super(`此申请基于版本 ${against}，当前版本已是 ${current}，请设计人员基于最新版本重新提交`, `Proposed against ${against}, but ${current} is current now; propose again from it`, [
       { path: 'against', message: `当前版本为 ${current}`, messageEn: `current version is ${current}` },
+    ]);
+  }
+}
+
+/** A saved draft is bounded: a studio draft is a handful of scenario files, not a file store. */
+export class DraftTooLargeError extends AppError {
+  constructor(chars: number, limit: number) {
+    super('payload_too_large', 'draft_too_large', `草稿过大：共 ${chars} 个字符，上限为 ${limit} 个字符`, `The draft is too large: ${chars} characters, the limit is ${limit}`, [
+      { path: 'changes', message: `修改的文件合计不能超过 ${limit} 个字符`, messageEn: `the changed files may hold at most ${limit} characters together` },
     ]);
   }
 }

@@ -60,6 +60,8 @@ export class ProposalService {
         [id, bundleId, proposed.bundle.version, current.version, JSON.stringify(files), JSON.stringify(diff.changes), JSON.stringify(diff.files), diff.risk, diff.needsAdmin, author.id],
       );
       await audit(tx, principal, 'studio.propose', `proposal:${id}`, null, { bundleId, version: proposed.bundle.version, against: current.version, risk: diff.risk });
+      // The edits now live in the proposal: the designer's saved draft of them is done with.
+      await tx.query('DELETE FROM studio_drafts WHERE designer_id = $1 AND bundle_id = $2', [author.id, bundleId]);
     });
     return { proposal: { id, status: 'pending' as const, bundleId, version: proposed.bundle.version, risk: diff.risk } };
   }

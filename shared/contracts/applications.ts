@@ -1,6 +1,8 @@
 // The citizen's applications: drafts, answers, materials, submission, progress, 补正, 好差评.
+import { ResultDocument } from './results.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApplicationStatus, Closed, DateTime, DayUnitSchema, ItemDecision, MATERIAL_VERDICT, Dict, Named, Nullable, PathId, Reason, Savings, SubStatus, SupplementRequest, Uuid } from './common.js';
+import { CounterApplicant, CounterFiled } from './counter.js';
 
 export const ApplicationParams = Type.Object({ id: PathId('application id') });
 export const MaterialParams = Type.Object({ id: PathId('application id'), code: PathId('material code') });
@@ -13,15 +15,24 @@ export const CreateBody = Type.Object(
   {
     bundleId: Type.String({ minLength: 1 }),
     region: Type.Optional(Nullable(Type.String({ description: 'a region code the bundle lists (GET /bundles/{id}); an unknown one is refused with 422; absent or null: the standard' }))),
+    applicant: Type.Optional(CounterApplicant),
   },
-  { additionalProperties: false, description: 'Any key but bundleId and region is refused with 422 naming it' },
+  { additionalProperties: false, description: 'Any key but bundleId, region and (a clerk only) applicant is refused with 422 naming it' },
 );
 export const Created = Closed({ id: Uuid(), bundleId: Type.String(), version: Type.String(), region: FiledRegion, status: ApplicationStatus, answers: Dict('answers so far') });
+
+const DraftStep = Type.String({
+  maxLength: 64,
+  description: 'the wizard step the applicant is on: a section id of the bundle, `materials` or `review`; kept with the draft so resuming it (on any device) opens that step. Another value is refused with 422',
+});
 
 export const AnswersBody = Named(
   'Answers',
   Type.Object(
-    { answers: Dict('Values keyed by data element id (`child.name`); item-local fields by `<itemId>/<field>`; null clears a value. GET /bundles/{id}/form serves its JSON Schema as answersSchema') },
+    {
+      answers: Dict('Values keyed by data element id (`child.name`); item-local fields by `<itemId>/<field>`; null clears a value. GET /bundles/{id}/form serves its JSON Schema as answersSchema'),
+      step: Type.Optional(DraftStep),
+    },
     { additionalProperties: false, description: 'Any other top-level key is refused with 422 naming it' },
   ),
 );
@@ -38,6 +49,7 @@ export const ApplicationSummary = Closed({
   id: Uuid(),
   bundleId: Type.String(),
   title: Type.String(),
+  titleEn: Type.String(),
   version: Type.String(),
   region: FiledRegion,
   status: ApplicationStatus,
@@ -76,6 +88,7 @@ export const ApplicationItem = Closed({
   history: Type.Array(HistoryEntry),
   // 一事一评: the applicant's rating of this item, once its department has answered.
   rating: Nullable(Rating),
+  documents: Type.Array(ResultDocument, { description: '办结结果文书 the department attached on completion, each downloadable by the applicant' }),
 });
 export type ApplicationItem = Static<typeof ApplicationItem>;
 
@@ -115,11 +128,13 @@ export const ApplicationDetail = Named(
     id: Uuid(),
     bundleId: Type.String(),
     title: Type.String(),
+    titleEn: Type.String(),
     version: Type.String(),
     region: FiledRegion,
     status: ApplicationStatus,
     number: ApplicationNumber,
     answers: Dict('answers keyed by data element id'),
+    step: Nullable(Type.String({ description: 'for a draft, the wizard step it was left at (see PUT /applications/{id}/answers); null before any step was saved and once filed' })),
     createdAt: DateTime(),
     submittedAt: Nullable(DateTime()),
     promise: Nullable(Closed({ days: Type.Number(), unit: DayUnitSchema }, { description: "the bundle's promised limit (承诺办结时限)" })),
@@ -131,6 +146,7 @@ export const ApplicationDetail = Named(
     rating: Nullable(Rating),
     sharingAuthorisedAt: Nullable(DateTime({ description: 'when the applicant authorised fetching their licences and records (授权); required to submit when a material is waived by sharing' })),
     materials: Type.Array(ApplicationMaterial, { description: "the filed application's materials, each fetched licence with its evidence (empty for a draft)" }),
+    counter: Type.Optional(CounterFiled),
   }),
 );
 export type ApplicationDetail = Static<typeof ApplicationDetail>;

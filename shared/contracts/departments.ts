@@ -1,6 +1,7 @@
 // The department API: a department's own sub-applications, their materials, and its actions.
 import { Type, type Static } from '@sinclair/typebox';
 import { Evidence } from './applications.js';
+import { ResultDocument, ResultDocumentInput, MAX_RESULT_DOCUMENTS } from './results.js';
 import { Closed, DateTime, DepartmentAction, Dict, MaskedPerson, Named, Nullable, PathId, SubStatus, SupplementRequest, Uuid } from './common.js';
 
 export const DepartmentParams = Type.Object({ code: PathId('department code') });
@@ -87,6 +88,7 @@ const subApplicationProperties = {
   deliveredAt: Nullable(DateTime()),
   completedAt: Nullable(DateTime()),
   history: Type.Array(SubHistoryEntry),
+  documents: Type.Array(ResultDocument, { description: '办结结果文书 attached on completion, each with its download link (audit-logged, with a reason for staff)' }),
 };
 export const SubApplication = Named('SubApplication', Closed(subApplicationProperties));
 export type SubApplication = Static<typeof SubApplication>;
@@ -104,10 +106,17 @@ export const ActionBody = Named(
       Type.Object({ action: Type.Literal('accept') }, { additionalProperties: false }),
       Type.Object({ action: Type.Literal('reject'), reason: Type.Optional(Type.String({ description: 'required: why' })) }, { additionalProperties: false }),
       Type.Object({ action: Type.Literal('request-supplement'), reason: Type.Optional(Type.String()), missing: Type.Optional(missing) }, { additionalProperties: false }),
-      Type.Object({ action: Type.Literal('complete'), outputs: Type.Optional(Dict('every output the item declares, by key')) }, { additionalProperties: false }),
+      Type.Object(
+        {
+          action: Type.Literal('complete'),
+          outputs: Type.Optional(Dict('every output the item declares, by key')),
+          documents: Type.Optional(Type.Array(ResultDocumentInput, { maxItems: MAX_RESULT_DOCUMENTS, description: '办结结果文书 for the applicant: PDF, JPEG, PNG or OFD, base64, checked by content (422 naming documents[i].content otherwise)' })),
+        },
+        { additionalProperties: false },
+      ),
     ],
     {
-      description: 'accept takes only action; reject also reason; request-supplement reason and missing; complete outputs. Any other key is refused with 422 naming it',
+      description: 'accept takes only action; reject also reason; request-supplement reason and missing; complete outputs and documents. Any other key is refused with 422 naming it',
       discriminator: { propertyName: 'action' },
     },
   ),

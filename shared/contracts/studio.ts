@@ -36,6 +36,19 @@ export const CheckBody = Type.Object(
   { additionalProperties: false, description: 'Any other key is refused with 422 naming it' },
 );
 
+/** All changed files of a saved draft together, in characters: well inside the 1 MB JSON body limit. */
+export const MAX_DRAFT_CHARS = 600_000;
+
+export const StudioDraft = Closed({
+  bundleId: Type.String(),
+  base: Type.String({ description: 'the published version the edits start from' }),
+  changes: Type.Array(Closed({ path: Type.String(), text: Type.String() })),
+  removed: Type.Array(Type.String()),
+  savedAt: DateTime(),
+});
+export type StudioDraft = Static<typeof StudioDraft>;
+export const SavedDraft = Closed({ draft: Nullable(StudioDraft) }, { description: "the signed-in designer's saved draft of the bundle, null when there is none" });
+
 export const StudioParams = Type.Object({ id: PathId('bundle id') });
 export const VersionParams = Type.Object({ id: PathId('bundle id'), version: PathId('published version') });
 
@@ -71,7 +84,15 @@ export type StudioBundle = Static<typeof StudioBundle>;
 
 export const VersionFiles = Closed({ bundleId: Type.String(), version: Type.String(), files: Type.Array(Closed({ path: Type.String(), text: Type.String() })) });
 
-export const Diagnostic = Closed({ file: Type.String(), line: Type.Integer(), col: Type.Integer(), severity: StringEnum(['error', 'warning']), code: Type.String(), message: Type.String() });
+export const Diagnostic = Closed({
+  file: Type.String(),
+  line: Type.Integer(),
+  col: Type.Integer(),
+  severity: StringEnum(['error', 'warning']),
+  code: Type.String({ description: 'stable name of the kind of finding, e.g. unknown-element' }),
+  message: Type.String({ description: 'in English' }),
+  messageZh: Type.String({ description: 'in Chinese' }),
+});
 
 export const PreviewMaterial = Closed({ ...MATERIAL_VERDICT, form: Type.Boolean({ description: "an item's own application form (form:<itemId>), which the combined form replaces" }) });
 export type PreviewMaterial = Static<typeof PreviewMaterial>;
@@ -85,7 +106,7 @@ export const Preview = Closed({
     visits: Type.Array(Reason),
     items: Type.Array(ItemDecision),
     materials: Type.Array(PreviewMaterial),
-    notRequired: Type.Array(Closed({ code: Type.String(), title: Type.String(), items: Type.Array(Type.String()), reason: Type.String(), reasonEn: Type.String(), rule: Type.Optional(Type.String()) })),
+    notRequired: Type.Array(Closed({ code: Type.String(), title: Type.String(), titleEn: Type.String(), items: Type.Array(Type.String()), reason: Type.String(), reasonEn: Type.String(), rule: Type.Optional(Type.String()) })),
     firedRules: Type.Array(Type.String()),
   }),
   savings: Savings,

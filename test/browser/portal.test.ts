@@ -10,6 +10,7 @@ import { hasChromium, screenshot } from '../helpers/browser.js';
 import { ApiClient, pdf, until, type TestServer } from '../helpers/api.js';
 import type { TestDatabase } from '../helpers/db.js';
 import { startProduct, type ProductWithDepartments } from '../helpers/product.js';
+import { fileNewborn } from '../helpers/newborn.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const AXE_URL = '/__test__/axe.min.js';
@@ -303,5 +304,47 @@ describe.runIf(hasChromium)('the citizen portal in Chromium', () => {
     expect((await db.query('SELECT 1 FROM applications WHERE id = $1', [id])).rows).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
+  });
+  it('links the documents where they apply, and a receipt’s QR link shows the progress without signing in', { timeout: 90_000 }, async () => {
+    const api = await ApiClient.login(ts.url, 'citizen-li');
+    const filed = await fileNewborn(api);
+    const detail = (await api.get<{ number: string; title: string; items: { departmentName: string }[] }>(`/api/applications/${filed.id}`)).body;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watch(page);
+    await withAxe(page);
+    expect((await page.request.post(`${ts.url}/api/auth/dev-login`, { data: { user: 'citizen-li' } })).status()).toBe(200);
+    await page.goto(`${ts.url}/applications/${filed.id}`);
+    const receipt = page.getByTestId('document-receipt');
+    await poll(() => receipt.count()).toBe(1);
+    expect(await page.getByTestId('document-form').count()).toBe(1);
+    const pdfResponse = await page.request.get(ts.url + (await receipt.getAttribute('href'))!);
+    expect(pdfResponse.status()).toBe(200);
+    expect(pdfResponse.headers()['content-type']).toBe('application/pdf');
+    await axe(page, 'progress with documents');
+    await page.close();
+
+    // Whoever holds the receipt: no session, the number and code from its QR link.
+    const code = (await db.query<{ query_code: string }>('SELECT query_code FROM applications WHERE id = $1', [filed.id])).rows[0]!.query_code;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const anon = await context.newPage();
+    const anonProblems = watch(anon);
+    await withAxe(anon);
+    await anon.goto(`${ts.url}/progress?number=${detail.number}&code=${code}`);
+    const result = anon.getByTestId('progress-result');
+    await poll(() => result.count()).toBe(1);
+    const text = (await result.textContent()) ?? '';
+    expect(text).toContain(detail.title);
+    expect(text).toContain(detail.number);
+    for (const item of detail.items) expect(text).toContain(item.departmentName);
+    expect(text).not.toContain('李');
+    await axe(anon, 'public progress');
+    // A mistyped code is told as such, in Chinese.
+    await anon.getByTestId('progress-code').fill('AAAA-AAAA');
+    await anon.getByRole('button', { name: /查\s*询/ }).click();
+    await poll(() => anon.getByRole('alert').textContent()).toContain('查询码');
+    expect(await result.count()).toBe(0);
+    await screenshot(anon, 'portal-10-public-progress');
+    expect([...problems, ...anonProblems.filter((p) => !/404/.test(p))]).toEqual([]);
+    await context.close();
   });
 });

@@ -72,10 +72,11 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     await expect.poll(() => underline.innerText(), { timeout: 15_000 }).toBe('birth-registraton');
     expect(await page.locator('.cm-line', { has: page.locator('.cm-lintRange-error') }).first().innerText()).toBe('  - item: birth-registraton');
     const first = page.getByTestId('problem').first();
-    expect(await first.innerText()).toContain('bundles/newborn.yaml:33:11: error: bundle "newborn" (新生儿出生一件事): unknown item "birth-registraton" (did you mean "birth-registration"?) [unknown-item]');
+    // In Chinese for a designer reading Chinese; the code stays the same in both languages.
+    expect(await first.innerText()).toContain('bundles/newborn.yaml:33:11: 错误：一件事“新生儿出生一件事”中有未知的事项“birth-registraton”（是否应为“birth-registration”？） [unknown-item]');
     expect(await page.getByTestId('publish').isDisabled()).toBe(true);
     await underline.hover();
-    await expect.poll(() => page.locator('.cm-tooltip-lint').innerText()).toContain('unknown item "birth-registraton"');
+    await expect.poll(() => page.locator('.cm-tooltip-lint').innerText()).toContain('未知的事项“birth-registraton”');
     await screenshot(page, 'studio-error');
 
     // Fix it.
@@ -140,6 +141,59 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     await screenshot(page, 'studio-versions');
     await page.getByRole('button', { name: /切换到英文/ }).click();
     await expect.poll(() => page.getByRole('heading', { level: 2 }).first().textContent()).toBe('Designer studio');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('in English the lint speaks English; an edit is kept on the server, there again after leaving the editor, until discarded', { timeout: 90_000 }, async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    await context.addInitScript("localStorage.setItem('yjs.lang', 'en')");
+    expect((await context.request.post(`${ts.url}/api/auth/dev-login`, { data: { user: 'designer' } })).status()).toBe(200);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    });
+
+    await page.goto(`${ts.url}/studio`);
+    await page.getByTestId('edit-newborn').click();
+    await page.locator('.cm-content').waitFor();
+    await expect.poll(() => page.getByTestId('lint-status').textContent(), { timeout: 15_000 }).toMatch(/Lints clean/);
+
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+Home');
+    for (let i = 0; i < 32; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
+    await page.keyboard.type('x');
+    expect(await lineText(page, 33)).toBe('  - item: birth-registrationx');
+    await expect.poll(() => page.getByTestId('problem').first().innerText(), { timeout: 15_000 }).toContain(
+      'bundles/newborn.yaml:33:11: error: bundle "newborn" (新生儿出生一件事): unknown item "birth-registrationx" (did you mean "birth-registration"?) [unknown-item]',
+    );
+    // Saved on the server, with the Beijing time of the save.
+    await expect.poll(() => page.getByTestId('draft-status').textContent(), { timeout: 15_000 }).toMatch(/^Draft saved \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    await screenshot(page, 'studio-draft-saved-en');
+
+    // Leave the editor and come back: the edit is there, restored from the server.
+    await page.getByRole('link', { name: /All bundles/ }).click();
+    await page.getByTestId('edit-newborn').waitFor();
+    await page.goto(`${ts.url}/studio/newborn`);
+    await page.getByTestId('draft-restored').waitFor();
+    await expect.poll(() => lineText(page, 33)).toBe('  - item: birth-registrationx');
+    expect(await page.getByTestId('draft-restored').innerText()).toMatch(/Your draft saved \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(from version [\d.]+\) is restored\./);
+    await expect.poll(() => page.getByTestId('lint-status').textContent(), { timeout: 15_000 }).toMatch(/\d+ error\(s\)/);
+
+    // In Chinese, the same finding in Chinese.
+    await page.getByRole('button', { name: /中文/ }).first().click();
+    await expect.poll(() => page.getByTestId('problem').first().innerText()).toContain('错误：一件事“新生儿出生一件事”中有未知的事项“birth-registrationx”（是否应为“birth-registration”？） [unknown-item]');
+    await screenshot(page, 'studio-draft-restored-zh');
+
+    // Discarded explicitly: the published text again, and nothing kept on the server.
+    await page.getByTestId('discard-draft').click();
+    await expect.poll(() => lineText(page, 33)).toBe('  - item: birth-registration');
+    await expect.poll(() => page.getByTestId('lint-status').textContent(), { timeout: 15_000 }).toMatch(/检查通过/);
+    const designer = await ApiClient.login(ts.url, 'designer');
+    await expect.poll(async () => (await designer.get<{ draft: unknown }>('/api/studio/bundles/newborn/draft')).body).toEqual({ draft: null });
     expect(problems).toEqual([]);
     await context.close();
   });

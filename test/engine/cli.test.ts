@@ -65,6 +65,12 @@ describe('scenario lint', () => {
     ]);
   });
 
+  it('prints the findings in Chinese with --lang zh, keeping each code', async () => {
+    const r = await run('lint', broken, '--lang', 'zh');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`${broken}/items/followup.yaml:10:7: 错误：未知的数据元素“person.agee”（是否应为“person.age”？） [unknown-element]`);
+  });
+
   it('exits 0 with warnings only', async () => {
     const dir = join(temp, 'warnings');
     cpSync(join(FIXTURES, 'lint', 'base'), dir, { recursive: true });

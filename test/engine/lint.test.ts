@@ -157,6 +157,22 @@ describe('lint fixtures', () => {
     });
   }
 
+  it('every finding of every fixture has a Chinese message as well as the English one', () => {
+    const han = /[\u4e00-\u9fff]/;
+    for (const name of Object.keys(CASES)) {
+      for (const d of check(withOverlay(name)).diagnostics) {
+        expect(d.message, `${name}: ${formatDiagnostic(d)}`).not.toBe('');
+        expect(d.messageZh, `${name}: ${formatDiagnostic(d)}`).toMatch(han);
+      }
+    }
+  });
+
+  it('speaks Chinese about the common findings: an unknown element, with the suggestion', () => {
+    const d = check(withOverlay('unknown-element')).diagnostics.find((x) => x.code === 'unknown-element');
+    expect(d?.messageZh).toBe('未知的数据元素“person.agee”（是否应为“person.age”？）');
+    expect(d?.message).toContain('unknown data element "person.agee"');
+  });
+
   it('yaml-too-large: a file over 1,000,000 characters is refused before parsing', () => {
     const huge = `# yaml-language-server: $schema=../schema/item.schema.json\nid: register\ndescription: "${'x'.repeat(1_000_000)}"\n`;
     expectExactly(check(withOverlay('', [{ path: 'items/register.yaml', text: huge }])).diagnostics, [

@@ -114,8 +114,9 @@ describe('newborn (新生儿出生一件事)', () => {
       fields: {
         // 12 + 6 + 13 + 8 + 6 + 5
         separately: 50,
-        // 25 of the first case − 4 card/delivery fields + bank name and account number
-        asked: 23,
+        // 25 of the first case − 4 card/delivery fields + bank name and account number − the
+        // father's own name and 公民身份号码 (from his identity: he is the applicant)
+        asked: 21,
       },
       // certificate, registration, insurance, maternity, guidance 1 each; vaccination 0
       visits: { separately: 5, bundled: 0 },

@@ -21,6 +21,17 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
+export const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots');
+
+/**
+ * A whole-page PNG kept as a test artifact: test/artifacts/screenshots/<page>-<lang>-<mode>.png
+ * (gitignored), one per page, language and 适老化 mode, for people to look at after a run.
+ */
+export async function pageShot(page: Page, name: string, lang: 'zh' | 'en', elder: boolean): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${lang}-${elder ? 'elder' : 'standard'}.png`), fullPage: true });
+}
+
 /**
  * 补正 through the workbench dialog: each box is ticked and seen ticked, and the dialog must close;
  * if the server refused, its message fails the test instead of a silent wait on the status.

@@ -10,6 +10,7 @@ import { profileFor } from '../../server/applications/profile.js';
 import { LicenceService } from '../../server/licences/service.js';
 import { createMaterialStore } from '../../server/materials/store.js';
 import { captureLogger } from '../helpers/app.js';
+import { renderFirstPage } from '../helpers/pdf.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 import type { IssueRequest, LicenceIssuer } from '../../server/licences/types.js';
 
@@ -119,6 +120,8 @@ describe.each(databaseTargets())('results are issued, on $kind', ({ open }) => {
     expect(file.data.subarray(0, 5).toString()).toBe('%PDF-');
     const text = pdfText(file.data);
     for (const part of ['出生医学证明', certificate.licenceNumber, '王小宝', '王芳', '湖南省妇幼保健院']) expect(text).toContain(part);
+    // Drawn too, not only extractable (a broken font subset shows a blank page).
+    expect(renderFirstPage(file.data).ink).toBeGreaterThan(0.004);
     expect(text).toContain('本证照已登记至电子证照库');
     expect(pdfText((await download(wang, `/api/me/licences/${idRecord.id}/file`)).data)).toContain(childId);
 

@@ -106,8 +106,11 @@ describe.each(databaseTargets())('who sees personal data, on $kind', ({ open }) 
     const refuse = c.kind === 'anonymous' ? 401 : 403;
     const onlyFor = (...kinds: Kind[]) => (kinds.includes(c.kind) ? 200 : c.kind === 'system' ? 401 : refuse);
     if (/^\/api\/(health|openapi\.json|auth\/(demo-users|me|methods)|bundles(\/newborn(\/form)?)?|public\/summary|uploads\/limits)$/.test(p)) return 200;
-    if (p === '/api/applications') return onlyFor('citizen');
-    if (p.startsWith('/api/applications/')) return c.kind !== 'citizen' ? onlyFor('citizen') : c.who === 'the applicant' ? 200 : 404;
+    // A clerk (综合窗口) lists what they filed (nothing here); anyone else's application is as if it did not exist.
+    if (p === '/api/applications') return onlyFor('citizen', 'clerk');
+    if (p.startsWith('/api/applications/')) return c.kind === 'clerk' ? 404 : c.kind !== 'citizen' ? onlyFor('citizen') : c.who === 'the applicant' ? 200 : 404;
+    // The counter's own: the presented lookup needs its number and ID number (400 without), a form only for the clerk's filings.
+    if (p.startsWith('/api/counter/')) return c.kind !== 'clerk' ? onlyFor('clerk') : p === '/api/counter/applications' ? 400 : 404;
     // Their own 消息中心, SMS choice and 我的证照: a citizen's, whoever they are; the sweep's
     // placeholder id is no licence of anyone's.
     if (p.startsWith('/api/me/licences/')) return c.kind !== 'citizen' ? onlyFor('citizen') : 404;
@@ -138,7 +141,7 @@ describe.each(databaseTargets())('who sees personal data, on $kind', ({ open }) 
       { who: "market's system", kind: 'system', client: ApiClient.department(ts, 'market'), department: 'market' },
       { who: 'a designer', kind: 'designer', client: await ApiClient.login(ts.url, 'designer'), department: 'police' },
       { who: 'a reviewer', kind: 'reviewer', client: await ApiClient.login(ts.url, 'reviewer'), department: 'police' },
-      // A clerk (综合窗口) has no pages yet: it must read nothing a signed-in person without rights cannot.
+      // A clerk (综合窗口) reads only what they filed at the counter: nothing of the applicant's here.
       { who: 'a clerk', kind: 'clerk', client: await ApiClient.login(ts.url, 'clerk'), department: 'police' },
       { who: 'an operator', kind: 'admin', client: await ApiClient.login(ts.url, 'admin'), department: 'police' },
     ];

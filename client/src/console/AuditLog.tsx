@@ -12,6 +12,9 @@ const ACTIONS: Record<string, [string, string]> = {
   'studio.propose': ['提交发布审核', 'Proposed a version'],
   'studio.approve': ['批准发布', 'Approved a version'],
   'studio.reject': ['驳回发布', 'Rejected a version'],
+  'counter.file': ['综合窗口代为申请', 'Filed at the counter for an applicant'],
+  'counter.power-of-attorney': ['上传企业委托书', "Uploaded a company's power of attorney"],
+  'counter.presented': ['窗口查询出示的办件', 'Read an application presented at the counter'],
 };
 
 const ROLES: Record<string, [string, string]> = {

@@ -62,7 +62,7 @@ export default function Departments() {
               ) : (
                 <Tooltip title={t(`${r.succeeded} / ${r.attempts} 次尝试成功`, `${r.succeeded} of ${r.attempts} attempts succeeded`)}>
                   <Space size={8}>
-                    <Progress percent={Math.round(r.successRate * 1000) / 10} size="small" showInfo={false} status={r.successRate < 0.9 ? 'exception' : 'normal'} style={{ width: 80 }} />
+                    <Progress percent={Math.round(r.successRate * 1000) / 10} size="small" showInfo={false} aria-label={t('投递成功率', 'Delivery success rate')} status={r.successRate < 0.9 ? 'exception' : 'normal'} style={{ width: 80 }} />
                     <span data-testid={`rate-${r.code}`}>{Math.round(r.successRate * 1000) / 10}%</span>
                   </Space>
                 </Tooltip>

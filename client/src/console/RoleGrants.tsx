@@ -65,7 +65,7 @@ export default function RoleGrants() {
   const roleTag = (role: Identity['role'], department: string | null) => (
     <Tag>
       {t(...ROLE_LABELS[role])}
-      {department ? ` · ${departments.find((d) => d.code === department)?.name ?? department}` : ''}
+      {department ? ` · ${((d) => (d ? t(d.name, d.nameEn) : department))(departments.find((d) => d.code === department))}` : ''}
     </Tag>
   );
 

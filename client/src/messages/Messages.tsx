@@ -109,7 +109,7 @@ export default function Messages() {
               <List.Item data-testid={`message-${n.id}`} data-read={n.read ? 'true' : 'false'} onClick={() => void read(n)} style={{ cursor: n.read ? 'default' : 'pointer' }}>
                 <Space orientation="vertical" size={2} style={{ width: '100%' }}>
                   <Space wrap size={[8, 4]}>
-                    {!n.read && <Badge status="processing" aria-label={t('未读', 'Unread')} />}
+                    {!n.read && <Badge status="processing" role="img" aria-label={t('未读', 'Unread')} />}
                     <Typography.Text strong={!n.read}>{t(n.title, n.titleEn)}</Typography.Text>
                     <Typography.Text className="muted">{beijingTime(n.createdAt)}</Typography.Text>
                   </Space>

@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Alert, Button, Col, Grid, Progress, Result, Row, Space, Spin, Steps, Typography } from 'antd';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { evaluate, type Evaluation } from '../../../shared/evaluate.js';
@@ -94,7 +94,17 @@ const StepsNav = memo(function StepsNav({ steps, index, compact }: { steps: Step
   );
 });
 
-function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) {
+/**
+ * Where the wizard runs besides the citizen's portal (the counter, client/src/counter/): its way
+ * back, its own materials step (scanning paper), and where a filed application goes.
+ */
+export interface WizardHost {
+  back: { to: string; zh: string; en: string };
+  materials?(step: Parameters<typeof MaterialsStep>[0]): ReactNode;
+  onSubmitted(id: string): void;
+}
+
+export function Wizard({ app, model, host }: { app: ApplicationDetail; model: EngineModel; host?: WizardHost }) {
   const { t, lang } = useI18n();
   const navigate = useNavigate();
   const screens = Grid.useBreakpoint();
@@ -109,7 +119,6 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
   // Every item, optional ones too: what the server checks a draft's values against.
   const full = useMemo(() => compose(model.bundle, model.catalogue, { lang }), [model, lang]);
   const payload = useMemo(() => savable(answers, full, evaluation), [answers, full, evaluation]);
-  const autosave = useAutosave(app.id, payload);
 
   const steps: Step[] = useMemo(
     () => [
@@ -119,9 +128,11 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
     ],
     [form, lang, t],
   );
-  const requested = params.get('step');
+  // The step in the address, else the one the draft was left at (kept on the server, so another device resumes there too).
+  const requested = params.get('step') ?? app.step;
   const index = Math.max(0, steps.findIndex((s) => s.key === requested));
   const step = steps[index] as Step;
+  const autosave = useAutosave(app.id, payload, step.key, app.step ?? (steps[0] as Step).key);
   const section = form.sections.find((s) => s.id === step.key);
   useDocumentTitle(`${step.title} · ${t(model.bundle.title, model.bundle.titleEn)}`);
 
@@ -272,12 +283,13 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
       ...added.map((i) => (lang === 'en' ? `Added: ${i.titleEn} (${i.reasonEn})` : `已纳入：${i.title}（${i.reason}）`)),
       ...removed.map((i) => (lang === 'en' ? `Removed: ${i.titleEn}` : `已移除：${i.title}`)),
     ];
-    const timer = setTimeout(() => setAnnouncement(parts.join('；')), 0);
+    const timer = setTimeout(() => setAnnouncement(parts.join(lang === 'en' ? '; ' : '；')), 0);
     return () => clearTimeout(timer);
   }, [included, evaluation, lang]);
 
   const title = lang === 'en' ? model.bundle.titleEn : model.bundle.title;
-  const compact = !screens.md;
+  // The list of steps needs a wide screen: below lg its titles would be squeezed into a few letters a line.
+  const compact = !screens.lg;
   return (
     <div className="portal wizard">
       <Typography.Title level={2} style={{ fontSize: 22, marginTop: 0 }}>
@@ -291,7 +303,7 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
             {t(`办理地区：${model.bundle.region.name}`, `Region: ${model.bundle.region.nameEn}`)}
           </Typography.Text>
         )}
-        <Link to="/applications">{t('我的办件', 'My applications')}</Link>
+        <Link to={host?.back.to ?? '/applications'}>{host ? t(host.back.zh, host.back.en) : t('我的办件', 'My applications')}</Link>
       </Space>
       <div className="visually-hidden" aria-live="polite" data-testid="rules-announcement">
         {announcement}
@@ -307,7 +319,8 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
             {section && sectionView && (
               <SchemaForm key={section.id} idPrefix="f" schema={sectionView.schema} uiSchema={sectionView.ui} formData={formData} errors={shownErrors} context={sectionView.context} onChange={onChange} onBlur={onBlur} />
             )}
-            {step.key === MATERIALS_STEP && <MaterialsStep app={app} evaluation={evaluation} flush={autosave.flush} onNext={() => go(REVIEW_STEP)} onBack={back} />}
+            {step.key === MATERIALS_STEP &&
+              (host?.materials ? host.materials({ app, evaluation, flush: autosave.flush, onNext: () => go(REVIEW_STEP), onBack: back }) : <MaterialsStep app={app} evaluation={evaluation} flush={autosave.flush} onNext={() => go(REVIEW_STEP)} onBack={back} />)}
             {step.key === REVIEW_STEP && (
               <ReviewStep
                 app={app}
@@ -319,7 +332,7 @@ function Wizard({ app, model }: { app: ApplicationDetail; model: EngineModel }) 
                 flush={autosave.flush}
                 onEdit={go}
                 onBack={back}
-                onSubmitted={() => navigate(`/applications/${app.id}`, { state: { submitted: true } })}
+                onSubmitted={() => (host ? host.onSubmitted(app.id) : navigate(`/applications/${app.id}`, { state: { submitted: true } }))}
               />
             )}
             {section && (

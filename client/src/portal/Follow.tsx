@@ -8,6 +8,8 @@ import { Pill, StatusPill, days, formatTime, statusTone, subStatusLabel, useDocu
 import { Supplement } from './Supplement';
 import { RatingCard } from './RatingCard';
 import { PromiseCountdown } from './PromiseCountdown';
+import { ResultDocuments } from './ResultDocuments';
+import { DocumentLinks } from './DocumentLinks';
 import type { ApplicationDetail, ApplicationItem } from './types';
 
 const POLL_MS = 2000;
@@ -87,7 +89,7 @@ function ItemCard({ app, item, model, onChanged }: { app: ApplicationDetail; ite
         ]}
       />
       {item.status === 'waiting' && <Typography.Paragraph className="muted">{t('等待前序事项办结后自动推送', 'Sent automatically once the earlier services are done')}</Typography.Paragraph>}
-      {item.status === 'rejected' && item.reason && <Alert type="error" showIcon title={`${t('不予受理原因', 'Reason')}：${item.reason}`} style={{ margin: '8px 0' }} />}
+      {item.status === 'rejected' && item.reason && <Alert type="error" showIcon title={`${t('不予受理原因：', 'Reason: ')}${item.reason}`} style={{ margin: '8px 0' }} />}
       {outputs.length > 0 && (
         <Descriptions
           size="small"
@@ -97,6 +99,7 @@ function ItemCard({ app, item, model, onChanged }: { app: ApplicationDetail; ite
           style={{ marginTop: 8 }}
         />
       )}
+      <ResultDocuments item={item} />
       {resubmitted(item) && <Alert type="success" showIcon data-testid={`supplement-sent-${item.itemId}`} title={t('补正内容已提交，部门将重新审核；审核结果会在这里显示。', 'Your supplement was sent; the department will look at it again and the outcome will show here.')} style={{ margin: '8px 0' }} />}
       {item.status === 'supplement' && item.supplement && model && <Supplement app={app} item={item} model={model} onDone={onChanged} />}
       {(item.status === 'completed' || item.status === 'rejected') && (
@@ -134,7 +137,7 @@ export default function Follow() {
   const [detail, setDetail] = useState<ApplicationDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { model } = useModel(detail?.bundleId, detail?.version, detail?.region);
-  useDocumentTitle(detail ? `${detail.title} · ${t('办理进度', 'Progress')}` : t('办理进度', 'Progress'));
+  useDocumentTitle(detail ? `${t(detail.title, detail.titleEn)} · ${t('办理进度', 'Progress')}` : t('办理进度', 'Progress'));
 
   const load = useCallback(
     () =>
@@ -165,7 +168,7 @@ export default function Follow() {
   return (
     <div className="portal">
       <Typography.Title level={2} style={{ fontSize: 22 }}>
-        {model && lang === 'en' ? model.bundle.titleEn : detail.title}
+        {t(detail.title, detail.titleEn)}
       </Typography.Title>
       {justSubmitted && (
         <Alert
@@ -179,11 +182,15 @@ export default function Follow() {
       <Space wrap size={[12, 4]} style={{ marginBottom: 16 }}>
         <StatusPill status={detail.status} />
         {detail.number && <Typography.Text data-testid="application-number">{t(`办件编号 ${detail.number}`, `No. ${detail.number}`)}</Typography.Text>}
+        {detail.counter && <Typography.Text className="muted" data-testid="counter-window">{t(`受理窗口 ${detail.counter.window}`, `Filed at ${detail.counter.window}`)}</Typography.Text>}
         <Typography.Text className="muted">{t(`提交于 ${formatTime(detail.submittedAt, 'zh')}`, `Submitted ${formatTime(detail.submittedAt, 'en')}`)}</Typography.Text>
         <Typography.Text data-testid="progress-count">{t(`已办结 ${done}/${detail.items.length} 项`, `${done} of ${detail.items.length} done`)}</Typography.Text>
         <Link to="/applications">{t('我的办件', 'My applications')}</Link>
         {done > 0 && <Link to="/licences">{t('我的证照（办结签发的证照）', 'My licences (issued on completion)')}</Link>}
       </Space>
+      <div style={{ marginBottom: 16 }}>
+        <DocumentLinks id={detail.id} status={detail.status} supplement={detail.items.some((i) => i.status === 'supplement')} />
+      </div>
       <div className="visually-hidden" aria-live="polite">
         {t(`已办结 ${done} 项，共 ${detail.items.length} 项`, `${done} of ${detail.items.length} done`)}
       </div>

@@ -84,14 +84,14 @@ export default function Home() {
                   })}
                 </ul>
                 <Space wrap>
-                  <Link to={`/apply/${b.id}`} className="apply-link" data-testid={`apply-${b.id}`} aria-label={`${t('开始办理', 'Apply')}：${title}`}>
+                  <Link to={`/apply/${b.id}`} className="apply-link" data-testid={`apply-${b.id}`} aria-label={t(`开始办理：${title}`, `Apply: ${title}`)}>
                     {t('开始办理', 'Apply')}
                   </Link>
                   {/* A city's own implementation (its lead department, limits, local services). */}
                   {(b.regions ?? [])
                     .filter((r) => !r.standard)
                     .map((r) => (
-                      <Link key={r.code} to={`/apply/${b.id}?region=${r.code}`} data-testid={`apply-${b.id}-${r.code}`} aria-label={`${t('在此地办理', 'Apply in')} ${lang === 'en' ? r.nameEn : r.name}：${title}`}>
+                      <Link key={r.code} to={`/apply/${b.id}?region=${r.code}`} data-testid={`apply-${b.id}-${r.code}`} aria-label={t(`在此地办理 ${r.name}：${title}`, `Apply in ${r.nameEn}: ${title}`)}>
                         {lang === 'en' ? r.nameEn : r.name}
                       </Link>
                     ))}

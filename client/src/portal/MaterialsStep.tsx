@@ -98,7 +98,7 @@ export function MaterialsStep({ app, evaluation, flush, onNext, onBack }: Props)
           <ul className="plain-list">
             {evaluation.notRequired.map((n) => (
               <li key={n.code}>
-                <Typography.Text>{n.title}</Typography.Text> — <span className="rule-reason">{lang === 'en' ? n.reasonEn : n.reason}</span>
+                <Typography.Text>{lang === 'en' ? n.titleEn : n.title}</Typography.Text> — <span className="rule-reason">{lang === 'en' ? n.reasonEn : n.reason}</span>
               </li>
             ))}
           </ul>

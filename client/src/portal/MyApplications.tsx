@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { ApiError, api } from '../api';
 import { useI18n } from '../i18n';
 import { StatusPill, formatTime, useDocumentTitle } from './labels';
+import { DocumentLinks } from './DocumentLinks';
 import type { ApplicationSummary } from './types';
 
 /** /applications: every application of the signed-in applicant, newest first. */
@@ -49,7 +50,7 @@ export default function MyApplications() {
               <List.Item data-testid={`application-${a.id}`}>
                 <Space orientation="vertical" size={2} style={{ width: '100%' }}>
                   <Space wrap size={[8, 4]}>
-                    <Typography.Text strong>{a.title}</Typography.Text>
+                    <Typography.Text strong>{t(a.title, a.titleEn)}</Typography.Text>
                     <StatusPill status={a.status} />
                   </Space>
                   <Typography.Text className="muted">
@@ -57,19 +58,20 @@ export default function MyApplications() {
                       ? t(`办件编号 ${a.number ?? ''}，提交于 ${formatTime(a.submittedAt, 'zh')}`, `No. ${a.number ?? ''}, submitted ${formatTime(a.submittedAt, 'en')}`)
                       : t(`草稿，创建于 ${formatTime(a.createdAt, 'zh')}`, `Draft started ${formatTime(a.createdAt, 'en')}`)}
                   </Typography.Text>
-                  <Link to={a.status === 'draft' ? `/applications/${a.id}/edit` : `/applications/${a.id}`} aria-label={`${a.status === 'draft' ? t('继续填写', 'Continue') : t('查看进度', 'View progress')}：${a.title}`}>
+                  <Link to={a.status === 'draft' ? `/applications/${a.id}/edit` : `/applications/${a.id}`} aria-label={`${a.status === 'draft' ? t('继续填写', 'Continue') : t('查看进度', 'View progress')}${t(`：${a.title}`, `: ${a.titleEn}`)}`}>
                     {a.status === 'draft' ? t('继续填写', 'Continue') : t('查看进度', 'View progress')}
                   </Link>
+                  <DocumentLinks id={a.id} status={a.status} supplement={a.status === 'supplement'} />
                   {a.status === 'draft' && (
                     <Popconfirm
-                      title={t(`删除草稿“${a.title}”？`, `Delete the draft "${a.title}"?`)}
+                      title={t(`删除草稿“${a.title}”？`, `Delete the draft "${a.titleEn}"?`)}
                       description={t('已填写的内容和上传的材料将一并删除，不能恢复。', 'Its answers and uploads go with it; this cannot be undone.')}
                       okText={t('删除', 'Delete')}
                       okButtonProps={{ danger: true, ...{ 'data-testid': `delete-ok-${a.id}` } }}
                       cancelText={t('取消', 'Cancel')}
                       onConfirm={() => remove(a)}
                     >
-                      <Button danger size="small" style={{ alignSelf: 'flex-start' }} aria-label={`${t('删除草稿', 'Delete draft')}：${a.title}`}>
+                      <Button danger size="small" style={{ alignSelf: 'flex-start' }} aria-label={t(`删除草稿：${a.title}`, `Delete draft: ${a.titleEn}`)}>
                         {t('删除草稿', 'Delete draft')}
                       </Button>
                     </Popconfirm>

@@ -62,7 +62,7 @@ export default function MyLicences() {
                     {t(`发证日期：${licenceDate(l.issuedOn, 'zh')} · 有效期至：${licenceDate(l.validUntil, 'zh')}`, `Issued ${licenceDate(l.issuedOn, 'en')} · valid until ${licenceDate(l.validUntil, 'en')}`)}
                   </Typography.Text>
                   <Space wrap>
-                    <a href={`/api/me/licences/${l.id}/file`} download aria-label={`${t('下载 PDF', 'Download PDF')}：${l.title}`} data-testid="licence-download">
+                    <a href={`/api/me/licences/${l.id}/file`} download aria-label={`${t('下载 PDF：', 'Download PDF: ')}${l.title}`} data-testid="licence-download">
                       {t('下载 PDF', 'Download PDF')}
                     </a>
                     {l.applicationId && <Link to={`/applications/${l.applicationId}`}>{t('查看办件', 'View the application')}</Link>}

@@ -43,7 +43,7 @@ export function RatingCard({ endpoint, rating, onRated, heading, prefix = '' }: 
     return (
       <Card size="small" title={title} data-testid={`${prefix}rating`}>
         <Typography.Paragraph style={{ marginBottom: 4 }} data-testid={`${prefix}rating-given`}>
-          {t('您的评价', 'Your rating')}：<strong>{rating.score}</strong> · {label(rating.score)}
+          {t('您的评价：', 'Your rating: ')}<strong>{rating.score}</strong> · {label(rating.score)}
         </Typography.Paragraph>
         {rating.comment && <Typography.Paragraph style={{ marginBottom: 0 }}>“{rating.comment}”</Typography.Paragraph>}
       </Card>

@@ -133,7 +133,7 @@ export function ReviewStep({ app, model, form, full, answers, evaluation, flush,
               {problems.map((p) => (
                 <li key={p.element}>
                   <Button type="link" size="small" style={{ padding: 0 }} onClick={() => onEdit(p.section.id)}>
-                    {lang === 'en' ? p.section.titleEn : p.section.title} · {(lang === 'en' ? byElement.get(p.element)?.titleEn : byElement.get(p.element)?.title) ?? p.element}：{lang === 'en' ? p.e.messageEn : p.e.message}
+                    {lang === 'en' ? p.section.titleEn : p.section.title} · {(lang === 'en' ? byElement.get(p.element)?.titleEn : byElement.get(p.element)?.title) ?? p.element}{t('：', ': ')}{lang === 'en' ? p.e.messageEn : p.e.message}
                   </Button>
                 </li>
               ))}
@@ -212,13 +212,13 @@ export function ReviewStep({ app, model, form, full, answers, evaluation, flush,
                   {lang === 'en' ? item.titleEn : item.title}
                 </Typography.Paragraph>
                 <Typography.Paragraph style={{ marginBottom: 4 }}>
-                  {t('信息', 'Data')}：
+                  {t('信息：', 'Data: ')}
                   {fields
                     .map((e) => (lang === 'en' ? e.titleEn : e.title) + (e.suppliedBy ? t(`（由「${itemTitle(e.suppliedBy)}」办结后提供）`, ` (from "${itemTitle(e.suppliedBy)}")`) : ''))
                     .join(lang === 'en' ? ', ' : '、')}
                 </Typography.Paragraph>
                 <div>
-                  {t('材料', 'Documents')}：
+                  {t('材料：', 'Documents: ')}
                   <ul className="plain-list">
                     {materials.map((m) => (
                       <li key={m.code}>
@@ -249,7 +249,7 @@ export function ReviewStep({ app, model, form, full, answers, evaluation, flush,
                   const section = sectionOf(d.path);
                   const target = d.path.startsWith('materials.') ? MATERIALS_STEP : section;
                   const label = byElement.get(d.path);
-                  const text = `${label ? (lang === 'en' ? label.titleEn : label.title) : d.path}：${lang === 'en' ? (d.messageEn ?? d.message) : d.message}`;
+                  const text = `${label ? (lang === 'en' ? label.titleEn : label.title) : d.path}${lang === 'en' ? `: ${d.messageEn ?? d.message}` : `：${d.message}`}`;
                   return <li key={i}>{target ? <Button type="link" size="small" style={{ padding: 0 }} onClick={() => onEdit(target)}>{text}</Button> : text}</li>;
                 })}
               </ul>

@@ -50,7 +50,7 @@ function RulesPanelView({ evaluation, model }: { evaluation: Evaluation; model: 
         <Alert key={`n${i}`} type="info" showIcon title={reason(r)} style={{ marginTop: 8 }} />
       ))}
       {evaluation.visits.length > 0 ? (
-        <Alert type="warning" showIcon style={{ marginTop: 8 }} title={t('需到窗口一次', 'One visit to a counter is needed')} description={evaluation.visits.map(reason).join('；')} />
+        <Alert type="warning" showIcon style={{ marginTop: 8 }} title={t('需到窗口一次', 'One visit to a counter is needed')} description={evaluation.visits.map(reason).join(t('；', '; '))} />
       ) : (
         <p className="rule-reason" style={{ marginTop: 8 }}>
           {t('全程网办，无需到窗口', 'Entirely online: no visit to a counter')}

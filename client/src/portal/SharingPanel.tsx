@@ -36,7 +36,7 @@ export function SharingPanel({ sharing, departmentName }: { sharing: Sharing; de
         <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }} data-testid="sharing-data">
           {[...new Set(filled.map((d) => d.department))]
             .map((dep) => t(`${departmentName(dep)}共享数据已自动填写（只读）：${filled.filter((d) => d.department === dep).length} 项`, `${departmentName(dep)} records filled in (read-only): ${filled.filter((d) => d.department === dep).length}`))
-            .join('；')}
+            .join(t('；', '; '))}
         </Typography.Paragraph>
       )}
     </Card>

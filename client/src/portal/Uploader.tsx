@@ -81,17 +81,17 @@ export function Uploader({ applicationId, code, title, uploaded, onUploaded }: P
         onChange={(e) => void choose(e.target.files?.[0])}
       />
       <Space wrap size={[8, 4]}>
-        <Button icon={<UploadOutlined />} onClick={() => input.current?.click()} disabled={busy} aria-describedby={problem ? problemId : undefined} aria-label={`${uploaded ? t('重新上传', 'Replace') : t('选择文件上传', 'Choose a file')}：${title}`}>
+        <Button icon={<UploadOutlined />} onClick={() => input.current?.click()} disabled={busy} aria-describedby={problem ? problemId : undefined} aria-label={`${uploaded ? t('重新上传', 'Replace') : t('选择文件上传', 'Choose a file')}${t('：', ': ')}${title}`}>
           {uploaded ? t('重新上传', 'Replace') : t('选择文件上传', 'Choose a file')}
         </Button>
         {uploaded && !busy && (
           <Typography.Text data-testid={`uploaded-${code}`}>
-            {t('已上传', 'Uploaded')}：{uploaded.fileName}（{formatSize(uploaded.size)}）
+            {t('已上传：', 'Uploaded: ')}{uploaded.fileName}{t(`（${formatSize(uploaded.size)}）`, ` (${formatSize(uploaded.size)})`)}
           </Typography.Text>
         )}
       </Space>
       {busy && (
-        <div role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress} aria-label={`${t('上传进度', 'Upload progress')}：${title}`} data-testid={`progress-${code}`}>
+        <div role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress} aria-label={`${t('上传进度：', 'Upload progress: ')}${title}`} data-testid={`progress-${code}`}>
           <Progress percent={progress} size="small" aria-hidden="true" />
         </div>
       )}

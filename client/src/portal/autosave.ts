@@ -1,5 +1,5 @@
 // The draft lives on the server: every change is saved there shortly after the applicant stops
-// typing, so a reload or another device resumes where they were.
+// typing, so a reload or another device resumes where they were, at the step they were on.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, type ErrorDetail } from '../api';
 
@@ -18,33 +18,35 @@ export interface Autosave {
 
 /**
  * Saves `payload` (answers keyed by element id, only values that pass the field checks: the
- * server refuses a draft with a bad value as a whole) `AUTOSAVE_DELAY_MS` after its last change.
+ * server refuses a draft with a bad value as a whole) and the wizard `step` `AUTOSAVE_DELAY_MS`
+ * after their last change.
  */
-export function useAutosave(applicationId: string, payload: Record<string, unknown>): Autosave {
-  const key = JSON.stringify(payload);
-  const [savedKey, setSavedKey] = useState(key);
+export function useAutosave(applicationId: string, payload: Record<string, unknown>, step: string, savedStep: string): Autosave {
+  const key = JSON.stringify([payload, step]);
+  // What the server holds when the wizard opens: a step opened by its address is saved too.
+  const [savedKey, setSavedKey] = useState(() => JSON.stringify([payload, savedStep]));
   const [saving, setSaving] = useState(false);
   // A refused draft (422) waits for the applicant to change something; a network failure is retried.
   const [failure, setFailure] = useState<{ key: string; permanent: boolean } | null>(null);
   const [savedAt, setSavedAt] = useState<Date | null>(null);
   const [refused, setRefused] = useState<ErrorDetail[]>([]);
-  const latest = useRef({ key, payload });
+  const latest = useRef({ key, payload, step });
   const inFlight = useRef<Promise<boolean> | null>(null);
   const savedRef = useRef(savedKey);
 
   useEffect(() => {
-    latest.current = { key, payload };
-  }, [key, payload]);
+    latest.current = { key, payload, step };
+  }, [key, payload, step]);
 
   const save = useCallback(async (): Promise<boolean> => {
     // One request at a time, and the last one always carries the newest answers.
     while (inFlight.current) await inFlight.current;
-    const { key: k, payload: p } = latest.current;
+    const { key: k, payload: p, step: s } = latest.current;
     if (k === savedRef.current) return true;
     const run = (async () => {
       setSaving(true);
       try {
-        await api('PUT', `/api/applications/${applicationId}/answers`, { answers: p });
+        await api('PUT', `/api/applications/${applicationId}/answers`, { answers: p, step: s });
         savedRef.current = k;
         setSavedKey(k);
         setSavedAt(new Date());

@@ -86,8 +86,9 @@ export function composeLive(model: EngineModel, evaluation: Evaluation, lang: 'z
     perCatalogue = new Map();
     forms.set(model.catalogue, perCatalogue);
   }
-  // Field rules change the form too: a field shown, hidden, or required.
-  const key = `${lang}|${evaluation.included.join(',')}|${(evaluation.fields?.hidden ?? []).join(',')}|${(evaluation.fields?.required ?? []).join(',')}`;
+  // Field rules change the form too: a field shown, hidden, or required; and so does a prefill
+  // that holds only in some situations (the father's own name when he applies).
+  const key = `${lang}|${evaluation.included.join(',')}|${(evaluation.fields?.hidden ?? []).join(',')}|${(evaluation.fields?.required ?? []).join(',')}|${Object.keys(evaluation.prefilled).join(',')}`;
   let form = perCatalogue.get(key);
   if (!form) {
     form = compose(model.bundle, model.catalogue, { evaluation, lang });

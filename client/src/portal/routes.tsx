@@ -11,6 +11,7 @@ const Apply = lazy(() => import('./Apply'));
 const MyApplications = lazy(() => import('./MyApplications'));
 const Follow = lazy(() => import('./Follow'));
 const MyLicences = lazy(() => import('./MyLicences'));
+const Progress = lazy(() => import('./Progress'));
 
 /** This area's menu entries (the header shows those the signed-in role may open). */
 export const nav: NavEntry[] = [
@@ -30,5 +31,7 @@ export function routes(): ReactElement[] {
     <Route key="application" path="applications/:id" element={citizen(<Follow />)} />,
     <Route key="licences" path="licences" element={citizen(<MyLicences />)} />,
     <Route key="edit" path="applications/:id/edit" element={citizen(<Apply />)} />,
+    // Public: opened from a receipt's QR code by whoever holds it.
+    <Route key="progress" path="progress" element={<Progress />} />,
   ];
 }

@@ -1,6 +1,5 @@
 /** Wizard steps after the form's sections (a section's id never takes these names in practice). */
-export const MATERIALS_STEP = 'materials';
-export const REVIEW_STEP = 'review';
+export { MATERIALS_STEP, REVIEW_STEP } from '../../../shared/wizard-steps.js';
 
 /** Focus a field by its id, or the first control inside a radio or checkbox group. */
 export function focusField(id: string): void {

@@ -29,7 +29,7 @@ export function Layout({ nav }: { nav: NavEntry[] }) {
   const controls = (
     <Space wrap>
       <Button size={narrow ? 'middle' : 'small'} autoInsertSpace={false} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} aria-label={t('EN 切换到英文', '中文 Switch to Chinese')}>
-        {lang === 'zh' ? 'EN' : '中文'}
+        {lang === 'zh' ? 'EN' : <span lang="zh-CN">中文</span>}
       </Button>
       <Button size={narrow ? 'middle' : 'small'} aria-pressed={elder} onClick={() => setElder(!elder)} data-testid="elder-toggle">
         {elder ? t('标准版', 'Standard view') : t('长辈版', 'Larger text')}
@@ -56,7 +56,7 @@ export function Layout({ nav }: { nav: NavEntry[] }) {
           }}
         >
           <Button size={narrow ? 'middle' : 'small'} data-testid="user-menu">
-            {user.name}
+            <span lang="zh-CN">{user.name}</span>
           </Button>
         </Dropdown>
       ) : (

@@ -77,7 +77,7 @@ export default function Login() {
               </Button>,
             ]}
           >
-            <List.Item.Meta title={u.name} description={<Tag>{t(...ROLE_LABELS[u.role])}</Tag>} />
+            <List.Item.Meta title={<span lang="zh-CN">{u.name}</span>} description={<Tag>{t(...ROLE_LABELS[u.role])}</Tag>} />
           </List.Item>
         )}
       />}

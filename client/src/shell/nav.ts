@@ -13,8 +13,7 @@ const HOME: Record<Role, string> = {
   staff: '/workbench',
   designer: '/studio',
   reviewer: '/studio/proposals',
-  // 综合窗口 has no page of its own yet: the hall is where a clerk starts.
-  clerk: '/',
+  clerk: '/counter',
   admin: '/console',
 };
 

@@ -3,16 +3,29 @@ import { Alert, App, Badge, Button, Card, Col, Form, Input, Modal, Row, Select, 
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
-import { formatDiagnostic, type Diagnostic } from '../../../shared/diagnostic.js';
+import { formatDiagnostic, formatDiagnosticZh, type Diagnostic } from '../../../shared/diagnostic.js';
 import { YamlEditor, type Jump } from './YamlEditor';
 import { Preview } from './Preview';
 import { zip } from './zip';
 import { saveFile } from '../components/save-file';
 import { bundleVersion, nextVersion, withVersion } from './version';
-import type { CheckResult, Preview as PreviewData, SourceFile, StudioBundle } from './types';
+import type { CheckResult, Preview as PreviewData, SourceFile, StudioBundle, StudioDraft } from './types';
+import { beijingTime } from '../../../shared/beijing-time.js';
 
 // Long enough that a burst of typing is one request, short enough to feel live.
 const CHECK_DELAY_MS = 350;
+// The draft is saved on the server a moment after typing pauses.
+const SAVE_DELAY_MS = 800;
+
+type Change = { path: string; text: string };
+
+/** The published texts with a saved draft's edits applied. */
+function withDraft(texts: Record<string, string>, draft: StudioDraft): Record<string, string> {
+  const out = { ...texts };
+  for (const p of draft.removed) delete out[p];
+  for (const c of draft.changes) out[c.path] = c.text;
+  return out;
+}
 
 /** data-* attributes pass through antd's button props, which do not declare them. */
 const testId = (id: string): Record<string, string> => ({ 'data-testid': id });
@@ -47,6 +60,14 @@ export default function Editor() {
   const [submitted, setSubmitted] = useState<string | null>(null);
   const [newFileOpen, setNewFileOpen] = useState(false);
   const [newFileName, setNewFileName] = useState('');
+  // The designer's draft saved on the server: undefined until asked, null when there is none.
+  const [stored, setStored] = useState<StudioDraft | null | undefined>(undefined);
+  const [restoredAt, setRestoredAt] = useState<string | null>(null);
+  const [savedAt, setSavedAt] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  // The changes as last saved on the server ('[]': no draft there), to save only what is new.
+  const lastSaved = useRef('[]');
 
   // The newest texts, for telling a late lint answer from a current one.
   const filesRef = useRef(files);
@@ -56,49 +77,113 @@ export default function Editor() {
 
   // Which version to start from: ?base=, else the newest; and which is the newest, to warn about an older base.
   const [current, setCurrent] = useState<string | null>(null);
+  const draftUrl = `/api/studio/bundles/${encodeURIComponent(bundleId)}/draft`;
   useEffect(() => {
-    api<StudioBundle[]>('GET', '/api/studio/bundles').then(
-      (list) => {
+    Promise.all([api<StudioBundle[]>('GET', '/api/studio/bundles'), api<{ draft: StudioDraft | null }>('GET', draftUrl)]).then(
+      ([list, { draft }]) => {
         const b = list.find((x) => x.id === bundleId);
         if (!b) {
           setLoadError(t(`没有这个一件事：${bundleId}`, `No such bundle: ${bundleId}`));
           return;
         }
         setCurrent(b.current);
-        setBase((x) => x ?? b.current);
+        setStored(draft);
+        // The designer comes back to their draft, on the version it was made from.
+        setBase((x) => x ?? draft?.base ?? b.current);
       },
       (e: unknown) => setLoadError(e instanceof ApiError ? t(e.message, e.messageEn) : String(e)),
     );
-  }, [bundleId, t]);
+  }, [bundleId, draftUrl, t]);
 
   useEffect(() => {
-    if (!base) return;
+    if (!base || stored === undefined) return;
     api<{ files: SourceFile[] }>('GET', `/api/studio/bundles/${encodeURIComponent(bundleId)}/versions/${encodeURIComponent(base)}/files`).then(
       (r) => {
         const texts = Object.fromEntries(r.files.map((f) => [f.path, f.text]));
         setLoaded({ base, texts });
-        setFiles(texts);
+        const draft = stored?.base === base ? stored : null;
+        setFiles(draft ? withDraft(texts, draft) : texts);
+        if (draft) {
+          setRestoredAt(draft.savedAt);
+          setSavedAt(draft.savedAt);
+          lastSaved.current = JSON.stringify(draft.changes);
+        }
         setResult(null);
         const own = r.files.find((f) => f.path.startsWith('bundles/') && /^id:\s*["']?([\w-]+)/m.exec(f.text)?.[1] === bundleId);
         setActive(own?.path ?? r.files[0]?.path ?? '');
       },
       (e: unknown) => setLoadError(e instanceof ApiError ? t(e.message, e.messageEn) : String(e)),
     );
-  }, [base, bundleId, t]);
-
-  // Edits live in this page only: leaving it with unpublished edits asks first.
-  const edited = loaded !== null && Object.entries(files).some(([p, text]) => loaded.texts[p] !== text);
-  useEffect(() => {
-    // Submitted edits are kept with the proposal: leaving loses nothing.
-    if (!edited || submitted) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [edited, submitted]);
+  }, [base, bundleId, stored, t]);
 
   // A different base is loading: nothing to show until its files arrive.
   const original = loaded && loaded.base === base ? loaded.texts : null;
-  const changes = useMemo(() => (original ? Object.entries(files).filter(([p, text]) => original[p] !== text).map(([path, text]) => ({ path, text })) : []), [files, original]);
+  const changes = useMemo<Change[]>(() => (original ? Object.entries(files).filter(([p, text]) => original[p] !== text).map(([path, text]) => ({ path, text })) : []), [files, original]);
+
+  // Drafts are kept on the server: after each pause the edits are saved (none left: the draft is
+  // removed). Submitted edits live in the proposal, which removed the draft.
+  const saveDraft = useCallback(
+    (from: string, edits: Change[]) => {
+      const body = JSON.stringify(edits);
+      if (body === lastSaved.current) return;
+      setSaving(true);
+      const done = edits.length ? api<StudioDraft>('PUT', draftUrl, { base: from, changes: edits }).then((d) => d.savedAt) : api<undefined>('DELETE', draftUrl).then(() => null);
+      done
+        .then((at) => {
+          lastSaved.current = body;
+          setSavedAt(at);
+          setSaveError(null);
+        })
+        .catch((e: unknown) => setSaveError(e instanceof ApiError ? t(e.message, e.messageEn) : String(e)))
+        .finally(() => setSaving(false));
+    },
+    [draftUrl, t],
+  );
+  const pending = useRef<(() => void) | null>(null);
+  useEffect(() => {
+    if (!original || !base || submitted || JSON.stringify(changes) === lastSaved.current) {
+      pending.current = null;
+      return;
+    }
+    const flush = () => saveDraft(base, changes);
+    pending.current = flush;
+    const timer = setTimeout(() => {
+      pending.current = null;
+      flush();
+    }, SAVE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [changes, original, base, submitted, saveDraft]);
+  // Leaving the editor inside the app within the pause still saves.
+  useEffect(() => () => pending.current?.(), []);
+
+  // Leaving the browser page before the newest edits reached the server asks first.
+  const changesRef = useRef(changes);
+  useEffect(() => {
+    changesRef.current = changes;
+  }, [changes]);
+  useEffect(() => {
+    if (submitted) return;
+    const warn = (e: BeforeUnloadEvent) => {
+      if (JSON.stringify(changesRef.current) !== lastSaved.current) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [submitted]);
+
+  const discardDraft = () => {
+    if (!original) return;
+    setFiles(original);
+    setRestoredAt(null);
+    pending.current = null;
+    api<undefined>('DELETE', draftUrl).then(
+      () => {
+        lastSaved.current = '[]';
+        setSavedAt(null);
+        message.success(t('已放弃草稿', 'Draft discarded'));
+      },
+      (e: unknown) => setSaveError(e instanceof ApiError ? t(e.message, e.messageEn) : String(e)),
+    );
+  };
 
   // Live lint and preview: after each pause, the draft goes to check(); only the newest answer counts.
   const seq = useRef(0);
@@ -177,7 +262,7 @@ export default function Editor() {
       setSubmitted(r.proposal.version);
       message.success(t(`已提交审核：版本 ${r.proposal.version} 经审核人员批准后发布`, `Submitted for review: version ${r.proposal.version} is published once a reviewer approves it`));
     } catch (e) {
-      if (e instanceof ApiError) setPublishErrors([t(e.message, e.messageEn), ...e.details.map((d) => `${d.path}: ${d.message}`)]);
+      if (e instanceof ApiError) setPublishErrors([t(e.message, e.messageEn), ...e.details.map((d) => `${d.path}: ${t(d.message, d.messageEn ?? d.message)}`)]);
       else setPublishErrors([String(e)]);
     } finally {
       setPublishing(false);
@@ -241,6 +326,17 @@ export default function Editor() {
           </Tag>
         )}
         {changes.length > 0 && <Tag color="orange">{t(`${changes.length} 个文件已修改`, `${changes.length} file(s) edited`)}</Tag>}
+        {!submitted && (
+          <span data-testid="draft-status" aria-live="polite">
+            {saveError ? (
+              <Tag color="red">{t(`草稿未能保存：${saveError}`, `Draft not saved: ${saveError}`)}</Tag>
+            ) : saving ? (
+              <Tag>{t('正在保存草稿…', 'Saving the draft…')}</Tag>
+            ) : savedAt && changes.length > 0 ? (
+              <Tag color="blue">{t(`草稿已保存 ${beijingTime(savedAt, 'second')}`, `Draft saved ${beijingTime(savedAt, 'second')}`)}</Tag>
+            ) : null}
+          </span>
+        )}
         <span data-testid="lint-status" aria-live="polite">
           {checking ? (
             <Tag>{t('检查中…', 'Checking…')}</Tag>
@@ -259,6 +355,31 @@ export default function Editor() {
           showIcon
           data-testid="old-base"
           title={t(`正在基于旧版本 ${base} 编辑，最新版本是 ${current}：发布的新版本只包含这里的文件，${current} 中的修改不会带入。`, `Editing from ${base}, not the newest ${current}: a version published from here has these files only, without the changes made in ${current}.`)}
+        />
+      )}
+      {restoredAt && changes.length > 0 && !submitted && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="draft-restored"
+          title={t(`已恢复您在 ${beijingTime(restoredAt)} 保存的草稿（基于版本 ${base}）。`, `Your draft saved ${beijingTime(restoredAt)} (from version ${base}) is restored.`)}
+          action={
+            <Button size="small" danger onClick={discardDraft} data-testid="discard-draft">
+              {t('放弃草稿', 'Discard the draft')}
+            </Button>
+          }
+        />
+      )}
+      {stored && stored.base !== base && (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="draft-elsewhere"
+          title={t(
+            `您有一份基于版本 ${stored.base} 的草稿（保存于 ${beijingTime(stored.savedAt)}），在这里修改会替换它。`,
+            `You have a draft from version ${stored.base} (saved ${beijingTime(stored.savedAt)}); editing here replaces it.`,
+          )}
+          action={<Link to={`/studio/${encodeURIComponent(bundleId)}?base=${encodeURIComponent(stored.base)}`} reloadDocument>{t('打开该草稿', 'Open that draft')}</Link>}
         />
       )}
       {checkError && <Alert type="error" title={checkError} showIcon />}
@@ -296,7 +417,7 @@ export default function Editor() {
               </Space>
             }
           >
-            <YamlEditor path={active} text={files[active] ?? ''} diagnostics={activeDiagnostics} jump={jump} label={t(`编辑 ${active}`, `Editing ${active}`)} onChange={onChange} />
+            <YamlEditor path={active} text={files[active] ?? ''} diagnostics={activeDiagnostics} jump={jump} label={t(`编辑 ${active}`, `Editing ${active}`)} lang={lang} onChange={onChange} />
           </Card>
           <Card size="small" title={<Badge count={result?.diagnostics.length ?? 0} offset={[14, 0]} color={errors ? 'red' : 'gold'}>{t('问题', 'Problems')}</Badge>} style={{ marginTop: 16 }}>
             {(result?.diagnostics.length ?? 0) === 0 ? (
@@ -307,7 +428,7 @@ export default function Editor() {
                   <li key={i} style={{ padding: '4px 0', borderBottom: '1px solid #f0f0f0' }}>
                     <button type="button" onClick={() => goTo(d)} data-testid="problem" style={{ all: 'unset', cursor: 'pointer', display: 'block', width: '100%' }}>
                       <Typography.Text type={d.severity === 'error' ? 'danger' : 'warning'} style={{ fontFamily: 'monospace', fontSize: 12 }}>
-                        {formatDiagnostic(d)}
+                        {lang === 'zh' ? formatDiagnosticZh(d) : formatDiagnostic(d)}
                       </Typography.Text>
                     </button>
                   </li>

@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useState } from 'react';
-import { Alert, Button, Card, Col, Empty, Row, Select, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Empty, Radio, Row, Select, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import { useI18n } from '../i18n';
 import { SchemaForm, type SchemaFormContext } from '../components/form/SchemaForm';
 import { isEmpty, REQUIRED, validateValue, type FieldError } from '../components/form/validate';
@@ -102,7 +102,7 @@ function FormPreview({ preview, answers, onAnswers }: { preview: PreviewData; an
             setErrors({});
             onAnswers({ ...(examples[name]?.answers ?? {}) });
           }}
-          options={Object.entries(examples).map(([name, ex]) => ({ value: name, label: ex.description ? `${name}：${ex.description}` : name }))}
+          options={Object.entries(examples).map(([name, ex]) => ({ value: name, label: ex.description ? `${name}${t('：', ': ')}${ex.description}` : name }))}
           data-testid="load-example"
         />
         <Button size="small" onClick={() => { setErrors({}); onAnswers({}); }}>
@@ -113,19 +113,23 @@ function FormPreview({ preview, answers, onAnswers }: { preview: PreviewData; an
         <Typography.Text type="secondary">{t('将办理：', 'Services: ')}</Typography.Text>
         {evaluation.items.filter((i) => i.included).map((i) => (
           <Tag key={i.id} color="green" data-testid={`included-${i.id}`}>
-            {lang === 'en' ? i.titleEn : i.title}（{dept(i.department)}）
+            {lang === 'en' ? `${i.titleEn} (${dept(i.department)})` : `${i.title}（${dept(i.department)}）`}
           </Tag>
         ))}
       </div>
-      {!evaluation.eligible && <Alert type="error" showIcon title={evaluation.ineligible.map((r) => (lang === 'en' ? r.reasonEn : r.reason)).join('；')} />}
+      {!evaluation.eligible && <Alert type="error" showIcon title={evaluation.ineligible.map((r) => (lang === 'en' ? r.reasonEn : r.reason)).join(t('；', '; '))} />}
       {evaluation.notices.map((n, i) => (
         <Alert key={i} type="info" showIcon title={lang === 'en' ? n.reasonEn : n.reason} />
       ))}
-      <Tabs
+      {/* Buttons that wrap, not tabs: long English titles overflowed antd's tab bar into a menu that is no tab. */}
+      <Radio.Group
+        optionType="button"
         size="small"
-        activeKey={current?.id}
-        onChange={setSection}
-        items={form.sections.map((s) => ({ key: s.id, label: lang === 'en' ? s.titleEn : s.title }))}
+        value={current?.id}
+        onChange={(e) => setSection(e.target.value as string)}
+        options={form.sections.map((s) => ({ value: s.id, label: lang === 'en' ? s.titleEn : s.title }))}
+        aria-label={t('表单分节', 'Form sections')}
+        style={{ display: 'flex', flexWrap: 'wrap', rowGap: 4 }}
       />
       {props && current ? (
         <div data-testid="preview-section">
@@ -168,7 +172,7 @@ function Rules({ preview }: { preview: PreviewData }) {
       {evaluation.notRequired.length > 0 && (
         <Typography.Paragraph type="secondary">
           {t('本情形不需要：', 'Not needed here: ')}
-          {evaluation.notRequired.map((n) => `${n.title}（${lang === 'en' ? n.reasonEn : n.reason}）`).join('；')}
+          {evaluation.notRequired.map((n) => (lang === 'en' ? `${n.titleEn} (${n.reasonEn})` : `${n.title}（${n.reason}）`)).join(t('；', '; '))}
         </Typography.Paragraph>
       )}
     </Space>

@@ -107,7 +107,7 @@ export default function Proposals() {
             />
             <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
               {t('修改的文件：', 'Files: ')}
-              {p.files.map((f) => `${f.path}（${t(FILE_CHANGE[f.change][0], FILE_CHANGE[f.change][1])}）`).join('、')}
+              {p.files.map((f) => t(`${f.path}（${FILE_CHANGE[f.change][0]}）`, `${f.path} (${FILE_CHANGE[f.change][1]})`)).join(t('、', ', '))}
             </Typography.Paragraph>
           </Card>
         );

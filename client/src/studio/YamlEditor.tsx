@@ -4,7 +4,7 @@ import { EditorState, type Text } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { yaml } from '@codemirror/lang-yaml';
 import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
-import type { Diagnostic } from '../../../shared/diagnostic.js';
+import { diagnosticMessage, type Diagnostic } from '../../../shared/diagnostic.js';
 
 /** Where the cursor should go (a click in the problems list); `nonce` makes the same place jumpable twice. */
 export interface Jump {
@@ -21,6 +21,8 @@ interface Props {
   diagnostics: readonly Diagnostic[];
   jump?: Jump | null;
   label: string;
+  /** The language the findings are shown in. */
+  lang: 'zh' | 'en';
   onChange(text: string): void;
 }
 
@@ -43,12 +45,12 @@ export function rangeOf(doc: Text, line: number, col: number): { from: number; t
   return { from, to };
 }
 
-function toCm(doc: Text, diagnostics: readonly Diagnostic[]): CmDiagnostic[] {
+function toCm(doc: Text, diagnostics: readonly Diagnostic[], lang: 'zh' | 'en'): CmDiagnostic[] {
   return diagnostics.map((d) => ({
     ...rangeOf(doc, d.line, d.col),
     severity: d.severity,
     source: d.code,
-    message: `${d.line}:${d.col} ${d.message}`,
+    message: `${d.line}:${d.col} ${diagnosticMessage(d, lang)}`,
   }));
 }
 
@@ -58,7 +60,7 @@ const theme = EditorView.theme({
 });
 
 /** CodeMirror 6 with YAML and the lint's findings underlined; no eval, styles as <style> elements (CSP-safe). */
-export function YamlEditor({ path, text, diagnostics, jump, label, onChange }: Props) {
+export function YamlEditor({ path, text, diagnostics, jump, label, lang, onChange }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const change = useRef(onChange);
@@ -83,6 +85,8 @@ export function YamlEditor({ path, text, diagnostics, jump, label, onChange }: P
 
   useEffect(() => {
     const v = new EditorView({ state: stateFor(text), parent: host.current! });
+    // The scroller takes keyboard focus so a long file can be scrolled without a mouse (read-only files too).
+    v.scrollDOM.tabIndex = 0;
     view.current = v;
     return () => {
       v.destroy();
@@ -109,8 +113,8 @@ export function YamlEditor({ path, text, diagnostics, jump, label, onChange }: P
   useEffect(() => {
     const v = view.current;
     if (!v) return;
-    v.dispatch(setDiagnostics(v.state, toCm(v.state.doc, diagnostics)));
-  }, [diagnostics, path]);
+    v.dispatch(setDiagnostics(v.state, toCm(v.state.doc, diagnostics, lang)));
+  }, [diagnostics, path, lang]);
 
   useEffect(() => {
     const v = view.current;

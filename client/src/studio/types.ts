@@ -1,2 +1,2 @@
 /** Shapes of the API the studio reads: the contracts' own types (shared/contracts/), never copies. */
-export type { CheckResult, Preview, PreviewMaterial, Proposal, SourceFile, StudioBundle, StudioItem, StudioVersion } from '../../../shared/contracts/studio.js';
+export type { CheckResult, Preview, PreviewMaterial, Proposal, SourceFile, StudioBundle, StudioDraft, StudioItem, StudioVersion } from '../../../shared/contracts/studio.js';

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n';
 import { formatHint, formatMessage, formatProblem } from '../../../shared/formats.js';
 import { patternRefuses } from '../../../shared/pattern.js';
 import type { Produce, SubDetail } from './types';
+import { DocumentPicker, documentsProblem, encodeDocuments, type ChosenDocument } from './ResultDocuments';
 
 /** An action's failure: field errors by path (from a 422), or one message for the dialog. */
 function explain(e: unknown, t: (zh: string, en: string) => string): { fields: Record<string, string>; message: string | null } {
@@ -65,7 +66,7 @@ export function SupplementDialog({ busy, sub, onCancel, onSubmit }: DialogProps 
     }
     onSubmit({ materials, fields }, notice.trim()).catch((e: unknown) => {
       const x = explain(e, t);
-      setError(x.message ?? Object.values(x.fields).join('；'));
+      setError(x.message ?? Object.values(x.fields).join(t('；', '; ')));
     });
   };
   return (
@@ -115,24 +116,37 @@ function checkOutput(p: Produce, value: string, t: (zh: string, en: string) => s
   return null;
 }
 
-/** 办结: every output the item declares (a certificate number, the child's ID number…), validated. */
-export function CompleteDialog({ busy, sub, onCancel, onSubmit }: DialogProps & { sub: SubDetail; onSubmit(outputs: Record<string, string>): Promise<void> }) {
+/** What 办结 sends besides the outputs: the attached documents, base64. */
+export type CompleteDocuments = Awaited<ReturnType<typeof encodeDocuments>>;
+
+/** 办结: every output the item declares (a certificate number, the child's ID number…), validated; result documents attached. */
+export function CompleteDialog({ busy, sub, onCancel, onSubmit }: DialogProps & { sub: SubDetail; onSubmit(outputs: Record<string, string>, documents: CompleteDocuments): Promise<void> }) {
   const { t, lang } = useI18n();
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
+  const [documents, setDocuments] = useState<ChosenDocument[]>([]);
+  const [docErrors, setDocErrors] = useState<Record<string, string>>({});
   const submit = () => {
     const found: Record<string, string> = {};
     for (const p of sub.produces) {
       const problem = checkOutput(p, values[p.key] ?? '', t, lang);
       if (problem) found[p.key] = problem;
     }
+    const docFound: Record<string, string> = {};
+    documents.forEach((d, i) => {
+      if (!d.title.trim()) docFound[`documents[${i}].title`] = t('须填写文书名称', 'Give the document a title');
+    });
+    const tooMany = documentsProblem(documents, t);
+    if (tooMany) docFound.documents = tooMany;
     setErrors(found);
-    if (Object.keys(found).length) return;
+    setDocErrors(docFound);
+    if (Object.keys(found).length || Object.keys(docFound).length) return;
     const outputs = Object.fromEntries(sub.produces.map((p) => [p.key, (values[p.key] ?? '').trim()]));
-    onSubmit(outputs).catch((e: unknown) => {
+    encodeDocuments(documents).then((encoded) => onSubmit(outputs, encoded)).catch((e: unknown) => {
       const x = explain(e, t);
-      setErrors(Object.fromEntries(Object.entries(x.fields).map(([path, m]) => [path.replace(/^outputs\./, ''), m])));
+      setErrors(Object.fromEntries(Object.entries(x.fields).filter(([path]) => !path.startsWith('documents')).map(([path, m]) => [path.replace(/^outputs\./, ''), m])));
+      setDocErrors(Object.fromEntries(Object.entries(x.fields).filter(([path]) => path.startsWith('documents'))));
       setError(x.message);
     });
   };
@@ -146,6 +160,9 @@ export function CompleteDialog({ busy, sub, onCancel, onSubmit }: DialogProps & 
             <Input value={values[p.key] ?? ''} onChange={(e) => setValues((v) => ({ ...v, [p.key]: e.target.value }))} data-testid={`output-input-${p.key}`} />
           </Form.Item>
         ))}
+        <Form.Item label={t('办结文书', 'Result documents')}>
+          <DocumentPicker chosen={documents} errors={docErrors} onChange={setDocuments} />
+        </Form.Item>
       </Form>
     </Modal>
   );

@@ -7,10 +7,11 @@ import { useI18n } from '../i18n';
 import { useAuth } from '../auth';
 import type { DepartmentAction } from '../../../shared/lifecycle.js';
 import { ClockTag } from './Clock';
-import { STAFF_STATUS } from './labels';
+import { REASONS, STAFF_STATUS } from './labels';
 import { ReasonDialog } from './ReasonDialog';
 import { dispositionLabel } from '../../../shared/dispositions.js';
 import { CompleteDialog, RejectDialog, SupplementDialog } from './ActionDialogs';
+import { DocumentList } from './ResultDocuments';
 import { fetchMaterial } from './materials';
 import { saveFile } from '../components/save-file';
 import type { SubDetail, SubMaterial } from './types';
@@ -143,7 +144,7 @@ export default function Detail() {
       <Typography.Text type="secondary">
         {lang === 'en' ? sub.bundle.titleEn : sub.bundle.title} · {t('版本', 'version')} <span data-testid="version">{sub.bundle.version}</span> · {lang === 'en' ? sub.departmentNameEn : sub.departmentName} · {t('办件编号', 'Application no.')} <span data-testid="application-number">{sub.applicationNumber ?? '—'}</span>
       </Typography.Text>
-      <Alert type="info" showIcon title={t(`本次查阅已记入审计日志（事由：${reason}）`, `This view is in the audit log (reason: ${reason})`)} />
+      <Alert type="info" showIcon title={t(`本次查阅已记入审计日志（事由：${reason}）`, `This view is in the audit log (reason: ${REASONS.find((r) => r.zh === reason)?.en ?? reason})`)} />
 
       <Card size="small" title={t('办理时限', 'Time limit')}>
         <Descriptions
@@ -174,7 +175,7 @@ export default function Detail() {
             children: (
               <span>
                 <span data-testid={`field-${name}`}>{show(sub.fields[name], t)}</span>
-                {sub.valueLabels[name] ? <Typography.Text type="secondary">（{t(sub.valueLabels[name].zh, sub.valueLabels[name].en)}）</Typography.Text> : null}
+                {sub.valueLabels[name] ? <Typography.Text type="secondary">{t(`（${sub.valueLabels[name].zh}）`, ` (${sub.valueLabels[name].en})`)}</Typography.Text> : null}
               </span>
             ),
           }))}
@@ -205,13 +206,13 @@ export default function Detail() {
                   // A licence fetched through data sharing: what proves it, as the library holds it.
                   <div data-testid={`evidence-${m.code}`}>
                     <div>
-                      {t('证照编号', 'Licence no.')}：{m.evidence.licenceNumber}
+                      {t('证照编号：', 'Licence no.: ')}{m.evidence.licenceNumber}
                     </div>
                     <div>
-                      {t('发证机关', 'Issuer')}：{m.evidence.issuer}
+                      {t('发证机关：', 'Issuer: ')}{m.evidence.issuer}
                     </div>
                     <div>
-                      {t('有效期', 'Valid')}：{m.evidence.issuedOn} {t('至', 'to')} {m.evidence.validUntil ?? t('长期', 'no end')}
+                      {t('有效期：', 'Valid: ')}{m.evidence.issuedOn} {t('至', 'to')} {m.evidence.validUntil ?? t('长期', 'no end')}
                     </div>
                     <Typography.Text type="secondary">
                       {t('获取于', 'Fetched')} {new Date(m.evidence.fetchedAt).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai' })}
@@ -247,6 +248,12 @@ export default function Detail() {
       </Card>
 
       {sub.commitment && <CommitmentPanel commitment={sub.commitment} />}
+
+      {sub.documents.length > 0 && (
+        <Card title={t('办结文书', 'Result documents')} size="small">
+          <DocumentList documents={sub.documents} reason={reason} />
+        </Card>
+      )}
 
       {sub.supplement && (
         <Card size="small" title={t('补正通知', 'Supplement request')}>
@@ -321,7 +328,7 @@ export default function Detail() {
 
       {dialog === 'reject' && <RejectDialog busy={busy} onCancel={() => setDialog(null)} onSubmit={(reasonText) => act({ action: 'reject', reason: reasonText })} />}
       {dialog === 'request-supplement' && <SupplementDialog busy={busy} sub={sub} onCancel={() => setDialog(null)} onSubmit={(missing, notice) => act({ action: 'request-supplement', missing, reason: notice })} />}
-      {dialog === 'complete' && <CompleteDialog busy={busy} sub={sub} onCancel={() => setDialog(null)} onSubmit={(outputs) => act({ action: 'complete', outputs })} />}
+      {dialog === 'complete' && <CompleteDialog busy={busy} sub={sub} onCancel={() => setDialog(null)} onSubmit={(outputs, documents) => act({ action: 'complete', outputs, ...(documents.length ? { documents } : {}) })} />}
       <Modal open={preview !== null} title={preview?.title} footer={null} onCancel={() => setPreview(null)} width={720}>
         {preview && <Image src={preview.url} alt={preview.title} preview={false} />}
       </Modal>

@@ -97,7 +97,7 @@ export default function Inbox() {
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ margin: 0 }}>
         {t('部门工作台', 'Department workbench')}
-        {user?.name ? <Typography.Text type="secondary" style={{ fontSize: 14, marginInlineStart: 12 }}>{user.name}</Typography.Text> : null}
+        {user?.name ? <Typography.Text type="secondary" style={{ fontSize: 14, marginInlineStart: 12 }} lang="zh-CN">{user.name}</Typography.Text> : null}
       </Typography.Title>
       <Card size="small">
         <Space wrap size="middle">

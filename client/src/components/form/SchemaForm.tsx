@@ -221,7 +221,8 @@ function labelOf(options: WidgetProps['options'], value: unknown): string {
 
 /** A read-only choice reads as text: a disabled control would be skipped by the keyboard and hard to read. */
 function ReadonlyChoice({ id, value, options, rawErrors }: WidgetProps<Data, RJSFSchema, SchemaFormContext>) {
-  const text = Array.isArray(value) ? value.map((v) => labelOf(options, v)).join('、') : labelOf(options, value);
+  const { t } = useI18n();
+  const text = Array.isArray(value) ? value.map((v) => labelOf(options, v)).join(t('、', ', ')) : labelOf(options, value);
   return <input id={id} className="sf-input" readOnly value={text} aria-describedby={describedBy(id, !!rawErrors?.length) || undefined} />;
 }
 
