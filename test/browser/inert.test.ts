@@ -313,36 +313,35 @@ describe.runIf(hasChromium)('typed markup stays inert in Chromium', () => {
     await expectInert(w, 'studio editor', [BUNDLE_TITLE]);
     expect(await page.getByRole('heading', { level: 2 }).first().innerText()).toBe(BUNDLE_TITLE);
 
-    // A section title with markup, typed: the live preview shows it as its tab's text.
+    // A section title with markup, typed: the live preview shows it as its section button's text.
     await replaceLine(page, lineOf(bundleText, '    title: 新生儿信息'), '    ', `title: ${JSON.stringify(SECTION_TITLE)}`);
-    // The tab of the edited section, whatever became of its title (it starts with `">` either way).
-    await expect.poll(() => page.getByRole('tab', { name: /^">/ }).count(), { timeout: WAIT }).toBe(1);
+    // The button of the edited section, whatever became of its title (it starts with `">` either way).
+    const sectionButton = page.locator('label.ant-radio-button-wrapper').filter({ hasText: /^">/ });
+    await expect.poll(() => sectionButton.count(), { timeout: WAIT }).toBe(1);
     await expect.poll(() => page.getByTestId('lint-status').textContent(), { timeout: WAIT }).toMatch(/检查通过/);
     await expectInert(w, 'studio preview', [SECTION_TITLE, BUNDLE_TITLE]);
-    expect(await page.getByRole('tab', { name: /^">/ }).innerText()).toBe(SECTION_TITLE);
+    expect(await sectionButton.innerText()).toBe(SECTION_TITLE);
     await page.getByTestId('load-example').click();
     await page.getByTitle(/^default/).click();
     await page.getByTestId('included-birth-registration').waitFor();
     expect(await page.getByTestId('included-birth-registration').innerText()).toContain(ITEM_TITLE);
     await expectInert(w, 'studio preview with answers', [SECTION_TITLE, BUNDLE_TITLE, ITEM_TITLE]);
 
-    // A broken reference with markup: the lint's message quotes it, as text, in the list and the tooltip.
+    // A broken reference with markup: the lint's message (in the page's language) quotes it, as text, in the list and the tooltip.
     await replaceLine(page, lineOf(bundleText, '    after: [birth-certificate]'), '    ', `after: [${JSON.stringify(BAD_REF)}]`);
     await expect.poll(() => page.getByTestId('lint-status').textContent(), { timeout: WAIT }).toMatch(/个错误/);
-    const problem = page.getByTestId('problem').filter({ hasText: 'which is not an item of this bundle' });
+    const problem = page.getByTestId('problem').filter({ hasText: '不是本一件事的事项' });
     await expect.poll(() => problem.count(), { timeout: WAIT }).toBe(1);
     await expectInert(w, 'studio problems', [BAD_REF, BUNDLE_TITLE, SECTION_TITLE]);
     const message = await problem.innerText();
-    expect(message).toContain(`bundle "newborn" (${BUNDLE_TITLE})`);
-    expect(message).toContain(`comes after "${BAD_REF}"`);
+    expect(message).toContain(`排在“${BAD_REF}”之后`);
     const underline = page.locator('.cm-lintRange-error').filter({ hasText: BAD_REF });
     expect(await underline.count()).toBe(1);
     await underline.hover();
     const tooltip = page.locator('.cm-tooltip-lint');
-    await expect.poll(() => tooltip.innerText(), { timeout: WAIT }).toContain('which is not an item of this bundle');
+    await expect.poll(() => tooltip.innerText(), { timeout: WAIT }).toContain('不是本一件事的事项');
     await expectInert(w, 'studio lint tooltip', [BAD_REF, BUNDLE_TITLE, SECTION_TITLE]);
-    expect(await tooltip.innerText()).toContain(`comes after "${BAD_REF}"`);
-    expect(await tooltip.innerText()).toContain(BUNDLE_TITLE);
+    expect(await tooltip.innerText()).toContain(`排在“${BAD_REF}”之后`);
     await screenshot(page, 'inert-studio');
     await context.close();
   });

@@ -205,7 +205,7 @@ describe('evaluate: dispositions', () => {
     expect(ev.items.find((i) => i.id === 'maternity-reimbursement')).toMatchObject({ included: false, reason: '未选择或不符合办理条件（申请人选择申请生育医疗费用报销时办理）' });
     expect(ev.items.find((i) => i.id === 'birth-certificate')).toMatchObject({ included: true, optional: false, reason: '本件事必办事项' });
     expect(ev.notRequired).toEqual([
-      { code: 'photo', title: '近期免冠彩色照片', items: ['social-security-card'], reason: '未满7周岁的儿童可申领无照片社会保障卡', reasonEn: 'children under 7 may have a card without a photo', rule: 'card-without-photo' },
+      { code: 'photo', title: '近期免冠彩色照片', titleEn: 'Recent passport-style photo', items: ['social-security-card'], reason: '未满7周岁的儿童可申领无照片社会保障卡', reasonEn: 'children under 7 may have a card without a photo', rule: 'card-without-photo' },
     ]);
     for (const m of ev.materials) {
       expect(m.reason.length).toBeGreaterThan(0);

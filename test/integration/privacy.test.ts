@@ -106,8 +106,14 @@ describe.each(databaseTargets())('who sees personal data, on $kind', ({ open }) 
     const refuse = c.kind === 'anonymous' ? 401 : 403;
     const onlyFor = (...kinds: Kind[]) => (kinds.includes(c.kind) ? 200 : c.kind === 'system' ? 401 : refuse);
     if (/^\/api\/(health|openapi\.json|auth\/(demo-users|me|methods)|bundles(\/newborn(\/form)?)?|public\/summary|uploads\/limits)$/.test(p)) return 200;
+    // The public progress query (进度查询) needs its number and code: without them, 422 for anyone.
+    if (p === '/api/progress') return 422;
     // A clerk (综合窗口) lists what they filed (nothing here); anyone else's application is as if it did not exist.
     if (p === '/api/applications') return onlyFor('citizen', 'clerk');
+    // Result documents are the applicant's alone; the sweep's placeholder {docId} is no document of anyone's.
+    if (/^\/api\/applications\/[^/]+\/documents\//.test(p)) return c.kind === 'citizen' ? 404 : onlyFor('citizen');
+    // Nothing is missing and no department has finished yet: those two documents do not apply (409).
+    if (/^\/api\/applications\/[^/]+\/(notice|completion)$/.test(p) && c.who === 'the applicant') return 409;
     if (p.startsWith('/api/applications/')) return c.kind === 'clerk' ? 404 : c.kind !== 'citizen' ? onlyFor('citizen') : c.who === 'the applicant' ? 200 : 404;
     // The counter's own: the presented lookup needs its number and ID number (400 without), a form only for the clerk's filings.
     if (p.startsWith('/api/counter/')) return c.kind !== 'clerk' ? onlyFor('clerk') : p === '/api/counter/applications' ? 400 : 404;
@@ -125,6 +131,7 @@ describe.each(databaseTargets())('who sees personal data, on $kind', ({ open }) 
       if (c.kind !== 'staff' && c.kind !== 'system') return refuse;
       // Another department's case is as if it did not exist; police's item has no birth record.
       if (c.department === 'market') return 404;
+      if (p.includes('/documents/')) return 404;
       return p.endsWith('/birthMedicalRecord') && c.department !== 'health' ? 404 : 200;
     }
     throw new Error(`no expectation for GET ${path}`);
