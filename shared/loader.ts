@@ -557,6 +557,7 @@ function buildBundle(file: string, id: string, root: Raw): Bundle {
     titleEn: str(root.titleEn) ?? id,
     version: str(root.version) ?? '0',
     ...(str(root.description) ? { description: str(root.description) } : {}),
+    ...(root.audience === 'person' || root.audience === 'enterprise' ? { audience: root.audience } : {}),
     ...(str(root.lead) ? { lead: { ref: str(root.lead) ?? '', at: at('lead') } } : {}),
     items,
     questions,

@@ -201,12 +201,16 @@ export interface BeforeAfter {
   readonly after: number;
 }
 
+export type BundleAudience = 'person' | 'enterprise';
+
 export interface Bundle {
   readonly id: string;
   readonly title: string;
   readonly titleEn: string;
   readonly version: string;
   readonly description?: string;
+  /** Who applies (服务对象): a person (个人) or an enterprise (企业/法人). */
+  readonly audience?: BundleAudience;
   readonly lead?: Ref;
   readonly items: readonly BundleItem[];
   readonly questions: readonly Ref[];

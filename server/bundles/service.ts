@@ -25,6 +25,7 @@ function summary(v: BundleVersion): BundleSummary {
     title: v.bundle.title,
     titleEn: v.bundle.titleEn,
     description: v.bundle.description ?? null,
+    audience: v.bundle.audience ?? null,
     departments: departments.map((code) => ({ code, name: v.catalogue.departments.get(code)?.name ?? code, nameEn: v.catalogue.departments.get(code)?.nameEn ?? code })),
     items: v.bundle.items.map((bi) => {
       const item = v.catalogue.items.get(bi.item);

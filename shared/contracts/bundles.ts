@@ -15,6 +15,7 @@ export const BundleSummary = Closed({
   title: Type.String(),
   titleEn: Type.String(),
   description: Nullable(Type.String()),
+  audience: Nullable(Type.Union([Type.Literal('person'), Type.Literal('enterprise')], { description: '服务对象: person 个人办事, enterprise 企业办事; null when the bundle does not say' })),
   departments: Type.Array(Closed({ code: Type.String(), name: Type.String(), nameEn: Type.String() })),
   items: Type.Array(
     Closed({
