@@ -34,6 +34,7 @@ import type {
   BundleItem,
   Catalogue,
   DataElement,
+  ElementStandard,
   Delivery,
   Department,
   Item,
@@ -331,6 +332,7 @@ export function load(files: readonly SourceFile[], options: LoadOptions = {}): L
             schema: asRaw(entry.schema),
             sensitive: entry.sensitive === true,
             prefill: parsePrefill(entry.prefill, id),
+            ...(entry.standard !== undefined ? { standard: asRaw(entry.standard) as unknown as ElementStandard } : {}),
             at,
           });
         } else if (kind === 'materials') {

@@ -81,6 +81,15 @@ export type Prefill =
   /** Data sharing (数据共享) from a department: the profile's `sharing.data[elementId]`. */
   | { readonly kind: 'sharing'; readonly source: string };
 
+export interface ElementStandard {
+  /** The standard, e.g. `GB 11643-1999`. */
+  readonly ref: string;
+  /** Its identifier for the element, when it gives one. */
+  readonly id?: string;
+  /** Its name for the element, when it differs from the title. */
+  readonly name?: string;
+}
+
 export interface DataElement {
   /** `child.name`; item-local fields get `<itemId>/<fieldName>`. */
   readonly id: string;
@@ -90,6 +99,8 @@ export interface DataElement {
   readonly schema: JsonSchema;
   readonly sensitive: boolean;
   readonly prefill: Prefill;
+  /** The national standard defining it or its code set (数据元标准), when one does. */
+  readonly standard?: ElementStandard;
   /** Set for an item-local field: it belongs to that item only. */
   readonly local?: { readonly item: string; readonly field: string };
   readonly at: SourceRef;
