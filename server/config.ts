@@ -27,6 +27,8 @@ export interface Config {
   demoHumanDepartments: string[];
   /** Sign-in attempts per client address per minute. */
   loginRateLimit: number;
+  /** Public progress queries (办件编号 + 查询码) per client address per minute. */
+  progressRateLimit: number;
   /** Unfinished drafts one citizen may hold. */
   maxDraftsPerCitizen: number;
   /** Working days an applicant is given to answer a 补正 (SUPPLEMENT_DAYS). */
@@ -256,6 +258,7 @@ export function loadConfig(env: Env = process.env): Config {
     deliveryBackoffMs: parseInteger(env, 'DELIVERY_BACKOFF_MS', 1000, 1, 3_600_000),
     webhookTimeoutMs: parseInteger(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
     loginRateLimit: parseInteger(env, 'LOGIN_RATE_LIMIT', 30, 1, 1_000_000),
+    progressRateLimit: parseInteger(env, 'PROGRESS_RATE_LIMIT', 20, 1, 1_000_000),
     maxDraftsPerCitizen: parseInteger(env, 'MAX_DRAFTS_PER_CITIZEN', DEFAULT_MAX_DRAFTS, 1, 10_000),
     supplementDays: parseInteger(env, 'SUPPLEMENT_DAYS', DEFAULT_SUPPLEMENT_DAYS, 1, 365),
     ackStaleMinutes: parseInteger(env, 'ACK_STALE_MINUTES', 60, 1, 100_000),

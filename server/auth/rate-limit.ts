@@ -13,8 +13,10 @@ export class TooManyRequestsError extends AppError {
  * (010_login_attempts.sql) so that any number of processes share one limit, on the database's
  * clock so that they agree on when a window ends. The address is `req.ip`: the peer, or what a
  * trusted proxy (TRUST_PROXY) says in X-Forwarded-For, never what any client claims.
+ * `scope` keeps separate counts per purpose (sign-in, the public progress query) in one table,
+ * so guessing query codes never locks anyone out of signing in.
  */
-export function rateLimit({ db, limit, windowMs }: { db: Queryable; limit: number; windowMs: number }): RequestHandler {
+export function rateLimit({ db, limit, windowMs, scope }: { db: Queryable; limit: number; windowMs: number; scope?: string }): RequestHandler {
   const seconds = windowMs / 1000;
   return async (req, res, next) => {
     const { rows } = await db.query<{ count: number; remaining: number }>(
@@ -23,7 +25,7 @@ export function rateLimit({ db, limit, windowMs }: { db: Queryable; limit: numbe
          window_start = CASE WHEN a.window_start <= now() - make_interval(secs => $2) THEN now() ELSE a.window_start END,
          count = CASE WHEN a.window_start <= now() - make_interval(secs => $2) THEN 1 ELSE a.count + 1 END
        RETURNING count, extract(epoch FROM a.window_start + make_interval(secs => $2) - now())::float8 AS remaining`,
-      [req.ip ?? 'unknown', seconds],
+      [(scope ? `${scope}:` : '') + (req.ip ?? 'unknown'), seconds],
     );
     const { count, remaining } = rows[0]!;
     // A new window: the moment to forget the addresses whose windows ended long ago.

@@ -1,16 +1,21 @@
+import type { Queryable } from '../db/types.js';
+import { rateLimit } from '../auth/rate-limit.js';
 import type { ProgressService } from './service.js';
 import { route, type Route } from '../http/route.js';
 import { Progress, ProgressQuery } from '../../shared/contracts/progress.js';
 
 /** 进度查询: public, for whoever holds the 受理回执 (its QR code opens /progress with both filled in). */
-export function progressRoutes(service: ProgressService): Route[] {
+export function progressRoutes(service: ProgressService, limit: { db: Queryable; perMinute: number }): Route[] {
+  // 31^8 codes per number: without a limit a script could walk them.
+  const limited = rateLimit({ db: limit.db, limit: limit.perMinute, windowMs: 60_000, scope: 'progress' });
   return [
     route({
       method: 'get',
       path: '/progress',
       summary: "An application's progress by its 办件编号 and 查询码 (from the 受理回执), without signing in: titles and statuses only",
-      description: 'A wrong number and a wrong code are the same 404, so the answer never tells which numbers exist.',
+      description: 'A wrong number and a wrong code are the same 404, so the answer never tells which numbers exist. Queries per client address are limited (PROGRESS_RATE_LIMIT a minute, 429 with Retry-After beyond), counted in the database for every process.',
       tags: ['public'],
+      before: [limited],
       query: ProgressQuery,
       queryRefusal: {
         status: 422,
@@ -22,7 +27,7 @@ export function progressRoutes(service: ProgressService): Route[] {
         },
       },
       responses: { 200: Progress },
-      errors: [404, 422],
+      errors: [404, 422, 429],
       handler: async ({ query }) => service.find(query.number, query.code),
     }),
   ];

@@ -16,7 +16,7 @@ describe.each(databaseTargets())('bad input on $kind', ({ open }) => {
 
   beforeAll(async () => {
     db = await open();
-    ts = await startServer(db, { LOGIN_RATE_LIMIT: '8' });
+    ts = await startServer(db, { LOGIN_RATE_LIMIT: '8', PROGRESS_RATE_LIMIT: '5' });
     citizen = await ApiClient.login(ts.url, 'citizen-li');
     ({ id: draft, unchanged: answersUnchanged } = await namedDraft(citizen));
   });
@@ -111,6 +111,19 @@ describe.each(databaseTargets())('bad input on $kind', ({ open }) => {
     expect(retry).toMatch(/^\d+$/);
     expect(await res.json()).toEqual({ error: { code: 'too_many_requests', message: `尝试过于频繁，请 ${retry} 秒后再试`, messageEn: `Too many attempts; try again in ${retry} s`, details: [] } });
     await answersUnchanged();
+  });
+
+  it('limits public progress queries per client address, counted apart from sign-ins', async () => {
+    // Runs after the sign-in test has used up this address's sign-ins: the progress query still answers.
+    const anon = new ApiClient(ts.url);
+    const query = `/api/progress?number=${'9'.repeat(20)}&code=ABCD-2345`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await anon.get(query)).status);
+    expect(statuses).toEqual([404, 404, 404, 404, 404, 429, 429]);
+    const res = await fetch(`${ts.url}${query}`);
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(((await res.json()) as ErrorBody).error.code).toBe('too_many_requests');
   });
 
   it('sends security headers with a CSP that needs no unsafe-eval', async () => {
