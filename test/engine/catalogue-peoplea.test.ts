@@ -296,6 +296,12 @@ describe('filed end to end through the API (PGlite)', () => {
     for (const item of detail.items) expect(item.status, item.itemId).toBe('completed');
   }, 120_000);
 
+  it('school-enrolment: the admission registers the pupil’s 学籍号 from the pupil’s own 公民身份号码', async () => {
+    const { detail } = await fileDefault('school-enrolment');
+    const admission = detail.items.find((i) => i.itemId === 'school-enrolment-registration');
+    expect(admission?.outputs['student.studentNumber']).toBe('G430104201903150010');
+  }, 120_000);
+
   it('disability-services: the subsidies receive the certificate number the 残联 issued', async () => {
     const { applicationId, detail } = await fileDefault('disability-services');
     const issued = detail.items.find((i) => i.itemId === 'disability-certificate-new')?.outputs['disability.certificateNumber'];
