@@ -41,6 +41,9 @@ export interface CaseFacts {
   region?: string;
   /** The holder's own 公民身份号码 (`sfzh`), when the case is about one person who has one. */
   holderId?: string;
+  /** 残疾类别 (`cjlb`, 1–7) and 残疾等级 (`cjdj`, 1–4), on a 残联 case. */
+  disabilityCategory?: string;
+  disabilityGrade?: string;
 }
 
 /** Reads CaseFacts from a department's own field names (GB/T pinyin abbreviations). */
@@ -58,6 +61,10 @@ export function caseFacts(fields: Record<string, unknown> | undefined): CaseFact
   if (household) facts.region = household.slice(0, 6);
   const own = validId(str('sfzh'));
   if (own) facts.holderId = own;
+  const category = str('cjlb');
+  if (category && /^[1-7]$/.test(category)) facts.disabilityCategory = category;
+  const grade = str('cjdj');
+  if (grade && /^[1-4]$/.test(grade)) facts.disabilityGrade = grade;
   return facts;
 }
 
@@ -180,8 +187,27 @@ function stringFor(key: string, title: string, format: string | undefined, ctx: 
   if (/businesslicen[cs]e|营业执照/.test(k + title)) return once(ctx, 'credit-code', () => randomCreditCode(ctx.random, region ? `${region.slice(0, 4)}00` : REGION_CITY));
   // 社会保障号码 is the holder's 公民身份号码.
   if (/socialsecurity|社会保障|社保/.test(k + title)) return ctx.facts.holderId ?? randomIdNumber(ctx.facts.birthDate ?? randomAdultBirth(ctx), ctx.random, region ?? REGION_DISTRICT, ctx.facts.gender);
+  const personal = personCertificateNumber(k, title, ctx);
+  if (personal !== undefined) return personal;
   if (/date|日期/.test(k + title)) return chinaDate(ctx.now);
   return `${initials(key)}${year}${digits(8, ctx.random)}`;
+}
+
+// --- Numbers of the person bundles of the 2024 first batch (教育入学, 残疾人服务) ---------------
+
+/**
+ * Numbers coded from their holder's 公民身份号码, as the issuing systems make them: the 残疾人证号
+ * (second generation on, also the certificate's own number) is the number followed by the 残疾类别
+ * (1–7) and 残疾等级 (1–4) digits on the case; the 全国中小学生学籍号 is `G` and the pupil's
+ * number. Undefined for other keys.
+ */
+function personCertificateNumber(k: string, title: string, ctx: Ctx): string | undefined {
+  const holder = (): string => ctx.facts.holderId ?? randomIdNumber(randomAdultBirth(ctx), ctx.random);
+  if (/disabilitycertificate|disability\.certificatenumber|残疾人证/.test(k + title)) {
+    return once(ctx, 'disability-certificate', () => `${holder()}${ctx.facts.disabilityCategory ?? '4'}${ctx.facts.disabilityGrade ?? '4'}`);
+  }
+  if (/studentnumber|学籍号/.test(k + title)) return once(ctx, 'student-number', () => `G${holder()}`);
+  return undefined;
 }
 
 function firstType(schema: JsonSchema): string | undefined {
