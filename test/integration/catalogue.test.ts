@@ -96,7 +96,7 @@ describe.each(databaseTargets())('every bundle of the catalogue filed and comple
     sim = await startSimulator(ts);
     worker = workerTo(ts, sim.url, {}, inbox);
     worker.start();
-  });
+  }, 180_000);
   afterAll(async () => {
     await worker?.stop();
     await sim?.close();
