@@ -37,6 +37,8 @@ export const LINT_CODE_ZH: Readonly<Record<string, string>> = {
   'unplaced-element': '数据元素未放入任何分组',
   'invalid-example': '示例数据有误',
   unused: '未被使用',
+  audience: '未写明服务对象（个人/企业）',
+  'element-standard': '数据元素与所引标准不符',
   'field-rule': '字段规则不起作用',
   alternative: '二选一事项设置有误',
   'alternative-unbounded': '二选一条件无法穷举检查',

@@ -25,6 +25,7 @@ import type { Bundle, Catalogue, Condition, Item, JsonSchema, SourceRef } from '
 import { FEATURE_LINT_CODES, lintBundleFeatures, lintRegion } from './lint-bundle-features.js';
 import type { FeatureLintContext } from './lint-bundle-features.js';
 import { planBundle } from './plan.js';
+import { standardProblems } from './element-standards.js';
 import { resolveRegion } from './regions.js';
 import type { PathSegment, SourceFile, YamlLimits } from './yaml-source.js';
 
@@ -63,6 +64,8 @@ export const LINT_CODES = [
   'on-site',
   'delivery',
   'item-code',
+  'audience',
+  'element-standard',
 ] as const;
 export type LintCode = (typeof LINT_CODES)[number];
 
@@ -392,6 +395,15 @@ export function lint(catalogue: Catalogue): Diagnostic[] {
       const r = resolveRegion(b, catalogue, code);
       if (r) regional.push(r.bundle);
     }
+  }
+  // Who applies decides where the home page lists a bundle (个人办事 / 企业办事); without it, under 其他.
+  for (const bundle of bundles.values()) {
+    if (!bundle.audience) {
+      report({ file: bundle.at.file, path: ['id'] }, 'audience', { zh: `一件事“${bundle.title}”没有写明服务对象（audience: person 个人 或 enterprise 企业），首页会把它列在“其他”`, en: `${bundleName(bundle)} does not say who applies (audience: person or enterprise); the home page lists it under 其他` }, 'warning');
+    }
+  }
+  for (const el of elements.values()) {
+    for (const said of standardProblems(el)) report({ file: el.at.file, path: [...el.at.path, 'standard', 'ref'] }, 'element-standard', said, 'warning');
   }
   for (const bundle of [...bundles.values(), ...regional]) {
     const bname = bundleName(bundle);

@@ -133,6 +133,10 @@ const CASES: Record<string, readonly Expected[]> = {
   delivery: [warn('bundles/demo.yaml', 12, 22, 'delivery', 'chooses nothing')],
   // both items give the same 实施编码; register (sorted after followup) is reported
   'item-code': [err('items/register.yaml', 7, 26, 'item-code', 'already the code of item "followup"')],
+  // the bundle without `audience:`: reported at its id (2:5)
+  audience: [warn('bundles/demo.yaml', 2, 5, 'audience', 'does not say who applies')],
+  // pet.kind cites the sex code table GB/T 2261.1 with cat/dog; the 公民身份号码 citation is right
+  'element-standard': [warn('dictionary.yaml', 22, 22, 'element-standard', '"cat", "dog" are not codes of GB/T 2261.1-2003')],
 };
 
 describe('lint fixtures', () => {

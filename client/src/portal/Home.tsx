@@ -1,21 +1,40 @@
-import { useEffect, useState } from 'react';
-import { Alert, Card, Col, Row, Space, Spin, Typography } from 'antd';
-import { Link } from 'react-router';
+import { useEffect, useMemo, useState } from 'react';
+import { Alert, Button, Col, Input, Row, Segmented, Spin, Typography } from 'antd';
+import { SearchOutlined } from '@ant-design/icons';
 import { api } from '../api';
 import { useI18n } from '../i18n';
-import { Pill, days, useDocumentTitle } from './labels';
+import { useDocumentTitle } from './labels';
+import BundleCard from './BundleCard';
+import { AUDIENCE_GROUPS, GROUP_TITLES, groupBundles, groupOf, type AudienceGroup } from './bundle-search';
 import type { BundleSummary } from './types';
 
-/** The life events as cards, each with what it bundles and what it saves, in the engine's numbers. */
+type Filter = AudienceGroup | 'all';
+
+/**
+ * The life events, grouped by who applies (个人办事 / 企业办事, 其他 for a bundle that does not
+ * say), with a search over titles, items and departments (pinyin initials too) and a filter by
+ * group: a province ships fifteen and more.
+ */
 export default function Home() {
   const { t, lang } = useI18n();
   const [bundles, setBundles] = useState<BundleSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [filter, setFilter] = useState<Filter>('all');
   useDocumentTitle(t('一件事一次办', 'One matter, one visit'));
 
   useEffect(() => {
     api<BundleSummary[]>('GET', '/api/bundles').then(setBundles, (e: unknown) => setError(String(e)));
   }, []);
+
+  const found = useMemo(() => groupBundles(bundles ?? [], query, lang), [bundles, query, lang]);
+  const counts = new Map(found.map((g) => [g.group, g.bundles.length]));
+  const total = found.reduce((n, g) => n + g.bundles.length, 0);
+  const shown = filter === 'all' ? found : found.filter((g) => g.group === filter);
+  const shownTotal = shown.reduce((n, g) => n + g.bundles.length, 0);
+  // The filter offers only the groups the catalogue has: 其他 appears only when some bundle does not say.
+  const present = AUDIENCE_GROUPS.filter((g) => (bundles ?? []).some((b) => groupOf(b) === g));
+  const trimmed = query.trim();
 
   return (
     <div className="portal">
@@ -25,82 +44,78 @@ export default function Home() {
       </Typography.Paragraph>
       {error && <Alert type="error" title={error} showIcon />}
       {bundles === null && !error && <Spin aria-label={t('正在加载', 'Loading')} />}
-      <Row gutter={[16, 16]}>
-        {(bundles ?? []).map((b) => {
-          const s = b.savings;
-          const title = lang === 'en' ? b.titleEn : b.title;
-          const visitsSaved = s.visits.separately - s.visits.bundled;
-          const materialsSaved = s.materials.separately - s.materials.handedIn;
-          const fieldsSaved = s.fields.separately - s.fields.asked;
-          const before = s.days.separately;
-          const after = s.days.promised?.value ?? s.days.criticalPath;
-          // No shorter: say why (one item takes the whole time by itself) rather than print "20 天 → 20 天".
-          const longest = [...b.items].sort((x, y) => (y.timeLimitDays ?? 0) - (x.timeLimitDays ?? 0))[0];
-          const dayText =
-            after < before
-              ? t(`${days(before)} 天 → ${days(after)} 天`, `${days(before)} → ${days(after)} days`)
-              : longest?.timeLimitDays
-                ? t(`时限 ${days(after)} 天未缩短：「${longest.title}」本身需 ${days(longest.timeLimitDays)} 天`, `${days(after)} days, no shorter: "${longest.titleEn}" alone takes ${days(longest.timeLimitDays)}`)
-                : t(`时限 ${days(after)} 天未缩短`, `${days(after)} days, no shorter`);
-          return (
-            <Col key={b.id} xs={24} md={12}>
-              <Card
-                title={
-                  <Typography.Title level={3} style={{ margin: 0, fontSize: 18, whiteSpace: 'normal' }}>
-                    {title}
-                  </Typography.Title>
-                }
-                data-testid={`bundle-${b.id}`}
-                style={{ height: '100%' }}
-              >
-                {b.description && lang === 'zh' && <Typography.Paragraph>{b.description}</Typography.Paragraph>}
-                <Typography.Paragraph strong data-testid={`savings-${b.id}`} style={{ fontSize: 16 }}>
-                  {t(
-                    `少跑 ${visitsSaved} 次 · 少交 ${materialsSaved} 份材料 · ${dayText}`,
-                    `${visitsSaved} fewer visits · ${materialsSaved} fewer documents · ${dayText}`,
-                  )}
-                </Typography.Paragraph>
-                <Typography.Paragraph className="muted" data-testid={`scope-${b.id}`}>
-                  {t(
-                    `${b.departments.length} 个部门 · ${b.items.length} 个事项 · 共同信息只填一次（少填 ${fieldsSaved} 项）`,
-                    `${b.departments.length} departments · ${b.items.length} services · shared facts asked once (${fieldsSaved} fewer fields)`,
-                  )}
-                </Typography.Paragraph>
-                <ul className="bundle-items" aria-label={t(`${title}包含的事项`, `Services in ${title}`)}>
-                  {b.items.map((i) => {
-                    const d = b.departments.find((x) => x.code === i.department);
-                    return (
-                      <li key={i.id}>
-                        {lang === 'en' ? i.titleEn : i.title}
-                        {d && <span className="muted"> · {lang === 'en' ? d.nameEn : d.name}</span>}
-                        {i.optional && (
-                          <>
-                            {' '}
-                            <Pill>{t('可选', 'optional')}</Pill>
-                          </>
-                        )}
-                      </li>
-                    );
-                  })}
-                </ul>
-                <Space wrap>
-                  <Link to={`/apply/${b.id}`} className="apply-link" data-testid={`apply-${b.id}`} aria-label={t(`开始办理：${title}`, `Apply: ${title}`)}>
-                    {t('开始办理', 'Apply')}
-                  </Link>
-                  {/* A city's own implementation (its lead department, limits, local services). */}
-                  {(b.regions ?? [])
-                    .filter((r) => !r.standard)
-                    .map((r) => (
-                      <Link key={r.code} to={`/apply/${b.id}?region=${r.code}`} data-testid={`apply-${b.id}-${r.code}`} aria-label={t(`在此地办理 ${r.name}：${title}`, `Apply in ${r.nameEn}: ${title}`)}>
-                        {lang === 'en' ? r.nameEn : r.name}
-                      </Link>
-                    ))}
-                </Space>
-              </Card>
-            </Col>
-          );
-        })}
-      </Row>
+      {bundles !== null && (
+        <div className="bundle-finder" role="search">
+          <Input
+            size="large"
+            allowClear
+            prefix={<SearchOutlined aria-hidden />}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setQuery('');
+            }}
+            placeholder={t('搜索一件事、事项或部门，如“出生”“社保”“xsecs”', 'Search life events, services or departments')}
+            aria-label={t('搜索一件事（名称、事项、部门或拼音首字母）', 'Search life events (title, service or department)')}
+            data-testid="bundle-search"
+            className="bundle-search"
+          />
+          {present.length > 1 && (
+            <Segmented<Filter>
+              value={filter}
+              onChange={setFilter}
+              data-testid="audience-filter"
+              aria-label={t('按服务对象筛选', 'Filter by who applies')}
+              options={[
+                { value: 'all', label: t(`全部 ${total}`, `All ${total}`) },
+                ...present.map((g) => ({ value: g, label: `${t(GROUP_TITLES[g].zh, GROUP_TITLES[g].en)} ${counts.get(g) ?? 0}` })),
+              ]}
+            />
+          )}
+        </div>
+      )}
+      {bundles !== null && (
+        <p className="muted" aria-live="polite" data-testid="bundle-count">
+          {trimmed
+            ? t(`找到 ${shownTotal} 件与“${trimmed}”相关的事`, `${shownTotal} found for "${trimmed}"`)
+            : t(`共 ${shownTotal} 件事`, `${shownTotal} life events`)}
+        </p>
+      )}
+      {bundles !== null && shownTotal === 0 && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="bundle-empty"
+          title={trimmed ? t(`没有找到与“${trimmed}”相关的一件事`, `No life event matches "${trimmed}"`) : t('这一类暂无可办理的一件事', 'Nothing to apply for in this group yet')}
+          description={t('可以换个说法，或搜索事项名称、部门名称（如“公安”“医保”）。', 'Try other words, or the name of a service or a department.')}
+          action={
+            <Button
+              onClick={() => {
+                setQuery('');
+                setFilter('all');
+              }}
+              data-testid="bundle-search-clear"
+            >
+              {t('显示全部', 'Show all')}
+            </Button>
+          }
+        />
+      )}
+      {shown.map(({ group, bundles: list }) => (
+        <section key={group} aria-labelledby={`group-${group}`} className="bundle-group" data-testid={`group-${group}`}>
+          <Typography.Title level={3} id={`group-${group}`} className="bundle-group-title">
+            {t(GROUP_TITLES[group].zh, GROUP_TITLES[group].en)}
+            <span className="muted bundle-group-count">{t(`${list.length} 件`, ` · ${list.length}`)}</span>
+          </Typography.Title>
+          <Row gutter={[16, 16]}>
+            {list.map((b) => (
+              <Col key={b.id} xs={24} md={12}>
+                <BundleCard b={b} />
+              </Col>
+            ))}
+          </Row>
+        </section>
+      ))}
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { Chart } from './Chart';
 import { HeadlineSentence } from './Headline';
 import { StatsTable, type Column } from './StatsTable';
 import { RATING_LABELS, savingsOption } from './charts';
-import { useFetch } from './data';
+import { audienceLabel, useFetch, type BundleSummary } from './data';
 import { beijingTime, chinaToday } from '../../../shared/beijing-time.js';
 import { formatCount, formatPercent, SAVINGS_LABELS } from './format';
 import { YearSelect } from './YearSelect';
@@ -24,11 +24,14 @@ export default function AnnualReport() {
   const to = year === current ? today : `${year}-12-31`;
   const { data: report, error, loading } = useFetch<StatsReport>(`/api/stats/overview?from=${year}-01-01&to=${to}`);
   const name = (x: { title: string; titleEn: string }) => (lang === 'en' ? x.titleEn : x.title);
+  const { data: bundles } = useFetch<BundleSummary[]>('/api/bundles');
+  const audienceOf = new Map((bundles ?? []).map((b) => [b.id, b.audience]));
   const savings = report ? savingsOption(report, t) : null;
   const n = (v: number) => formatCount(v, lang);
 
   const bundleColumns: Column<BundleFigures>[] = [
     { key: 'title', zh: '一件事', en: 'Bundle', value: (b) => name(b) },
+    { key: 'audience', zh: '服务对象', en: 'Who applies', value: (b) => audienceLabel(audienceOf.get(b.id), t) },
     { key: 'filed', zh: '办件量（件）', en: 'Applications', value: (b) => b.applications.filed, numeric: true },
     { key: 'completed', zh: '已办结', en: 'Completed', value: (b) => b.applications.completed, numeric: true },
     { key: 'once', zh: SAVINGS_LABELS.onceOrWaived.zh, en: SAVINGS_LABELS.onceOrWaived.en, value: (b) => b.materialsOnceOrWaived, numeric: true },

@@ -4,8 +4,8 @@ import { Link, useSearchParams } from 'react-router';
 import { useI18n } from '../i18n';
 import { Chart } from './Chart';
 import { StatsTable, type Column } from './StatsTable';
-import { granularityFor, groupSeries, onTimeOption, ratingOption, RATING_LABELS, savingsOption, savingsRows, timeOption, trendOption } from './charts';
-import { useFetch, type BundleSummary } from './data';
+import { barChartHeight, granularityFor, groupSeries, onTimeOption, ratingOption, RATING_LABELS, savingsOption, savingsRows, timeOption, trendOption } from './charts';
+import { audienceLabel, audienceOptions, useFetch, type BundleSummary } from './data';
 import { chinaToday } from '../../../shared/beijing-time.js';
 import { formatPercent, SAVINGS_LABELS } from './format';
 import { KpiCards } from './KpiCards';
@@ -36,6 +36,7 @@ export default function Dashboard() {
   // One bundle cut by region: its standard and each city's implementation (empty without regions).
   const { data: regions } = useFetch<RegionFigures[]>(bundle ? `/api/stats/bundles/${encodeURIComponent(bundle)}/regions?from=${from}&to=${to}` : null);
   const name = (x: { title: string; titleEn: string }) => (lang === 'en' ? x.titleEn : x.title);
+  const audienceOf = new Map((bundles.data ?? []).map((b) => [b.id, b.audience]));
 
   const g = granularityFor(from, to);
   const points = report ? groupSeries(report.series, g) : [];
@@ -59,6 +60,7 @@ export default function Dashboard() {
 
   const bundleColumns: Column<BundleFigures>[] = [
     { key: 'title', zh: '一件事', en: 'Bundle', value: (b) => name(b) },
+    { key: 'audience', zh: '服务对象', en: 'Who applies', value: (b) => audienceLabel(audienceOf.get(b.id), t) },
     { key: 'filed', zh: '办件量', en: 'Filed', value: (b) => b.applications.filed, numeric: true },
     { key: 'completed', zh: '已办结', en: 'Completed', value: (b) => b.applications.completed, numeric: true },
     { key: 'partially', zh: '部分办结', en: 'Partly completed', value: (b) => b.applications.partiallyCompleted, numeric: true },
@@ -124,9 +126,10 @@ export default function Dashboard() {
             aria-label={t('一件事', 'Bundle')}
             data-testid="stats-bundle"
             value={bundle}
-            style={{ minWidth: 200 }}
+            style={{ minWidth: 240 }}
+            showSearch={{ optionFilterProp: 'label' }}
             onChange={(v: string) => set({ bundle: v })}
-            options={[{ value: '', label: t('全部一件事', 'All bundles') }, ...(bundles.data ?? []).map((b) => ({ value: b.id, label: name(b) }))]}
+            options={[{ value: '', label: t('全部一件事', 'All bundles') }, ...audienceOptions(bundles.data ?? [], lang, t)]}
           />
           <Button size="small" onClick={() => set({ from: `${today.slice(0, 4)}-01-01`, to: today })}>{t('本年', 'This year')}</Button>
           <Button size="small" onClick={() => set({ from: shift(today, -29), to: today })}>{t('近 30 天', 'Last 30 days')}</Button>
@@ -171,9 +174,10 @@ export default function Dashboard() {
                 <Chart testId="chart-savings" label={t('按原因的材料节省', 'Documents spared by reason')} option={view.savings} />
               </Card>
             </Col>
-            <Col xs={24} lg={12}>
+            {/* The overview's one row per bundle takes the whole width: fifteen and more rows. */}
+            <Col xs={24} lg={report.bundle ? 12 : 24}>
               <Card size="small" title={report.bundle ? t('各部门用时与时限', 'Time against limits, per department') : t('办理用时与时限', 'Processing time against limits')}>
-                <Chart testId="chart-time" label={t('办理用时与时限', 'Processing time against limits')} option={view.time} />
+                <Chart testId="chart-time" label={t('办理用时与时限', 'Processing time against limits')} option={view.time} height={report.bundle ? 300 : barChartHeight(report.bundles.length, 3)} />
               </Card>
             </Col>
             <Col xs={24} lg={12}>

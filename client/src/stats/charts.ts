@@ -81,21 +81,30 @@ export function savingsOption(r: StatsReport, t: T): ChartOption {
   };
 }
 
-/** Overview: per bundle, the limits against how long it really took; one bundle: per department. */
+/** Bars per row of a horizontal bar chart: the chart grows with the rows instead of squeezing their labels. */
+export function barChartHeight(rows: number, seriesCount = 1): number {
+  return Math.max(220, rows * (14 * seriesCount + 14) + 60);
+}
+
+/**
+ * Overview: per bundle, the limits against how long it really took, one row per bundle
+ * (horizontal bars: fifteen and more titles stay readable, each on its own line); one bundle:
+ * per department.
+ */
 export function timeOption(r: StatsReport, lang: 'zh' | 'en', t: T): ChartOption {
   if (r.bundle === null) {
     const names = r.bundles.map((b) => (lang === 'en' ? b.titleEn : b.title));
     return {
-      grid,
-      tooltip: { trigger: 'axis' },
+      grid: { ...grid, top: 48 },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       legend: { top: 0 },
-      xAxis: { type: 'category', data: names, axisLabel: { interval: 0, overflow: 'break', width: 90 } },
-      yAxis: { type: 'value', name: t('工作日', 'working days') },
+      xAxis: { type: 'value', name: t('工作日', 'working days'), nameLocation: 'middle', nameGap: 24 },
+      yAxis: { type: 'category', data: names, inverse: true, axisLabel: { width: 160, overflow: 'truncate' } },
       series: [
-        { name: t('各部门时限之和', 'Sum of limits'), type: 'bar', data: r.bundles.map((b) => b.days.limitSum) },
-        { name: t('关键路径', 'Critical path'), type: 'bar', data: r.bundles.map((b) => b.days.criticalPath) },
-        { name: t('实际用时中位数', 'Actual, median'), type: 'bar', data: r.bundles.map((b) => b.days.actualP50) },
-        { name: t('实际用时 P95', 'Actual, 95th percentile'), type: 'bar', data: r.bundles.map((b) => b.days.actualP95) },
+        { name: t('各部门时限之和', 'Sum of limits'), type: 'bar', barMaxWidth: 12, data: r.bundles.map((b) => b.days.limitSum) },
+        { name: t('关键路径', 'Critical path'), type: 'bar', barMaxWidth: 12, data: r.bundles.map((b) => b.days.criticalPath) },
+        { name: t('实际用时中位数', 'Actual, median'), type: 'bar', barMaxWidth: 12, data: r.bundles.map((b) => b.days.actualP50) },
+        { name: t('实际用时 P95', 'Actual, 95th percentile'), type: 'bar', barMaxWidth: 12, data: r.bundles.map((b) => b.days.actualP95) },
       ],
     };
   }
@@ -159,6 +168,18 @@ export function onTimeOption(depts: readonly DepartmentFigures[], lang: 'zh' | '
   };
 }
 
+/** The slices a pie keeps before the rest is summed as 其他: more would overlap their labels. */
+export const PIE_SLICES = 7;
+
+/** The largest bundles by applications, the rest summed into one 其他 slice (none when nothing is left over). */
+export function topWithOther<B extends { title: string; titleEn: string; applications: number }>(bundles: readonly B[], keep = PIE_SLICES): { title: string; titleEn: string; applications: number; other: boolean }[] {
+  const sorted = [...bundles].sort((a, b) => b.applications - a.applications);
+  const top = sorted.slice(0, sorted.length > keep ? keep - 1 : keep).map((b) => ({ title: b.title, titleEn: b.titleEn, applications: b.applications, other: false }));
+  const rest = sorted.slice(top.length);
+  if (rest.length) top.push({ title: `其他 ${rest.length} 件事`, titleEn: `${rest.length} others`, applications: rest.reduce((n, b) => n + b.applications, 0), other: true });
+  return top;
+}
+
 export function bundleVolumeOption(bundles: readonly { title: string; titleEn: string; applications: number }[], lang: 'zh' | 'en', t: T): ChartOption {
   return {
     grid: { ...grid, top: 16 },
@@ -168,8 +189,9 @@ export function bundleVolumeOption(bundles: readonly { title: string; titleEn: s
         name: t('办件量', 'Applications'),
         type: 'pie',
         radius: ['40%', '70%'],
-        label: { formatter: '{b}\n{d}%' },
-        data: bundles.map((b) => ({ name: lang === 'en' ? b.titleEn : b.title, value: b.applications })),
+        label: { formatter: '{b}\n{d}%', width: 110, overflow: 'break' },
+        labelLayout: { hideOverlap: true },
+        data: topWithOther(bundles).map((b) => ({ name: lang === 'en' ? b.titleEn : b.title, value: b.applications, ...(b.other ? { itemStyle: { color: '#bfbfbf' } } : {}) })),
       },
     ],
   };

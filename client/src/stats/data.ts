@@ -25,4 +25,24 @@ export interface BundleSummary {
   id: string;
   title: string;
   titleEn: string;
+  audience: 'person' | 'enterprise' | null;
+}
+
+const AUDIENCE_LABEL = { person: ['个人办事', 'For individuals'], enterprise: ['企业办事', 'For businesses'], other: ['其他', 'Other'] } as const;
+
+/** 个人 / 企业, as a table cell or a filter says it. */
+export function audienceLabel(audience: BundleSummary['audience'] | undefined, t: (zh: string, en: string) => string): string {
+  const [zh, en] = AUDIENCE_LABEL[audience ?? 'other'];
+  return t(zh, en);
+}
+
+/** A bundle picker's options grouped 个人办事 / 企业办事 / 其他, so fifteen and more stay findable (with the select's search). */
+export function audienceOptions(bundles: readonly BundleSummary[], lang: 'zh' | 'en', t: (zh: string, en: string) => string): { label: string; title: string; options: { value: string; label: string }[] }[] {
+  return (['person', 'enterprise', 'other'] as const)
+    .map((g) => ({
+      label: audienceLabel(g === 'other' ? null : g, t),
+      title: audienceLabel(g === 'other' ? null : g, t),
+      options: bundles.filter((b) => (b.audience ?? 'other') === g).map((b) => ({ value: b.id, label: lang === 'en' ? b.titleEn : b.title })),
+    }))
+    .filter((g) => g.options.length > 0);
 }
