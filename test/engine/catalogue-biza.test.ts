@@ -10,6 +10,7 @@ import { evaluate } from '../../shared/evaluate.js';
 import { differences } from '../../shared/official.js';
 import type { Answers, Profile } from '../../shared/model.js';
 import { PgliteDatabase } from '../../server/db/pglite.js';
+import { databaseTargets, type DatabaseTarget } from '../helpers/db.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
 import { signCommitment } from '../helpers/commitment.js';
@@ -219,14 +220,18 @@ describe('水电气网联合报装一件事 (utility-connection)', () => {
 
 type Detail = { id: string; status: string; items: { itemId: string; department: string; status: string; outputs: Record<string, unknown> }[] };
 
-describe('the four bundles filed end to end through the API (PGlite, simulated departments)', () => {
-  let db: PgliteDatabase;
+// PGlite of its own (this suite runs without the product suites' prepared template), and the
+// PostgreSQL server too when TEST_DATABASE_URL is set.
+const TARGETS: DatabaseTarget[] = databaseTargets().map((t) => (t.kind === 'pglite' ? { kind: 'pglite', open: async () => Object.assign(await PgliteDatabase.open(), { schema: 'public' }) } : t));
+
+describe.each(TARGETS)('the four bundles filed end to end through the API (simulated departments), on $kind', ({ open }) => {
+  let db: Awaited<ReturnType<DatabaseTarget['open']>>;
   let ts: TestServer;
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   let worker: DispatchWorker;
 
   beforeAll(async () => {
-    db = await PgliteDatabase.open();
+    db = await open();
     ts = await startServer(db);
     sim = await startSimulator(ts);
     worker = workerTo(ts, sim.url);
