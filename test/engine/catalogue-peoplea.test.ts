@@ -3,6 +3,8 @@
 // its default example composes and evaluates, its alternatives and rules choose as the guide says,
 // its figures meet the published ones or say why not, and it files end to end through the API
 // with every item completed by the simulated departments.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { account } from '../../shared/account.js';
 import { compose } from '../../shared/compose.js';
@@ -15,6 +17,8 @@ import type { DispatchWorker } from '../../server/dispatch/worker.js';
 import { ApiClient, pdf, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
 import { signCommitment } from '../helpers/commitment.js';
 import { PgliteDatabase } from '../../server/db/pglite.js';
+import { PostgresDatabase } from '../../server/db/postgres.js';
+import type { Database } from '../../server/db/types.js';
 import { bundle, scenarios } from './support.js';
 
 const BUNDLES = ['school-enrolment', 'social-security-card-services', 'disability-services'] as const;
@@ -239,15 +243,51 @@ describe('numbers the simulated departments issue', () => {
 
 type Detail = { status: string; items: { itemId: string; status: string; outputs: Record<string, unknown> }[] };
 
-describe('filed end to end through the API (PGlite)', () => {
-  let db: PgliteDatabase;
+/**
+ * The engine suites run without the product suites' global setup (no PGlite template): a fresh
+ * PGlite, and the PostgreSQL server too when TEST_DATABASE_URL is set, in a schema of its own.
+ */
+function targets(): { kind: string; open(): Promise<Database> }[] {
+  const list: { kind: string; open(): Promise<Database> }[] = [{ kind: 'pglite', open: () => PgliteDatabase.open() }];
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    list.push({
+      kind: 'postgres',
+      async open() {
+        const schema = `t_peoplea_${randomBytes(4).toString('hex')}`;
+        const admin = new pg.Client({ connectionString: url });
+        await admin.connect();
+        await admin.query(`CREATE SCHEMA "${schema}"`);
+        await admin.end();
+        const db = await PostgresDatabase.open({ connectionString: url, searchPath: schema });
+        return {
+          kind: 'postgres',
+          query: (sql, params) => db.query(sql, params),
+          exec: (sql) => db.exec(sql),
+          transaction: (fn) => db.transaction(fn),
+          listen: (channel, onNotify) => db.listen(channel, onNotify),
+          async close() {
+            await db.close();
+            const c = new pg.Client({ connectionString: url });
+            await c.connect();
+            await c.query(`DROP SCHEMA "${schema}" CASCADE`);
+            await c.end();
+          },
+        };
+      },
+    });
+  }
+  return list;
+}
+
+describe.each(targets())('filed end to end through the API, on $kind', ({ open }) => {
+  let db: Database;
   let ts: TestServer;
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   let worker: DispatchWorker;
 
   beforeAll(async () => {
-    // The engine suites run without the product suites' global setup (no PGlite template): a fresh one.
-    db = await PgliteDatabase.open();
+    db = await open();
     ts = await startServer(db);
     sim = await startSimulator(ts);
     worker = workerTo(ts, sim.url);
