@@ -143,7 +143,8 @@ describe('个人身后一件事 (after-death)', () => {
     const disposition = Object.fromEntries(ev.materials.map((m) => [m.code, m.disposition]));
     expect(disposition.deathMedicalCertificate).toBe('bundle');
     expect(disposition.householdCancellationProof).toBe('bundle');
-    expect(disposition.driverLicence).toBe('sharing');
+    // the deceased's licence is found by the traffic police, not fetched as the applicant's
+    expect(disposition.driverLicence).toBeUndefined();
     // what only the family has: the kinship and the right of inheritance (for the housing fund)
     expect(ev.materials.filter((m) => m.disposition === 'upload').map((m) => m.code).sort()).toEqual(['inheritanceProof', 'kinshipProof']);
     const form = compose(b, scenarios().catalogue, { evaluation: ev });

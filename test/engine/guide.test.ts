@@ -63,7 +63,9 @@ describe('the shipped bundles', () => {
       expect(b.guide?.sources.length, b.id).toBeGreaterThan(0);
       for (const s of b.guide?.sources ?? []) expect(s.url, b.id).toMatch(/^https?:\/\/[^\s]+$/);
       expect(b.guide?.flow.length, b.id).toBeGreaterThan(0);
-      expect(b.official?.promise, b.id).toEqual({ days: b.guide?.promise?.days, unit: b.guide?.promise?.unit });
+      // the published promise where a guide publishes figures (个人身后一件事 has none found: its
+      // promise is the product's own, its critical path, and it has no official: block)
+      if (b.official !== undefined) expect(b.official.promise, b.id).toEqual({ days: b.guide?.promise?.days, unit: b.guide?.promise?.unit });
     }
   });
 });
