@@ -237,7 +237,9 @@ describe.each(targets)('filed through the API with the default example, on $kind
     sim = await startSimulator(ts);
     worker = workerTo(ts, sim.url);
     worker.start();
-  });
+    // A PGlite started without the product suites' template initialises from scratch, and the
+    // machine is shared: more than the default minute is allowed for it.
+  }, 180_000);
   afterAll(async () => {
     await worker?.stop();
     await sim?.close();
