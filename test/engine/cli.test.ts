@@ -50,7 +50,7 @@ cpSync(join(FIXTURES, 'lint', 'unknown-element'), broken, { recursive: true });
 describe('scenario lint', () => {
   it('passes the shipped scenarios', async () => {
     const r = await run('lint');
-    expect(r.out).toEqual(['0 errors, 0 warnings in 48 files']);
+    expect(r.out).toEqual([expect.stringMatching(/^0 errors, 0 warnings in \d+ files$/)]);
     expect(r.code).toBe(0);
   });
 
@@ -112,9 +112,9 @@ describe('scenario lint', () => {
     expect(r.code).toBe(1);
     const errors = r.out.filter((l) => l.includes(': error: '));
     expect(errors).toEqual([
-      expect.stringMatching(/unemployment\.yaml:205:\d+: error: .* example "default": identity idNumber = "430121198801010079": the check character .* \[invalid-example\]$/),
-      expect.stringMatching(/unemployment\.yaml:208:\d+: error: .* example "default": unknown element "person.insuredMonth" \(did you mean "person.insuredMonths"\?\) \[invalid-example\]$/),
-      expect.stringMatching(/unemployment\.yaml:209:\d+: error: .* example "default": unknown material "unemploymentCertificat" .*\[invalid-example\]$/),
+      expect.stringMatching(/unemployment\.yaml:206:\d+: error: .* example "default": identity idNumber = "430121198801010079": the check character .* \[invalid-example\]$/),
+      expect.stringMatching(/unemployment\.yaml:209:\d+: error: .* example "default": unknown element "person.insuredMonth" \(did you mean "person.insuredMonths"\?\) \[invalid-example\]$/),
+      expect.stringMatching(/unemployment\.yaml:210:\d+: error: .* example "default": unknown material "unemploymentCertificat" .*\[invalid-example\]$/),
     ]);
   });
 
@@ -203,7 +203,7 @@ describe('scenario stats', () => {
     expect(other.err).toEqual([]);
     expect(other.code).toBe(0);
     const own = await run('stats', 'unemployment', '--dir', profiles, '--json');
-    expect(own.err).toEqual([expect.stringContaining('unemployment.yaml:205:'), expect.stringContaining('unemployment.yaml:208:'), expect.stringContaining('unemployment.yaml:209:')]);
+    expect(own.err).toEqual([expect.stringContaining('unemployment.yaml:206:'), expect.stringContaining('unemployment.yaml:209:'), expect.stringContaining('unemployment.yaml:210:')]);
     expect(own.code).toBe(1);
   });
 
