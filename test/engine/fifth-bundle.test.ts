@@ -121,6 +121,7 @@ materials:
 id: public-rental
 title: 申请公租房一件事
 titleEn: Public rental housing
+audience: person
 version: "1.0.0"
 lead: housing
 items:
