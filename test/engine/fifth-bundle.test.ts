@@ -119,6 +119,7 @@ materials:
 id: retirement
 title: 退休一件事
 titleEn: Retirement
+audience: person
 version: "1.0.0"
 lead: hrss
 items:
