@@ -1,8 +1,9 @@
 // Finding a 一件事 among many: grouping by who applies (个人办事 / 企业办事 / 其他) and matching a
 // search against what people type: a title, an item, a department, or the pinyin initials of
 // any of them (xsecs finds 新生儿出生).
-import type { Lang } from '../i18n';
-import type { BundleSummary } from '../portal/types';
+import type { BundleSummary } from '../../../shared/contracts/bundles.js';
+
+type Lang = 'zh' | 'en';
 
 export type AudienceGroup = 'person' | 'enterprise' | 'other';
 
