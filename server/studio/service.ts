@@ -88,7 +88,7 @@ export class StudioService {
           }),
         });
       }
-      out.push({ id: v.bundleId, title: v.bundle.title, titleEn: v.bundle.titleEn, current: v.version, versions });
+      out.push({ id: v.bundleId, title: v.bundle.title, titleEn: v.bundle.titleEn, audience: v.bundle.audience ?? null, current: v.version, versions });
     }
     return out;
   }

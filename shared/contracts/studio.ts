@@ -79,7 +79,14 @@ export const StudioVersion = Closed({
 });
 export type StudioVersion = Static<typeof StudioVersion>;
 
-export const StudioBundle = Closed({ id: Type.String(), title: Type.String(), titleEn: Type.String(), current: Type.String(), versions: Type.Array(StudioVersion) });
+export const StudioBundle = Closed({
+  id: Type.String(),
+  title: Type.String(),
+  titleEn: Type.String(),
+  audience: Nullable(Type.Union([Type.Literal('person'), Type.Literal('enterprise')], { description: "the current version's 服务对象: person 个人办事, enterprise 企业办事; null when it does not say" })),
+  current: Type.String(),
+  versions: Type.Array(StudioVersion),
+});
 export type StudioBundle = Static<typeof StudioBundle>;
 
 export const VersionFiles = Closed({ bundleId: Type.String(), version: Type.String(), files: Type.Array(Closed({ path: Type.String(), text: Type.String() })) });

@@ -5,7 +5,7 @@ import { api } from '../api';
 import { useI18n } from '../i18n';
 import { useDocumentTitle } from './labels';
 import BundleCard from './BundleCard';
-import { AUDIENCE_GROUPS, GROUP_TITLES, groupBundles, groupOf, type AudienceGroup } from './bundle-search';
+import { AUDIENCE_GROUPS, GROUP_TITLES, groupBundles, groupOf, type AudienceGroup } from '../components/bundle-search';
 import type { BundleSummary } from './types';
 
 type Filter = AudienceGroup | 'all';

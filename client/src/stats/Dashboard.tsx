@@ -60,7 +60,7 @@ export default function Dashboard() {
 
   const bundleColumns: Column<BundleFigures>[] = [
     { key: 'title', zh: '一件事', en: 'Bundle', value: (b) => name(b) },
-    { key: 'audience', zh: '服务对象', en: 'Who applies', value: (b) => audienceLabel(audienceOf.get(b.id), t) },
+    { key: 'audience', zh: '服务对象', en: 'Who applies', value: (b) => (audienceOf.has(b.id) ? audienceLabel(audienceOf.get(b.id), t) : null) },
     { key: 'filed', zh: '办件量', en: 'Filed', value: (b) => b.applications.filed, numeric: true },
     { key: 'completed', zh: '已办结', en: 'Completed', value: (b) => b.applications.completed, numeric: true },
     { key: 'partially', zh: '部分办结', en: 'Partly completed', value: (b) => b.applications.partiallyCompleted, numeric: true },

@@ -54,7 +54,7 @@ export default function PublicSummary() {
             <Row gutter={[12, 12]}>
               <Col xs={24} md={12}>
                 <Card size="small" title={t('各“一件事”办件量', 'Applications per bundle')}>
-                  <Chart testId="summary-chart" label={t('各一件事办件量', 'Applications per bundle')} option={volume} />
+                  <Chart testId="summary-chart" renderer="svg" label={t('各一件事办件量', 'Applications per bundle')} option={volume} />
                 </Card>
               </Col>
               <Col xs={24} md={12}>

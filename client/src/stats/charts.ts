@@ -189,7 +189,8 @@ export function bundleVolumeOption(bundles: readonly { title: string; titleEn: s
         name: t('办件量', 'Applications'),
         type: 'pie',
         radius: ['40%', '70%'],
-        label: { formatter: '{b}\n{d}%', width: 110, overflow: 'break' },
+        // One line per label: a title and its share side by side, never two lines to keep apart.
+        label: { formatter: lang === 'en' ? '{b}: {d}%' : '{b}：{d}%' },
         labelLayout: { hideOverlap: true },
         data: topWithOther(bundles).map((b) => ({ name: lang === 'en' ? b.titleEn : b.title, value: b.applications, ...(b.other ? { itemStyle: { color: '#bfbfbf' } } : {}) })),
       },

@@ -1,11 +1,15 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Col, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Input, Row, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
+import { SearchOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { beijingTime } from '../../../shared/beijing-time.js';
 import { api, ApiError } from '../api';
 import { useI18n } from '../i18n';
 import { formatTime } from '../portal/labels';
+import { AUDIENCE_GROUPS, GROUP_TITLES, groupOf, matchesTexts, type AudienceGroup } from '../components/bundle-search';
 import type { Proposal, StudioBundle, StudioItem, StudioVersion } from './types';
+
+type Filter = AudienceGroup | 'all';
 
 /** Every bundle, its published versions (with the applications filed under each) and its items. */
 export default function Bundles() {
@@ -13,6 +17,9 @@ export default function Bundles() {
   const [bundles, setBundles] = useState<StudioBundle[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [proposals, setProposals] = useState<Proposal[]>([]);
+  const [query, setQuery] = useState('');
+  const [filter, setFilter] = useState<Filter>('all');
+  const shown = (bundles ?? []).filter((b) => (filter === 'all' || groupOf(b) === filter) && findable(b, query, lang));
 
   useEffect(() => {
     api<StudioBundle[]>('GET', '/api/studio/bundles').then(setBundles, (e: unknown) => setError(e instanceof ApiError ? t(e.message, e.messageEn) : String(e)));
@@ -30,15 +37,66 @@ export default function Bundles() {
       {error && <Alert type="error" title={error} showIcon />}
       {bundles === null && !error && <Card loading />}
       {proposals.length > 0 && <ProposalTable proposals={proposals} t={t} lang={lang} />}
-      <Row gutter={[16, 16]}>
-        {(bundles ?? []).map((b) => (
-          <Col key={b.id} xs={24}>
-            <BundleCard bundle={b} lang={lang} t={t} />
-          </Col>
-        ))}
-      </Row>
+      {bundles !== null && (
+        <Space wrap role="search">
+          <Input
+            allowClear
+            prefix={<SearchOutlined aria-hidden />}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setQuery('');
+            }}
+            style={{ width: 320 }}
+            placeholder={t('按名称、事项、部门或拼音首字母查找', 'Find by title, item or department')}
+            aria-label={t('查找一件事', 'Find a bundle')}
+            data-testid="studio-search"
+          />
+          <Segmented<Filter>
+            value={filter}
+            onChange={setFilter}
+            aria-label={t('按服务对象筛选', 'Filter by who applies')}
+            data-testid="studio-audience"
+            options={[
+              { value: 'all', label: t('全部', 'All') },
+              ...AUDIENCE_GROUPS.filter((g) => bundles.some((b) => groupOf(b) === g)).map((g) => ({ value: g, label: t(GROUP_TITLES[g].zh, GROUP_TITLES[g].en) })),
+            ]}
+          />
+          <Typography.Text type="secondary" aria-live="polite" data-testid="studio-count">
+            {t(`${shown.length} / ${bundles.length} 件事`, `${shown.length} of ${bundles.length}`)}
+          </Typography.Text>
+        </Space>
+      )}
+      {bundles !== null && shown.length === 0 && <Alert type="info" showIcon data-testid="studio-empty" title={t(`没有与“${query.trim()}”相符的一件事`, `No bundle matches "${query.trim()}"`)} />}
+      {AUDIENCE_GROUPS.map((g) => {
+        const list = shown.filter((b) => groupOf(b) === g);
+        if (!list.length) return null;
+        return (
+          <section key={g} aria-labelledby={`studio-group-${g}`} data-testid={`studio-group-${g}`}>
+            <Typography.Title level={3} id={`studio-group-${g}`} style={{ fontSize: 18 }}>
+              {t(`${GROUP_TITLES[g].zh}（${list.length}）`, `${GROUP_TITLES[g].en} (${list.length})`)}
+            </Typography.Title>
+            <Row gutter={[16, 16]}>
+              {list.map((b) => (
+                <Col key={b.id} xs={24}>
+                  <BundleCard bundle={b} lang={lang} t={t} />
+                </Col>
+              ))}
+            </Row>
+          </section>
+        );
+      })}
     </Space>
   );
+}
+
+/** What finding a bundle looks in: its title and its current version's items and departments. */
+function findable(b: StudioBundle, query: string, lang: 'zh' | 'en'): boolean {
+  const current = b.versions.find((v) => v.version === b.current) ?? b.versions[b.versions.length - 1];
+  const items = current?.items ?? [];
+  const zh = [b.title, ...items.map((i) => i.title), ...items.map((i) => i.departmentName ?? '')];
+  const en = lang === 'en' ? [b.titleEn, ...items.map((i) => i.titleEn), ...items.map((i) => i.departmentNameEn ?? '')] : [];
+  return matchesTexts(zh, en, query);
 }
 
 function BundleCard({ bundle, lang, t }: { bundle: StudioBundle; lang: 'zh' | 'en'; t: (zh: string, en: string) => string }) {
@@ -56,7 +114,7 @@ function BundleCard({ bundle, lang, t }: { bundle: StudioBundle; lang: 'zh' | 'e
       data-testid={`studio-bundle-${bundle.id}`}
       title={
         <Space wrap>
-          <Typography.Title level={3} style={{ margin: 0, fontSize: 18 }}>
+          <Typography.Title level={4} style={{ margin: 0, fontSize: 18 }}>
             {lang === 'en' ? bundle.titleEn : bundle.title}
           </Typography.Title>
           <Tag color="blue">{t(`当前版本 ${bundle.current}`, `current ${bundle.current}`)}</Tag>

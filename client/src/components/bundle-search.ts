@@ -1,8 +1,9 @@
 // Finding a 一件事 among many: grouping by who applies (个人办事 / 企业办事 / 其他) and matching a
 // search against what people type: a title, an item, a department, or the pinyin initials of
 // any of them (xsecs finds 新生儿出生).
-import type { Lang } from '../i18n';
-import type { BundleSummary } from './types';
+import type { BundleSummary } from '../../../shared/contracts/bundles.js';
+
+type Lang = 'zh' | 'en';
 
 export type AudienceGroup = 'person' | 'enterprise' | 'other';
 
@@ -14,7 +15,7 @@ export const GROUP_TITLES: Readonly<Record<AudienceGroup, { zh: string; en: stri
   other: { zh: '其他', en: 'Other' },
 };
 
-export function groupOf(b: Pick<BundleSummary, 'audience'>): AudienceGroup {
+export function groupOf(b: { audience?: BundleSummary['audience'] }): AudienceGroup {
   return b.audience ?? 'other';
 }
 
@@ -61,20 +62,28 @@ function normalise(s: string): string {
   return s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
-/** The texts a search looks in: titles, item titles and department names, in the reader's language (English also finds the Chinese). */
-export function searchTexts(b: BundleSummary, lang: Lang): string[] {
-  const zh = [b.title, ...b.items.map((i) => i.title), ...b.departments.map((d) => d.name)];
-  const en = lang === 'en' ? [b.titleEn, ...b.items.map((i) => i.titleEn), ...b.departments.map((d) => d.nameEn)] : [];
-  return [...zh, ...en];
+/** The texts a search looks in, in Chinese: the title, item titles and department names. */
+function chineseTexts(b: BundleSummary): string[] {
+  return [b.title, ...b.items.map((i) => i.title), ...b.departments.map((d) => d.name)];
+}
+
+/** The same in English, searched in English mode (where the Chinese still finds too). */
+function englishTexts(b: BundleSummary): string[] {
+  return [b.titleEn, ...b.items.map((i) => i.titleEn), ...b.departments.map((d) => d.nameEn)];
+}
+
+/** Whether texts match every word of the query (an empty query matches all); `zh` also by pinyin initials. */
+export function matchesTexts(zh: readonly string[], en: readonly string[], query: string): boolean {
+  const words = normalise(query).split(' ').filter(Boolean);
+  if (!words.length) return true;
+  const texts = [...zh, ...en].map(normalise);
+  const initials = /^[a-z]+$/.test(words.join('')) ? zh.map(pinyinInitials) : [];
+  return words.every((w) => texts.some((t) => t.includes(w)) || initials.some((t) => t.includes(w)));
 }
 
 /** Whether the bundle matches every word of the query (an empty query matches all). */
 export function matches(b: BundleSummary, query: string, lang: Lang): boolean {
-  const words = normalise(query).split(' ').filter(Boolean);
-  if (!words.length) return true;
-  const texts = searchTexts(b, lang).map(normalise);
-  const initials = /^[a-z]+$/.test(words.join('')) ? searchTexts(b, 'zh').map(pinyinInitials) : [];
-  return words.every((w) => texts.some((t) => t.includes(w)) || initials.some((t) => t.includes(w)));
+  return matchesTexts(chineseTexts(b), lang === 'en' ? englishTexts(b) : [], query);
 }
 
 export interface BundleGroup {
