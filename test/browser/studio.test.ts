@@ -73,7 +73,7 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     expect(await page.locator('.cm-line', { has: page.locator('.cm-lintRange-error') }).first().innerText()).toBe('  - item: birth-registraton');
     const first = page.getByTestId('problem').first();
     // In Chinese for a designer reading Chinese; the code stays the same in both languages.
-    expect(await first.innerText()).toContain('bundles/newborn.yaml:33:11: 错误：一件事“新生儿出生一件事”中有未知的事项“birth-registraton”（是否应为“birth-registration”？） [unknown-item]');
+    expect(await first.innerText()).toContain('bundles/newborn.yaml:34:11: 错误：一件事“新生儿出生一件事”中有未知的事项“birth-registraton”（是否应为“birth-registration”？） [unknown-item]');
     expect(await page.getByTestId('publish').isDisabled()).toBe(true);
     await underline.hover();
     await expect.poll(() => page.locator('.cm-tooltip-lint').innerText()).toContain('未知的事项“birth-registraton”');
@@ -168,7 +168,7 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     await page.keyboard.type('x');
     expect(await lineText(page, 33)).toBe('  - item: birth-registrationx');
     await expect.poll(() => page.getByTestId('problem').first().innerText(), { timeout: 15_000 }).toContain(
-      'bundles/newborn.yaml:33:11: error: bundle "newborn" (新生儿出生一件事): unknown item "birth-registrationx" (did you mean "birth-registration"?) [unknown-item]',
+      'bundles/newborn.yaml:34:11: error: bundle "newborn" (新生儿出生一件事): unknown item "birth-registrationx" (did you mean "birth-registration"?) [unknown-item]',
     );
     // Saved on the server, with the Beijing time of the save.
     await expect.poll(() => page.getByTestId('draft-status').textContent(), { timeout: 15_000 }).toMatch(/^Draft saved \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);

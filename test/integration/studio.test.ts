@@ -68,7 +68,7 @@ describe.each(databaseTargets())('designer studio on $kind', ({ open }) => {
     expect(res.status).toBe(200);
     const cli = check(readScenarioFiles(ts.config.scenariosDir).map((f) => (f.path === BUNDLE ? { path: f.path, text: broken } : f))).diagnostics;
     expect(res.body.diagnostics).toEqual(cli);
-    expect(res.body.diagnostics[0]).toMatchObject({ file: BUNDLE, line: 33, col: 11, severity: 'error', code: 'unknown-item' });
+    expect(res.body.diagnostics[0]).toMatchObject({ file: BUNDLE, line: 34, col: 11, severity: 'error', code: 'unknown-item' });
     expect(res.body.errors).toBeGreaterThan(0);
     expect(res.body.preview).toBeNull();
 
