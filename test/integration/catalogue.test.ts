@@ -187,7 +187,7 @@ describe.each(databaseTargets())('every bundle of the catalogue filed and comple
       done.savings!,
       included.length,
       ev.body.materials.length,
-      ev.body.materials.filter((m) => m.bundleLevel && m.disposition === 'generated').length,
+      ev.body.materials.filter((m) => m.disposition === 'generated' && (bundle!.bundleMaterials ?? []).some((r) => r.generated && r.codes.join('|') === m.code)).length,
     );
   });
 });
