@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { ApiClient, startServer, startSimulator, until, workerTo, type TestServer } from '../helpers/api.js';
 import { fileNewborn } from '../helpers/newborn.js';
-import { migrate } from '../../server/db/migrate.js';
+import { migrate, readMigrations } from '../../server/db/migrate.js';
 import { maintainPartitions, monthPartitions, monthStart, PARTITIONED_TABLES, type PartitionPolicy } from '../../server/retention/partitions.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 
@@ -10,6 +10,12 @@ const KEEP_ALL: PartitionPolicy = { monthsAhead: 3, retentionMonths: undefined, 
 
 function suffix(start: Date): string {
   return `${start.getUTCFullYear()}${String(start.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** The partitions holding the rows of `table` whose `column` is `value`. */
+async function partitionOf(db: TestDatabase, table: string, column: string, value: string): Promise<string[]> {
+  const { rows } = await db.query<{ part: string }>(`SELECT tableoid::regclass::text AS part FROM ${table} WHERE ${column} = $1`, [value]);
+  return rows.map((r) => r.part);
 }
 
 /** The middle of the UTC month `offset` months from now: far from any boundary. */
@@ -44,10 +50,7 @@ describe.each(databaseTargets())('monthly partitions, on $kind', ({ open }) => {
       [event, state, at],
     );
   }
-  async function whereIs(table: string, column: string, value: string): Promise<string[]> {
-    const { rows } = await db.query<{ part: string }>(`SELECT tableoid::regclass::text AS part FROM ${table} WHERE ${column} = $1`, [value]);
-    return rows.map((r) => r.part);
-  }
+  const whereIs = (table: string, column: string, value: string) => partitionOf(db, table, column, value);
 
   it('has every growing table partitioned, with the current month, three ahead and a DEFAULT', async () => {
     for (const t of PARTITIONED_TABLES) {
@@ -125,6 +128,60 @@ describe.each(databaseTargets())('monthly partitions, on $kind', ({ open }) => {
     expect(subjects).toEqual(['old--14', 'old--13', 'old--12', 'old--11', 'old--10']);
     // The current month, the months ahead and the row-now of the earlier case are untouched.
     expect(await whereIs('audit_log', 'subject', 'row-now')).toEqual([`audit_log_p${m(0)}`]);
+  });
+});
+
+/**
+ * A database that already holds rows when migrations 021–022 arrive: they move into the month
+ * partitions with their ids, the sequences go on after them, and the applicant's id is filled in.
+ */
+describe.each(databaseTargets())('migrating existing rows into partitions, on $kind', ({ open }) => {
+  let db: TestDatabase;
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('moves every row into its month, keeps ids and order, and fills the applicant', async () => {
+    db = await open();
+    const all = readMigrations();
+    await migrate(db, all.filter((m) => m.version <= '020'));
+    await db.exec(`
+      INSERT INTO users (id, name, role) VALUES ('m-citizen', '迁移', 'citizen');
+      INSERT INTO bundle_versions (bundle_id, version, seq, content_hash, title, files) VALUES ('b', '1', 1, 'h', '测试', '{}');
+      INSERT INTO applications (id, applicant_id, bundle_id, version) VALUES ('00000000-0000-4000-8000-000000000001', 'm-citizen', 'b', '1');
+      INSERT INTO sub_applications (id, application_id, item_id, department, position, status, channel, payload, time_limit_days)
+        VALUES ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'i', 'police', 0, 'waiting', 'inbox', '{}', 5);`);
+    const months = [-5, -1, 0];
+    for (const k of months) {
+      await db.query(`INSERT INTO audit_log (at, actor_id, actor_role, action, subject) VALUES ($1, 'a', 'admin', 'test', $2)`, [midMonth(k), `m${k}`]);
+      await db.query(`INSERT INTO sub_application_events (sub_application_id, at, status, actor) VALUES ('00000000-0000-4000-8000-000000000002', $1, 'waiting', $2)`, [midMonth(k), `m${k}`]);
+      await db.query(`INSERT INTO notices (id, user_id, event, channel, payload, state, created_at) VALUES (gen_random_uuid(), 'm-citizen', $1, 'inbox', '{}', 'sent', $2)`, [`m${k}`, midMonth(k)]);
+    }
+    const before = {
+      audit: (await db.query<{ id: string; subject: string }>('SELECT id::text, subject FROM audit_log ORDER BY id')).rows,
+      events: (await db.query<{ id: string; actor: string }>('SELECT id::text, actor FROM sub_application_events ORDER BY id')).rows,
+      notices: (await db.query<{ seq: string; event: string }>('SELECT seq::text, event FROM notices ORDER BY seq')).rows,
+    };
+
+    await migrate(db, all);
+    expect((await db.query<{ id: string; subject: string }>('SELECT id::text, subject FROM audit_log ORDER BY id')).rows).toEqual(before.audit);
+    expect((await db.query<{ id: string; actor: string }>('SELECT id::text, actor FROM sub_application_events ORDER BY id')).rows).toEqual(before.events);
+    expect((await db.query<{ seq: string; event: string }>('SELECT seq::text, event FROM notices ORDER BY seq')).rows).toEqual(before.notices);
+    for (const k of months) {
+      const m = suffix(monthStart(new Date(), k));
+      expect(await partitionOf(db, 'audit_log', 'subject', `m${k}`)).toEqual([`audit_log_p${m}`]);
+      expect(await partitionOf(db, 'sub_application_events', 'actor', `m${k}`)).toEqual([`sub_application_events_p${m}`]);
+      expect(await partitionOf(db, 'notices', 'event', `m${k}`)).toEqual([`notices_p${m}`]);
+    }
+    // The sequences go on after the moved rows; the applicant's id was filled in on the old rows.
+    await db.query(`INSERT INTO audit_log (actor_id, actor_role, action, subject) VALUES ('a', 'admin', 'test', 'after')`);
+    await db.query(`INSERT INTO notices (id, user_id, event, channel, payload, state) VALUES (gen_random_uuid(), 'm-citizen', 'after', 'inbox', '{}', 'sent')`);
+    const after = (await db.query<{ id: string }>(`SELECT id::text FROM audit_log WHERE subject = 'after'`)).rows[0]!.id;
+    expect(BigInt(after)).toBeGreaterThan(BigInt(before.audit.at(-1)!.id));
+    const seq = (await db.query<{ seq: string }>(`SELECT seq::text FROM notices WHERE event = 'after'`)).rows[0]!.seq;
+    expect(BigInt(seq)).toBeGreaterThan(BigInt(before.notices.at(-1)!.seq));
+    expect((await db.query('SELECT DISTINCT applicant_id FROM sub_application_events')).rows).toEqual([{ applicant_id: 'm-citizen' }]);
+    expect((await db.query('SELECT applicant_id FROM sub_applications')).rows).toEqual([{ applicant_id: 'm-citizen' }]);
   });
 });
 
