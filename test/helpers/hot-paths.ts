@@ -78,13 +78,18 @@ export async function explainPath(
   ts: TestServer,
   path: (typeof HOT_PATHS)[number],
   analyze = false,
+  tables: ReadonlySet<string> = HOT_TABLES,
 ): Promise<ExplainedStatement[]> {
   recorder.statements.length = 0;
   await path.run(ts);
-  const sent = recorder.statements.splice(0);
+  return explainStatements(db, recorder.statements.splice(0), analyze, tables);
+}
+
+/** Explains the statements among `sent` that name one of `tables`. */
+export async function explainStatements(db: Database, sent: readonly RecordedStatement[], analyze: boolean, tables: ReadonlySet<string> = HOT_TABLES): Promise<ExplainedStatement[]> {
   const out: ExplainedStatement[] = [];
   for (const s of sent) {
-    if (!DML.test(s.sql) || ![...HOT_TABLES].some((t) => new RegExp(`\\b${t}\\b`).test(s.sql))) continue;
+    if (!DML.test(s.sql) || ![...tables].some((t) => new RegExp(`\\b${t}\\b`).test(s.sql))) continue;
     const explain = `EXPLAIN (${analyze ? 'ANALYZE, BUFFERS, ' : ''}FORMAT JSON) ${s.sql}`;
     type Plan = { Plan: PlanNode; 'Planning Time'?: number; 'Execution Time'?: number };
     const plan = analyze
