@@ -50,6 +50,12 @@ export interface Config {
   materialStore: 'fs' | 's3';
   /** Set when MATERIAL_STORE=s3. */
   s3: S3StoreOptions | undefined;
+  /** Months of partitions prepared ahead of the current one (PARTITION_MONTHS_AHEAD). */
+  partitionMonthsAhead: number;
+  /** Whole months of histories, delivery attempts and notices kept (RETENTION_MONTHS); undefined: all. */
+  retentionMonths: number | undefined;
+  /** Whole months of the audit log kept (AUDIT_RETENTION_MONTHS); undefined: all. */
+  auditRetentionMonths: number | undefined;
 }
 
 export interface OidcConfig {
@@ -102,6 +108,19 @@ export function parseInteger(env: Env, name: string, fallback: number, min: numb
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
     throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+/**
+ * A retention in months: unset or 0 keeps everything; otherwise at least `min` (the audit log's
+ * floor is the six months the Cybersecurity Law, art. 21, asks network logs to be kept).
+ */
+export function parseRetentionMonths(env: Env, name: string, min: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0') return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > 1200) {
+    throw new ConfigError(name, `must be 0 (keep everything) or a number of months from ${min} to 1200, got "${raw}"`);
   }
   return Number(raw);
 }
@@ -262,6 +281,9 @@ export function loadConfig(env: Env = process.env): Config {
     maxDraftsPerCitizen: parseInteger(env, 'MAX_DRAFTS_PER_CITIZEN', DEFAULT_MAX_DRAFTS, 1, 10_000),
     supplementDays: parseInteger(env, 'SUPPLEMENT_DAYS', DEFAULT_SUPPLEMENT_DAYS, 1, 365),
     ackStaleMinutes: parseInteger(env, 'ACK_STALE_MINUTES', 60, 1, 100_000),
+    partitionMonthsAhead: parseInteger(env, 'PARTITION_MONTHS_AHEAD', 3, 1, 24),
+    retentionMonths: parseRetentionMonths(env, 'RETENTION_MONTHS', 1),
+    auditRetentionMonths: parseRetentionMonths(env, 'AUDIT_RETENTION_MONTHS', 6),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     oidc: parseOidc(env),
     ...smsGateway(env, sessionSecret),

@@ -8,6 +8,7 @@ import { ensureClientBuilt, CLIENT_DIST } from './client-build.js';
 import { buildServer } from './server.js';
 import { createSimulator } from './simulator/app.js';
 import { connectorSecret } from './connectors/registry.js';
+import { PartitionMaintenance, partitionPolicy } from './retention/partitions.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -16,6 +17,10 @@ async function main(): Promise<void> {
   const db = await openDatabase(config);
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  // Months ahead prepared and old months dropped before serving; again hourly where a worker runs.
+  const partitions = new PartitionMaintenance({ db, policy: partitionPolicy(config), logger });
+  await partitions.runOnce();
+  if (config.worker) partitions.start();
   const parts = await buildServer(config, db, logger, CLIENT_DIST);
   const server = parts.app.listen(config.port);
   const port = await new Promise<number>((resolve) => server.once('listening', () => resolve((server.address() as AddressInfo).port)));
@@ -64,6 +69,7 @@ async function main(): Promise<void> {
   installShutdown(logger, servers, async () => {
     await worker?.stop();
     await noticeWorker?.stop();
+    await partitions.stop();
     await simulator?.close();
     await db.close();
   });

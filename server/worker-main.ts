@@ -4,6 +4,7 @@ import { openDatabase } from './db/open.js';
 import { migrate } from './db/migrate.js';
 import { buildServer } from './server.js';
 import { installShutdown } from './shutdown.js';
+import { PartitionMaintenance, partitionPolicy } from './retention/partitions.js';
 
 /**
  * `npm run worker`: a dispatch worker on its own, for deployments that scale delivery apart
@@ -18,6 +19,9 @@ async function main(): Promise<void> {
   }
   const db = await openDatabase(config);
   await migrate(db);
+  const partitions = new PartitionMaintenance({ db, policy: partitionPolicy(config), logger });
+  await partitions.runOnce();
+  partitions.start();
   const parts = await buildServer(config, db, logger);
   const worker = parts.createWorker();
   worker.start();
@@ -29,6 +33,7 @@ async function main(): Promise<void> {
   installShutdown(logger, [], async () => {
     await worker.stop();
     await noticeWorker.stop();
+    await partitions.stop();
     await db.close();
   });
 }

@@ -320,13 +320,13 @@ const APPLICATIONS = `
 
 const SUB_APPLICATIONS = `
   INSERT INTO sub_applications (id, application_id, item_id, department, position, status, channel, after_items, payload, supplement, reason,
-    round, attempts, first_attempt_at, time_limit_days, created_at, updated_at, delivered_at, accepted_at, completed_at)
+    round, attempts, first_attempt_at, time_limit_days, created_at, updated_at, delivered_at, accepted_at, completed_at, applicant_id)
   SELECT st.id, a.id, i.item_id, i.department, i.position, st.status, i.channel, i.after_items,
          i.payload || jsonb_build_object('applicationId', a.id, 'submittedAt', a.submitted_at),
          CASE WHEN st.status = 'supplement' THEN jsonb_build_object('reason', '材料照片不清晰，请重新上传', 'materials', '[]'::jsonb, 'fields', '[]'::jsonb,
                                                                     'elements', '[]'::jsonb, 'requestedAt', st.accepted_at) END,
          st.reason, 1, CASE WHEN st.delivered_at IS NULL THEN 0 ELSE 1 END, st.delivered_at - interval '1 second', i.limit_days,
-         a.submitted_at, st.updated_at, st.delivered_at, st.accepted_at, st.completed_at
+         a.submitted_at, st.updated_at, st.delivered_at, st.accepted_at, st.completed_at, a.applicant_id
     FROM seed_state st
     JOIN seed_app a ON a.n = st.n
     JOIN seed_item i ON i.vid = a.vid AND i.position = st.position`;

@@ -80,6 +80,19 @@ describe('loadConfig', () => {
     expect((caught as Error).message).toContain(name);
   });
 
+  it('keeps every month by default, and reads the retention settings with the audit log never under six months', () => {
+    expect(loadConfig({ DATA_DIR: tmp() })).toMatchObject({ partitionMonthsAhead: 3, retentionMonths: undefined, auditRetentionMonths: undefined });
+    expect(loadConfig({ DATA_DIR: tmp(), RETENTION_MONTHS: '0', AUDIT_RETENTION_MONTHS: '0' })).toMatchObject({ retentionMonths: undefined, auditRetentionMonths: undefined });
+    expect(loadConfig({ DATA_DIR: tmp(), PARTITION_MONTHS_AHEAD: '6', RETENTION_MONTHS: '24', AUDIT_RETENTION_MONTHS: '60' })).toMatchObject({
+      partitionMonthsAhead: 6,
+      retentionMonths: 24,
+      auditRetentionMonths: 60,
+    });
+    for (const [name, value] of [['AUDIT_RETENTION_MONTHS', '5'], ['RETENTION_MONTHS', '-1'], ['RETENTION_MONTHS', 'two'], ['PARTITION_MONTHS_AHEAD', '0']] as const) {
+      expect(() => loadConfig({ DATA_DIR: tmp(), [name]: value }), `${name}=${value}`).toThrow(new RegExp(name));
+    }
+  });
+
   it('accepts a PostgreSQL URL and a valid port and log level', () => {
     const c = loadConfig({ DATA_DIR: tmp(), DATABASE_URL: 'postgres://root@127.0.0.1:5432/test', PORT: '8080', LOG_LEVEL: 'debug' });
     expect(c).toMatchObject({ databaseUrl: 'postgres://root@127.0.0.1:5432/test', port: 8080, logLevel: 'debug' });
