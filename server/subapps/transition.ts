@@ -144,7 +144,8 @@ export async function file(
   tx: Queryable,
   application: { id: string; actor: string; set: { evaluation: unknown; savings: unknown; submitKey: string | null; promisedBy: string | null; regionCode: string } },
   items: readonly FiledItem[],
-): Promise<void> {
+  options: { returning?: boolean } = {},
+): Promise<{ number: string; submitted_at: Date } | undefined> {
   // Every sub-application and its first history event in ONE statement (a multi-row INSERT
   // whose RETURNING feeds the events INSERT): one round trip per row, two per item, was a good
   // part of a submission's database time (test/bench/dispatch.ts).
@@ -171,13 +172,15 @@ export async function file(
   }
   if (items.some((i) => i.status === 'queued')) await notifyRelease(tx);
   const { set } = application;
-  await tx.query(
+  // `returning`: the 办件编号 and the filing time, for a caller that answers with what it wrote.
+  const { rows } = await tx.query<{ number: string; submitted_at: Date }>(
     `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now(), promised_by = $5,
             number = ${numberSql('$6::text', 'now()')}
-      WHERE id = $1`,
+      WHERE id = $1${options.returning ? ' RETURNING number, submitted_at' : ''}`,
     [application.id, JSON.stringify(set.evaluation), JSON.stringify(set.savings), set.submitKey, set.promisedBy, set.regionCode],
   );
   await notify(tx, { kind: 'filed', applicationId: application.id });
+  return rows[0];
 }
 
 /**
