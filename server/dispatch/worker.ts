@@ -146,7 +146,9 @@ export class DispatchWorker {
     const recorded: Promise<void>[] = [];
     await Promise.all(
       rows.map(async (row) => {
-        ready.push(await this.deliver(row));
+        // Awaited first: `ready.push(await …)` would push into the array a flush has already taken.
+        const outcome = await this.deliver(row);
+        ready.push(outcome);
         if (ready.length > 1) return;
         recorded.push(
           new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
