@@ -258,6 +258,10 @@ async function runOn(kind: 'postgres' | 'pglite', admin: pg.Client | undefined):
     // One 2-core machine, all of it for this product, at the CPU one flow costs here.
     rows.push({ name: `${label}: flows a day one 2-core machine takes (2 × 86,400 CPU-s ÷ CPU per flow)`, value: (2 * 86_400 * 1000) / perFlowMs, unit: 'flows/d' });
     return rows;
+  } catch (err) {
+    // What the server said last (and whether it is still running) says why a flow failed.
+    progress(`${label}: server ${s.server.child.exitCode === null && s.server.child.signalCode === null ? 'running' : `exited (${s.server.child.exitCode ?? s.server.child.signalCode})`}; its output ends:\n${s.server.output().slice(-3000)}`);
+    throw err;
   } finally {
     await s.close();
   }
