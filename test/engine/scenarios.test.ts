@@ -35,6 +35,7 @@ describe('shipped scenarios', () => {
     'disability-services',
     'enterprise-change',
     'enterprise-exit',
+    'listing-compliance',
     'restaurant-startup',
     'retirement',
     'school-enrolment',
