@@ -85,6 +85,12 @@ export function lintBundleGuide(bundle: Bundle, catalogue: Catalogue, inBundle: 
     if (o.promise && o.days && o.promise.days !== o.days.after) {
       ctx.report({ file: bundle.at.file, path: ['official', 'promise', 'days'] }, 'official', { zh: `公布的承诺时限（${o.promise.days}）与改革后办理天数（${o.days.after}）不一致；办事指南前后矛盾，请在注释中说明一件事依据哪一个`, en: `${bname}: the published promise (${o.promise.days}) and the published days after (${o.days.after}) differ; the guide is inconsistent, say which one the bundle follows in a comment` }, 'warning');
     }
+    // A note explains a published figure: one about a figure the guide does not publish explains nothing.
+    for (const key of Object.keys(o.notes ?? {})) {
+      const figures: Record<string, unknown> = { days: o.days, visits: o.visits, materials: o.materials, steps: o.steps, promise: o.promise };
+      const published = figures[key.split('.')[0] ?? ''] !== undefined;
+      if (!published) ctx.report({ file: bundle.at.file, path: ['official', 'notes', key] }, 'official', { zh: `official.notes 说明了“${key}”，但 official: 没有公布这个数字`, en: `${bname}: official.notes explains "${key}", a figure official: does not publish` }, 'warning', 'key');
+    }
   }
 
   if (!g) return;

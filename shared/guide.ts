@@ -74,8 +74,13 @@ export interface BundlePromise {
   readonly at: SourceRef;
 }
 
+/** A published figure, as `official.notes` names it. */
+export type OfficialFigure = 'days.before' | 'days.after' | 'visits.before' | 'visits.after' | 'materials.before' | 'materials.after' | 'steps.before' | 'steps.after' | 'promise';
+
 export interface Official {
   readonly source?: string;
+  /** How the guide counted a figure the engine's own counts cannot explain, in the designer's words. */
+  readonly notes?: Readonly<Partial<Record<OfficialFigure, string>>>;
   readonly days?: BeforeAfter;
   readonly visits?: BeforeAfter;
   readonly materials?: BeforeAfter;
