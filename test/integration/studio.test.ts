@@ -146,7 +146,7 @@ describe.each(databaseTargets())('designer studio on $kind', ({ open }) => {
     const broken = original.replace('  - item: birth-registration\n', '  - item: birth-registraton\n').replace('version: "1.0.0"', 'version: "2.0.0"');
     const refused = await designer.post<ErrorBody>('/api/studio/bundles/newborn/versions', { base: '1.0.0', changes: [{ path: BUNDLE, text: broken }] });
     expect(refused.status).toBe(422);
-    expect(refused.body.error.details[0]!.path).toBe(`${BUNDLE}:33:11`);
+    expect(refused.body.error.details[0]!.path).toBe(`${BUNDLE}:34:11`);
     const same = await designer.post<ErrorBody>('/api/studio/bundles/newborn/versions', { base: '1.0.0', changes: [{ path: BUNDLE, text: original.replace(/^title: .*$/m, 'title: 改了但没改版本') }] });
     expect(same.status).toBe(409);
 
