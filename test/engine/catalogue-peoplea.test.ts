@@ -103,6 +103,9 @@ describe('教育入学一件事', () => {
     expect(diffs.map((d) => d.split(':')[0])).toEqual(['days before', 'materials before', 'materials after', 'steps before']);
     expect(diffs.find((d) => d.startsWith('steps before'))).toContain('the guide counts the 5 items that state their steps');
     expect(diffs.find((d) => d.startsWith('materials after'))).toContain('handed in: 预防接种证');
+    // the guide's 150 days are no sum of its items' limits: the bundle's note says so
+    expect(diffs.find((d) => d.startsWith('days before'))).toMatch(/no combination of .* explains it; .*; the bundle notes: The guide gives no breakdown; its five linked items' published limits sum to 65/);
+    expect(diffs.filter((d) => d.includes('the bundle notes:')).map((d) => d.split(':')[0])).toEqual(['days before']);
   });
 });
 
@@ -142,6 +145,8 @@ describe('社会保障卡居民服务一件事', () => {
     expect(diffs.find((d) => d.startsWith('materials after'))).toContain('electronic licences fetched by data sharing (1)');
     expect(diffs.find((d) => d.startsWith('steps before'))).toContain('the guide counts the 1 items that state their steps (ssc-card-application)');
     expect(diffs.find((d) => d.startsWith('visits before'))).toContain('the sum of visits over all items is 1');
+    expect(diffs.find((d) => d.startsWith('days before'))).toMatch(/no combination of .* explains it; .*; the bundle notes: The guide gives no breakdown of its 25 days/);
+    expect(diffs.filter((d) => d.includes('the bundle notes:')).map((d) => d.split(':')[0])).toEqual(['days before']);
   });
 });
 
@@ -215,6 +220,8 @@ describe('残疾人服务一件事', () => {
   it('meets the published visits, steps and promise; says why the materials differ', () => {
     const { diffs } = run('disability-services', bundle('disability-services').examples.default!.answers);
     expect(diffs.map((d) => d.split(':')[0])).toEqual(['materials before', 'materials after']);
+    expect(diffs.find((d) => d.startsWith('materials before'))).toMatch(/no combination of .* explains it; .*; the bundle notes: The guide's 48 are its material rows over every situation of all six certificate items/);
+    expect(diffs.find((d) => d.startsWith('materials after'))).not.toContain('the bundle notes:');
     expect(bundle('disability-services').official?.days).toBeUndefined();
   });
 });

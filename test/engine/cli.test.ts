@@ -253,6 +253,10 @@ describe('scenario stats', () => {
     // Each difference with the reason the engine sees.
     expect(r.out).toContain('  ≠ steps before: engine 5, official 7 (+2): the guide counts every item of the bundle (7), this answer set includes 5: the sum of steps over all items is 7; this answer set leaves out maternity-reimbursement (生育医疗费用待遇支付), parenting-guidance (科学育儿指导服务登记)');
     expect(r.out.filter((l) => l.startsWith('  ≠ '))).toHaveLength(4);
+    // Where no count of the engine's explains a figure, the bundle's note on how the guide counted it.
+    expect(r.out.filter((l) => l.includes('; the bundle notes: '))).toEqual([
+      expect.stringMatching(/^ {2}≠ days before: engine 47, official 72 \(\+25\): no combination of .* explains it; .*; the bundle notes: The guide gives no breakdown of its 72 days: the seven items' published limits sum to 82, and the only subset that gives 72 leaves out birth registration \(10\), which the guide does not say it does\.$/),
+    ]);
     expect(r.out.at(-1)).toBe('  source: 湖南省政务服务网一件事指南的公开抓取数据（58 个主题、7,870 份地区实施指南） https://github.com/chuanshuozhongdeshen3-hub/hunan-gov-wiki-data');
   });
 

@@ -55,6 +55,9 @@ describe('the shipped bundles', () => {
     expect(diffs.find((d) => d.startsWith('steps before'))).toContain('the guide counts the 8 items that state their steps');
     expect(diffs.find((d) => d.startsWith('visits before'))).toContain('the guide counts the 8 items that state their visits');
     expect(diffs.find((d) => d.startsWith('days before'))).toContain('the longest chain of limits (the critical path, 20)');
+    // the guide publishes only its materials totals: the note says so where no count explains the second one
+    expect(diffs.find((d) => d.startsWith('materials after'))).toMatch(/^materials after: engine 1, official 2 \(\+1\): no combination of .* explains it; handed in: 近期免冠彩色照片; the bundle notes: The guide publishes only its totals/);
+    expect(diffs.filter((d) => d.includes('the bundle notes:')).map((d) => d.split(':')[0])).toEqual(['materials after']);
   });
 
   it('every bundle declares a promise, sources with public URLs and its flow', () => {
