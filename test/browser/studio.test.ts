@@ -48,7 +48,7 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     // The published file, linted clean by the server's check().
     await page.locator('.cm-content').waitFor();
     await expect.poll(() => page.getByTestId('lint-status').textContent(), { timeout: 15_000 }).toMatch(/检查通过/);
-    expect(await lineText(page, 33)).toBe('  - item: birth-registration');
+    expect(await lineText(page, 34)).toBe('  - item: birth-registration');
 
     // The preview runs the rules: the default example asks for a social security card.
     await page.getByTestId('load-example').click();
@@ -56,17 +56,17 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     await page.getByTestId('included-social-security-card').waitFor();
     await screenshot(page, 'studio-clean');
 
-    // Break it: a typo in an item reference on line 33.
+    // Break it: a typo in an item reference on line 34.
     await page.locator('.cm-content').click();
     await page.keyboard.press('Control+Home');
-    for (let i = 0; i < 32; i++) await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < 33; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('End');
     for (let i = 0; i < 'registration'.length; i++) await page.keyboard.press('Backspace');
     await page.keyboard.type('registraton');
-    expect(await lineText(page, 33)).toBe('  - item: birth-registraton');
+    expect(await lineText(page, 34)).toBe('  - item: birth-registraton');
     await expect.poll(() => page.getByTestId('lint-status').textContent(), { timeout: 15_000 }).toMatch(/个错误/);
 
-    // The CLI's message, underlined where it points: line 33, column 11.
+    // The CLI's message, underlined where it points: line 34, column 11.
     // An answer for half-typed text may come first; the one for the finished line follows.
     const underline = page.locator('.cm-lintRange-error').first();
     await expect.poll(() => underline.innerText(), { timeout: 15_000 }).toBe('birth-registraton');
@@ -82,7 +82,7 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     // Fix it.
     await page.locator('.cm-content').click();
     await page.keyboard.press('Control+Home');
-    for (let i = 0; i < 32; i++) await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < 33; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('End');
     for (let i = 0; i < 'registraton'.length; i++) await page.keyboard.press('Backspace');
     await page.keyboard.type('registration');
@@ -163,10 +163,10 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
 
     await page.locator('.cm-content').click();
     await page.keyboard.press('Control+Home');
-    for (let i = 0; i < 32; i++) await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < 33; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('End');
     await page.keyboard.type('x');
-    expect(await lineText(page, 33)).toBe('  - item: birth-registrationx');
+    expect(await lineText(page, 34)).toBe('  - item: birth-registrationx');
     await expect.poll(() => page.getByTestId('problem').first().innerText(), { timeout: 15_000 }).toContain(
       'bundles/newborn.yaml:34:11: error: bundle "newborn" (新生儿出生一件事): unknown item "birth-registrationx" (did you mean "birth-registration"?) [unknown-item]',
     );
@@ -179,7 +179,7 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     await page.getByTestId('edit-newborn').waitFor();
     await page.goto(`${ts.url}/studio/newborn`);
     await page.getByTestId('draft-restored').waitFor();
-    await expect.poll(() => lineText(page, 33)).toBe('  - item: birth-registrationx');
+    await expect.poll(() => lineText(page, 34)).toBe('  - item: birth-registrationx');
     expect(await page.getByTestId('draft-restored').innerText()).toMatch(/Your draft saved \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(from version [\d.]+\) is restored\./);
     await expect.poll(() => page.getByTestId('lint-status').textContent(), { timeout: 15_000 }).toMatch(/\d+ error\(s\)/);
 
@@ -190,7 +190,7 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
 
     // Discarded explicitly: the published text again, and nothing kept on the server.
     await page.getByTestId('discard-draft').click();
-    await expect.poll(() => lineText(page, 33)).toBe('  - item: birth-registration');
+    await expect.poll(() => lineText(page, 34)).toBe('  - item: birth-registration');
     await expect.poll(() => page.getByTestId('lint-status').textContent(), { timeout: 15_000 }).toMatch(/检查通过/);
     const designer = await ApiClient.login(ts.url, 'designer');
     await expect.poll(async () => (await designer.get<{ draft: unknown }>('/api/studio/bundles/newborn/draft')).body).toEqual({ draft: null });
