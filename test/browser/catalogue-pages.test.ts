@@ -58,7 +58,7 @@ describe.runIf(hasChromium)('the studio and statistics with a province’s catal
     db = await databaseTargets()[0]!.open();
     ts = await startServer(db, { SCENARIOS_DIR: manyBundles() });
     const today = chinaToday();
-    await seedLoad(db, ts.parts.registry, { applications: 150, from: `${today.slice(0, 4)}-01-01`, to: today });
+    await seedLoad(db, ts.parts.registry, { applications: 1000, from: `${today.slice(0, 4)}-01-01`, to: today });
     browser = await launchBrowser();
     bundles = (await (await fetch(`${ts.url}/api/bundles`)).json()) as BundleSummary[];
     expect(bundles.length).toBeGreaterThanOrEqual(15);

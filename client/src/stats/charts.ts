@@ -172,9 +172,14 @@ export function onTimeOption(depts: readonly DepartmentFigures[], lang: 'zh' | '
 export const PIE_SLICES = 7;
 
 /** The largest bundles by applications, the rest summed into one 其他 slice (none when nothing is left over). */
+/** A bundle with less of the total than this shares the 其他 slice: thinner slices put their labels on top of each other. */
+export const PIE_MIN_SHARE = 0.05;
+
 export function topWithOther<B extends { title: string; titleEn: string; applications: number }>(bundles: readonly B[], keep = PIE_SLICES): { title: string; titleEn: string; applications: number; other: boolean }[] {
+  const total = bundles.reduce((n, b) => n + b.applications, 0);
   const sorted = [...bundles].sort((a, b) => b.applications - a.applications);
-  const top = sorted.slice(0, sorted.length > keep ? keep - 1 : keep).map((b) => ({ title: b.title, titleEn: b.titleEn, applications: b.applications, other: false }));
+  const large = sorted.filter((b) => total > 0 && b.applications / total >= PIE_MIN_SHARE);
+  const top = large.slice(0, sorted.length > keep ? keep - 1 : keep).map((b) => ({ title: b.title, titleEn: b.titleEn, applications: b.applications, other: false }));
   const rest = sorted.slice(top.length);
   if (rest.length) top.push({ title: `其他 ${rest.length} 件事`, titleEn: `${rest.length} others`, applications: rest.reduce((n, b) => n + b.applications, 0), other: true });
   return top;
