@@ -172,6 +172,11 @@ export const Official = Closed(
     materials: Type.Optional(Closed({ before: Type.Number(), after: Type.Number() })),
     steps: Type.Optional(Closed({ before: Type.Number(), after: Type.Number() })),
     promise: Type.Optional(Closed({ days: Type.Number(), unit: DayUnitSchema }, { description: '承诺办结时限 as published' })),
+    notes: Type.Optional(
+      Type.Record(Type.String({ pattern: '^(days|visits|materials|steps)\\.(before|after)$|^promise$' }), Type.String(), {
+        description: "how the guide counted a figure the engine's own counts cannot explain, by figure (`days.before`, …, `promise`)",
+      }),
+    ),
   },
   { description: 'the figures the official announcement gives, for comparison' },
 );
