@@ -96,7 +96,7 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     await page.getByTestId('publish-ok').click();
     // 四眼原则: submitted for review; nothing is published yet.
     await expect.poll(() => page.getByTestId('submitted').textContent()).toBe('已提交审核（版本 2.0.0）');
-    expect(await lineText(page, 9)).toBe('version: "2.0.0"');
+    expect(await lineText(page, 10)).toBe('version: "2.0.0"');
     expect((await citizen.get<{ version: string }>('/api/bundles/newborn/form')).body.version).toBe('1.0.0');
 
     // Export: the files of the editor as a ZIP, with the new version in the bundle file.
