@@ -57,7 +57,7 @@ export function differences(bundle: Bundle, catalogue: Catalogue, evaluation: Ev
   const o: Official | undefined = bundle.official;
   if (!o) return [];
   const lines: { figure: OfficialFigure; text: string }[] = [];
-  const out = { push: (figure: OfficialFigure, text: string) => lines.push({ figure, text }) };
+  const add = (figure: OfficialFigure, text: string): void => void lines.push({ figure, text });
   const all = bundle.items.map((bi) => catalogue.items.get(bi.item)).filter((i): i is Item => i !== undefined);
   const inc = new Set(evaluation.included);
   const left = all.filter((i) => !inc.has(i.id));
@@ -83,7 +83,7 @@ export function differences(bundle: Bundle, catalogue: Catalogue, evaluation: Ev
   if (o.days) {
     const c: Comparison = { figure: 'days', side: 'before', engine: a.days.separately, official: o.days.before };
     if (!same(c.engine, c.official)) {
-      out.push(
+      add(
         'days.before',
         sentence(c, byItem(c, 'the limit', (i) => i.timeLimitDays), leftNote, [
           { value: a.days.criticalPath, says: `the guide's figure is the longest chain of limits (the critical path, ${fmt(a.days.criticalPath)}), not their sum` },
@@ -94,7 +94,7 @@ export function differences(bundle: Bundle, catalogue: Catalogue, evaluation: Ev
     const after = a.days.promised.value;
     const c2: Comparison = { figure: 'days', side: 'after', engine: after, official: o.days.after };
     if (!same(after, o.days.after)) {
-      out.push(
+      add(
         'days.after',
         `${c2.figure} after: engine ${fmt(after)}, official ${fmt(o.days.after)}: ${
           a.days.promised.declared ? `the bundle declares a promise of ${fmt(after)} ${a.days.promised.unit} days` : `the bundle declares no promise:, so the engine uses the critical path of the items' limits (${fmt(a.days.criticalPath)})`
@@ -103,7 +103,7 @@ export function differences(bundle: Bundle, catalogue: Catalogue, evaluation: Ev
     }
   }
   if (o.promise && (!same(a.days.promised.value, o.promise.days) || a.days.promised.unit !== o.promise.unit)) {
-    out.push('promise', `promise: engine ${fmt(a.days.promised.value)} ${a.days.promised.unit} days, official ${fmt(o.promise.days)} ${o.promise.unit} days${a.days.promised.declared ? '' : ' (no promise: declared; the engine uses the critical path)'}`);
+    add('promise', `promise: engine ${fmt(a.days.promised.value)} ${a.days.promised.unit} days, official ${fmt(o.promise.days)} ${o.promise.unit} days${a.days.promised.declared ? '' : ' (no promise: declared; the engine uses the critical path)'}`);
   }
   if (o.visits) {
     const c: Comparison = { figure: 'visits', side: 'before', engine: a.visits.separately, official: o.visits.before };
@@ -111,12 +111,12 @@ export function differences(bundle: Bundle, catalogue: Catalogue, evaluation: Ev
       const parts = byItem(c, 'the visits', (i) => i.guide?.visits ?? 1);
       const zero = evaluation.included.map((id) => catalogue.items.get(id)).filter((i) => i?.guide?.visits === 0);
       const readings = [everyItem((i) => i.guide?.visits ?? 1, 'the sum of visits'), ...declaring((i) => i.guide?.visits !== undefined, (i) => i.guide?.visits ?? 1, 'visits')];
-      out.push('visits.before', sentence(c, parts, [leftNote, zero.length > 0 ? `items already online (0 visits): ${zero.map((i) => i?.id ?? '').join(', ')}` : ''].filter(Boolean).join('; '), readings));
+      add('visits.before', sentence(c, parts, [leftNote, zero.length > 0 ? `items already online (0 visits): ${zero.map((i) => i?.id ?? '').join(', ')}` : ''].filter(Boolean).join('; '), readings));
     }
     const c2: Comparison = { figure: 'visits', side: 'after', engine: a.visits.bundled, official: o.visits.after };
     if (!same(c2.engine, c2.official)) {
       const seen = a.visits.reasons.map((r) => `${r.title}${r.item ? ` [${r.item}]` : ''}`);
-      out.push(
+      add(
         'visits.after',
         `visits after: engine ${a.visits.bundled}, official ${o.visits.after}: ${
           seen.length > 0 ? `the engine sees these on-site needs: ${seen.join('; ')}` : 'the engine sees no on-site need'
@@ -140,7 +140,7 @@ export function differences(bundle: Bundle, catalogue: Catalogue, evaluation: Ev
       ...left.map((i) => ({ label: `the form and fixed materials of ${i.id}`, n: 1 + i.materials.filter((x) => !x.when).length })),
     ];
     const c: Comparison = { figure: 'materials', side: 'before', engine: m.separately, official: o.materials.before };
-    if (!same(c.engine, c.official)) out.push('materials.before', sentence(c, c.official > c.engine ? uncounted : counted, leftNote));
+    if (!same(c.engine, c.official)) add('materials.before', sentence(c, c.official > c.engine ? uncounted : counted, leftNote));
     const after: Part[] = [
       { label: 'materials only other situations need', n: otherSituations.size },
       { label: 'generated forms', n: m.waived.generated },
@@ -153,19 +153,19 @@ export function differences(bundle: Bundle, catalogue: Catalogue, evaluation: Ev
     const c2: Comparison = { figure: 'materials', side: 'after', engine: m.handedIn, official: o.materials.after };
     if (!same(c2.engine, c2.official)) {
       const uploads = evaluation.materials.filter((x) => x.disposition === 'upload').map((x) => x.title);
-      out.push('materials.after', sentence(c2, c2.official > c2.engine ? after : [], `handed in: ${uploads.join('、') || 'nothing'}`));
+      add('materials.after', sentence(c2, c2.official > c2.engine ? after : [], `handed in: ${uploads.join('、') || 'nothing'}`));
     }
   }
   if (o.steps) {
     const c: Comparison = { figure: 'steps', side: 'before', engine: a.steps.separately, official: o.steps.before };
     if (!same(c.engine, c.official)) {
       const readings = [everyItem((i) => i.guide?.steps ?? 1, 'the sum of steps'), ...declaring((i) => i.guide?.steps !== undefined, (i) => i.guide?.steps ?? 1, 'steps')];
-      out.push('steps.before', sentence(c, byItem(c, 'the steps', (i) => i.guide?.steps ?? 1), leftNote, readings));
+      add('steps.before', sentence(c, byItem(c, 'the steps', (i) => i.guide?.steps ?? 1), leftNote, readings));
     }
     const c2: Comparison = { figure: 'steps', side: 'after', engine: a.steps.bundled, official: o.steps.after };
     if (!same(c2.engine, c2.official)) {
       const flow = bundle.guide?.flow ?? [];
-      out.push('steps.after', `steps after: engine ${a.steps.bundled}, official ${o.steps.after}: ${flow.length > 0 ? `the bundle's flow: ${flow.map((s) => s.title).join(' → ')}` : 'the bundle declares no flow:, so the engine counts one application'}`);
+      add('steps.after', `steps after: engine ${a.steps.bundled}, official ${o.steps.after}: ${flow.length > 0 ? `the bundle's flow: ${flow.map((s) => s.title).join(' → ')}` : 'the bundle declares no flow:, so the engine counts one application'}`);
     }
   }
   // The designer's account of how the guide counted, where the engine's own counts cannot say.
