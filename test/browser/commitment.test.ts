@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { hasChromium, screenshot } from '../helpers/browser.js';
+import { chooseReason, hasChromium, screenshot } from '../helpers/browser.js';
 import { ApiClient, pdf, until, type TestServer } from '../helpers/api.js';
 import type { TestDatabase } from '../helpers/db.js';
 import { startProduct, type ProductWithDepartments } from '../helpers/product.js';
@@ -108,8 +108,7 @@ describe.runIf(hasChromium)('告知承诺 and 我的证照 in Chromium', () => {
     expect((await staff.request.post(`${ts.url}/api/auth/dev-login`, { data: { user: 'staff-market' } })).status()).toBe(200);
     await until(async () => (await staff.request.get(`${ts.url}/api/sub-applications/${sub}?reason=${encodeURIComponent('审核办理')}`)).status() === 200, 20_000, 'the case at 市场监管');
     await staff.goto(`${ts.url}/workbench/${sub}`);
-    await staff.getByTestId('reason-审核办理').click();
-    await staff.getByTestId('reason-ok').click();
+    await chooseReason(staff, '审核办理');
     const panel = staff.getByTestId('signed-commitment');
     await panel.waitFor();
     expect(await panel.textContent()).toContain('住所（经营场所）使用证明');

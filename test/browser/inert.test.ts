@@ -10,7 +10,7 @@
 // fail) and refused by the browser.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, BrowserContext, Page, Response as PageResponse } from 'playwright-core';
-import { hasChromium, requestSupplement, screenshot } from '../helpers/browser.js';
+import { chooseReason, hasChromium, requestSupplement, screenshot } from '../helpers/browser.js';
 import { ApiClient, pdf, until, type TestServer } from '../helpers/api.js';
 import type { TestDatabase } from '../helpers/db.js';
 import { startProduct, type ProductWithDepartments } from '../helpers/product.js';
@@ -269,8 +269,7 @@ describe.runIf(hasChromium)('typed markup stays inert in Chromium', () => {
 
     await staffPage.getByTestId(`open-${sub}`).click();
     // Every opening asks why (审核办理, 材料核验…) before the case is read.
-    await staffPage.getByTestId('reason-审核办理').click();
-    await staffPage.getByTestId('reason-ok').click();
+    await chooseReason(staffPage, '审核办理');
     await staffPage.getByTestId('field-xm').waitFor();
     const fields: Record<string, string> = { xm: CHILD_NAME, csd: BIRTH_PLACE, fqxm: FATHER_NAME, hzxm: HEAD_NAME, hjdz: ADDRESS };
     await expectInert(police.w, 'sub-application', [ITEM_TITLE, BUNDLE_TITLE, ...Object.values(fields)]);

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { hasChromium, launchBrowser, screenshot } from '../helpers/browser.js';
+import { chooseOption, hasChromium, launchBrowser, screenshot } from '../helpers/browser.js';
 import { ApiClient, startServer, type TestServer } from '../helpers/api.js';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { Browser as HandDriven, CLIENT_ID, CLIENT_SECRET, startTestProvider, type TestProvider } from '../helpers/oidc.js';
@@ -85,22 +85,10 @@ describe.runIf(hasChromium)('sign-in through the identity provider in Chromium',
       await page.getByLabel('查找用户').press('Enter');
       const row = page.locator('tr', { hasText: '4301**********4327' });
       await row.waitFor();
-      // A choice clicked while antd's list is still sliding in can be lost on a busy machine: choose
-      // again until the department field it brings appears.
-      await expect
-        .poll(
-          async () => {
-            if ((await row.getByLabel('部门').count()) > 0) return true;
-            await row.getByLabel('角色').click();
-            await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '部门工作人员' }).click({ timeout: 5_000 }).catch(() => undefined);
-            return (await row.getByLabel('部门').count()) > 0;
-          },
-          { timeout: 30_000 },
-        )
-        .toBe(true);
-      await row.getByLabel('部门').click();
-      await page.locator('.ant-select-item-option', { hasText: police.name }).click();
-      await page.getByTestId(`grant-${me.user.id}`).click();
+      await chooseOption(page, row.getByLabel('角色'), '部门工作人员', async () => (await row.getByLabel('部门').count()) > 0);
+      const grant = page.getByTestId(`grant-${me.user.id}`);
+      await chooseOption(page, row.getByLabel('部门'), police.name, () => grant.isEnabled());
+      await grant.click();
       await page.getByText('已授予 吴小红').waitFor();
       await page.getByTestId(`revoke-${me.user.id}`).waitFor();
       // Her session, unchanged, is police staff from its next request.

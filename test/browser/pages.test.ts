@@ -4,7 +4,7 @@
 // each page is kept as a PNG in test/artifacts/screenshots/<page>-<lang>-<mode>.png.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hasChromium, pageShot } from '../helpers/browser.js';
+import { chooseReason, hasChromium, pageShot } from '../helpers/browser.js';
 import { axeFindings, serveAxe } from '../helpers/axe.js';
 import { ApiClient, until, type TestServer } from '../helpers/api.js';
 import { fileNewborn, NEWBORN_ANSWERS } from '../helpers/newborn.js';
@@ -227,8 +227,7 @@ describe.runIf(hasChromium)('every page in 适老化 and standard mode, in Chine
         ready: (p) => p.getByTestId('reason-ok').waitFor(),
         before: 'staff-reason',
         then: async (p) => {
-          await p.getByTestId('reason-审核办理').click();
-          await p.getByTestId('reason-ok').click();
+          await chooseReason(p, '审核办理');
           await p.getByTestId('status').waitFor();
         },
       },

@@ -3,7 +3,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hasChromium, screenshot } from '../helpers/browser.js';
+import { chooseReason, hasChromium, screenshot } from '../helpers/browser.js';
 import { ApiClient, pdf, until, type TestServer } from '../helpers/api.js';
 import { startProduct, type ProductWithDepartments } from '../helpers/product.js';
 import { fileNewborn } from '../helpers/newborn.js';
@@ -45,8 +45,7 @@ describe.runIf(hasChromium)('result documents in Chromium', () => {
     const staff = await signedIn(browser, ts.url, 'staff-police');
     const page = staff.page;
     await page.goto(`${ts.url}/workbench/${sub}`);
-    await page.getByTestId('reason-审核办理').click();
-    await page.getByTestId('reason-ok').click();
+    await chooseReason(page, '审核办理');
     await page.getByTestId('action-accept').click();
     await page.getByTestId('accept-ok').click();
     await expect.poll(() => page.getByTestId('status').textContent()).toBe('办理中');

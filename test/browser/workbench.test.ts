@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hasChromium, requestSupplement, screenshot } from '../helpers/browser.js';
+import { chooseReason, hasChromium, requestSupplement, screenshot } from '../helpers/browser.js';
 import { ApiClient, pdf, until, type TestServer } from '../helpers/api.js';
 import type { TestDatabase } from '../helpers/db.js';
 import { startProduct, type ProductWithDepartments } from '../helpers/product.js';
@@ -68,8 +68,7 @@ describe.runIf(hasChromium)('department workbench in Chromium', () => {
     await page.getByTestId('reason-ok').waitFor();
     expect(await page.getByTestId('reason-ok').isDisabled()).toBe(true);
     expect(await page.getByTestId('field-xm').count()).toBe(0);
-    await page.getByTestId('reason-审核办理').click();
-    await page.getByTestId('reason-ok').click();
+    await chooseReason(page, '审核办理');
 
     // Only 公安's fields, under 公安's own names and labels.
     await expect.poll(() => page.getByTestId('field-xm').textContent()).toBe('王小宝');
@@ -101,8 +100,7 @@ describe.runIf(hasChromium)('department workbench in Chromium', () => {
     // Opened again (here by its URL): asked again, not remembered.
     await page.getByTestId('reason-ok').waitFor();
     expect(await page.getByTestId('reason-ok').isDisabled()).toBe(true);
-    await page.getByTestId('reason-审核办理').click();
-    await page.getByTestId('reason-ok').click();
+    await chooseReason(page, '审核办理');
     await expect.poll(() => page.getByTestId('field-xm').textContent()).toBe('王小贝');
     expect(await page.getByTestId('download-householdRegister').count()).toBe(1);
     const download = page.waitForEvent('download');
@@ -145,8 +143,7 @@ describe.runIf(hasChromium)('department workbench in Chromium', () => {
     // 医保 staff: not in their inbox, and opening it directly finds nothing.
     const other = await signedIn(browser, ts.url, 'staff-medicalInsurance');
     await other.page.goto(`${ts.url}/workbench/${sub}`);
-    await other.page.getByTestId('reason-材料核验').click();
-    await other.page.getByTestId('reason-ok').click();
+    await chooseReason(other.page, '材料核验');
     await other.page.getByTestId('not-found').waitFor({ timeout: 15_000 }).catch(async (e: unknown) => {
       await screenshot(other.page, 'workbench-failure');
       throw new Error(`no 404 page; problems: ${JSON.stringify(other.problems)}`, { cause: e });

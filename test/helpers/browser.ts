@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from './chromium.js';
 import { ROOT } from './process.js';
 
@@ -52,4 +53,46 @@ export async function requestSupplement(page: Page, missing: { materials?: strin
     error.waitFor({ timeout: 60_000 }).then(() => 'error' as const),
   ]);
   if (outcome === 'error') throw new Error(`the supplement request was refused: ${await error.innerText()}`);
+}
+
+/**
+ * Retries a choice until it shows. A click that lands while antd's modal or list is still sliding
+ * in is lost on a busy machine without an error, so the test waits on what the choice brings
+ * (an enabled button, a new field) rather than on the click.
+ */
+async function chooseUntil(choose: () => Promise<void>, chosen: () => Promise<boolean>, what: string): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        if (await chosen()) return true;
+        await choose().catch(() => undefined);
+        return chosen();
+      },
+      { timeout: 30_000, message: what },
+    )
+    .toBe(true);
+}
+
+/** 查阅事由: picks the reason in the workbench's dialog and opens the case. */
+export async function chooseReason(page: Page, reason: string): Promise<void> {
+  const ok = page.getByTestId('reason-ok');
+  await ok.waitFor();
+  await chooseUntil(() => page.getByTestId(`reason-${reason}`).click({ timeout: 5_000 }), () => ok.isEnabled(), `the reason ${reason} enables 查阅`);
+  await ok.click();
+  await ok.waitFor({ state: 'detached' });
+}
+
+/**
+ * Picks `option` in an antd Select opened by clicking `field`, until `chosen` says it took. Only
+ * the open list's options are clicked: closed lists stay in the page, hidden.
+ */
+export async function chooseOption(page: Page, field: Locator, option: string, chosen: () => Promise<boolean>): Promise<void> {
+  await chooseUntil(
+    async () => {
+      await field.click({ timeout: 5_000 });
+      await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click({ timeout: 5_000 });
+    },
+    chosen,
+    `the option ${option}`,
+  );
 }
