@@ -5,7 +5,7 @@ import { planBundle } from '../../shared/plan.js';
 import { chinaToday } from '../../shared/beijing-time.js';
 import type { User } from '../auth/types.js';
 import type { BundleVersion } from '../bundles/registry.js';
-import type { CallContext, ConnectorRegistry, Holder } from '../connectors/types.js';
+import type { CallContext, ConnectorRegistry, Holder, LicenceRecord } from '../connectors/types.js';
 
 /** What the applicant sees of the exchange before filling anything (GET /api/bundles/:id/form). */
 export interface LicenceStatus {
@@ -37,6 +37,17 @@ export interface SharingOptions {
   connectors: ConnectorRegistry;
   v: BundleVersion;
   context: CallContext;
+  /**
+   * At submit: each licence is fetched with its file in this one call, and what the library
+   * answered is kept here (by `licenceKey`) for the submission to store, so the library is asked
+   * once per licence, not once to look it up and again for the file.
+   */
+  answers?: Map<string, LicenceRecord | null>;
+}
+
+/** The key a licence the library answered is kept under: its type and whose it is. */
+export function licenceKey(type: string, holder: Holder): string {
+  return `${type}:${holder.creditCode ?? ''}:${holder.idNumber ?? ''}`;
 }
 
 /**
@@ -114,7 +125,7 @@ export async function profileWithSharing(db: Queryable, user: User, sharing?: Sh
   };
 }
 
-async function exchangeView(user: User, { connectors, v, context }: SharingOptions): Promise<{ view: SharingView; data: Record<string, unknown> }> {
+async function exchangeView(user: User, { connectors, v, context, answers }: SharingOptions): Promise<{ view: SharingView; data: Record<string, unknown> }> {
   // The records first: a company's licences are found through the company they name.
   const plan = planBundle(v.bundle, v.catalogue);
   const byDepartment = new Map<string, string[]>();
@@ -153,7 +164,8 @@ async function exchangeView(user: User, { connectors, v, context }: SharingOptio
       const holder = holderFor(code, user, data);
       if (!audited || !holder) return { code, title, state: 'missing', source: audited?.connector.id ?? null };
       try {
-        const found = await audited.fetch({ type: code, holder }, context);
+        const found = await audited.fetch({ type: code, holder, ...(answers ? { withFile: true } : {}) }, context);
+        answers?.set(licenceKey(code, holder), found);
         if (!found) return { code, title, state: 'missing', source: audited.connector.id };
         const state = found.validUntil !== null && found.validUntil < today ? 'expired' : 'fetch';
         return { code, title, state, source: audited.connector.id, licenceNumber: found.licenceNumber, issuer: found.issuer, validUntil: found.validUntil };

@@ -12,16 +12,16 @@ import type { SubStatus } from '../../shared/lifecycle.js';
 import type { Profile } from '../../shared/model.js';
 import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../errors.js';
 import { profileFor } from './profile.js';
-import type { ConnectorRegistry } from '../connectors/types.js';
+import type { ConnectorRegistry, LicenceRecord } from '../connectors/types.js';
 import type { SharingService } from '../connectors/sharing.js';
-import { sharingChecks, materialsWithEvidence } from '../connectors/submit.js';
+import { sharingChecks, materialsWithEvidence, materialsOf, fetchesOf, type ApplicationMaterial } from '../connectors/submit.js';
 import { wizardSteps } from '../../shared/wizard-steps.js';
 import { checkDetails, prefilledValues, validateComplete, validateDraft, fullForm } from './validation.js';
 import { historyOf, type HistoryEntry } from '../subapps/history.js';
-import { file, transition } from '../subapps/transition.js';
+import { file, transition, type FiledItem } from '../subapps/transition.js';
 import { regionalVersion, requireRegion } from '../bundles/regional.js';
 import { signalRelease } from '../dispatch/signal.js';
-import { itemRatingsOf, ratingOf } from '../ratings/service.js';
+import { itemRatingsOf, ratingOf, type Rating } from '../ratings/service.js';
 import type { DayUnit, WorkCalendar } from '../../shared/calendar.js';
 import { chinaIso } from '../../shared/calendar.js';
 import { afterSupplement, promisedBy, withinPromise } from '../../shared/promise.js';
@@ -32,6 +32,7 @@ import { actorTag, mayActOn } from './acting.js';
 import { AlreadySubmittedError, ApplicationNotFoundError, ItemNotFoundError, NotADraftError, TooManyDraftsError } from './errors.js';
 import { DEFAULT_REGION_CODE } from './number.js';
 import { applicantUrl, documentsOf } from '../results/documents.js';
+import type { ResultDocument } from '../../shared/contracts/results.js';
 
 export interface ApplicationRow {
   id: string;
@@ -210,13 +211,18 @@ export class ApplicationService {
    * library and the `sharing:` records), for what decides materials: the evaluation the applicant
    * sees, an upload, the submission.
    */
-  private async context(actor: User, app: ApplicationRow, purpose?: string): Promise<{ v: BundleVersion; profile: Profile; applicant: User }> {
+  private async context(
+    actor: User,
+    app: ApplicationRow,
+    purpose?: string,
+    answers?: Map<string, LicenceRecord | null>,
+  ): Promise<{ v: BundleVersion; profile: Profile; applicant: User }> {
     const applicant = await this.applicantOf(actor, app);
     const standard = await this.d.registry.get(app.bundle_id, app.version);
     // A region recorded at creation always resolves: the version it names is immutable.
     const v = regionalVersion(standard, app.region) ?? standard;
     const connectors = purpose ? this.d.connectors : undefined;
-    const profile = await profileFor(this.d.db, applicant, connectors ? { connectors, v, context: { actor: actorTag(actor), applicationId: app.id, purpose: purpose! } } : undefined);
+    const profile = await profileFor(this.d.db, applicant, connectors ? { connectors, v, context: { actor: actorTag(actor), applicationId: app.id, purpose: purpose! }, ...(answers ? { answers } : {}) } : undefined);
     return { v, profile, applicant };
   }
 
@@ -327,19 +333,30 @@ export class ApplicationService {
       throw new BadRequestError('Idempotency-Key 长度应为 1–200', 'Idempotency-Key must be 1–200 characters', [{ path: 'Idempotency-Key', message: '长度应为 1–200', messageEn: 'must be 1–200 characters' }]);
     }
     const first = await this.owned(user, id);
-    const { v, profile, applicant } = await this.context(user, first, first.status === 'draft' ? 'submit' : undefined);
+    // Each licence is asked of the library once, with its file: what it answered is kept for the fetch below.
+    const answered = new Map<string, LicenceRecord | null>();
+    const { v, profile, applicant } = await this.context(user, first, first.status === 'draft' ? 'submit' : undefined, this.d.sharing ? answered : undefined);
     // --- data sharing (server/connectors/submit.ts): authorised, prefill untouched, licences fetched before filing
-    const shared = first.status === 'draft' && this.d.sharing ? await sharingChecks(this.d.sharing, applicant, first, v, profile, evaluate(v.bundle, v.catalogue, first.answers, profile)) : null;
+    const shared = first.status === 'draft' && this.d.sharing ? await sharingChecks(this.d.sharing, applicant, first, v, profile, evaluate(v.bundle, v.catalogue, first.answers, profile), answered) : null;
     // ---
     const outcome = await this.d.db.transaction(async (tx) => {
-      if (key !== undefined) {
-        const prior = await tx.query<{ id: string }>('SELECT id FROM applications WHERE applicant_id = $1 AND submit_key = $2', [applicant.id, key]);
-        if (prior.rows[0]) {
-          if (prior.rows[0].id !== first.id) throw new ConflictError('此 Idempotency-Key 已用于另一份申请', 'This Idempotency-Key was used for another application');
-          return 'repeat' as const;
-        }
+      // One statement: the application locked, an earlier use of the key, the files handed in.
+      const { rows: found } = await tx.query<ApplicationRow & { prior: string | null; files: { code: string; sha256: string; file_name: string; mime: string }[] }>(
+        `SELECT a.*,
+                (SELECT p.id FROM applications p WHERE $3::text IS NOT NULL AND p.applicant_id = $4 AND p.submit_key = $3 LIMIT 1) AS prior,
+                (SELECT COALESCE(json_agg(json_build_object('code', m.code, 'sha256', m.sha256, 'file_name', m.file_name, 'mime', b.mime)), '[]'::json)
+                   FROM application_materials m JOIN blobs b ON b.sha256 = m.sha256 WHERE m.application_id = a.id) AS files
+           FROM applications a WHERE a.id = $1 AND ${mayActOn(user, 2, 'a')} FOR UPDATE OF a`,
+        [id, user.id, key ?? null, applicant.id],
+      );
+      const row = found[0];
+      if (row?.prior) {
+        if (row.prior !== row.id) throw new ConflictError('此 Idempotency-Key 已用于另一份申请', 'This Idempotency-Key was used for another application');
+        return { kind: 'repeat' as const };
       }
-      const app = await this.owned(user, id, tx, true);
+      if (!row) throw new ApplicationNotFoundError();
+      const { prior: _prior, files, ...app } = row;
+      void _prior;
       if (app.status !== 'draft') throw new ConflictError('申请已提交', 'The application was already submitted');
       const evaluation = evaluate(v.bundle, v.catalogue, app.answers, profile);
       const details: ErrorDetail[] = [];
@@ -351,11 +368,7 @@ export class ApplicationService {
       // Composed once for the completeness check and the savings account.
       const form = compose(v.bundle, v.catalogue, { evaluation });
       details.push(...validateComplete(v, evaluation, form));
-      const files = await tx.query<{ code: string; sha256: string; file_name: string; mime: string }>(
-        'SELECT m.code, m.sha256, m.file_name, b.mime FROM application_materials m JOIN blobs b ON b.sha256 = m.sha256 WHERE m.application_id = $1',
-        [app.id],
-      );
-      const uploaded = new Map(files.rows.map((r) => [r.code, r]));
+      const uploaded = new Map(files.map((r) => [r.code, r]));
       for (const m of evaluation.materials) {
         if (m.disposition === 'upload' && !uploaded.has(m.code)) {
           details.push({ path: `materials.${m.code}`, message: `请上传「${m.title}」`, messageEn: `upload "${m.titleEn}"` });
@@ -379,7 +392,7 @@ export class ApplicationService {
           uploaded.set(m.code, { code: m.code, sha256: m.archive.sha256, file_name: fileName, mime: mime.rows[0]?.mime ?? 'application/octet-stream' });
         }
       }
-      await archive(tx, applicant.id, app.id, v, files.rows);
+      await archive(tx, applicant.id, app.id, v, files);
       // Only what the signature covers is counted as replaced by a commitment (all of it: unsigned is refused above),
       // and only what was fetched as waived by sharing; the pending ones count when they are.
       const signed = { signedCommitments: new Set(commitment.signed?.materials.map((m) => m.code) ?? []) };
@@ -389,26 +402,46 @@ export class ApplicationService {
       const filedAt = new Date();
       const submittedAt = filedAt.toISOString();
       const promise = promisedBy(v.bundle, filedAt, this.d.calendar);
-      await file(
+      const items: FiledItem[] = subs.map((sub, position) => ({
+        id: randomUUID(),
+        itemId: sub.itemId,
+        department: sub.department,
+        position,
+        status: sub.after.length ? 'waiting' : 'queued',
+        channel: v.catalogue.departments.get(sub.department)?.delivery.channel ?? 'inbox',
+        after: sub.after,
+        payload: shared ? shared.sharing.enrich(payloadFor(v, app.id, sub, uploaded, submittedAt, commitment.signed), shared.prefetched) : payloadFor(v, app.id, sub, uploaded, submittedAt, commitment.signed),
+        timeLimitDays: sub.timeLimitDays,
+        promisedBy: promise && withinPromise(v.bundle, sub.itemId) ? promise.toISOString() : null,
+      }));
+      const actor = actorTag(user);
+      const written = await file(
         tx,
-        { id: app.id, actor: actorTag(user), set: { evaluation, savings, submitKey: key ?? null, promisedBy: promise?.toISOString() ?? null, regionCode: v.bundle.region?.code ?? DEFAULT_REGION_CODE } },
-        subs.map((sub, position) => ({
-          id: randomUUID(),
-          itemId: sub.itemId,
-          department: sub.department,
-          position,
-          status: sub.after.length ? 'waiting' : 'queued',
-          channel: v.catalogue.departments.get(sub.department)?.delivery.channel ?? 'inbox',
-          after: sub.after,
-          payload: shared ? shared.sharing.enrich(payloadFor(v, app.id, sub, uploaded, submittedAt, commitment.signed), shared.prefetched) : payloadFor(v, app.id, sub, uploaded, submittedAt, commitment.signed),
-          timeLimitDays: sub.timeLimitDays,
-          promisedBy: promise && withinPromise(v.bundle, sub.itemId) ? promise.toISOString() : null,
-        })),
+        { id: app.id, actor, set: { evaluation, savings, submitKey: key ?? null, promisedBy: promise?.toISOString() ?? null, regionCode: v.bundle.region?.code ?? DEFAULT_REGION_CODE } },
+        items,
+        { returning: true },
       );
-      return 'filed' as const;
+      // The answer is built from what this transaction wrote (the rows, their first events, at
+      // the transaction's time), not read back: a filed application has no rating or documents yet.
+      const at = written!.submitted_at;
+      const seen: Seen = {
+        app: { ...app, status: 'submitted', evaluation, savings, submit_key: key ?? null, submitted_at: at, updated_at: at, number: written!.number, promised_by: promise ?? null },
+        rows: items.map((i) => ({
+          id: i.id, item_id: i.itemId, department: i.department, status: i.status, outputs: null, supplement: null, reason: null,
+          payload: i.payload as SubPayload, round: 1, time_limit_days: i.timeLimitDays, created_at: at, completed_at: null,
+        })),
+        history: new Map(items.map((i) => [i.id, [{ at, status: i.status, actor, note: null }]])),
+        rating: null,
+        itemRatings: new Map(),
+        materials: materialsOf(evaluation, shared ? fetchesOf(shared.prefetched) : []),
+        documents: new Map(),
+        counter: await counterOf(tx, app),
+      };
+      return { kind: 'filed' as const, seen };
     });
-    if (outcome === 'filed') signalRelease();
-    return { created: outcome === 'filed', application: await this.detail(user, id) };
+    if (outcome.kind === 'repeat') return { created: false, application: await this.detail(user, id) };
+    signalRelease();
+    return { created: true, application: present(v, outcome.seen) };
   }
 
   /** The applicant's own applications; for a clerk, those they filed at the counter. */
@@ -449,7 +482,7 @@ export class ApplicationService {
     const id = found.id;
     // One snapshot: read one by one, a department's commit in between could show every item
     // finished while the application still says in progress.
-    const { app, rows, history, rating, itemRatings, materials, documents, counter } = await this.d.db.transaction(async (tx) => {
+    const seen = await this.d.db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const { rows: again } = await tx.query<ApplicationRow>('SELECT * FROM applications WHERE id = $1', [id]);
       const app = again[0];
@@ -466,44 +499,8 @@ export class ApplicationService {
         counter: await counterOf(tx, app),
       };
     });
-    const standard = await this.d.registry.get(app.bundle_id, app.version);
-    const v = regionalVersion(standard, app.region) ?? standard;
-    return {
-      id: app.id,
-      bundleId: app.bundle_id,
-      title: v.bundle.title,
-      titleEn: v.bundle.titleEn,
-      version: app.version,
-      region: app.region,
-      status: app.status,
-      number: app.number,
-      answers: app.answers,
-      step: app.status === 'draft' ? (app.draft_step ?? null) : null,
-      createdAt: app.created_at,
-      submittedAt: app.submitted_at,
-      // The bundle's promise (承诺办结时限) for this filing: when it runs out, in China time.
-      promise: v.bundle.guide?.promise ? { days: v.bundle.guide.promise.days, unit: v.bundle.guide.promise.unit } : null,
-      promisedBy: app.promised_by ? chinaIso(app.promised_by) : null,
-      items: rows.map((s) => ({
-        id: s.id,
-        itemId: s.item_id,
-        title: v.catalogue.items.get(s.item_id)?.title ?? s.item_id,
-        department: s.department,
-        departmentName: v.catalogue.departments.get(s.department)?.name ?? s.department,
-        status: s.status,
-        outputs: s.outputs ?? {},
-        reason: s.reason,
-        supplement: s.supplement ? describeSupplement(v, s.supplement) : null,
-        history: (history.get(s.id) ?? []).map(publicHistory),
-        rating: itemRatings.get(s.id) ?? null,
-        documents: documents.get(s.id) ?? [],
-      })),
-      savings: app.savings,
-      rating,
-      sharingAuthorisedAt: (app as ApplicationRow & { sharing_authorised_at?: Date | null }).sharing_authorised_at ?? null,
-      materials,
-      ...(counter ? { counter } : {}),
-    };
+    const standard = await this.d.registry.get(seen.app.bundle_id, seen.app.version);
+    return present(regionalVersion(standard, seen.app.region) ?? standard, seen);
   }
 
   /**
@@ -569,6 +566,58 @@ export class ApplicationService {
   }
 }
 
+/** What describe() reads in one snapshot, or what a submission has just written. */
+interface Seen {
+  app: ApplicationRow;
+  rows: SubRow[];
+  history: Map<string, HistoryEntry[]>;
+  rating: Rating | null;
+  itemRatings: Map<string, Rating>;
+  materials: ApplicationMaterial[];
+  documents: Map<string, ResultDocument[]>;
+  counter: Awaited<ReturnType<typeof counterOf>>;
+}
+
+/** One application as its applicant sees it (GET /api/applications/:id, and the answer to submit). */
+function present(v: BundleVersion, { app, rows, history, rating, itemRatings, materials, documents, counter }: Seen) {
+  return {
+    id: app.id,
+    bundleId: app.bundle_id,
+    title: v.bundle.title,
+    titleEn: v.bundle.titleEn,
+    version: app.version,
+    region: app.region,
+    status: app.status,
+    number: app.number,
+    answers: app.answers,
+    step: app.status === 'draft' ? (app.draft_step ?? null) : null,
+    createdAt: app.created_at,
+    submittedAt: app.submitted_at,
+    // The bundle's promise (承诺办结时限) for this filing: when it runs out, in China time.
+    promise: v.bundle.guide?.promise ? { days: v.bundle.guide.promise.days, unit: v.bundle.guide.promise.unit } : null,
+    promisedBy: app.promised_by ? chinaIso(app.promised_by) : null,
+    items: rows.map((s) => ({
+      id: s.id,
+      itemId: s.item_id,
+      title: v.catalogue.items.get(s.item_id)?.title ?? s.item_id,
+      department: s.department,
+      departmentName: v.catalogue.departments.get(s.department)?.name ?? s.department,
+      status: s.status,
+      outputs: s.outputs ?? {},
+      reason: s.reason,
+      supplement: s.supplement ? describeSupplement(v, s.supplement) : null,
+      history: (history.get(s.id) ?? []).map(publicHistory),
+      rating: itemRatings.get(s.id) ?? null,
+      documents: documents.get(s.id) ?? [],
+    })),
+    savings: app.savings,
+    rating,
+    sharingAuthorisedAt: (app as ApplicationRow & { sharing_authorised_at?: Date | null }).sharing_authorised_at ?? null,
+    materials,
+    ...(counter ? { counter } : {}),
+  };
+}
+
 /** Where and by whom an application was filed at the counter, in words; null for one filed online. */
 async function counterOf(tx: Queryable, app: ApplicationRow): Promise<{ clerk: string; window: string; company: { creditCode: string; name: string; powerOfAttorney: string | null } | null } | null> {
   if (!app.counter_clerk_id || !app.counter_window) return null;
@@ -585,16 +634,23 @@ async function counterOf(tx: Queryable, app: ApplicationRow): Promise<{ clerk: s
  * case (this birth's hospital record) has none and is never offered for another case.
  */
 async function archive(tx: Queryable, ownerId: string, applicationId: string, v: BundleVersion, files: readonly { code: string; sha256: string; file_name: string }[]): Promise<void> {
+  const values: string[] = [];
+  const params: unknown[] = [ownerId, applicationId];
   for (const f of files) {
     const months = v.catalogue.materials.get(f.code)?.validityMonths;
     if (!months) continue;
-    await tx.query(
-      `INSERT INTO archive (owner_id, code, sha256, file_name, valid_until, source_application)
-       VALUES ($1, $2, $3, $4, current_date + make_interval(months => $5::int), $6)
-       ON CONFLICT (owner_id, code, sha256) DO NOTHING`,
-      [ownerId, f.code, f.sha256, f.file_name, months, applicationId],
-    );
+    const p = params.length;
+    values.push(`($1::text, $${p + 1}, $${p + 2}, $${p + 3}, current_date + make_interval(months => $${p + 4}::int), $2::uuid)`);
+    params.push(f.code, f.sha256, f.file_name, months);
   }
+  // Every kept material in one statement.
+  if (!values.length) return;
+  await tx.query(
+    `INSERT INTO archive (owner_id, code, sha256, file_name, valid_until, source_application)
+     VALUES ${values.join(', ')}
+     ON CONFLICT (owner_id, code, sha256) DO NOTHING`,
+    params,
+  );
 }
 
 function unknownAnswers(v: BundleVersion, answers: Record<string, unknown>): ErrorDetail[] {

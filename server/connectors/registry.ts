@@ -244,26 +244,59 @@ export class Connectors implements ConnectorRegistry {
     return [...this.licences.keys()];
   }
 
-  private async record(
+  /** Audit rows waiting for the next write, each with the caller waiting for it. */
+  private pending: { params: unknown[]; done: () => void }[] = [];
+  private flushing: Promise<void> | undefined;
+
+  /**
+   * Writes the audit row of one call before the call's answer is used. Rows of calls that end
+   * together (a form's licences are looked up at once, many citizens submit at once) go in one
+   * multi-row INSERT: one statement and one commit instead of one each.
+   */
+  private record(
     connector: Connector,
     call: { operation: string; subject: string; holder: string | null; context: CallContext },
     started: number,
     outcome: string,
     error?: unknown,
   ): Promise<void> {
-    try {
-      await this.d.db.query(
-        `INSERT INTO connector_calls (connector, connector_type, kind, operation, subject, holder, actor, application_id, purpose, outcome, latency_ms, error)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [
-          connector.id, connector.type, connector.kind, call.operation, call.subject, call.holder, call.context.actor,
-          call.context.applicationId ?? null, call.context.purpose, outcome, Date.now() - started,
-          error ? String((error as Error).message ?? error).slice(0, 500) : null,
-        ],
-      );
-    } catch (err) {
-      // The audit row must not turn a fetched licence into a failure; the log keeps the trace.
-      this.d.logger.error({ err, connector: connector.id }, 'connector call could not be recorded');
+    const params = [
+      connector.id, connector.type, connector.kind, call.operation, call.subject, call.holder, call.context.actor,
+      call.context.applicationId ?? null, call.context.purpose, outcome, Date.now() - started,
+      error ? String((error as Error).message ?? error).slice(0, 500) : null,
+    ];
+    return new Promise<void>((done) => {
+      this.pending.push({ params, done });
+      // Calls answered in this turn of the event loop join the same write.
+      if (this.pending.length === 1 && !this.flushing) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, 200);
+      const values: string[] = [];
+      const params: unknown[] = [];
+      for (const row of batch) {
+        values.push(`(${row.params.map((_, i) => `$${params.length + i + 1}`).join(', ')})`);
+        params.push(...row.params);
+      }
+      this.flushing = this.d.db
+        .query(
+          `INSERT INTO connector_calls (connector, connector_type, kind, operation, subject, holder, actor, application_id, purpose, outcome, latency_ms, error)
+           VALUES ${values.join(', ')}`,
+          params,
+        )
+        .then(
+          () => undefined,
+          (err: unknown) => {
+            // The audit rows must not turn a fetched licence into a failure; the log keeps the trace.
+            this.d.logger.error({ err, connectors: [...new Set(batch.map((r) => r.params[0]))] }, 'connector calls could not be recorded');
+          },
+        );
+      await this.flushing;
+      this.flushing = undefined;
+      for (const row of batch) row.done();
     }
   }
 

@@ -15,10 +15,10 @@ import type { User } from '../auth/types.js';
 import type { BundleVersion } from '../bundles/registry.js';
 import type { Evaluation } from '../../shared/evaluate.js';
 import { chinaToday } from '../../shared/beijing-time.js';
-import { holderFor } from '../applications/profile.js';
+import { holderFor, licenceKey } from '../applications/profile.js';
 import { transition } from '../subapps/transition.js';
 import type { SubPayload, SupplementRequest } from '../applications/service.js';
-import type { CallContext, ConnectorRegistry, Holder } from './types.js';
+import type { CallContext, ConnectorRegistry, Holder, LicenceRecord } from './types.js';
 
 /** What proves a material was fetched, kept with the application and sent to the department. */
 export interface Evidence {
@@ -62,6 +62,8 @@ export function fileNameFor(title: string): string {
   return `${title}（电子证照）.pdf`;
 }
 
+type FetchOutcome = { fetched?: Fetched; error?: string; missing?: 'missing' | 'expired' };
+
 interface FetchRow {
   application_id: string;
   code: string;
@@ -83,14 +85,23 @@ export class SharingService {
    * is held while the exchange answers). A failure is not an error: the material stays pending
    * and the dispatch worker fetches it before the delivery that needs it.
    */
-  async prefetch(user: User, applicationId: string, v: BundleVersion, evaluation: Evaluation, data: Readonly<Record<string, unknown>>): Promise<Prefetch[]> {
+  async prefetch(
+    user: User,
+    applicationId: string,
+    v: BundleVersion,
+    evaluation: Evaluation,
+    data: Readonly<Record<string, unknown>>,
+    answered?: ReadonlyMap<string, LicenceRecord | null>,
+  ): Promise<Prefetch[]> {
     const context: CallContext = { actor: `citizen:${user.id}`, applicationId, purpose: 'submit' };
     return Promise.all(
       this.sharingMaterials(evaluation).map(async ({ code }): Promise<Prefetch> => {
         const type = licenceType(code, this.d.connectors);
         const holder = holderFor(type, user, data);
         if (!holder) return { code, type, holder: null, error: 'no holder identity to ask the library with' };
-        const outcome = await this.fetchOne(type, holder, context);
+        // Already fetched with its file when the profile was read for this submission (one call per licence).
+        const key = licenceKey(type, holder);
+        const outcome = answered?.has(key) ? await this.keep(answered.get(key) ?? null, this.d.connectors.licenceFor(type)?.connector.id ?? '') : await this.fetchOne(type, holder, context);
         return { code, type, holder, ...outcome };
       }),
     ).then((list) => {
@@ -100,11 +111,19 @@ export class SharingService {
   }
 
   /** One fetch with the file; the file is stored by content before anything refers to it. */
-  private async fetchOne(type: string, holder: Holder, context: CallContext): Promise<{ fetched?: Fetched; error?: string; missing?: 'missing' | 'expired' }> {
+  private async fetchOne(type: string, holder: Holder, context: CallContext): Promise<FetchOutcome> {
     const audited = this.d.connectors.licenceFor(type);
     if (!audited) return { missing: 'missing', error: 'no connector serves this licence type' };
     try {
-      const found = await audited.fetch({ type, holder, withFile: true }, context);
+      return await this.keep(await audited.fetch({ type, holder, withFile: true }, context), audited.connector.id);
+    } catch (err) {
+      return { error: (err as Error).message.slice(0, 500) };
+    }
+  }
+
+  /** What the library answered for a fetch with the file: the file stored by content, with its evidence. */
+  private async keep(found: LicenceRecord | null, source: string): Promise<FetchOutcome> {
+    try {
       if (!found) return { missing: 'missing' };
       if (found.validUntil !== null && found.validUntil < chinaToday()) return { missing: 'expired' };
       if (!found.file) return { error: 'the library sent no file' };
@@ -112,7 +131,7 @@ export class SharingService {
       return {
         fetched: {
           evidence: {
-            source: audited.connector.id,
+            source,
             licenceNumber: found.licenceNumber,
             issuer: found.issuer,
             issuedOn: found.issuedOn,
@@ -135,21 +154,39 @@ export class SharingService {
    * for the worker), the fetched files among the application's materials.
    */
   async record(tx: Queryable, applicationId: string, v: BundleVersion, prefetched: readonly Prefetch[]): Promise<void> {
+    if (!prefetched.length) return;
+    // One statement for all of them: the fetched files (blobs, then the application's materials)
+    // and a material_fetches row each. The foreign keys are checked when the whole statement ends.
+    const params: unknown[] = [applicationId];
+    const at = (v: unknown): string => `$${params.push(v)}`;
+    const blobs: string[] = [];
+    const materials: string[] = [];
+    const fetches: string[] = [];
     for (const p of prefetched) {
-      if (p.fetched) {
-        await this.attachFile(tx, applicationId, p.code, v.catalogue.materials.get(p.type)?.title ?? p.code, p.fetched);
+      const f = p.fetched;
+      if (f) {
+        blobs.push(`(${at(f.evidence.sha256)}, ${at(f.size)}::bigint, ${at(f.mime)})`);
+        materials.push(`($1::uuid, ${at(p.code)}, ${at(f.evidence.sha256)}, ${at(fileNameFor(v.catalogue.materials.get(p.type)?.title ?? p.code))}, 'sharing')`);
       }
-      await tx.query(
-        `INSERT INTO material_fetches (application_id, code, holder, state, attempts, next_attempt_at, last_error, evidence, fields, sha256)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (application_id, code) DO NOTHING`,
-        [
-          applicationId, p.code, JSON.stringify(p.holder ?? {}), p.fetched ? 'fetched' : 'pending', 1,
-          p.fetched ? null : new Date(), p.error ?? null,
-          p.fetched ? JSON.stringify(p.fetched.evidence) : null, p.fetched ? JSON.stringify(p.fetched.fields) : null, p.fetched?.evidence.sha256 ?? null,
-        ],
+      fetches.push(
+        `($1::uuid, ${at(p.code)}, ${at(JSON.stringify(p.holder ?? {}))}::jsonb, ${at(f ? 'fetched' : 'pending')}, 1, ${at(f ? null : new Date())}::timestamptz, ${at(p.error ?? null)}, ` +
+          `${at(f ? JSON.stringify(f.evidence) : null)}::jsonb, ${at(f ? JSON.stringify(f.fields) : null)}::jsonb, ${at(f?.evidence.sha256 ?? null)})`,
       );
     }
+    const ctes: string[] = [];
+    if (blobs.length) ctes.push(`b AS (INSERT INTO blobs (sha256, size, mime) VALUES ${blobs.join(', ')} ON CONFLICT (sha256) DO NOTHING)`);
+    if (materials.length) {
+      ctes.push(
+        `m AS (INSERT INTO application_materials (application_id, code, sha256, file_name, source) VALUES ${materials.join(', ')}
+           ON CONFLICT (application_id, code) DO UPDATE SET sha256 = EXCLUDED.sha256, file_name = EXCLUDED.file_name, source = 'sharing', uploaded_at = now())`,
+      );
+    }
+    await tx.query(
+      `${ctes.length ? `WITH ${ctes.join(', ')} ` : ''}INSERT INTO material_fetches (application_id, code, holder, state, attempts, next_attempt_at, last_error, evidence, fields, sha256)
+       VALUES ${fetches.join(', ')}
+       ON CONFLICT (application_id, code) DO NOTHING`,
+      params,
+    );
   }
 
   private async attachFile(tx: Queryable, applicationId: string, code: string, title: string, f: Fetched): Promise<void> {

@@ -11,6 +11,7 @@ import type { Profile } from '../../shared/model.js';
 import type { Evaluation } from '../../shared/evaluate.js';
 import type { ErrorDetail } from '../errors.js';
 import type { Evidence, Prefetch, SharingService } from './sharing.js';
+import type { LicenceRecord } from './types.js';
 
 export async function sharingChecks(
   sharing: SharingService,
@@ -19,6 +20,8 @@ export async function sharingChecks(
   v: BundleVersion,
   profile: Profile,
   evaluation: Evaluation,
+  /** What the library answered, with files, when the profile was read for this submission. */
+  answered?: ReadonlyMap<string, LicenceRecord | null>,
 ): Promise<{ sharing: SharingService; prefetched: Prefetch[]; details: ErrorDetail[] }> {
   const details: ErrorDetail[] = [];
   const data = profile.sharing?.data ?? {};
@@ -39,7 +42,7 @@ export async function sharingChecks(
   }
   // Refused: nothing is fetched; the details join the submission's others in one 422.
   if (details.length) return { sharing, prefetched: [], details };
-  return { sharing, prefetched: await sharing.prefetch(user, app.id, v, evaluation, data), details };
+  return { sharing, prefetched: await sharing.prefetch(user, app.id, v, evaluation, data, answered), details };
 }
 
 export interface ApplicationMaterial {
@@ -54,10 +57,23 @@ export interface ApplicationMaterial {
 /** The filed application's materials with the evidence of each fetched licence (GET /api/applications/:id). */
 export async function materialsWithEvidence(tx: Queryable, applicationId: string, evaluation: Evaluation | null): Promise<ApplicationMaterial[]> {
   if (!evaluation) return [];
-  const { rows } = await tx.query<{ code: string; state: ApplicationMaterial['fetch']; evidence: Evidence | null }>(
-    'SELECT code, state, evidence FROM material_fetches WHERE application_id = $1',
-    [applicationId],
-  );
+  const { rows } = await tx.query<MaterialFetch>('SELECT code, state, evidence FROM material_fetches WHERE application_id = $1', [applicationId]);
+  return materialsOf(evaluation, rows);
+}
+
+/** One material_fetches row as the applicant's view needs it. */
+export interface MaterialFetch {
+  code: string;
+  state: ApplicationMaterial['fetch'];
+  evidence: Evidence | null;
+}
+
+/** What submit recorded for each sharing material (SharingService.record), as material_fetches holds it. */
+export function fetchesOf(prefetched: readonly Prefetch[]): MaterialFetch[] {
+  return prefetched.map((p) => ({ code: p.code, state: p.fetched ? 'fetched' : 'pending', evidence: p.fetched?.evidence ?? null }));
+}
+
+export function materialsOf(evaluation: Evaluation, rows: readonly MaterialFetch[]): ApplicationMaterial[] {
   const fetches = new Map(rows.map((r) => [r.code, r]));
   return evaluation.materials.map((m) => {
     const f = fetches.get(m.code);

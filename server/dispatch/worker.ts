@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { DeliveryChannel, DeliveryResult, DeliveryTarget } from '../delivery/types.js';
 import { DEFAULT_BACKOFF, nextAttemptAt, type BackoffPolicy } from './backoff.js';
 import { onRelease } from './signal.js';
-import { reschedule, transition } from '../subapps/transition.js';
+import { deliverMany, reschedule, transition } from '../subapps/transition.js';
 
 export interface WorkerOptions {
   db: Database;
@@ -34,6 +34,14 @@ interface ClaimedRow {
   /** attempts before the last operator retry: the budget and the backoff count from here. */
   retry_base: number;
   first_attempt_at: Date;
+}
+
+/** One delivery's result, recorded with the rest of its batch. */
+interface Outcome {
+  row: ClaimedRow;
+  idempotencyKey: string;
+  started: Date;
+  result: DeliveryResult;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
@@ -132,11 +140,30 @@ export class DispatchWorker {
       RETURNING s.id, s.application_id, s.department, s.payload, s.round, s.attempts, s.retry_base, s.first_attempt_at`,
       [this.batchSize, this.leaseMs],
     );
-    await Promise.all(rows.map((row) => this.deliver(row)));
+    // Results are recorded as they come, those that come together in one transaction: a slow
+    // department does not hold back recording the others of its batch.
+    let ready: Outcome[] = [];
+    const recorded: Promise<void>[] = [];
+    await Promise.all(
+      rows.map(async (row) => {
+        // Awaited first: `ready.push(await …)` would push into the array a flush has already taken.
+        const outcome = await this.deliver(row);
+        ready.push(outcome);
+        if (ready.length > 1) return;
+        recorded.push(
+          new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+            const batch = ready;
+            ready = [];
+            return this.recordAll(batch);
+          }),
+        );
+      }),
+    );
+    await Promise.all(recorded);
     return rows.length + fetched;
   }
 
-  private async deliver(row: ClaimedRow): Promise<void> {
+  private async deliver(row: ClaimedRow): Promise<Outcome> {
     const idempotencyKey = `${row.id}:${row.round}`;
     const started = new Date();
     const target = this.o.targetFor(row.department);
@@ -151,7 +178,7 @@ export class DispatchWorker {
         result = { ok: false, retryable: true, durationMs: Date.now() - started.getTime(), error: (err as Error).message.slice(0, 500) };
       }
     }
-    await this.record(row, idempotencyKey, started, result);
+    return { row, idempotencyKey, started, result };
   }
 
   private materialLinks(row: ClaimedRow): unknown {
@@ -161,32 +188,47 @@ export class DispatchWorker {
     );
   }
 
-  private async record(row: ClaimedRow, idempotencyKey: string, started: Date, result: DeliveryResult): Promise<void> {
-    const giveUp = !result.ok && (!result.retryable || row.attempts - row.retry_base >= this.maxAttempts);
+  /**
+   * The batch's results in one transaction: every attempt in one INSERT, every delivered row
+   * (with its history event) in one statement; the rare failures one by one as before. One
+   * commit per batch instead of one per delivery.
+   */
+  private async recordAll(outcomes: readonly Outcome[]): Promise<void> {
+    if (!outcomes.length) return;
+    const parked: Outcome[] = [];
     await this.o.db.transaction(async (tx) => {
+      const params: unknown[] = [];
+      const values = outcomes.map(({ row, idempotencyKey, started, result }) => {
+        const p = params.push(row.id, row.round, row.attempts, idempotencyKey, started, Math.round(result.durationMs), result.ok, result.statusCode ?? null, result.error ?? null);
+        return `($${p - 8}::uuid, $${p - 7}::int, $${p - 6}::int, $${p - 5}, $${p - 4}::timestamptz, $${p - 3}::int, $${p - 2}::boolean, $${p - 1}::int, $${p})`;
+      });
       await tx.query(
-        `INSERT INTO delivery_attempts (sub_application_id, round, attempt, idempotency_key, started_at, duration_ms, ok, status_code, error)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [row.id, row.round, row.attempts, idempotencyKey, started, Math.round(result.durationMs), result.ok, result.statusCode ?? null, result.error ?? null],
+        `INSERT INTO delivery_attempts (sub_application_id, round, attempt, idempotency_key, started_at, duration_ms, ok, status_code, error) VALUES ${values.join(', ')}`,
+        params,
       );
       // The attempt (same round and attempt count) keeps a worker whose lease ran out from
       // overwriting what another worker recorded since.
-      const attempt = { round: row.round, attempts: row.attempts };
-      if (result.ok) {
-        await transition(tx, {
-          transition: 'deliver', id: row.id, applicationId: row.application_id, actor: 'dispatch', attempt,
-          note: { attempt: row.attempts, statusCode: result.statusCode ?? null },
-        });
-      } else if (giveUp) {
-        await transition(tx, {
-          transition: 'park', id: row.id, applicationId: row.application_id, actor: 'dispatch', attempt,
-          lastError: result.error ?? 'delivery failed', note: { attempts: row.attempts, error: result.error ?? null },
-        });
-      } else {
-        const due = nextAttemptAt(row.first_attempt_at, row.attempts - row.retry_base, this.backoff);
-        await reschedule(tx, { id: row.id, round: row.round, attempt: row.attempts, due, lastError: result.error ?? 'delivery failed' });
+      await deliverMany(
+        tx,
+        'dispatch',
+        outcomes.filter((o) => o.result.ok).map(({ row, result }) => ({ id: row.id, attempt: { round: row.round, attempts: row.attempts }, note: { attempt: row.attempts, statusCode: result.statusCode ?? null } })),
+      );
+      for (const o of outcomes) {
+        if (o.result.ok) continue;
+        const { row, result } = o;
+        const attempt = { round: row.round, attempts: row.attempts };
+        if (!result.retryable || row.attempts - row.retry_base >= this.maxAttempts) {
+          await transition(tx, {
+            transition: 'park', id: row.id, applicationId: row.application_id, actor: 'dispatch', attempt,
+            lastError: result.error ?? 'delivery failed', note: { attempts: row.attempts, error: result.error ?? null },
+          });
+          parked.push(o);
+        } else {
+          const due = nextAttemptAt(row.first_attempt_at, row.attempts - row.retry_base, this.backoff);
+          await reschedule(tx, { id: row.id, round: row.round, attempt: row.attempts, due, lastError: result.error ?? 'delivery failed' });
+        }
       }
     });
-    if (giveUp) this.o.logger.warn({ subApplication: row.id, department: row.department, attempts: row.attempts, error: result.error }, 'dispatch: parked as dead');
+    for (const { row, result } of parked) this.o.logger.warn({ subApplication: row.id, department: row.department, attempts: row.attempts, error: result.error }, 'dispatch: parked as dead');
   }
 }

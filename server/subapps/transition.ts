@@ -108,6 +108,38 @@ export async function transition<T extends Transition>(tx: Queryable, change: Ch
   return true;
 }
 
+/**
+ * `deliver` for a batch the worker delivered, in one statement (the rows and their history
+ * events): what `transition` does for each, without its per-row round trips. A delivery never
+ * changes the application's status, queues nothing and tells the applicant nothing (no notice
+ * event), so there is nothing else to write. Returns the ids that moved: a row no longer in the
+ * attempt the worker held (its lease ran out and another worker took it) stays as it is.
+ */
+export async function deliverMany(tx: Queryable, actor: string, rows: readonly { id: string; attempt: { round: number; attempts: number }; note: unknown }[]): Promise<string[]> {
+  if (!rows.length) return [];
+  const { from, to } = TRANSITIONS.deliver;
+  if (changesApplicationStatus('deliver') || to === 'queued') throw new Error('deliverMany: deliver would need the per-row path');
+  const params: unknown[] = [to, [...from], actor];
+  const values = rows.map((r) => {
+    const p = params.push(r.id, r.attempt.round, r.attempt.attempts, noteParam(r.note));
+    return `($${p - 3}::uuid, $${p - 2}::int, $${p - 1}::int, $${p}::jsonb)`;
+  });
+  const [assign] = ASSIGNMENTS.deliver({ transition: 'deliver', id: '', applicationId: '', actor, note: null });
+  const { rows: moved } = await tx.query<{ sub_application_id: string }>(
+    `WITH v (id, round, attempts, note) AS (VALUES ${values.join(', ')}),
+     changed AS (
+       UPDATE sub_applications s SET status = $1::text, updated_at = now(), ${assign}
+         FROM v
+        WHERE s.id = v.id AND s.status = ANY($2::text[]) AND s.round = v.round AND s.attempts = v.attempts
+        RETURNING s.id, v.note)
+     INSERT INTO sub_application_events (sub_application_id, status, actor, note)
+     SELECT id, $1::text, $3::text, note FROM changed
+     RETURNING sub_application_id`,
+    params,
+  );
+  return moved.map((r) => r.sub_application_id);
+}
+
 /** One sub-application as it is filed. */
 /**
  * Not a change of status: a queued row whose attempt failed stays queued, due again at `due`
@@ -144,7 +176,8 @@ export async function file(
   tx: Queryable,
   application: { id: string; actor: string; set: { evaluation: unknown; savings: unknown; submitKey: string | null; promisedBy: string | null; regionCode: string } },
   items: readonly FiledItem[],
-): Promise<void> {
+  options: { returning?: boolean } = {},
+): Promise<{ number: string; submitted_at: Date } | undefined> {
   // Every sub-application and its first history event in ONE statement (a multi-row INSERT
   // whose RETURNING feeds the events INSERT): one round trip per row, two per item, was a good
   // part of a submission's database time (test/bench/dispatch.ts).
@@ -171,13 +204,15 @@ export async function file(
   }
   if (items.some((i) => i.status === 'queued')) await notifyRelease(tx);
   const { set } = application;
-  await tx.query(
+  // `returning`: the 办件编号 and the filing time, for a caller that answers with what it wrote.
+  const { rows } = await tx.query<{ number: string; submitted_at: Date }>(
     `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now(), promised_by = $5,
             number = ${numberSql('$6::text', 'now()')}
-      WHERE id = $1`,
+      WHERE id = $1${options.returning ? ' RETURNING number, submitted_at' : ''}`,
     [application.id, JSON.stringify(set.evaluation), JSON.stringify(set.savings), set.submitKey, set.promisedBy, set.regionCode],
   );
   await notify(tx, { kind: 'filed', applicationId: application.id });
+  return rows[0];
 }
 
 /**
