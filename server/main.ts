@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     smsGatewayUrl ??= `http://127.0.0.1:${simPort}/sms/messages`;
     logger.info({ simulator: `http://127.0.0.1:${simPort}`, human: [...human], sms: smsGatewayUrl }, 'DEMO: simulated department systems running');
     // A restart loses the simulator's work in hand: it takes up what the departments still owe.
-    void simulator.reconcile(parts.departments.map((d) => d.code).filter((c) => !human.has(c)));
+    simulator.keepReconciling(parts.departments.map((d) => d.code).filter((c) => !human.has(c)));
   }
 
   const worker = config.worker ? parts.createWorker({ targetFor }) : undefined;

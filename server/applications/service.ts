@@ -419,13 +419,12 @@ export class ApplicationService {
         tx,
         { id: app.id, actor, set: { evaluation, savings, submitKey: key ?? null, promisedBy: promise?.toISOString() ?? null, regionCode: v.bundle.region?.code ?? DEFAULT_REGION_CODE } },
         items,
-        { returning: true },
       );
       // The answer is built from what this transaction wrote (the rows, their first events, at
       // the transaction's time), not read back: a filed application has no rating or documents yet.
-      const at = written!.submitted_at;
+      const at = written.submitted_at;
       const seen: Seen = {
-        app: { ...app, status: 'submitted', evaluation, savings, submit_key: key ?? null, submitted_at: at, updated_at: at, number: written!.number, promised_by: promise ?? null },
+        app: { ...app, status: 'submitted', evaluation, savings, submit_key: key ?? null, submitted_at: at, updated_at: at, number: written.number, promised_by: promise ?? null },
         rows: items.map((i) => ({
           id: i.id, item_id: i.itemId, department: i.department, status: i.status, outputs: null, supplement: null, reason: null,
           payload: i.payload as SubPayload, round: 1, time_limit_days: i.timeLimitDays, created_at: at, completed_at: null,

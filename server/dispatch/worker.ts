@@ -189,14 +189,38 @@ export class DispatchWorker {
   }
 
   /**
-   * The batch's results in one transaction: every attempt in one INSERT, every delivered row
-   * (with its history event) in one statement; the rare failures one by one as before. One
-   * commit per batch instead of one per delivery.
+   * The batch's results in one transaction (one commit per batch instead of one per delivery);
+   * should that transaction fail, each result in one of its own, so that one bad row costs the
+   * others nothing.
    */
   private async recordAll(outcomes: readonly Outcome[]): Promise<void> {
     if (!outcomes.length) return;
+    try {
+      await this.recordBatch(outcomes);
+    } catch (err) {
+      this.o.logger.warn({ err, results: outcomes.length }, 'dispatch: recording a batch failed; recording its results one by one');
+      for (const o of outcomes) {
+        try {
+          await this.recordBatch([o]);
+        } catch (one) {
+          // The row keeps its lease and goes out again with the same idempotency key when it runs out.
+          this.o.logger.error({ err: one, subApplication: o.row.id }, 'dispatch: recording a delivery failed');
+        }
+      }
+    }
+  }
+
+  /**
+   * Every attempt in one INSERT, every delivered row (with its history event) in one statement;
+   * the rare failures one by one. The batch's applications are locked first, in one order: a
+   * department's action takes its application's lock before its rows (server/departments/service.ts),
+   * so taking the rows of several applications first could deadlock with it.
+   */
+  private async recordBatch(outcomes: readonly Outcome[]): Promise<void> {
     const parked: Outcome[] = [];
     await this.o.db.transaction(async (tx) => {
+      const applications = [...new Set(outcomes.map((o) => o.row.application_id))].sort();
+      await tx.query('SELECT 1 FROM applications WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [applications]);
       const params: unknown[] = [];
       const values = outcomes.map(({ row, idempotencyKey, started, result }) => {
         const p = params.push(row.id, row.round, row.attempts, idempotencyKey, started, Math.round(result.durationMs), result.ok, result.statusCode ?? null, result.error ?? null);

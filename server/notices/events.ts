@@ -5,13 +5,13 @@ import { NOTICE_CHANNEL_KINDS, type Recipient } from './channels/kinds.js';
 
 /**
  * The one way notices are written: server/subapps/transition.ts calls `notify` on the
- * transaction of every change of status, so a notice exists exactly when its change committed.
+ * transaction of every change of status (and `noticeOfFiling` on the filing's), so a notice exists
+ * exactly when its change committed.
  * Unknown moves (a transition another part adds later) write nothing: a move is announced
  * only once it is given an event below. `ask` (a licence fetch that needs the applicant) is
  * named ahead of the move itself, taking its `reason` if it carries one.
  */
 export type NoticeTrigger =
-  | { kind: 'filed'; applicationId: string }
   | {
       kind: 'moved';
       /** The lifecycle transition; a string so that moves added later pass through harmlessly. */
@@ -36,8 +36,6 @@ const FINISHED_WITH_RESULTS = ['completed', 'partially_completed'];
 
 export async function notify(tx: Queryable, trigger: NoticeTrigger): Promise<void> {
   switch (trigger.kind) {
-    case 'filed':
-      return write(tx, trigger.applicationId, 'submitted', {});
     case 'derived':
       if (!FINISHED_WITH_RESULTS.includes(trigger.from) && FINISHED_WITH_RESULTS.includes(trigger.to)) {
         return write(tx, trigger.applicationId, 'results-ready', {});
@@ -72,7 +70,7 @@ export async function notify(tx: Queryable, trigger: NoticeTrigger): Promise<voi
  * did not turn SMS off. Rows of a channel that delivers by being stored are written as sent.
  */
 async function write(tx: Queryable, applicationId: string, event: NoticeEvent, facts: Partial<NoticeFacts>): Promise<void> {
-  const { rows } = await tx.query<{ applicant_id: string; title: string; number: string | null; submitted_at: Date | null; mobile: string | null; sms: boolean; now: Date }>(
+  const { rows } = await tx.query<FiledFacts>(
     `SELECT a.applicant_id, v.title, a.number, a.submitted_at, u.mobile, COALESCE(ns.sms, true) AS sms, now() AS now
        FROM applications a
        JOIN bundle_versions v ON v.bundle_id = a.bundle_id AND v.version = a.version
@@ -82,7 +80,26 @@ async function write(tx: Queryable, applicationId: string, event: NoticeEvent, f
     [applicationId],
   );
   const a = rows[0];
-  if (!a) return;
+  if (a) await writeFor(tx, applicationId, a, event, facts);
+}
+
+/** What a notice about an application says and whom it reaches, as one read gives them. */
+export interface FiledFacts {
+  applicant_id: string;
+  title: string;
+  number: string | null;
+  submitted_at: Date | null;
+  mobile: string | null;
+  sms: boolean;
+  now: Date;
+}
+
+/** The filing notice, from the facts the filing statement read back (server/subapps/transition.ts `file`). */
+export function noticeOfFiling(tx: Queryable, applicationId: string, facts: FiledFacts): Promise<void> {
+  return writeFor(tx, applicationId, facts, 'submitted', {});
+}
+
+async function writeFor(tx: Queryable, applicationId: string, a: FiledFacts, event: NoticeEvent, facts: Partial<NoticeFacts>): Promise<void> {
   const recipient: Recipient = { mobile: a.mobile, smsOn: a.sms };
   const payload: NoticeFacts = {
     event,

@@ -88,6 +88,12 @@ export interface SimulatorOptions extends Partial<SimulatorControl> {
   /** Per-attempt timeout of a callback. Default 10 000 ms. */
   callbackTimeoutMs?: number;
   /**
+   * How often `keepReconciling` looks again for cases still waiting on the departments (a case
+   * whose callbacks gave up while the product was unreachable is taken up at the next look).
+   * Default 60 000 ms; 0: only once.
+   */
+  reconcileEveryMs?: number;
+  /**
    * The simulated licence library and data exchange at `/exchange` (server/connectors/protocol.ts):
    * the secret shared with each connector id (undefined: unknown connector), and optionally the
    * library to serve (the product's in-process simulated connectors share it in DEMO).
@@ -131,6 +137,8 @@ export interface Simulator {
    * Returns how many it took up.
    */
   reconcile(codes: readonly string[]): Promise<number>;
+  /** `reconcile` now and then every `reconcileEveryMs` until `close`, as a department system's sweep. */
+  keepReconciling(codes: readonly string[]): void;
   /** Cancels scheduled callbacks and drops hanging requests; the HTTP server is the caller's. */
   close(): Promise<void>;
 }
@@ -378,7 +386,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
         if (!lifetime.signal.aborted) logger.error({ err, department: code }, 'simulator: reconciling unfinished cases failed');
       }
     }
-    if (taken) logger.info({ taken }, 'simulator: took up unfinished cases after a restart');
+    if (taken) logger.info({ taken }, 'simulator: took up cases still waiting on the departments');
     return taken;
   }
 
@@ -547,6 +555,16 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       while (tasks.size) await Promise.allSettled([...tasks]);
     },
     reconcile,
+    keepReconciling(codes) {
+      const every = options.reconcileEveryMs ?? 60_000;
+      const sweep = async (): Promise<void> => {
+        await reconcile(codes);
+        if (!every || lifetime.signal.aborted) return;
+        // A timer that never holds the process open; close() aborts the wait.
+        await sleep(every, undefined, { signal: lifetime.signal, ref: false }).then(sweep, () => undefined);
+      };
+      void sweep();
+    },
     async close() {
       lifetime.abort();
       sms?.close();

@@ -17,6 +17,8 @@ export interface SimulatorConfig {
   failureRate: number;
   processDelayMs: number;
   autoProcess: boolean | string[];
+  /** How often it looks for cases still waiting on the departments, in ms (0: only at start). */
+  reconcileEveryMs: number;
   scenariosDir: string;
 }
 
@@ -58,6 +60,7 @@ export function loadSimulatorConfig(env: Env = process.env): SimulatorConfig {
     failureRate: parseRate(env.SIMULATOR_FAILURE_RATE),
     processDelayMs: parseInteger(env, 'SIMULATOR_PROCESS_DELAY_MS', 3000, 0, 86_400_000),
     autoProcess: parseAutoProcess(env.SIMULATOR_AUTO_PROCESS),
+    reconcileEveryMs: 1000 * parseInteger(env, 'SIMULATOR_RECONCILE_SECONDS', 60, 0, 86_400),
     scenariosDir: path.resolve(env.SCENARIOS_DIR || './scenarios'),
   };
 }

@@ -33,6 +33,7 @@ function main(): void {
     failureRate: config.failureRate,
     processDelayMs: config.processDelayMs,
     autoProcess: config.autoProcess,
+    reconcileEveryMs: config.reconcileEveryMs,
     logger,
     // The licence library and data exchange at /exchange, for the connectors connectors.yaml declares.
     exchange: { secretFor: (id) => (connectorNames.has(id) ? connectorSecret(config.sessionSecret, id, connectorNames.get(id)) : undefined) },
@@ -47,7 +48,7 @@ function main(): void {
       `simulated departments listening on http://${config.host}:${port}/departments/:code`,
     );
     // Cases delivered before a restart are found through the department API, not forgotten.
-    void simulator.reconcile([...secretNames.keys()]);
+    simulator.keepReconciling([...secretNames.keys()]);
   });
   server.on('error', (err) => {
     logger.fatal({ err }, 'simulator failed to start');

@@ -1,9 +1,9 @@
 import type { Queryable } from '../db/types.js';
 import type { SubPayload, SupplementRequest } from '../applications/service.js';
-import { notify } from '../notices/events.js';
+import { notify, noticeOfFiling, type FiledFacts } from '../notices/events.js';
 import { changesApplicationStatus, deriveApplicationStatus, INITIAL_STATUSES, TRANSITIONS, type SubStatus, type Transition } from '../../shared/lifecycle.js';
 import { numberSql } from '../applications/number.js';
-import { notifyRelease } from '../dispatch/signal.js';
+import { notifyRelease, RELEASE_CHANNEL } from '../dispatch/signal.js';
 
 /**
  * The one place a status is written. A sub-application's status changes only through
@@ -140,7 +140,6 @@ export async function deliverMany(tx: Queryable, actor: string, rows: readonly {
   return moved.map((r) => r.sub_application_id);
 }
 
-/** One sub-application as it is filed. */
 /**
  * Not a change of status: a queued row whose attempt failed stays queued, due again at `due`
  * (never earlier than now), guarded like the worker's other writes by its round and attempt.
@@ -153,6 +152,7 @@ export async function reschedule(tx: Queryable, row: { id: string; round: number
   );
 }
 
+/** One sub-application as it is filed. */
 export interface FiledItem {
   id: string;
   itemId: string;
@@ -170,19 +170,20 @@ export interface FiledItem {
 /**
  * Files an application: its sub-applications in their first status (waiting for earlier items,
  * or queued and due at once), each with its first history event, and the application submitted,
- * with the columns the caller gives and its 办件编号.
+ * with the columns the caller gives and its 办件编号. Returns the number and the filing time.
  */
 export async function file(
   tx: Queryable,
   application: { id: string; actor: string; set: { evaluation: unknown; savings: unknown; submitKey: string | null; promisedBy: string | null; regionCode: string } },
   items: readonly FiledItem[],
-  options: { returning?: boolean } = {},
-): Promise<{ number: string; submitted_at: Date } | undefined> {
-  // Every sub-application and its first history event in ONE statement (a multi-row INSERT
-  // whose RETURNING feeds the events INSERT): one round trip per row, two per item, was a good
-  // part of a submission's database time (test/bench/dispatch.ts).
+): Promise<{ number: string; submitted_at: Date }> {
+  // ONE statement for the whole filing: the sub-applications (a multi-row INSERT whose RETURNING
+  // feeds their first history events), the application's UPDATE with its number, the wake-up of
+  // the workers, and what the filing notice says. One round trip per row, then one per part, was
+  // most of a submission's database time (test/bench/dispatch.ts counts them).
+  const { set } = application;
+  const params: unknown[] = [application.id, application.actor, JSON.stringify(set.evaluation), JSON.stringify(set.savings), set.submitKey, set.promisedBy, set.regionCode];
   const values: string[] = [];
-  const params: unknown[] = [application.id, application.actor];
   for (const item of items) {
     if (!INITIAL_STATUSES.includes(item.status)) throw new Error(`a sub-application is not filed as ${item.status}`);
     const p = params.length;
@@ -191,28 +192,35 @@ export async function file(
     );
     params.push(item.id, item.itemId, item.department, item.position, item.status, item.channel, item.after, JSON.stringify(item.payload), item.timeLimitDays, item.promisedBy);
   }
-  if (values.length) {
-    await tx.query(
-      `WITH inserted AS (
+  const subs = values.length
+    ? `inserted AS (
          INSERT INTO sub_applications (id, application_id, item_id, department, position, status, channel, after_items, payload, time_limit_days, next_attempt_at, promised_by)
          VALUES ${values.join(', ')}
-         RETURNING id, status, position)
-       INSERT INTO sub_application_events (sub_application_id, status, actor, note)
-       SELECT id, status, $2, NULL FROM inserted ORDER BY position`,
-      params,
-    );
-  }
-  if (items.some((i) => i.status === 'queued')) await notifyRelease(tx);
-  const { set } = application;
-  // `returning`: the 办件编号 and the filing time, for a caller that answers with what it wrote.
-  const { rows } = await tx.query<{ number: string; submitted_at: Date }>(
-    `UPDATE applications SET status = 'submitted', evaluation = $2, savings = $3, submit_key = $4, submitted_at = now(), updated_at = now(), promised_by = $5,
-            number = ${numberSql('$6::text', 'now()')}
-      WHERE id = $1${options.returning ? ' RETURNING number, submitted_at' : ''}`,
-    [application.id, JSON.stringify(set.evaluation), JSON.stringify(set.savings), set.submitKey, set.promisedBy, set.regionCode],
+         RETURNING id, status, position),
+       events AS (
+         INSERT INTO sub_application_events (sub_application_id, status, actor, note)
+         SELECT id, status, $2, NULL FROM inserted ORDER BY position),`
+    : '';
+  // Said in the statement that queues the rows: PostgreSQL tells every listening process on commit.
+  const wake = items.some((i) => i.status === 'queued') ? `, (SELECT pg_notify('${RELEASE_CHANNEL}', '')) AS woke` : '';
+  const { rows } = await tx.query<FiledFacts & { number: string; submitted_at: Date }>(
+    `WITH ${subs}
+       filed AS (
+         UPDATE applications SET status = 'submitted', evaluation = $3, savings = $4, submit_key = $5, submitted_at = now(), updated_at = now(), promised_by = $6,
+                number = ${numberSql('$7::text', 'now()')}
+          WHERE id = $1
+         RETURNING applicant_id, bundle_id, version, number, submitted_at)
+     SELECT f.applicant_id, v.title, f.number, f.submitted_at, u.mobile, COALESCE(ns.sms, true) AS sms, now() AS now${wake}
+       FROM filed f
+       JOIN bundle_versions v ON v.bundle_id = f.bundle_id AND v.version = f.version
+       JOIN users u ON u.id = f.applicant_id
+       LEFT JOIN notification_settings ns ON ns.user_id = f.applicant_id`,
+    params,
   );
-  await notify(tx, { kind: 'filed', applicationId: application.id });
-  return rows[0];
+  const filed = rows[0];
+  if (!filed) throw new Error(`file: application ${application.id} was not there to file`);
+  await noticeOfFiling(tx, application.id, filed);
+  return filed;
 }
 
 /**

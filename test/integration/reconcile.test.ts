@@ -63,4 +63,48 @@ describe.each(databaseTargets())('a restarted department system takes up its unf
       await db.close();
     }
   });
+
+  it('takes up at its next sweep a case whose callbacks gave up, and completes it once', { timeout: 240_000 }, async () => {
+    const db = await open();
+    const ts = await startServer(db);
+    // Its credentials are refused at first (401, not worth retrying): every callback gives up.
+    let refused = true;
+    const sim = await startSimulator(ts, {
+      reconcileEveryMs: 300,
+      tokenFor: (code) => (refused ? 'not-a-token' : ts.parts.departmentTokens.get(code)),
+    });
+    const worker = workerTo(ts, sim.url);
+    try {
+      worker.start();
+      sim.sim.keepReconciling(ts.parts.departments.map((d) => d.code));
+      const citizen = await ApiClient.login(ts.url, 'citizen-li');
+      const id = await newbornDraft(citizen);
+      expect((await citizen.post(`/api/applications/${id}/submit`)).status).toBe(201);
+      await until(
+        async () => {
+          const r = await db.query<{ status: string }>("SELECT status FROM sub_applications WHERE application_id = $1 AND status <> 'waiting'", [id]);
+          return r.rows.length > 0 && r.rows.every((x) => x.status === 'delivered');
+        },
+        30_000,
+        'the first items delivered',
+      );
+      await sim.sim.settled();
+      expect(sim.sim.stats.callbacks.accept).toBe(0);
+      expect(sim.sim.stats.callbacks.errors).toBeGreaterThan(0);
+
+      refused = false;
+      await until(async () => (await citizen.get<{ status: string }>(`/api/applications/${id}`)).body.status === 'completed', 120_000, 'every item completed');
+      const completions = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM sub_application_events e JOIN sub_applications s ON s.id = e.sub_application_id WHERE s.application_id = $1 AND e.status = 'completed' GROUP BY s.id`,
+        [id],
+      );
+      expect(completions.rows.length).toBe(5);
+      expect(completions.rows.every((r) => r.n === 1)).toBe(true);
+    } finally {
+      await worker.stop();
+      await sim.close();
+      await ts.close();
+      await db.close();
+    }
+  });
 });
