@@ -70,7 +70,7 @@ export async function notify(tx: Queryable, trigger: NoticeTrigger): Promise<voi
  * did not turn SMS off. Rows of a channel that delivers by being stored are written as sent.
  */
 async function write(tx: Queryable, applicationId: string, event: NoticeEvent, facts: Partial<NoticeFacts>): Promise<void> {
-  const { rows } = await tx.query<FiledFacts>(
+  const { rows } = await tx.query<ApplicationFacts>(
     `SELECT a.applicant_id, v.title, a.number, a.submitted_at, u.mobile, COALESCE(ns.sms, true) AS sms, now() AS now
        FROM applications a
        JOIN bundle_versions v ON v.bundle_id = a.bundle_id AND v.version = a.version
@@ -84,7 +84,7 @@ async function write(tx: Queryable, applicationId: string, event: NoticeEvent, f
 }
 
 /** What a notice about an application says and whom it reaches, as one read gives them. */
-export interface FiledFacts {
+export interface ApplicationFacts {
   applicant_id: string;
   title: string;
   number: string | null;
@@ -95,11 +95,11 @@ export interface FiledFacts {
 }
 
 /** The filing notice, from the facts the filing statement read back (server/subapps/transition.ts `file`). */
-export function noticeOfFiling(tx: Queryable, applicationId: string, facts: FiledFacts): Promise<void> {
+export function noticeOfFiling(tx: Queryable, applicationId: string, facts: ApplicationFacts): Promise<void> {
   return writeFor(tx, applicationId, facts, 'submitted', {});
 }
 
-async function writeFor(tx: Queryable, applicationId: string, a: FiledFacts, event: NoticeEvent, facts: Partial<NoticeFacts>): Promise<void> {
+async function writeFor(tx: Queryable, applicationId: string, a: ApplicationFacts, event: NoticeEvent, facts: Partial<NoticeFacts>): Promise<void> {
   const recipient: Recipient = { mobile: a.mobile, smsOn: a.sms };
   const payload: NoticeFacts = {
     event,

@@ -557,13 +557,14 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     reconcile,
     keepReconciling(codes) {
       const every = options.reconcileEveryMs ?? 60_000;
-      const sweep = async (): Promise<void> => {
-        await reconcile(codes);
-        if (!every || lifetime.signal.aborted) return;
-        // A timer that never holds the process open; close() aborts the wait.
-        await sleep(every, undefined, { signal: lifetime.signal, ref: false }).then(sweep, () => undefined);
-      };
-      void sweep();
+      void (async () => {
+        while (!lifetime.signal.aborted) {
+          await reconcile(codes);
+          if (!every) return;
+          // A timer that never holds the process open; close() aborts the wait.
+          await sleep(every, undefined, { signal: lifetime.signal, ref: false }).catch(() => undefined);
+        }
+      })();
     },
     async close() {
       lifetime.abort();

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/types.js';
 import type { SubPayload, SupplementRequest } from '../applications/service.js';
-import { notify, noticeOfFiling, type FiledFacts } from '../notices/events.js';
+import { notify, noticeOfFiling, type ApplicationFacts } from '../notices/events.js';
 import { changesApplicationStatus, deriveApplicationStatus, INITIAL_STATUSES, TRANSITIONS, type SubStatus, type Transition } from '../../shared/lifecycle.js';
 import { numberSql } from '../applications/number.js';
 import { notifyRelease, RELEASE_CHANNEL } from '../dispatch/signal.js';
@@ -203,7 +203,7 @@ export async function file(
     : '';
   // Said in the statement that queues the rows: PostgreSQL tells every listening process on commit.
   const wake = items.some((i) => i.status === 'queued') ? `, (SELECT pg_notify('${RELEASE_CHANNEL}', '')) AS woke` : '';
-  const { rows } = await tx.query<FiledFacts & { number: string; submitted_at: Date }>(
+  const { rows } = await tx.query<ApplicationFacts & { number: string; submitted_at: Date }>(
     `WITH ${subs}
        filed AS (
          UPDATE applications SET status = 'submitted', evaluation = $3, savings = $4, submit_key = $5, submitted_at = now(), updated_at = now(), promised_by = $6,
