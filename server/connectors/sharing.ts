@@ -64,6 +64,29 @@ export function fileNameFor(title: string): string {
 
 type FetchOutcome = { fetched?: Fetched; error?: string; missing?: 'missing' | 'expired' };
 
+/** A fetched licence file to keep among an application's materials. */
+interface AttachedFile {
+  code: string;
+  title: string;
+  f: Fetched;
+}
+
+/**
+ * The statement parts that keep fetched files (the application's id is `$1`; `at` numbers each
+ * further value): each file's blob, and the file as the application's material from 'sharing'.
+ * The foreign keys are checked when the whole statement ends.
+ */
+function attachingCtes(files: readonly AttachedFile[], at: (value: unknown) => string): string[] {
+  if (!files.length) return [];
+  const blobs = files.map(({ f }) => `(${at(f.evidence.sha256)}, ${at(f.size)}::bigint, ${at(f.mime)})`);
+  const materials = files.map(({ code, title, f }) => `($1::uuid, ${at(code)}, ${at(f.evidence.sha256)}, ${at(fileNameFor(title))}, 'sharing')`);
+  return [
+    `b AS (INSERT INTO blobs (sha256, size, mime) VALUES ${blobs.join(', ')} ON CONFLICT (sha256) DO NOTHING)`,
+    `m AS (INSERT INTO application_materials (application_id, code, sha256, file_name, source) VALUES ${materials.join(', ')}
+       ON CONFLICT (application_id, code) DO UPDATE SET sha256 = EXCLUDED.sha256, file_name = EXCLUDED.file_name, source = 'sharing', uploaded_at = now())`,
+  ];
+}
+
 interface FetchRow {
   application_id: string;
   code: string;
@@ -155,32 +178,20 @@ export class SharingService {
    */
   async record(tx: Queryable, applicationId: string, v: BundleVersion, prefetched: readonly Prefetch[]): Promise<void> {
     if (!prefetched.length) return;
-    // One statement for all of them: the fetched files (blobs, then the application's materials)
-    // and a material_fetches row each. The foreign keys are checked when the whole statement ends.
+    // One statement for all of them: the fetched files (attachingCtes) and a material_fetches row each.
     const params: unknown[] = [applicationId];
     const at = (v: unknown): string => `$${params.push(v)}`;
-    const blobs: string[] = [];
-    const materials: string[] = [];
     const fetches: string[] = [];
+    const files: AttachedFile[] = [];
     for (const p of prefetched) {
       const f = p.fetched;
-      if (f) {
-        blobs.push(`(${at(f.evidence.sha256)}, ${at(f.size)}::bigint, ${at(f.mime)})`);
-        materials.push(`($1::uuid, ${at(p.code)}, ${at(f.evidence.sha256)}, ${at(fileNameFor(v.catalogue.materials.get(p.type)?.title ?? p.code))}, 'sharing')`);
-      }
+      if (f) files.push({ code: p.code, title: v.catalogue.materials.get(p.type)?.title ?? p.code, f });
       fetches.push(
         `($1::uuid, ${at(p.code)}, ${at(JSON.stringify(p.holder ?? {}))}::jsonb, ${at(f ? 'fetched' : 'pending')}, 1, ${at(f ? null : new Date())}::timestamptz, ${at(p.error ?? null)}, ` +
           `${at(f ? JSON.stringify(f.evidence) : null)}::jsonb, ${at(f ? JSON.stringify(f.fields) : null)}::jsonb, ${at(f?.evidence.sha256 ?? null)})`,
       );
     }
-    const ctes: string[] = [];
-    if (blobs.length) ctes.push(`b AS (INSERT INTO blobs (sha256, size, mime) VALUES ${blobs.join(', ')} ON CONFLICT (sha256) DO NOTHING)`);
-    if (materials.length) {
-      ctes.push(
-        `m AS (INSERT INTO application_materials (application_id, code, sha256, file_name, source) VALUES ${materials.join(', ')}
-           ON CONFLICT (application_id, code) DO UPDATE SET sha256 = EXCLUDED.sha256, file_name = EXCLUDED.file_name, source = 'sharing', uploaded_at = now())`,
-      );
-    }
+    const ctes = attachingCtes(files, at);
     await tx.query(
       `${ctes.length ? `WITH ${ctes.join(', ')} ` : ''}INSERT INTO material_fetches (application_id, code, holder, state, attempts, next_attempt_at, last_error, evidence, fields, sha256)
        VALUES ${fetches.join(', ')}
@@ -190,12 +201,9 @@ export class SharingService {
   }
 
   private async attachFile(tx: Queryable, applicationId: string, code: string, title: string, f: Fetched): Promise<void> {
-    await tx.query('INSERT INTO blobs (sha256, size, mime) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [f.evidence.sha256, f.size, f.mime]);
-    await tx.query(
-      `INSERT INTO application_materials (application_id, code, sha256, file_name, source) VALUES ($1, $2, $3, $4, 'sharing')
-       ON CONFLICT (application_id, code) DO UPDATE SET sha256 = EXCLUDED.sha256, file_name = EXCLUDED.file_name, source = 'sharing', uploaded_at = now()`,
-      [applicationId, code, f.evidence.sha256, fileNameFor(title)],
-    );
+    const params: unknown[] = [applicationId];
+    const ctes = attachingCtes([{ code, title, f }], (v) => `$${params.push(v)}`);
+    await tx.query(`WITH ${ctes.join(', ')} SELECT 1`, params);
   }
 
   /** What a department receives for a fetched material: the file, its evidence and its fields. */

@@ -219,7 +219,7 @@ export class DispatchWorker {
   private async recordBatch(outcomes: readonly Outcome[]): Promise<void> {
     const parked: Outcome[] = [];
     await this.o.db.transaction(async (tx) => {
-      const applications = [...new Set(outcomes.map((o) => o.row.application_id))].sort();
+      const applications = [...new Set(outcomes.map((o) => o.row.application_id))];
       await tx.query('SELECT 1 FROM applications WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [applications]);
       const params: unknown[] = [];
       const values = outcomes.map(({ row, idempotencyKey, started, result }) => {

@@ -70,17 +70,22 @@ export async function notify(tx: Queryable, trigger: NoticeTrigger): Promise<voi
  * did not turn SMS off. Rows of a channel that delivers by being stored are written as sent.
  */
 async function write(tx: Queryable, applicationId: string, event: NoticeEvent, facts: Partial<NoticeFacts>): Promise<void> {
-  const { rows } = await tx.query<ApplicationFacts>(
-    `SELECT a.applicant_id, v.title, a.number, a.submitted_at, u.mobile, COALESCE(ns.sms, true) AS sms, now() AS now
-       FROM applications a
-       JOIN bundle_versions v ON v.bundle_id = a.bundle_id AND v.version = a.version
-       JOIN users u ON u.id = a.applicant_id
-       LEFT JOIN notification_settings ns ON ns.user_id = a.applicant_id
-      WHERE a.id = $1`,
-    [applicationId],
-  );
+  const { rows } = await tx.query<ApplicationFacts>(`${applicationFactsSql('applications')} WHERE a.id = $1`, [applicationId]);
   const a = rows[0];
   if (a) await writeFor(tx, applicationId, a, event, facts);
+}
+
+/**
+ * The read that gives `ApplicationFacts`, from `source` aliased `a` (the applications table, or
+ * the RETURNING of the statement that files one: it needs applicant_id, bundle_id, version,
+ * number and submitted_at).
+ */
+export function applicationFactsSql(source: string): string {
+  return `SELECT a.applicant_id, v.title, a.number, a.submitted_at, u.mobile, COALESCE(ns.sms, true) AS sms, now() AS now
+       FROM ${source} a
+       JOIN bundle_versions v ON v.bundle_id = a.bundle_id AND v.version = a.version
+       JOIN users u ON u.id = a.applicant_id
+       LEFT JOIN notification_settings ns ON ns.user_id = a.applicant_id`;
 }
 
 /** What a notice about an application says and whom it reaches, as one read gives them. */

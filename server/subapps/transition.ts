@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/types.js';
 import type { SubPayload, SupplementRequest } from '../applications/service.js';
-import { notify, noticeOfFiling, type ApplicationFacts } from '../notices/events.js';
+import { applicationFactsSql, notify, noticeOfFiling, type ApplicationFacts } from '../notices/events.js';
 import { changesApplicationStatus, deriveApplicationStatus, INITIAL_STATUSES, TRANSITIONS, type SubStatus, type Transition } from '../../shared/lifecycle.js';
 import { numberSql } from '../applications/number.js';
 import { notifyRelease, RELEASE_CHANNEL } from '../dispatch/signal.js';
@@ -112,11 +112,11 @@ export async function transition<T extends Transition>(tx: Queryable, change: Ch
  * `deliver` for a batch the worker delivered, in one statement (the rows and their history
  * events): what `transition` does for each, without its per-row round trips. A delivery never
  * changes the application's status, queues nothing and tells the applicant nothing (no notice
- * event), so there is nothing else to write. Returns the ids that moved: a row no longer in the
- * attempt the worker held (its lease ran out and another worker took it) stays as it is.
+ * event), so there is nothing else to write. A row no longer in the attempt the worker held (its
+ * lease ran out and another worker took it) stays as it is.
  */
-export async function deliverMany(tx: Queryable, actor: string, rows: readonly { id: string; attempt: { round: number; attempts: number }; note: unknown }[]): Promise<string[]> {
-  if (!rows.length) return [];
+export async function deliverMany(tx: Queryable, actor: string, rows: readonly { id: string; attempt: { round: number; attempts: number }; note: unknown }[]): Promise<void> {
+  if (!rows.length) return;
   const { from, to } = TRANSITIONS.deliver;
   if (changesApplicationStatus('deliver') || to === 'queued') throw new Error('deliverMany: deliver would need the per-row path');
   const params: unknown[] = [to, [...from], actor];
@@ -125,7 +125,7 @@ export async function deliverMany(tx: Queryable, actor: string, rows: readonly {
     return `($${p - 3}::uuid, $${p - 2}::int, $${p - 1}::int, $${p}::jsonb)`;
   });
   const [assign] = ASSIGNMENTS.deliver({ transition: 'deliver', id: '', applicationId: '', actor, note: null });
-  const { rows: moved } = await tx.query<{ sub_application_id: string }>(
+  await tx.query(
     `WITH v (id, round, attempts, note) AS (VALUES ${values.join(', ')}),
      changed AS (
        UPDATE sub_applications s SET status = $1::text, updated_at = now(), ${assign}
@@ -133,11 +133,9 @@ export async function deliverMany(tx: Queryable, actor: string, rows: readonly {
         WHERE s.id = v.id AND s.status = ANY($2::text[]) AND s.round = v.round AND s.attempts = v.attempts
         RETURNING s.id, v.note)
      INSERT INTO sub_application_events (sub_application_id, status, actor, note)
-     SELECT id, $1::text, $3::text, note FROM changed
-     RETURNING sub_application_id`,
+     SELECT id, $1::text, $3::text, note FROM changed`,
     params,
   );
-  return moved.map((r) => r.sub_application_id);
 }
 
 /**
@@ -202,7 +200,7 @@ export async function file(
          SELECT id, status, $2, NULL FROM inserted ORDER BY position),`
     : '';
   // Said in the statement that queues the rows: PostgreSQL tells every listening process on commit.
-  const wake = items.some((i) => i.status === 'queued') ? `, (SELECT pg_notify('${RELEASE_CHANNEL}', '')) AS woke` : '';
+  const wake = items.some((i) => i.status === 'queued') ? ` CROSS JOIN LATERAL pg_notify('${RELEASE_CHANNEL}', '')` : '';
   const { rows } = await tx.query<ApplicationFacts & { number: string; submitted_at: Date }>(
     `WITH ${subs}
        filed AS (
@@ -210,11 +208,7 @@ export async function file(
                 number = ${numberSql('$7::text', 'now()')}
           WHERE id = $1
          RETURNING applicant_id, bundle_id, version, number, submitted_at)
-     SELECT f.applicant_id, v.title, f.number, f.submitted_at, u.mobile, COALESCE(ns.sms, true) AS sms, now() AS now${wake}
-       FROM filed f
-       JOIN bundle_versions v ON v.bundle_id = f.bundle_id AND v.version = f.version
-       JOIN users u ON u.id = f.applicant_id
-       LEFT JOIN notification_settings ns ON ns.user_id = f.applicant_id`,
+     ${applicationFactsSql('filed')}${wake}`,
     params,
   );
   const filed = rows[0];
