@@ -19,6 +19,7 @@ import { wizardSteps } from '../../shared/wizard-steps.js';
 import { checkDetails, prefilledValues, validateComplete, validateDraft, fullForm } from './validation.js';
 import { historyOf, type HistoryEntry } from '../subapps/history.js';
 import { file, transition, type FiledItem } from '../subapps/transition.js';
+import { FILING_NOTICE_COLUMNS, filingNoticeOf } from '../notices/events.js';
 import { regionalVersion, requireRegion } from '../bundles/regional.js';
 import { signalRelease } from '../dispatch/signal.js';
 import { itemRatingsOf, ratingOf, type Rating } from '../ratings/service.js';
@@ -341,8 +342,9 @@ export class ApplicationService {
     // ---
     const outcome = await this.d.db.transaction(async (tx) => {
       // One statement: the application locked, an earlier use of the key, the files handed in.
-      const { rows: found } = await tx.query<ApplicationRow & { prior: string | null; files: { code: string; sha256: string; file_name: string; mime: string }[] }>(
-        `SELECT a.*,
+      // And whom the filing notice reaches, for the filing statement to write it.
+      const { rows: found } = await tx.query<ApplicationRow & Parameters<typeof filingNoticeOf>[0] & { prior: string | null; files: { code: string; sha256: string; file_name: string; mime: string }[] }>(
+        `SELECT a.*, ${FILING_NOTICE_COLUMNS},
                 (SELECT p.id FROM applications p WHERE $3::text IS NOT NULL AND p.applicant_id = $4 AND p.submit_key = $3 LIMIT 1) AS prior,
                 (SELECT COALESCE(json_agg(json_build_object('code', m.code, 'sha256', m.sha256, 'file_name', m.file_name, 'mime', b.mime)), '[]'::json)
                    FROM application_materials m JOIN blobs b ON b.sha256 = m.sha256 WHERE m.application_id = a.id) AS files
@@ -355,8 +357,8 @@ export class ApplicationService {
         return { kind: 'repeat' as const };
       }
       if (!row) throw new ApplicationNotFoundError();
-      const { prior: _prior, files, ...app } = row;
-      void _prior;
+      const { prior: _prior, files, notice_title: _title, notice_mobile: _mobile, notice_sms: _sms, ...app } = row;
+      void [_prior, _title, _mobile, _sms];
       if (app.status !== 'draft') throw new ConflictError('申请已提交', 'The application was already submitted');
       const evaluation = evaluate(v.bundle, v.catalogue, app.answers, profile);
       const details: ErrorDetail[] = [];
@@ -397,7 +399,6 @@ export class ApplicationService {
       // and only what was fetched as waived by sharing; the pending ones count when they are.
       const signed = { signedCommitments: new Set(commitment.signed?.materials.map((m) => m.code) ?? []) };
       const savings = shared ? shared.sharing.earnedSavings(account(v.bundle, v.catalogue, evaluation, form, signed), shared.prefetched) : account(v.bundle, v.catalogue, evaluation, form, signed);
-      if (shared) await shared.sharing.record(tx, app.id, v, shared.prefetched);
       const subs = split(v.bundle, v.catalogue, evaluation.values, evaluation);
       const filedAt = new Date();
       const submittedAt = filedAt.toISOString();
@@ -417,8 +418,15 @@ export class ApplicationService {
       const actor = actorTag(user);
       const written = await file(
         tx,
-        { id: app.id, actor, set: { evaluation, savings, submitKey: key ?? null, promisedBy: promise?.toISOString() ?? null, regionCode: v.bundle.region?.code ?? DEFAULT_REGION_CODE } },
+        {
+          id: app.id,
+          actor,
+          set: { evaluation, savings, submitKey: key ?? null, promisedBy: promise?.toISOString() ?? null, regionCode: v.bundle.region?.code ?? DEFAULT_REGION_CODE },
+          notice: filingNoticeOf(row),
+        },
         items,
+        // The licences fetched for this submission, kept in the same statement.
+        (at) => (shared ? shared.sharing.recording(v, shared.prefetched, at) : []),
       );
       // The answer is built from what this transaction wrote (the rows, their first events, at
       // the transaction's time), not read back: a filed application has no rating or documents yet.

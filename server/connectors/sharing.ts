@@ -173,14 +173,12 @@ export class SharingService {
   }
 
   /**
-   * In the submit transaction: one material_fetches row per sharing material (fetched, or pending
-   * for the worker), the fetched files among the application's materials.
+   * Parts of the statement that files (server/subapps/transition.ts `file`, the application's id
+   * `$1`): one material_fetches row per sharing material (fetched, or pending for the worker), the
+   * fetched files among the application's materials.
    */
-  async record(tx: Queryable, applicationId: string, v: BundleVersion, prefetched: readonly Prefetch[]): Promise<void> {
-    if (!prefetched.length) return;
-    // One statement for all of them: the fetched files (attachingCtes) and a material_fetches row each.
-    const params: unknown[] = [applicationId];
-    const at = (v: unknown): string => `$${params.push(v)}`;
+  recording(v: BundleVersion, prefetched: readonly Prefetch[], at: (value: unknown) => string): string[] {
+    if (!prefetched.length) return [];
     const fetches: string[] = [];
     const files: AttachedFile[] = [];
     for (const p of prefetched) {
@@ -191,13 +189,12 @@ export class SharingService {
           `${at(f ? JSON.stringify(f.evidence) : null)}::jsonb, ${at(f ? JSON.stringify(f.fields) : null)}::jsonb, ${at(f?.evidence.sha256 ?? null)})`,
       );
     }
-    const ctes = attachingCtes(files, at);
-    await tx.query(
-      `${ctes.length ? `WITH ${ctes.join(', ')} ` : ''}INSERT INTO material_fetches (application_id, code, holder, state, attempts, next_attempt_at, last_error, evidence, fields, sha256)
+    return [
+      ...attachingCtes(files, at),
+      `fetches AS (INSERT INTO material_fetches (application_id, code, holder, state, attempts, next_attempt_at, last_error, evidence, fields, sha256)
        VALUES ${fetches.join(', ')}
-       ON CONFLICT (application_id, code) DO NOTHING`,
-      params,
-    );
+       ON CONFLICT (application_id, code) DO NOTHING)`,
+    ];
   }
 
   private async attachFile(tx: Queryable, applicationId: string, code: string, title: string, f: Fetched): Promise<void> {

@@ -5,7 +5,7 @@ import { NOTICE_CHANNEL_KINDS, type Recipient } from './channels/kinds.js';
 
 /**
  * The one way notices are written: server/subapps/transition.ts calls `notify` on the
- * transaction of every change of status (and `noticeOfFiling` on the filing's), so a notice exists
+ * transaction of every change of status (and `file` writes the filing's with `noticeOfFilingSql`), so a notice exists
  * exactly when its change committed.
  * Unknown moves (a transition another part adds later) write nothing: a move is announced
  * only once it is given an event below. `ask` (a licence fetch that needs the applicant) is
@@ -70,26 +70,38 @@ export async function notify(tx: Queryable, trigger: NoticeTrigger): Promise<voi
  * did not turn SMS off. Rows of a channel that delivers by being stored are written as sent.
  */
 async function write(tx: Queryable, applicationId: string, event: NoticeEvent, facts: Partial<NoticeFacts>): Promise<void> {
-  const { rows } = await tx.query<ApplicationFacts>(`${applicationFactsSql('applications')} WHERE a.id = $1`, [applicationId]);
-  const a = rows[0];
-  if (a) await writeFor(tx, applicationId, a, event, facts);
-}
-
-/**
- * The read that gives `ApplicationFacts`, from `source` aliased `a` (the applications table, or
- * the RETURNING of the statement that files one: it needs applicant_id, bundle_id, version,
- * number and submitted_at).
- */
-export function applicationFactsSql(source: string): string {
-  return `SELECT a.applicant_id, v.title, a.number, a.submitted_at, u.mobile, COALESCE(ns.sms, true) AS sms, now() AS now
-       FROM ${source} a
+  const { rows } = await tx.query<ApplicationFacts>(
+    `SELECT a.applicant_id, v.title, a.number, a.submitted_at, u.mobile, COALESCE(ns.sms, true) AS sms, now() AS now
+       FROM applications a
        JOIN bundle_versions v ON v.bundle_id = a.bundle_id AND v.version = a.version
        JOIN users u ON u.id = a.applicant_id
-       LEFT JOIN notification_settings ns ON ns.user_id = a.applicant_id`;
+       LEFT JOIN notification_settings ns ON ns.user_id = a.applicant_id
+      WHERE a.id = $1`,
+    [applicationId],
+  );
+  const a = rows[0];
+  if (!a) return;
+  const payload: NoticeFacts = {
+    event,
+    bundleTitle: a.title,
+    number: a.number,
+    submittedAt: a.submitted_at ? new Date(a.submitted_at).toISOString() : null,
+    at: new Date(a.now).toISOString(),
+    ...facts,
+  };
+  const params: unknown[] = [];
+  const at = (v: unknown): string => `$${params.push(v)}`;
+  const sql = noticeInsertSql({ mobile: a.mobile, smsOn: a.sms }, at, {
+    userId: `${at(a.applicant_id)}::text`,
+    applicationId: `${at(applicationId)}::uuid`,
+    event: `${at(event)}::text`,
+    payload: `${at(JSON.stringify(payload))}::jsonb`,
+  });
+  if (sql) await tx.query(sql, params);
 }
 
 /** What a notice about an application says and whom it reaches, as one read gives them. */
-export interface ApplicationFacts {
+interface ApplicationFacts {
   applicant_id: string;
   title: string;
   number: string | null;
@@ -99,32 +111,60 @@ export interface ApplicationFacts {
   now: Date;
 }
 
-/** The filing notice, from the facts the filing statement read back (server/subapps/transition.ts `file`). */
-export function noticeOfFiling(tx: Queryable, applicationId: string, facts: ApplicationFacts): Promise<void> {
-  return writeFor(tx, applicationId, facts, 'submitted', {});
+/** What the filing notice needs to know beforehand: whom it reaches and the bundle's title. */
+export interface FilingNotice {
+  recipient: Recipient;
+  bundleTitle: string;
 }
 
-async function writeFor(tx: Queryable, applicationId: string, a: ApplicationFacts, event: NoticeEvent, facts: Partial<NoticeFacts>): Promise<void> {
-  const recipient: Recipient = { mobile: a.mobile, smsOn: a.sms };
-  const payload: NoticeFacts = {
-    event,
-    bundleTitle: a.title,
-    number: a.number,
-    submittedAt: a.submitted_at ? new Date(a.submitted_at).toISOString() : null,
-    at: new Date(a.now).toISOString(),
-    ...facts,
-  };
+/**
+ * Columns giving `FilingNotice` in a read of the application aliased `a` (the submit's locking
+ * read): read with what is filed, so the filing statement itself can write the notice.
+ */
+export const FILING_NOTICE_COLUMNS = `(SELECT title FROM bundle_versions fv WHERE fv.bundle_id = a.bundle_id AND fv.version = a.version) AS notice_title,
+       (SELECT mobile FROM users fu WHERE fu.id = a.applicant_id) AS notice_mobile,
+       COALESCE((SELECT sms FROM notification_settings fns WHERE fns.user_id = a.applicant_id), true) AS notice_sms`;
+
+export function filingNoticeOf(row: { notice_title: string; notice_mobile: string | null; notice_sms: boolean }): FilingNotice {
+  return { bundleTitle: row.notice_title, recipient: { mobile: row.notice_mobile, smsOn: row.notice_sms } };
+}
+
+/**
+ * The filing notice as a part of the statement that files (server/subapps/transition.ts `file`):
+ * `source` is that statement's part returning the application filed (applicant_id, number,
+ * submitted_at), the application's id is `$1`, and `at` numbers each further value. The number
+ * and the times are the ones the same statement writes.
+ */
+export function noticeOfFilingSql(source: string, notice: FilingNotice, at: (value: unknown) => string): string | null {
+  const base: Omit<NoticeFacts, 'number' | 'submittedAt' | 'at'> = { event: 'submitted', bundleTitle: notice.bundleTitle };
+  return noticeInsertSql(notice.recipient, at, {
+    userId: 'a.applicant_id',
+    applicationId: '$1::uuid',
+    event: `${at(base.event)}::text`,
+    payload: `${at(JSON.stringify(base))}::jsonb || jsonb_build_object('number', a.number, 'submittedAt', ${isoSql('a.submitted_at')}, 'at', ${isoSql('now()')})`,
+    from: `${source} a`,
+  });
+}
+
+/** A timestamp as `Date.prototype.toISOString` writes it (UTC, milliseconds). */
+function isoSql(expr: string): string {
+  return `to_char((${expr}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/**
+ * The INSERT of one notice per channel the recipient takes (null: none): the columns but the
+ * channel's are SQL expressions, read `from` a statement part when one is given.
+ */
+function noticeInsertSql(
+  recipient: Recipient,
+  at: (value: unknown) => string,
+  columns: { userId: string; applicationId: string; event: string; payload: string; from?: string },
+): string | null {
   const kinds = NOTICE_CHANNEL_KINDS.filter((k) => k.takes(recipient));
-  if (!kinds.length) return;
-  const values: string[] = [];
-  const params: unknown[] = [a.applicant_id, applicationId, event, JSON.stringify(payload)];
-  for (const k of kinds) {
-    const p = params.length;
-    values.push(`($${p + 1}::uuid, $1, $2::uuid, $3, $${p + 2}, $4::jsonb, $${p + 3}, CASE WHEN $${p + 3} = 'sent' THEN now() END, CASE WHEN $${p + 3} = 'queued' THEN now() END)`);
-    params.push(randomUUID(), k.name, k.storedIsDelivered ? 'sent' : 'queued');
-  }
-  await tx.query(
-    `INSERT INTO notices (id, user_id, application_id, event, channel, payload, state, sent_at, next_attempt_at) VALUES ${values.join(', ')}`,
-    params,
-  );
+  if (!kinds.length) return null;
+  const channels = kinds.map((k) => `(${at(randomUUID())}::uuid, ${at(k.name)}::text, ${at(k.storedIsDelivered ? 'sent' : 'queued')}::text)`);
+  return `INSERT INTO notices (id, user_id, application_id, event, channel, payload, state, sent_at, next_attempt_at)
+     SELECT k.id, ${columns.userId}, ${columns.applicationId}, ${columns.event}, k.channel, ${columns.payload}, k.state,
+            CASE WHEN k.state = 'sent' THEN now() END, CASE WHEN k.state = 'queued' THEN now() END
+       FROM (VALUES ${channels.join(', ')}) k (id, channel, state)${columns.from ? ` CROSS JOIN ${columns.from}` : ''}`;
 }

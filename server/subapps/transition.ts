@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/types.js';
 import type { SubPayload, SupplementRequest } from '../applications/service.js';
-import { applicationFactsSql, notify, noticeOfFiling, type ApplicationFacts } from '../notices/events.js';
+import { notify, noticeOfFilingSql, type FilingNotice } from '../notices/events.js';
 import { changesApplicationStatus, deriveApplicationStatus, INITIAL_STATUSES, TRANSITIONS, type SubStatus, type Transition } from '../../shared/lifecycle.js';
 import { numberSql } from '../applications/number.js';
 import { notifyRelease, RELEASE_CHANNEL } from '../dispatch/signal.js';
@@ -167,53 +167,64 @@ export interface FiledItem {
 
 /**
  * Files an application: its sub-applications in their first status (waiting for earlier items,
- * or queued and due at once), each with its first history event, and the application submitted,
- * with the columns the caller gives and its 办件编号. Returns the number and the filing time.
+ * or queued and due at once), each with its first history event, the application submitted,
+ * with the columns the caller gives and its 办件编号, and the filing notice. `also` adds the
+ * caller's own parts to the same statement (the application's id is `$1`; `at` numbers each
+ * value). Returns the number and the filing time.
  */
 export async function file(
   tx: Queryable,
-  application: { id: string; actor: string; set: { evaluation: unknown; savings: unknown; submitKey: string | null; promisedBy: string | null; regionCode: string } },
+  application: {
+    id: string;
+    actor: string;
+    set: { evaluation: unknown; savings: unknown; submitKey: string | null; promisedBy: string | null; regionCode: string };
+    notice: FilingNotice;
+  },
   items: readonly FiledItem[],
+  also: (at: (value: unknown) => string) => string[] = () => [],
 ): Promise<{ number: string; submitted_at: Date }> {
   // ONE statement for the whole filing: the sub-applications (a multi-row INSERT whose RETURNING
-  // feeds their first history events), the application's UPDATE with its number, the wake-up of
-  // the workers, and what the filing notice says. One round trip per row, then one per part, was
-  // most of a submission's database time (test/bench/dispatch.ts counts them).
+  // feeds their first history events), the application's UPDATE with its number, the caller's
+  // parts, the filing notice and the wake-up of the workers. One round trip per row, then one per
+  // part, was most of a submission's database time (test/bench/dispatch.ts counts them).
   const { set } = application;
   const params: unknown[] = [application.id, application.actor, JSON.stringify(set.evaluation), JSON.stringify(set.savings), set.submitKey, set.promisedBy, set.regionCode];
+  const at = (value: unknown): string => `$${params.push(value)}`;
+  const parts = also(at);
   const values: string[] = [];
   for (const item of items) {
     if (!INITIAL_STATUSES.includes(item.status)) throw new Error(`a sub-application is not filed as ${item.status}`);
-    const p = params.length;
+    const status = at(item.status);
     values.push(
-      `($${p + 1}::uuid, $1::uuid, $${p + 2}, $${p + 3}, $${p + 4}::int, $${p + 5}, $${p + 6}, $${p + 7}::text[], $${p + 8}::jsonb, $${p + 9}::double precision, CASE WHEN $${p + 5} = 'queued' THEN now() END, $${p + 10}::timestamptz)`,
+      `(${at(item.id)}::uuid, $1::uuid, ${at(item.itemId)}, ${at(item.department)}, ${at(item.position)}::int, ${status}, ${at(item.channel)}, ${at(item.after)}::text[], ` +
+        `${at(JSON.stringify(item.payload))}::jsonb, ${at(item.timeLimitDays)}::double precision, CASE WHEN ${status} = 'queued' THEN now() END, ${at(item.promisedBy)}::timestamptz)`,
     );
-    params.push(item.id, item.itemId, item.department, item.position, item.status, item.channel, item.after, JSON.stringify(item.payload), item.timeLimitDays, item.promisedBy);
   }
-  const subs = values.length
-    ? `inserted AS (
+  if (values.length) {
+    parts.push(
+      `inserted AS (
          INSERT INTO sub_applications (id, application_id, item_id, department, position, status, channel, after_items, payload, time_limit_days, next_attempt_at, promised_by)
          VALUES ${values.join(', ')}
-         RETURNING id, status, position),
-       events AS (
+         RETURNING id, status, position)`,
+      `events AS (
          INSERT INTO sub_application_events (sub_application_id, status, actor, note)
-         SELECT id, status, $2, NULL FROM inserted ORDER BY position),`
-    : '';
+         SELECT id, status, $2, NULL FROM inserted ORDER BY position)`,
+    );
+  }
+  parts.push(
+    `filed AS (
+       UPDATE applications SET status = 'submitted', evaluation = $3, savings = $4, submit_key = $5, submitted_at = now(), updated_at = now(), promised_by = $6,
+              number = ${numberSql('$7::text', 'now()')}
+        WHERE id = $1
+       RETURNING applicant_id, number, submitted_at)`,
+  );
+  const notice = noticeOfFilingSql('filed', application.notice, at);
+  if (notice) parts.push(`notice AS (${notice})`);
   // Said in the statement that queues the rows: PostgreSQL tells every listening process on commit.
   const wake = items.some((i) => i.status === 'queued') ? ` CROSS JOIN LATERAL pg_notify('${RELEASE_CHANNEL}', '')` : '';
-  const { rows } = await tx.query<ApplicationFacts & { number: string; submitted_at: Date }>(
-    `WITH ${subs}
-       filed AS (
-         UPDATE applications SET status = 'submitted', evaluation = $3, savings = $4, submit_key = $5, submitted_at = now(), updated_at = now(), promised_by = $6,
-                number = ${numberSql('$7::text', 'now()')}
-          WHERE id = $1
-         RETURNING applicant_id, bundle_id, version, number, submitted_at)
-     ${applicationFactsSql('filed')}${wake}`,
-    params,
-  );
+  const { rows } = await tx.query<{ number: string; submitted_at: Date }>(`WITH ${parts.join(',\n')}\nSELECT f.number, f.submitted_at FROM filed f${wake}`, params);
   const filed = rows[0];
   if (!filed) throw new Error(`file: application ${application.id} was not there to file`);
-  await noticeOfFiling(tx, application.id, filed);
   return filed;
 }
 

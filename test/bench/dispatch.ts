@@ -41,6 +41,7 @@ import { buildServer } from '../../server/server.js';
 import { createSimulator } from '../../server/simulator/app.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 import { file } from '../../server/subapps/transition.js';
+import { FILING_NOTICE_COLUMNS, filingNoticeOf, type FilingNotice } from '../../server/notices/events.js';
 import { DEFAULT_REGION_CODE } from '../../server/applications/number.js';
 import type { SubStatus } from '../../shared/lifecycle.js';
 import type { Database, Queryable } from '../../server/db/types.js';
@@ -186,6 +187,7 @@ async function pollUntil(probe: () => Promise<boolean>, timeoutMs: number, what:
 interface Template {
   evaluation: unknown;
   savings: unknown;
+  notice: FilingNotice;
   subs: { item_id: string; department: string; position: number; status: SubStatus; channel: string; after_items: string[]; payload: unknown; time_limit_days: number }[];
 }
 
@@ -419,7 +421,7 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
         // What ApplicationService.submit sends.
         await file(
           tx,
-          { id, actor: 'citizen:bench', set: { evaluation: template.evaluation, savings: template.savings, submitKey: `bench-${id}`, promisedBy: null, regionCode: DEFAULT_REGION_CODE } },
+          { id, actor: 'citizen:bench', set: { evaluation: template.evaluation, savings: template.savings, submitKey: `bench-${id}`, promisedBy: null, regionCode: DEFAULT_REGION_CODE }, notice: template.notice },
           template.subs.map((s) => ({
             id: randomUUID(),
             itemId: s.item_id,
@@ -612,10 +614,13 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
 
 /** What one real newborn submission wrote, as the ceiling's payload. */
 async function templateOf(db: PostgresDatabase, applicationId: string): Promise<Template> {
-  const app = await db.query<{ evaluation: unknown; savings: unknown }>('SELECT evaluation, savings FROM applications WHERE id = $1', [applicationId]);
+  const app = await db.query<{ evaluation: unknown; savings: unknown } & Parameters<typeof filingNoticeOf>[0]>(
+    `SELECT a.evaluation, a.savings, ${FILING_NOTICE_COLUMNS} FROM applications a WHERE a.id = $1`,
+    [applicationId],
+  );
   const subs = await db.query<Template['subs'][number]>(
     'SELECT item_id, department, position, status, channel, after_items, payload, time_limit_days FROM sub_applications WHERE application_id = $1 ORDER BY position',
     [applicationId],
   );
-  return { evaluation: app.rows[0]!.evaluation, savings: app.rows[0]!.savings, subs: subs.rows };
+  return { evaluation: app.rows[0]!.evaluation, savings: app.rows[0]!.savings, notice: filingNoticeOf(app.rows[0]!), subs: subs.rows };
 }
