@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
-import { isSha256Hex, type MaterialStore, type StoredBlob } from './store.js';
+import { isSha256Hex, StoredDigests, type MaterialStore, type StoredBlob } from './store.js';
 
 function isNotFound(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | null)?.code;
@@ -26,6 +26,7 @@ async function statOrNull(file: string): Promise<Stats | null> {
 export class FsMaterialStore implements MaterialStore {
   readonly kind = 'fs';
   readonly root: string;
+  private readonly stored = new StoredDigests();
 
   constructor(dataDir: string) {
     this.root = path.join(path.resolve(dataDir), 'materials');
@@ -44,8 +45,12 @@ export class FsMaterialStore implements MaterialStore {
 
     // A file of the right size under its digest holds these bytes: it only ever appears there by an
     // atomic rename of a fully written and synced temp file.
+    if (this.stored.has(sha256)) return blob;
     const existing = await statOrNull(file);
-    if (existing?.isFile() && existing.size === data.length) return blob;
+    if (existing?.isFile() && existing.size === data.length) {
+      this.stored.add(sha256);
+      return blob;
+    }
 
     const dir = path.dirname(file);
     await mkdir(dir, { recursive: true });
@@ -71,6 +76,7 @@ export class FsMaterialStore implements MaterialStore {
       throw err;
     }
     await syncDirectory(dir);
+    this.stored.add(sha256);
     return blob;
   }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { ServiceUnavailableError } from '../errors.js';
-import { isSha256Hex, type MaterialStore, type StoredBlob } from './store.js';
+import { isSha256Hex, StoredDigests, type MaterialStore, type StoredBlob } from './store.js';
 
 export interface S3StoreOptions {
   /** An S3-compatible endpoint (MinIO, OSS, COS, OBS…); absent: AWS itself. */
@@ -35,6 +35,7 @@ export class MaterialStoreUnavailableError extends ServiceUnavailableError {
 export class S3MaterialStore implements MaterialStore {
   readonly kind = 's3';
   private readonly client: S3Client;
+  private readonly stored = new StoredDigests();
 
   constructor(private readonly options: S3StoreOptions) {
     this.client = new S3Client({
@@ -60,7 +61,11 @@ export class S3MaterialStore implements MaterialStore {
     const blob = { sha256, size: data.length };
     const Key = this.keyFor(sha256)!;
     // An object under its digest holds these bytes: only a PUT the store checked puts it there.
-    if ((await this.size(Key)) === data.length) return blob;
+    if (this.stored.has(sha256)) return blob;
+    if ((await this.size(Key)) === data.length) {
+      this.stored.add(sha256);
+      return blob;
+    }
     await this.call(() =>
       this.client.send(
         new PutObjectCommand({
@@ -73,6 +78,7 @@ export class S3MaterialStore implements MaterialStore {
         }),
       ),
     );
+    this.stored.add(sha256);
     return blob;
   }
 

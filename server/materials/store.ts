@@ -54,3 +54,24 @@ export function createMaterialStore(config: MaterialStoreConfig): MaterialStore 
     }
   }
 }
+
+/**
+ * The digests a store put (or found) a moment ago, so that putting the same bytes again asks the
+ * storage nothing: the same licence file is kept on every submission that fetches it, and the
+ * check (a stat, an S3 HEAD) cost each of them time. Nothing is ever deleted from a store, so a
+ * digest once stored stays stored. Bounded: the oldest are forgotten first (64 characters each,
+ * about 1 MB at the default).
+ */
+export class StoredDigests {
+  private readonly seen = new Set<string>();
+  constructor(private readonly max = 10_000) {}
+
+  has(sha256: string): boolean {
+    return this.seen.has(sha256);
+  }
+
+  add(sha256: string): void {
+    this.seen.add(sha256);
+    if (this.seen.size > this.max) this.seen.delete(this.seen.values().next().value as string);
+  }
+}
