@@ -80,11 +80,29 @@ export function holderFor(code: string, user: User, data: Readonly<Record<string
  * read from their department's records. Without `sharing` (previews) every catalogued licence
  * counts as available, as the engine's default.
  */
-export async function profileFor(db: Queryable, user: User, sharing?: SharingOptions): Promise<Profile> {
-  return (await profileWithSharing(db, user, sharing)).profile;
+/**
+ * The owner's archive (一人一档) in force, the newest entry per code, as one JSON column of a read
+ * (`owner`: the owner's id, as SQL); `archiveEntries` turns it into entries.
+ */
+export function archiveColumnSql(owner: string): string {
+  return `(SELECT COALESCE(json_agg(json_build_object('code', x.code, 'sha256', x.sha256, 'issuedOn', x.issued_on, 'validUntil', x.valid_until)), '[]'::json)
+       FROM (SELECT DISTINCT ON (code) code, sha256, to_char(issued_on, 'YYYY-MM-DD') AS issued_on, to_char(valid_until, 'YYYY-MM-DD') AS valid_until
+               FROM archive WHERE owner_id = ${owner} AND (valid_until IS NULL OR valid_until >= current_date)
+              ORDER BY code, issued_on DESC, created_at DESC) x)`;
 }
 
-export async function profileWithSharing(db: Queryable, user: User, sharing?: SharingOptions): Promise<{ profile: Profile; view: SharingView | null }> {
+export type ArchiveColumn = { code: string; sha256: string; issuedOn: string; validUntil: string | null }[];
+
+export function archiveEntries(column: ArchiveColumn): ArchiveEntry[] {
+  return column.map((r) => ({ code: r.code, sha256: r.sha256, issuedOn: r.issuedOn, ...(r.validUntil ? { validUntil: r.validUntil } : {}) }));
+}
+
+/** `archive`: the user's archive when the caller read it already (`archiveColumnSql`). */
+export async function profileFor(db: Queryable, user: User, sharing?: SharingOptions, archive?: ArchiveEntry[]): Promise<Profile> {
+  return (await profileWithSharing(db, user, sharing, archive)).profile;
+}
+
+export async function profileWithSharing(db: Queryable, user: User, sharing?: SharingOptions, known?: ArchiveEntry[]): Promise<{ profile: Profile; view: SharingView | null }> {
   const identity: Record<string, unknown> = { name: user.name };
   if (user.idNumber) {
     identity.idNumber = user.idNumber;
@@ -94,21 +112,10 @@ export async function profileWithSharing(db: Queryable, user: User, sharing?: Sh
     if (gender) identity.gender = String(gender);
   }
   if (user.mobile) identity.mobile = user.mobile;
-  const [{ rows }, exchange] = await Promise.all([
-    db.query<{ code: string; sha256: string; issued_on: string; valid_until: string | null }>(
-      `SELECT DISTINCT ON (code) code, sha256, to_char(issued_on, 'YYYY-MM-DD') AS issued_on, to_char(valid_until, 'YYYY-MM-DD') AS valid_until
-         FROM archive WHERE owner_id = $1 AND (valid_until IS NULL OR valid_until >= current_date)
-        ORDER BY code, issued_on DESC, created_at DESC`,
-      [user.id],
-    ),
+  const [archive, exchange] = await Promise.all([
+    known ?? db.query<{ archive: ArchiveColumn }>(`SELECT ${archiveColumnSql('$1')} AS archive`, [user.id]).then(({ rows }) => archiveEntries(rows[0]!.archive)),
     sharing ? exchangeView(user, sharing) : Promise.resolve(null),
   ]);
-  const archive: ArchiveEntry[] = rows.map((r) => ({
-    code: r.code,
-    sha256: r.sha256,
-    issuedOn: r.issued_on,
-    ...(r.valid_until ? { validUntil: r.valid_until } : {}),
-  }));
   if (!exchange) return { profile: { identity, archive }, view: null };
   const { view, data } = exchange;
   return {

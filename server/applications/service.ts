@@ -9,9 +9,9 @@ import { split, type SubApplication } from '../../shared/split.js';
 import { account } from '../../shared/account.js';
 import { compose } from '../../shared/compose.js';
 import type { SubStatus } from '../../shared/lifecycle.js';
-import type { Profile } from '../../shared/model.js';
+import type { ArchiveEntry, Profile } from '../../shared/model.js';
 import { BadRequestError, ConflictError, NotFoundError, ValidationError, type ErrorDetail } from '../errors.js';
-import { profileFor } from './profile.js';
+import { archiveColumnSql, archiveEntries, profileFor, type ArchiveColumn } from './profile.js';
 import type { ConnectorRegistry, LicenceRecord } from '../connectors/types.js';
 import type { SharingService } from '../connectors/sharing.js';
 import { sharingChecks, materialsWithEvidence, materialsOf, fetchesOf, type ApplicationMaterial } from '../connectors/submit.js';
@@ -196,6 +196,17 @@ export class ApplicationService {
     return rows[0];
   }
 
+  /** `owned`, with the applicant's archive read in the same statement (for `context`). */
+  private async ownedWithArchive(actor: User, id: string): Promise<ApplicationRow & { archive: ArchiveEntry[] }> {
+    if (!isUuid(id)) throw new ApplicationNotFoundError();
+    const { rows } = await this.d.db.query<ApplicationRow & { archive: ArchiveColumn }>(
+      `SELECT a.*, ${archiveColumnSql('a.applicant_id')} AS archive FROM applications a WHERE a.id = $1 AND ${mayActOn(actor, 2, 'a')}`,
+      [id, actor.id],
+    );
+    if (!rows[0]) throw new ApplicationNotFoundError();
+    return { ...rows[0], archive: archiveEntries(rows[0].archive) };
+  }
+
   /** Whose application it is: the actor themselves, or the person a clerk filed it for. */
   async applicantOf(actor: User, app: ApplicationRow, db: Queryable = this.d.db): Promise<User> {
     if (app.applicant_id === actor.id) return actor;
@@ -217,13 +228,14 @@ export class ApplicationService {
     app: ApplicationRow,
     purpose?: string,
     answers?: Map<string, LicenceRecord | null>,
+    archive?: ArchiveEntry[],
   ): Promise<{ v: BundleVersion; profile: Profile; applicant: User }> {
     const applicant = await this.applicantOf(actor, app);
     const standard = await this.d.registry.get(app.bundle_id, app.version);
     // A region recorded at creation always resolves: the version it names is immutable.
     const v = regionalVersion(standard, app.region) ?? standard;
     const connectors = purpose ? this.d.connectors : undefined;
-    const profile = await profileFor(this.d.db, applicant, connectors ? { connectors, v, context: { actor: actorTag(actor), applicationId: app.id, purpose: purpose! }, ...(answers ? { answers } : {}) } : undefined);
+    const profile = await profileFor(this.d.db, applicant, connectors ? { connectors, v, context: { actor: actorTag(actor), applicationId: app.id, purpose: purpose! }, ...(answers ? { answers } : {}) } : undefined, archive);
     return { v, profile, applicant };
   }
 
@@ -333,10 +345,10 @@ export class ApplicationService {
     if (key !== undefined && (key.length === 0 || key.length > 200)) {
       throw new BadRequestError('Idempotency-Key 长度应为 1–200', 'Idempotency-Key must be 1–200 characters', [{ path: 'Idempotency-Key', message: '长度应为 1–200', messageEn: 'must be 1–200 characters' }]);
     }
-    const first = await this.owned(user, id);
+    const { archive: archived, ...first } = await this.ownedWithArchive(user, id);
     // Each licence is asked of the library once, with its file: what it answered is kept for the fetch below.
     const answered = new Map<string, LicenceRecord | null>();
-    const { v, profile, applicant } = await this.context(user, first, first.status === 'draft' ? 'submit' : undefined, this.d.sharing ? answered : undefined);
+    const { v, profile, applicant } = await this.context(user, first, first.status === 'draft' ? 'submit' : undefined, this.d.sharing ? answered : undefined, archived);
     // --- data sharing (server/connectors/submit.ts): authorised, prefill untouched, licences fetched before filing
     const shared = first.status === 'draft' && this.d.sharing ? await sharingChecks(this.d.sharing, applicant, first, v, profile, evaluate(v.bundle, v.catalogue, first.answers, profile), answered) : null;
     // ---

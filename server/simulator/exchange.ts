@@ -82,9 +82,12 @@ export class ExchangeLibrary {
     bump(this.stats.queries);
     const found = this.licences.filter((l) => l.type === type && key !== '' && holderKey(l.holder) === key).at(-1);
     if (!found) return null;
-    if (!withFile) return { ...found };
+    const { file, ...record } = found;
+    if (!withFile) return record;
     bump(this.stats.files);
-    return { ...found, file: { contentType: 'application/pdf', data: found.file?.data ?? licencePdf(found) } };
+    // Made once per licence and kept with it: the same bytes every time, as a library's stored file.
+    found.file = file ?? { contentType: 'application/pdf', data: licencePdf(found) };
+    return { ...record, file: found.file };
   }
 
   issue(req: IssueRequest): LicenceRecord {
