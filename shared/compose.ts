@@ -19,7 +19,7 @@ import type { Evaluation, PrefillSource } from './evaluate.js';
 import { evaluate, prefillOf } from './evaluate.js';
 import type { Answers, Bundle, Catalogue, JsonSchema, Profile } from './model.js';
 import { elementKey } from './model.js';
-import { planBundle } from './plan.js';
+import { planBundle, type BundlePlan, type FieldUse } from './plan.js';
 
 export type Lang = 'zh' | 'en';
 
@@ -93,6 +93,28 @@ function localise(schema: JsonSchema, lang: Lang): JsonSchema {
   return { ...schema, oneOf, ...(items ? { items } : {}) };
 }
 
+/**
+ * An element's schema merged with the schemas of the items using it (`intersectSchemas`): the
+ * same for the same items, so kept per plan (a version's plan is itself kept) rather than merged
+ * again on every compose, which submit, the form and the preview each call.
+ */
+const merges = new WeakMap<BundlePlan, Map<string, JsonSchema>>();
+
+function mergedSchema(plan: BundlePlan, el: BundlePlan['elements'][number], uses: readonly FieldUse[]): JsonSchema {
+  let known = merges.get(plan);
+  if (!known) merges.set(plan, (known = new Map()));
+  const key = `${el.id}\u0000${uses.map((u) => u.item.id).join('\u0000')}`;
+  let merged = known.get(key);
+  if (!merged) {
+    merged = intersectSchemas([
+      { schema: el.schema, label: 'the dictionary' },
+      ...uses.filter((u) => u.field.schema).map((u) => ({ schema: u.field.schema as JsonSchema, label: `item "${u.item.id}"` })),
+    ]).schema;
+    known.set(key, merged);
+  }
+  return merged;
+}
+
 export function compose(bundle: Bundle, catalogue: Catalogue, context: ComposeContext = {}): ComposedForm {
   const plan = planBundle(bundle, catalogue);
   const lang = context.lang ?? 'zh';
@@ -143,10 +165,7 @@ export function compose(bundle: Bundle, catalogue: Catalogue, context: ComposeCo
       if (per.every((p) => p !== undefined)) suppliedBy = per[0] ?? null;
     }
 
-    const merged = intersectSchemas([
-      { schema: el.schema, label: 'the dictionary' },
-      ...uses.filter((u) => u.field.schema).map((u) => ({ schema: u.field.schema as JsonSchema, label: `item "${u.item.id}"` })),
-    ]).schema;
+    const merged = mergedSchema(plan, el, uses);
     const departments: string[] = [];
     for (const u of uses) if (!departments.includes(u.item.department)) departments.push(u.item.department);
     const section = plan.sectionOf.get(el.id) ?? 'other';
