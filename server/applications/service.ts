@@ -355,13 +355,17 @@ export class ApplicationService {
     const outcome = await this.d.db.transaction(async (tx) => {
       // One statement: the application locked, an earlier use of the key, the files handed in.
       // And whom the filing notice reaches, for the filing statement to write it.
-      const { rows: found } = await tx.query<ApplicationRow & Parameters<typeof filingNoticeOf>[0] & { prior: string | null; files: { code: string; sha256: string; file_name: string; mime: string }[] }>(
+      // And the type of each file in the applicant's archive, for those reused.
+      const { rows: found } = await tx.query<
+        ApplicationRow & Parameters<typeof filingNoticeOf>[0] & { prior: string | null; files: { code: string; sha256: string; file_name: string; mime: string }[]; archive_mimes: Record<string, string> }
+      >(
         `SELECT a.*, ${FILING_NOTICE_COLUMNS},
+                (SELECT COALESCE(json_object_agg(b.sha256, b.mime), '{}'::json) FROM blobs b WHERE b.sha256 = ANY($5::text[])) AS archive_mimes,
                 (SELECT p.id FROM applications p WHERE $3::text IS NOT NULL AND p.applicant_id = $4 AND p.submit_key = $3 LIMIT 1) AS prior,
                 (SELECT COALESCE(json_agg(json_build_object('code', m.code, 'sha256', m.sha256, 'file_name', m.file_name, 'mime', b.mime)), '[]'::json)
                    FROM application_materials m JOIN blobs b ON b.sha256 = m.sha256 WHERE m.application_id = a.id) AS files
            FROM applications a WHERE a.id = $1 AND ${mayActOn(user, 2, 'a')} FOR UPDATE OF a`,
-        [id, user.id, key ?? null, applicant.id],
+        [id, user.id, key ?? null, applicant.id, (profile.archive ?? []).map((e) => e.sha256)],
       );
       const row = found[0];
       if (row?.prior) {
@@ -369,7 +373,7 @@ export class ApplicationService {
         return { kind: 'repeat' as const };
       }
       if (!row) throw new ApplicationNotFoundError();
-      const { prior: _prior, files, notice_title: _title, notice_mobile: _mobile, notice_sms: _sms, ...app } = row;
+      const { prior: _prior, files, archive_mimes: archiveMimes, notice_title: _title, notice_mobile: _mobile, notice_sms: _sms, ...app } = row;
       void [_prior, _title, _mobile, _sms];
       if (app.status !== 'draft') throw new ConflictError('申请已提交', 'The application was already submitted');
       const evaluation = evaluate(v.bundle, v.catalogue, app.answers, profile);
@@ -397,16 +401,15 @@ export class ApplicationService {
       if (commitment.problem) details.push(commitment.problem);
       if (details.length) throw new ValidationError(details, '申请还不完整，请按提示补充', 'The application is not complete yet');
 
-      // Materials reused from the archive are attached now, so each department gets a file.
+      // Materials reused from the archive are attached (by the filing statement), so each department gets a file.
+      const reused: { code: string; sha256: string; file_name: string }[] = [];
       for (const m of evaluation.materials) {
         if (m.disposition === 'reuse' && m.archive?.sha256 && !uploaded.has(m.code)) {
-          const fileName = `${m.title}`;
-          await tx.query(`INSERT INTO application_materials (application_id, code, sha256, file_name, source) VALUES ($1, $2, $3, $4, 'archive')`, [app.id, m.code, m.archive.sha256, fileName]);
-          const mime = await tx.query<{ mime: string }>('SELECT mime FROM blobs WHERE sha256 = $1', [m.archive.sha256]);
-          uploaded.set(m.code, { code: m.code, sha256: m.archive.sha256, file_name: fileName, mime: mime.rows[0]?.mime ?? 'application/octet-stream' });
+          const file = { code: m.code, sha256: m.archive.sha256, file_name: m.title };
+          reused.push(file);
+          uploaded.set(m.code, { ...file, mime: archiveMimes[file.sha256] ?? 'application/octet-stream' });
         }
       }
-      await archive(tx, applicant.id, app.id, v, files);
       // Only what the signature covers is counted as replaced by a commitment (all of it: unsigned is refused above),
       // and only what was fetched as waived by sharing; the pending ones count when they are.
       const signed = { signedCommitments: new Set(commitment.signed?.materials.map((m) => m.code) ?? []) };
@@ -437,8 +440,9 @@ export class ApplicationService {
           notice: filingNoticeOf(row),
         },
         items,
-        // The licences fetched for this submission, kept in the same statement.
-        (at) => (shared ? shared.sharing.recording(v, shared.prefetched, at) : []),
+        // In the same statement: the reused materials attached, the handed-in ones kept in the
+        // applicant's archive, the licences fetched for this submission kept.
+        (at) => [...keeping(applicant.id, v, reused, files, at), ...(shared ? shared.sharing.recording(v, shared.prefetched, at) : [])],
       );
       // The answer is built from what this transaction wrote (the rows, their first events, at
       // the transaction's time), not read back: a filed application has no rating or documents yet.
@@ -652,24 +656,39 @@ async function counterOf(tx: Queryable, app: ApplicationRow): Promise<{ clerk: s
  * kept: that is what says a copy serves again (a photo, for six months); a document about one
  * case (this birth's hospital record) has none and is never offered for another case.
  */
-async function archive(tx: Queryable, ownerId: string, applicationId: string, v: BundleVersion, files: readonly { code: string; sha256: string; file_name: string }[]): Promise<void> {
-  const values: string[] = [];
-  const params: unknown[] = [ownerId, applicationId];
-  for (const f of files) {
-    const months = v.catalogue.materials.get(f.code)?.validityMonths;
-    if (!months) continue;
-    const p = params.length;
-    values.push(`($1::text, $${p + 1}, $${p + 2}, $${p + 3}, current_date + make_interval(months => $${p + 4}::int), $2::uuid)`);
-    params.push(f.code, f.sha256, f.file_name, months);
+/**
+ * Parts of the filing statement (the application's id `$1`): materials reused from the archive
+ * attached to the application, and each handed-in material that stays valid for a while kept in
+ * the owner's archive (一人一档) for the next application.
+ */
+function keeping(
+  ownerId: string,
+  v: BundleVersion,
+  reused: readonly { code: string; sha256: string; file_name: string }[],
+  handedIn: readonly { code: string; sha256: string; file_name: string }[],
+  at: (value: unknown) => string,
+): string[] {
+  const parts: string[] = [];
+  if (reused.length) {
+    const rows = reused.map((f) => `($1::uuid, ${at(f.code)}, ${at(f.sha256)}, ${at(f.file_name)}, 'archive')`);
+    parts.push(`reused AS (INSERT INTO application_materials (application_id, code, sha256, file_name, source) VALUES ${rows.join(', ')})`);
   }
-  // Every kept material in one statement.
-  if (!values.length) return;
-  await tx.query(
-    `INSERT INTO archive (owner_id, code, sha256, file_name, valid_until, source_application)
-     VALUES ${values.join(', ')}
-     ON CONFLICT (owner_id, code, sha256) DO NOTHING`,
-    params,
-  );
+  const kept: string[] = [];
+  for (const f of handedIn) {
+    const months = v.catalogue.materials.get(f.code)?.validityMonths;
+    if (months) kept.push(`(${at(ownerId)}::text, ${at(f.code)}, ${at(f.sha256)}, ${at(f.file_name)}, current_date + make_interval(months => ${at(months)}::int), $1::uuid)`);
+  }
+  if (kept.length) {
+    parts.push(`archived AS (INSERT INTO archive (owner_id, code, sha256, file_name, valid_until, source_application) VALUES ${kept.join(', ')} ON CONFLICT (owner_id, code, sha256) DO NOTHING)`);
+  }
+  return parts;
+}
+
+/** `keeping`'s archive part on its own statement (a material handed in after filing, for a 补正). */
+async function archive(tx: Queryable, ownerId: string, applicationId: string, v: BundleVersion, files: readonly { code: string; sha256: string; file_name: string }[]): Promise<void> {
+  const params: unknown[] = [applicationId];
+  const parts = keeping(ownerId, v, [], files, (value) => `$${params.push(value)}`);
+  if (parts.length) await tx.query(`WITH ${parts.join(', ')} SELECT 1`, params);
 }
 
 function unknownAnswers(v: BundleVersion, answers: Record<string, unknown>): ErrorDetail[] {
