@@ -137,6 +137,16 @@ describe.each(databaseTargets())('notices, on $kind', ({ open }) => {
     const last = await wang.get<NotificationsPage>(`/api/me/notifications?pageSize=5&page=${Math.ceil(total / 5)}`);
     expect(last.body.rows.at(-1)!.event).toBe('submitted');
     expect(last.body.rows.at(-1)!.body).toMatch(/已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）提交/);
+    // The filing notice is written by the statement that files: its number and time are the application's own.
+    const application = (await db.query<{ number: string; submitted_at: Date }>('SELECT number, submitted_at FROM applications WHERE id = $1', [filed.id])).rows[0]!;
+    const filingNotices = (await db.query<{ payload: { number: string; submittedAt: string; at: string; bundleTitle: string } }>(
+      `SELECT payload FROM notices WHERE application_id = $1 AND event = 'submitted'`,
+      [filed.id],
+    )).rows;
+    expect(filingNotices).toHaveLength(2);
+    for (const { payload } of filingNotices) {
+      expect(payload).toMatchObject({ number: application.number, submittedAt: application.submitted_at.toISOString(), at: application.submitted_at.toISOString(), bundleTitle: '新生儿出生一件事' });
+    }
 
     // Reading one lowers the count; reading all clears it.
     const read = await wang.post<{ unread: number }>(`/api/me/notifications/${page.body.rows[0]!.id}/read`);
