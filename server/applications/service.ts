@@ -350,7 +350,9 @@ export class ApplicationService {
     const answered = new Map<string, LicenceRecord | null>();
     const { v, profile, applicant } = await this.context(user, first, first.status === 'draft' ? 'submit' : undefined, this.d.sharing ? answered : undefined, archived);
     // --- data sharing (server/connectors/submit.ts): authorised, prefill untouched, licences fetched before filing
-    const shared = first.status === 'draft' && this.d.sharing ? await sharingChecks(this.d.sharing, applicant, first, v, profile, evaluate(v.bundle, v.catalogue, first.answers, profile), answered) : null;
+    const sharing = first.status === 'draft' ? this.d.sharing : undefined;
+    const before = sharing ? evaluate(v.bundle, v.catalogue, first.answers, profile) : null;
+    const shared = sharing && before ? await sharingChecks(sharing, applicant, first, v, profile, before, answered) : null;
     // ---
     const outcome = await this.d.db.transaction(async (tx) => {
       // One statement: the application locked, an earlier use of the key, the files handed in.
@@ -376,7 +378,8 @@ export class ApplicationService {
       const { prior: _prior, files, archive_mimes: archiveMimes, notice_title: _title, notice_mobile: _mobile, notice_sms: _sms, ...app } = row;
       void [_prior, _title, _mobile, _sms];
       if (app.status !== 'draft') throw new ConflictError('申请已提交', 'The application was already submitted');
-      const evaluation = evaluate(v.bundle, v.catalogue, app.answers, profile);
+      // Evaluation is a pure function of the answers and the profile: the same answers under the lock, the same evaluation.
+      const evaluation = before && JSON.stringify(app.answers) === JSON.stringify(first.answers) ? before : evaluate(v.bundle, v.catalogue, app.answers, profile);
       const details: ErrorDetail[] = [];
       if (!evaluation.eligible) {
         for (const r of evaluation.ineligible) details.push({ path: 'eligibility', message: r.reason, messageEn: r.reasonEn });
