@@ -13,6 +13,7 @@ import { PartitionMaintenance, partitionPolicy } from './retention/partitions.js
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
+  const shutdown = installShutdown(logger);
   await ensureClientBuilt(logger);
   const db = await openDatabase(config);
   const applied = await migrate(db);
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   noticeWorker?.start();
   logger.info({ port, db: db.kind, demo: config.demo, worker: !!worker }, `listening on http://localhost:${port}`);
 
-  installShutdown(logger, servers, async () => {
+  shutdown.ready(servers, async () => {
     await worker?.stop();
     await noticeWorker?.stop();
     await partitions.stop();

@@ -13,6 +13,7 @@ import { PartitionMaintenance, partitionPolicy } from './retention/partitions.js
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel).child({ component: 'worker' });
+  const shutdown = installShutdown(logger);
   if (!config.databaseUrl) {
     console.error('配置错误 / invalid configuration: DATABASE_URL: a separate worker process needs a PostgreSQL server');
     process.exit(1);
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   // Tests and operators wait for this line: it stays as it was.
   logger.info('dispatch worker running');
   logger.info('notice worker running');
-  installShutdown(logger, [], async () => {
+  shutdown.ready([], async () => {
     await worker.stop();
     await noticeWorker.stop();
     await partitions.stop();

@@ -3,7 +3,6 @@ import net from 'node:net';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,9 +21,13 @@ export interface Spawned {
   exited: Promise<number | null>;
 }
 
-/** Runs a TypeScript entry point of the project as its own process, as `npm start` would. */
+/**
+ * Runs a TypeScript entry point of the project as its own process, as `npm start` does: one node
+ * process with tsx's loader, so a signal reaches the entry point itself (the tsx launcher would
+ * relay it, and kill -9 a child too busy to answer within its 30 ms).
+ */
 export function spawnTs(entry: string, env: Record<string, string>): Spawned {
-  const child = spawn(TSX, [path.join(ROOT, entry)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -238,39 +238,14 @@ export async function expectDeliveredOnce(db: Queryable, byKey: Readonly<Record<
   await expectRecordedDeliveredOnce(db, subs);
 }
 
-/** Every process below pid (tsx runs the entry point in a child node process), deepest last. */
-function descendants(pid: number): number[] {
-  let kids: number[] = [];
-  try {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      if (text) kids.push(...text.split(/\s+/).map(Number));
-    }
-  } catch {
-    kids = [];
-  }
-  return kids.flatMap((k) => [k, ...descendants(k)]);
-}
-
-/**
- * kill -9 of a spawned entry point. Signalling the tsx launcher alone would leave the server
- * itself running: tsx forwards SIGTERM to its child, but nothing can forward SIGKILL.
- */
+/** kill -9 of a spawned entry point (one node process: spawnTs runs it with tsx's loader, no launcher). */
 export async function killHard(p: Spawned): Promise<void> {
-  const pid = p.child.pid;
-  if (pid === undefined) return;
-  for (const k of descendants(pid).reverse()) {
-    try {
-      process.kill(k, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
+  if (p.child.pid === undefined) return;
   p.child.kill('SIGKILL');
   await p.exited;
 }
 
-/** SIGTERM (tsx forwards it), then kill -9 of whatever has not stopped after a grace period. */
+/** SIGTERM, then kill -9 of whatever has not stopped after a grace period. */
 export async function stopProcess(p: Spawned, graceMs = 10_000): Promise<void> {
   if (p.child.exitCode !== null || p.child.signalCode !== null) return;
   p.child.kill('SIGTERM');

@@ -39,6 +39,28 @@ describe('npm start (server/main.ts as its own process)', () => {
     }
   }, 150_000);
 
+  it('stops cleanly on a SIGTERM that comes while it is still starting, and the folder opens again', async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yjs-start-'));
+    const server = spawnTs('server/main.ts', { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '' });
+    try {
+      // The migrations are applied before the scenarios load and the ports open: still starting.
+      await waitFor(async () => (server.output().includes('migrations applied') ? true : undefined), 60_000, 'the migrations');
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      expect(server.output()).toContain('"msg":"stopped"');
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+    const again = spawnTs('server/main.ts', { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '' });
+    try {
+      expect(await waitFor(() => health(port), 60_000, 'the health endpoint after restart')).toMatchObject({ status: 200 });
+    } finally {
+      again.child.kill('SIGTERM');
+      await again.exited;
+    }
+  }, 150_000);
+
   it('stops at start-up with a message naming an invalid variable', async () => {
     const server = spawnTs('server/main.ts', { PORT: 'eighty', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'yjs-start-')) });
     expect(await server.exited).toBe(1);
