@@ -114,10 +114,9 @@ export async function buildServer(config: Config, db: Database, logger: Logger, 
   const departments = [...load(files).catalogue.departments.values()];
   const departmentTokens = new Map(departments.map((d) => [d.code, departmentToken(config.sessionSecret, d.code)]));
   const deliveries = new Map(departments.map((d) => [d.code, d.delivery]));
-  const webhookSecretFor = (code: string): string => {
-    const d = deliveries.get(code);
-    return webhookSecret(config.sessionSecret, code, d?.channel === 'webhook' ? d.secret : undefined);
-  };
+  // Derived once: every delivery (and the simulator checking it) asks for its department's.
+  const webhookSecrets = new Map(departments.map((d) => [d.code, webhookSecret(config.sessionSecret, d.code, d.delivery.channel === 'webhook' ? d.delivery.secret : undefined)]));
+  const webhookSecretFor = (code: string): string => webhookSecrets.get(code) ?? webhookSecret(config.sessionSecret, code, undefined);
   const targetFor = (code: string): DeliveryTarget | undefined => {
     const d = deliveries.get(code);
     if (!d) return undefined;

@@ -62,7 +62,8 @@ export class PostgresDatabase implements Database {
    * One connection of its own per subscription, outside the pool (a pooled connection would be
    * handed to queries). A lost connection is opened again after a second, then `onNotify` is
    * called once since notifications sent meanwhile are lost; the caller's polling covers the gap.
-   * A server that cannot be reached at first is tried the same way in the background.
+   * A server that cannot be reached at first is tried the same way in the background. Only
+   * notifications whose payload is this connection's schema are heard.
    */
   async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
     if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
@@ -74,8 +75,10 @@ export class PostgresDatabase implements Database {
     };
     const connect = async (): Promise<boolean> => {
       const client = new pg.Client(this.connection);
+      // Senders give their schema as the payload (server/dispatch/signal.ts): only this one's is heard.
+      let schema: string | undefined;
       client.on('notification', (n) => {
-        if (n.channel === channel) onNotify();
+        if (!stopped && n.channel === channel && n.payload === schema) onNotify();
       });
       client.on('error', () => {
         if (current !== client) return;
@@ -86,6 +89,7 @@ export class PostgresDatabase implements Database {
       });
       try {
         await client.connect();
+        schema = (await client.query<{ schema: string }>("SELECT COALESCE(current_schema(), '') AS schema")).rows[0]!.schema;
         await client.query(`LISTEN ${channel}`);
       } catch {
         await client.end().catch(() => undefined);

@@ -5,6 +5,13 @@ import type { Database, Queryable } from '../db/types.js';
 export const RELEASE_CHANNEL = 'yjs_release';
 
 /**
+ * The notification itself, as an SQL expression. Channels are the database's, not a schema's: the
+ * payload names the sender's schema, and a listener hears only its own (PostgresDatabase.listen),
+ * so deployments (and test runs) sharing one database in separate schemas do not wake each other.
+ */
+export const RELEASE_NOTIFY_SQL = `pg_notify('${RELEASE_CHANNEL}', COALESCE(current_schema(), ''))`;
+
+/**
  * Rows queued in this process wake this process's workers at once instead of at their next poll.
  * Used where the database cannot tell other processes (PGlite is one process's database).
  */
@@ -20,7 +27,7 @@ export function signalRelease(): void {
  * listening process when, and only if, the transaction commits.
  */
 export async function notifyRelease(tx: Queryable): Promise<void> {
-  await tx.query(`SELECT pg_notify('${RELEASE_CHANNEL}', '')`);
+  await tx.query(`SELECT ${RELEASE_NOTIFY_SQL}`);
 }
 
 /**

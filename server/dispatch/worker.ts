@@ -95,14 +95,21 @@ export class DispatchWorker {
   }
 
   private async run(): Promise<void> {
+    // The results of one batch may still be being written while the next is claimed and sent
+    // (never more than one behind): the worker does not sit idle through each recording.
+    let behind: Promise<void> = Promise.resolve();
     while (this.running) {
       let handled = 0;
       try {
-        handled = await this.runOnce();
+        const batch = await this.claimAndDeliver();
+        handled = batch.handled;
+        await behind;
+        behind = batch.recorded;
       } catch (err) {
         this.o.logger.error({ err }, 'dispatch: claiming or recording failed');
       }
       if (handled === 0 && this.running) {
+        await behind;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.pollMs);
           this.wakeUp = () => {
@@ -113,10 +120,22 @@ export class DispatchWorker {
         this.wakeUp = undefined;
       }
     }
+    await behind;
   }
 
-  /** Claims one batch of due rows and delivers them concurrently; returns how many it handled. */
+  /** Claims one batch of due rows, delivers them concurrently and records the results; returns how many it handled. */
   async runOnce(): Promise<number> {
+    const { handled, recorded } = await this.claimAndDeliver();
+    await recorded;
+    return handled;
+  }
+
+  /**
+   * Claims one batch of due rows and delivers them concurrently; resolves once every delivery has
+   * answered, with `recorded` settling when the last of their results is written (recordAll logs
+   * its own failures: it never rejects).
+   */
+  private async claimAndDeliver(): Promise<{ handled: number; recorded: Promise<void> }> {
     const fetched = this.o.sharing ? await this.o.sharing.runDue(this.batchSize, this.leaseMs) : 0;
     // An item goes out only with its licences: one whose fetch is pending, or whose licence the
     // applicant is being asked for, waits (material_fetches, server/connectors/sharing.ts).
@@ -159,8 +178,7 @@ export class DispatchWorker {
         );
       }),
     );
-    await Promise.all(recorded);
-    return rows.length + fetched;
+    return { handled: rows.length + fetched, recorded: Promise.all(recorded).then(() => undefined) };
   }
 
   private async deliver(row: ClaimedRow): Promise<Outcome> {

@@ -3,7 +3,7 @@ import type { SubPayload, SupplementRequest } from '../applications/service.js';
 import { notify, noticeOfFilingSql, type FilingNotice } from '../notices/events.js';
 import { changesApplicationStatus, deriveApplicationStatus, INITIAL_STATUSES, TRANSITIONS, type SubStatus, type Transition } from '../../shared/lifecycle.js';
 import { numberSql } from '../applications/number.js';
-import { notifyRelease, RELEASE_CHANNEL } from '../dispatch/signal.js';
+import { notifyRelease, RELEASE_NOTIFY_SQL } from '../dispatch/signal.js';
 
 /**
  * The one place a status is written. A sub-application's status changes only through
@@ -221,7 +221,7 @@ export async function file(
   const notice = noticeOfFilingSql('filed', application.notice, at);
   if (notice) parts.push(`notice AS (${notice})`);
   // Said in the statement that queues the rows: PostgreSQL tells every listening process on commit.
-  const wake = items.some((i) => i.status === 'queued') ? ` CROSS JOIN LATERAL pg_notify('${RELEASE_CHANNEL}', '')` : '';
+  const wake = items.some((i) => i.status === 'queued') ? ` CROSS JOIN LATERAL ${RELEASE_NOTIFY_SQL}` : '';
   const { rows } = await tx.query<{ number: string; submitted_at: Date }>(`WITH ${parts.join(',\n')}\nSELECT f.number, f.submitted_at FROM filed f${wake}`, params);
   const filed = rows[0];
   if (!filed) throw new Error(`file: application ${application.id} was not there to file`);

@@ -24,9 +24,18 @@ describe.runIf(!!postgres)('wake-ups across processes on PostgreSQL (LISTEN/NOTI
           throw new Error('rolled back');
         })
         .catch(() => undefined);
-      // A committed one after the rolled-back one: hearing it means the first would have arrived by now.
+      // The same database, another schema (another deployment, another test run): not heard.
+      const elsewhere = await PostgresDatabase.open({ connectionString: process.env.TEST_DATABASE_URL! });
+      try {
+        await elsewhere.transaction(async (tx) => notifyRelease(tx));
+      } finally {
+        await elsewhere.close();
+      }
+      // A committed one after those: hearing it means they would have arrived by now.
       await db.transaction(async (tx) => notifyRelease(tx));
       await until(async () => heard > 0, 10_000, 'the committed notification');
+      // The first one heard may be one of those, arriving first: a moment more lets a second show.
+      await new Promise((r) => setTimeout(r, 500));
       expect(heard).toBe(1);
       await stop();
       await db.transaction(async (tx) => notifyRelease(tx));
