@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { parseCookie } from 'cookie';
 import type { Queryable } from '../db/types.js';
+import { prepared } from '../db/prepared.js';
 import type { Role, User } from './types.js';
 
 export const SESSION_COOKIE = 'yjs_sid';
@@ -92,17 +93,19 @@ interface SessionRow {
  * overrides the role they signed in with, and is read on every request, so granting or revoking
  * takes effect from the caller's next request.
  */
-export async function findSession(db: Queryable, id: string): Promise<{ user: User; csrfToken: string } | null> {
-  const { rows } = await db.query<SessionRow>(
-    `SELECT s.id AS session_id, s.csrf_token, u.id, u.name,
+// Every signed-in request runs it: kept parsed on each connection.
+const FIND_SESSION = prepared(
+  `SELECT s.id AS session_id, s.csrf_token, u.id, u.name,
             COALESCE(g.role, u.role) AS role,
             CASE WHEN g.user_id IS NULL THEN u.department ELSE g.department END AS department,
             u.id_number, u.mobile
        FROM sessions s JOIN users u ON u.id = s.user_id
        LEFT JOIN role_grants g ON g.user_id = u.id
       WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
-    [id],
-  );
+);
+
+export async function findSession(db: Queryable, id: string): Promise<{ user: User; csrfToken: string } | null> {
+  const { rows } = await db.query<SessionRow>(FIND_SESSION, [id]);
   const r = rows[0];
   if (!r) return null;
   const user: User = { id: r.id, name: r.name, role: r.role };

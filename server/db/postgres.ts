@@ -1,5 +1,12 @@
 import pg from 'pg';
 import type { Database, Queryable, QueryResult } from './types.js';
+import { statementName } from './prepared.js';
+
+/** node-postgres's query config: named when the text was marked prepared (./prepared.ts). */
+function statement(sql: string, params: readonly unknown[]): pg.QueryConfig {
+  const name = statementName(sql);
+  return name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] };
+}
 
 /** A PostgreSQL server through node-postgres, used when DATABASE_URL is set. */
 export class PostgresDatabase implements Database {
@@ -26,7 +33,7 @@ export class PostgresDatabase implements Database {
   }
 
   async query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
-    const r = await this.pool.query(sql, params as unknown[]);
+    const r = await this.pool.query(statement(sql, params));
     return { rows: r.rows as Row[], rowCount: r.rowCount ?? r.rows.length };
   }
 
@@ -41,7 +48,7 @@ export class PostgresDatabase implements Database {
       await client.query('BEGIN');
       const result = await fn({
         async query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []) {
-          const r = await client.query(sql, params as unknown[]);
+          const r = await client.query(statement(sql, params));
           return { rows: r.rows as Row[], rowCount: r.rowCount ?? r.rows.length };
         },
         async exec(sql: string) {

@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared.js';
 import type { Database } from '../db/types.js';
 import type { Logger } from '../log.js';
 import type { DeliveryChannel, DeliveryResult, DeliveryTarget } from '../delivery/types.js';
@@ -47,6 +48,30 @@ interface Outcome {
 export const DEFAULT_MAX_ATTEMPTS = 8;
 
 /**
+ * The claim: due rows, none waiting on a licence fetch, leased to this worker. Every round of
+ * every worker runs it: kept parsed on each connection.
+ */
+const CLAIM = prepared(
+  `WITH due AS (
+     SELECT id FROM sub_applications q
+      WHERE status = 'queued' AND next_attempt_at <= now()
+        AND NOT EXISTS (SELECT 1 FROM material_fetches f
+                         WHERE f.application_id = q.application_id AND f.state IN ('pending', 'missing')
+                           AND q.payload->'materials' @> jsonb_build_array(jsonb_build_object('code', f.code, 'disposition', 'sharing')))
+      ORDER BY next_attempt_at
+      LIMIT $1
+      FOR UPDATE SKIP LOCKED)
+   UPDATE sub_applications s
+      SET attempts = s.attempts + 1,
+          first_attempt_at = COALESCE(s.first_attempt_at, now()),
+          next_attempt_at = now() + make_interval(secs => $2::double precision / 1000),
+          updated_at = now()
+     FROM due
+    WHERE s.id = due.id
+  RETURNING s.id, s.application_id, s.department, s.payload, s.round, s.attempts, s.retry_base, s.first_attempt_at`,
+);
+
+/**
  * The outbox worker. Claims due sub-applications with FOR UPDATE SKIP LOCKED and a lease (the
  * claim commits before the HTTP call, so no transaction or connection is held while a department
  * answers, and PGlite's single connection is never blocked by a slow department), delivers them,
@@ -63,6 +88,8 @@ export class DispatchWorker {
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  /** A wake-up came while the worker was claiming or recording: look again before sleeping. */
+  private woken = false;
   private unsubscribe: Promise<() => Promise<void>> | undefined;
 
   constructor(private readonly o: WorkerOptions) {
@@ -91,6 +118,7 @@ export class DispatchWorker {
   }
 
   wake(): void {
+    this.woken = true;
     this.wakeUp?.();
   }
 
@@ -100,6 +128,8 @@ export class DispatchWorker {
     let behind: Promise<void> = Promise.resolve();
     while (this.running) {
       let handled = 0;
+      // The claim sees every row committed before it starts: a wake-up from now on is for a later one.
+      this.woken = false;
       try {
         const batch = await this.claimAndDeliver();
         handled = batch.handled;
@@ -108,9 +138,10 @@ export class DispatchWorker {
       } catch (err) {
         this.o.logger.error({ err }, 'dispatch: claiming or recording failed');
       }
-      if (handled === 0 && this.running) {
+      if (handled === 0 && this.running && !this.woken) {
         await behind;
         await new Promise<void>((resolve) => {
+          if (this.woken) return resolve();
           const timer = setTimeout(resolve, this.pollMs);
           this.wakeUp = () => {
             clearTimeout(timer);
@@ -139,26 +170,7 @@ export class DispatchWorker {
     const fetched = this.o.sharing ? await this.o.sharing.runDue(this.batchSize, this.leaseMs) : 0;
     // An item goes out only with its licences: one whose fetch is pending, or whose licence the
     // applicant is being asked for, waits (material_fetches, server/connectors/sharing.ts).
-    const { rows } = await this.o.db.query<ClaimedRow>(
-      `WITH due AS (
-         SELECT id FROM sub_applications q
-          WHERE status = 'queued' AND next_attempt_at <= now()
-            AND NOT EXISTS (SELECT 1 FROM material_fetches f
-                             WHERE f.application_id = q.application_id AND f.state IN ('pending', 'missing')
-                               AND q.payload->'materials' @> jsonb_build_array(jsonb_build_object('code', f.code, 'disposition', 'sharing')))
-          ORDER BY next_attempt_at
-          LIMIT $1
-          FOR UPDATE SKIP LOCKED)
-       UPDATE sub_applications s
-          SET attempts = s.attempts + 1,
-              first_attempt_at = COALESCE(s.first_attempt_at, now()),
-              next_attempt_at = now() + make_interval(secs => $2::double precision / 1000),
-              updated_at = now()
-         FROM due
-        WHERE s.id = due.id
-      RETURNING s.id, s.application_id, s.department, s.payload, s.round, s.attempts, s.retry_base, s.first_attempt_at`,
-      [this.batchSize, this.leaseMs],
-    );
+    const { rows } = await this.o.db.query<ClaimedRow>(CLAIM, [this.batchSize, this.leaseMs]);
     // Results are recorded as they come, those that come together in one transaction: a slow
     // department does not hold back recording the others of its batch.
     let ready: Outcome[] = [];
