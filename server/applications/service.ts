@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/types.js';
+import { prepared } from '../db/prepared.js';
 import type { BundleRegistry, BundleVersion } from '../bundles/registry.js';
 import type { MaterialStore } from '../materials/store.js';
 import type { UploadedMaterial } from '../materials/upload.js';
@@ -131,6 +132,16 @@ export interface SubPayload {
   submittedAt: string;
 }
 
+/**
+ * Every column of applications, by name rather than `*`: the statements reading a whole row run
+ * prepared (server/db/prepared.ts), and a prepared `*` fails once a migration adds a column
+ * while this version still runs. A new column is read once it is named here.
+ */
+export const APPLICATION_COLUMNS = ['id', 'applicant_id', 'bundle_id', 'version', 'status', 'answers', 'evaluation', 'savings', 'submit_key', 'created_at', 'updated_at', 'submitted_at', 'completed_at', 'region', 'promised_by', 'sharing_authorised_at', 'number', 'counter_clerk_id', 'counter_window', 'counter_company', 'query_code', 'draft_step'] as const;
+function applicationColumns(alias: string): string {
+  return APPLICATION_COLUMNS.map((c) => `${alias}.${c}`).join(', ');
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isUuid(id: string): boolean {
@@ -191,7 +202,10 @@ export class ApplicationService {
   /** An application the actor may not act on (./acting.ts) answers exactly like one that does not exist. */
   async owned(actor: User, id: string, db: Queryable = this.d.db, lock = false): Promise<ApplicationRow> {
     if (!isUuid(id)) throw new ApplicationNotFoundError();
-    const { rows } = await db.query<ApplicationRow>(`SELECT * FROM applications WHERE id = $1 AND ${mayActOn(actor, 2)}${lock ? ' FOR UPDATE' : ''}`, [id, actor.id]);
+    const { rows } = await db.query<ApplicationRow>(
+      prepared(`SELECT ${applicationColumns('applications')} FROM applications WHERE id = $1 AND ${mayActOn(actor, 2)}${lock ? ' FOR UPDATE' : ''}`),
+      [id, actor.id],
+    );
     if (!rows[0]) throw new ApplicationNotFoundError();
     return rows[0];
   }
@@ -200,7 +214,7 @@ export class ApplicationService {
   private async ownedWithArchive(actor: User, id: string): Promise<ApplicationRow & { archive: ArchiveEntry[] }> {
     if (!isUuid(id)) throw new ApplicationNotFoundError();
     const { rows } = await this.d.db.query<ApplicationRow & { archive: ArchiveColumn }>(
-      `SELECT a.*, ${archiveColumnSql('a.applicant_id')} AS archive FROM applications a WHERE a.id = $1 AND ${mayActOn(actor, 2, 'a')}`,
+      prepared(`SELECT ${applicationColumns('a')}, ${archiveColumnSql('a.applicant_id')} AS archive FROM applications a WHERE a.id = $1 AND ${mayActOn(actor, 2, 'a')}`),
       [id, actor.id],
     );
     if (!rows[0]) throw new ApplicationNotFoundError();
@@ -361,12 +375,12 @@ export class ApplicationService {
       const { rows: found } = await tx.query<
         ApplicationRow & Parameters<typeof filingNoticeOf>[0] & { prior: string | null; files: { code: string; sha256: string; file_name: string; mime: string }[]; archive_mimes: Record<string, string> }
       >(
-        `SELECT a.*, ${FILING_NOTICE_COLUMNS},
+        prepared(`SELECT ${applicationColumns('a')}, ${FILING_NOTICE_COLUMNS},
                 (SELECT COALESCE(json_object_agg(b.sha256, b.mime), '{}'::json) FROM blobs b WHERE b.sha256 = ANY($5::text[])) AS archive_mimes,
                 (SELECT p.id FROM applications p WHERE $3::text IS NOT NULL AND p.applicant_id = $4 AND p.submit_key = $3 LIMIT 1) AS prior,
                 (SELECT COALESCE(json_agg(json_build_object('code', m.code, 'sha256', m.sha256, 'file_name', m.file_name, 'mime', b.mime)), '[]'::json)
                    FROM application_materials m JOIN blobs b ON b.sha256 = m.sha256 WHERE m.application_id = a.id) AS files
-           FROM applications a WHERE a.id = $1 AND ${mayActOn(user, 2, 'a')} FOR UPDATE OF a`,
+           FROM applications a WHERE a.id = $1 AND ${mayActOn(user, 2, 'a')} FOR UPDATE OF a`),
         [id, user.id, key ?? null, applicant.id, (profile.archive ?? []).map((e) => e.sha256)],
       );
       const row = found[0];
