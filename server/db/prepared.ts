@@ -1,8 +1,10 @@
 /**
  * Statements PostgreSQL keeps parsed on each connection (named prepared statements): the hot,
  * fixed-text ones, run on every request or every worker round. A named statement skips parsing
- * and, once PostgreSQL settles on a generic plan, planning: for the session lookup, a third of
- * the server's CPU per run on this machine.
+ * and, once PostgreSQL settles on a generic plan, planning: the session lookup went from about
+ * 120–190 µs of PostgreSQL's CPU per run to 35 on this machine. Behind a connection pooler in
+ * transaction mode, the pooler must keep prepared statements (PgBouncer ≥ 1.21 with
+ * max_prepared_statements), or use session mode.
  *
  * Only texts with explicit column lists: a prepared `SELECT *` fails ("cached plan must not
  * change result type") once a migration adds a column while an older process still runs. And
