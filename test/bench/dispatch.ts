@@ -1,8 +1,10 @@
-// Submission and dispatch figures against a PostgreSQL server (issue 4, item 11). Everything runs
-// in this one process over real HTTP on ephemeral loopback ports: the product (buildServer), a
-// bare Express endpoint doing only the submit transaction's writes (the ceiling), the simulated
-// department systems (autoProcess off: they never call back) and the outbox workers. A fresh
-// schema is created and dropped afterwards. Figures are reported, never asserted.
+// Submission and dispatch figures against a PostgreSQL server (issue 4, item 11). This process
+// runs, over real HTTP on ephemeral loopback ports: the product (buildServer), a bare Express
+// endpoint doing only the submit transaction's writes (the ceiling), the simulated department
+// systems (autoProcess off: they never call back) and the outbox workers. The clients of the
+// timed submit and ceiling phases run in a process of their own (./load-generator.ts), so that
+// the server's event loop and CPU figures are its own. A fresh schema is created and dropped
+// afterwards. Figures are reported, never asserted.
 //
 //   1. POST /api/applications/:id/submit (with an Idempotency-Key), newborn bundle, 1/16/64
 //      concurrent clients, each a signed-in demo citizen; drafts (answers + uploaded materials)
@@ -24,6 +26,7 @@
 // BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://root@127.0.0.1:5432/test.
 // BENCH_DISPATCH_SCALE (default 1) multiplies the number of submissions, for quick trial runs.
 // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each timed phase there.
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector/promises';
@@ -48,6 +51,7 @@ import type { Database, Queryable } from '../../server/db/types.js';
 import { ApiClient, pdf } from '../helpers/api.js';
 import { listen } from '../helpers/server.js';
 import type { BenchRow } from './types.js';
+import type { LoadPlan, LoadResult } from './load-generator.js';
 import { NEWBORN_WITH_CARD } from '../fixtures/newborn.js';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://root@127.0.0.1:5432/test';
@@ -100,10 +104,11 @@ const nodeCpu = (): number => {
 };
 
 /**
- * Where the CPU went during a phase: cores busy on average in this process (server, clients,
- * simulator, workers), in the PostgreSQL backends serving it, and in everything else on the
- * machine (PostgreSQL's own background work, and on a shared machine other people's work and
- * their PostgreSQL sessions); and CPU milliseconds per operation here and in those backends.
+ * Where the CPU went during a phase: cores busy on average in this process (server, simulator,
+ * workers), in the PostgreSQL backends serving it, and in everything else on the machine (the
+ * load generator's clients, PostgreSQL's own background work, and on a shared machine other
+ * people's work and their PostgreSQL sessions); and CPU milliseconds per operation here and in
+ * those backends.
  */
 async function cpuMeter(db: Database): Promise<(operations: number) => Promise<string>> {
   const backends0 = await backendCpu(db);
@@ -157,20 +162,21 @@ interface Timing {
   count: number;
 }
 
-/** Runs `clients` loops at once, each doing its `perClient` operations in turn; times each one. */
-async function concurrently(clients: number, perClient: number, op: (client: number, k: number) => Promise<void>): Promise<Timing> {
-  const latencies: number[] = [];
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async (_, c) => {
-      for (let k = 0; k < perClient; k++) {
-        const t0 = performance.now();
-        await op(c, k);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
+/**
+ * Runs the plan's clients at once, each doing its requests in turn, in a process of their own
+ * (./load-generator.ts), and times each request.
+ */
+async function fromLoadGenerator(plan: LoadPlan): Promise<Timing> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'load-generator.ts')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  child.stdin.end(JSON.stringify(plan));
+  const code = await exited;
+  if (code !== 0) throw new Error(`dispatch bench: the load generator failed (${code}): ${err.slice(-2000)}`);
+  const { latencies, seconds } = JSON.parse(out) as LoadResult;
   latencies.sort((a, b) => a - b);
   return { perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length };
 }
@@ -492,7 +498,14 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
     const n = `${level.clients} client${level.clients > 1 ? 's' : ''}`;
     let cpu = await cpuMeter(db);
     const before = { ...traffic };
-    const s = await profiled(`submit-${level.clients}`, () => concurrently(level.clients, level.perClient, (c, k) => submit(set[c]!.client, set[c]!.drafts[k]!).then(() => undefined)));
+    // What the citizen's browser sends: the session's cookie and CSRF token, an Idempotency-Key.
+    const submits: LoadPlan = {
+      status: 201,
+      clients: set.map(({ client, drafts }) =>
+        drafts.map((id) => ({ url: `${server.url}/api/applications/${id}/submit`, headers: { ...client.sessionHeaders, 'Idempotency-Key': `bench-${id}` } })),
+      ),
+    };
+    const s = await profiled(`submit-${level.clients}`, () => fromLoadGenerator(submits));
     progress(`${n}: submit ${s.perSecond.toFixed(0)}/s, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms (${await cpu(s.count)})`);
     // BEGIN and COMMIT are a round trip each.
     const roundTrips = (traffic.statements - before.statements + 2 * (traffic.transactions - before.transactions)) / s.count;
@@ -501,7 +514,11 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
     for (const kind of ['batched', 'per-row'] as const) {
       const ids = await ceilingDrafts(level.clients * level.perClient);
       cpu = await cpuMeter(db);
-      const b = await profiled(`ceiling-${kind}-${level.clients}`, () => concurrently(level.clients, level.perClient, (c, k) => ceiling(kind, ids[c * level.perClient + k]!)));
+      const plan: LoadPlan = {
+        status: 201,
+        clients: Array.from({ length: level.clients }, (_, c) => ids.slice(c * level.perClient, (c + 1) * level.perClient).map((id) => ({ url: `${bareServer.url}/ceiling/${kind}/${id}`, headers: {} }))),
+      };
+      const b = await profiled(`ceiling-${kind}-${level.clients}`, () => fromLoadGenerator(plan));
       progress(`${n}: ceiling (${kind}) ${b.perSecond.toFixed(0)}/s, p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms (${await cpu(b.count)})`);
       ceilings[kind] = b;
     }

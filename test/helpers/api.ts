@@ -109,6 +109,11 @@ export class ApiClient {
     return this.cookie;
   }
 
+  /** The headers a state-changing request of this session carries, for a client in another process. */
+  get sessionHeaders(): Record<string, string> {
+    return { cookie: this.cookie, 'x-csrf-token': this.csrf };
+  }
+
   /** The same session through another address: another web process of one deployment. */
   at(base: string): ApiClient {
     const c = new ApiClient(base, this.bearer, this.signingSecret);
