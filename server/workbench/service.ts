@@ -89,7 +89,10 @@ export class WorkbenchService {
     const { item, overdue } = query;
 
     // The same visibility as the department API: nothing before it was sent, nothing parked.
-    const statuses: readonly string[] = status === 'open' ? RUNNING : status === 'all' ? SUB_STATUSES : [status];
+    // A row sent but not yet marked delivered (the worker records its results a batch behind)
+    // is shown as delivered, so the delivered filter finds it too.
+    const statuses: readonly string[] =
+      status === 'open' ? RUNNING : status === 'all' ? SUB_STATUSES : status === 'delivered' ? ['queued', 'delivered'] : [status];
     const { rows } = await this.db.query<InboxRow>(
       `SELECT s.id, s.application_id, a.number AS application_number, s.item_id, s.status, s.round, s.time_limit_days, s.promised_by, s.created_at, s.delivered_at, s.completed_at, s.updated_at, a.bundle_id, a.version,
               ${APPLICANT_COLUMNS}

@@ -94,6 +94,16 @@ describe.each(databaseTargets())('department workbench and audit log on $kind', 
       await db.query(`UPDATE sub_applications SET delivered_at = now() WHERE id = $1`, [registration]);
     }
 
+    // Sent, its result not yet written (the worker records a batch behind): shown as delivered,
+    // and found by the delivered filter.
+    await db.query(`UPDATE sub_applications SET status = 'queued', next_attempt_at = now() + interval '1 hour' WHERE id = $1 AND attempts > 0`, [registration]);
+    try {
+      const sent = (await police.get<Inbox>('/api/workbench/inbox?status=delivered')).body.rows.find((x) => x.id === registration);
+      expect(sent?.status).toBe('delivered');
+    } finally {
+      await db.query(`UPDATE sub_applications SET status = 'delivered' WHERE id = $1`, [registration]);
+    }
+
     // Another department's staff never sees it; the inbox is for staff sessions only.
     const insurance = await ApiClient.login(ts.url, 'staff-medicalInsurance');
     expect((await insurance.get<Inbox>('/api/workbench/inbox?status=all')).body.rows.map((r) => r.id)).not.toContain(registration);
