@@ -11,11 +11,27 @@ async function health(port: number): Promise<{ status: number; body: unknown } |
   return { status: res.status, body: await res.json() };
 }
 
+/** Starts the embedded server in a fresh data folder. */
+function embedded(port: number, dataDir = mkdtempSync(path.join(os.tmpdir(), 'yjs-start-'))) {
+  return { dataDir, server: spawnTs('server/main.ts', { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '' }) };
+}
+
+/** Starts again on a folder a stopped server left: it opens, and finds its migrations recorded. */
+async function reopens(port: number, dataDir: string): Promise<void> {
+  const { server } = embedded(port, dataDir);
+  try {
+    expect(await waitFor(() => health(port), 60_000, 'the health endpoint after restart')).toMatchObject({ status: 200 });
+    expect(server.output()).not.toContain('migrations applied');
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+}
+
 describe('npm start (server/main.ts as its own process)', () => {
   it('runs on embedded PGlite with no configuration, serves the client, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yjs-start-'));
-    const server = spawnTs('server/main.ts', { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '' });
+    const { dataDir, server } = embedded(port);
     try {
       const h = await waitFor(() => health(port), 60_000, 'the health endpoint');
       expect(h).toEqual({ status: 200, body: { status: 'ok', db: 'pglite' } });
@@ -28,21 +44,13 @@ describe('npm start (server/main.ts as its own process)', () => {
     } finally {
       server.child.kill('SIGKILL');
     }
-    // The data directory was closed cleanly: a second start opens it and finds the migrations recorded.
-    const again = spawnTs('server/main.ts', { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '' });
-    try {
-      expect(await waitFor(() => health(port), 60_000, 'the health endpoint after restart')).toMatchObject({ status: 200 });
-      expect(again.output()).not.toContain('migrations applied');
-    } finally {
-      again.child.kill('SIGTERM');
-      await again.exited;
-    }
+    // The data directory was closed cleanly.
+    await reopens(port, dataDir);
   }, 150_000);
 
   it('stops cleanly on a SIGTERM that comes while it is still starting, and the folder opens again', async () => {
     const port = await freePort();
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yjs-start-'));
-    const server = spawnTs('server/main.ts', { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '' });
+    const { dataDir, server } = embedded(port);
     try {
       // The migrations are applied before the scenarios load and the ports open: still starting.
       await waitFor(async () => (server.output().includes('migrations applied') ? true : undefined), 60_000, 'the migrations');
@@ -52,13 +60,7 @@ describe('npm start (server/main.ts as its own process)', () => {
     } finally {
       server.child.kill('SIGKILL');
     }
-    const again = spawnTs('server/main.ts', { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '' });
-    try {
-      expect(await waitFor(() => health(port), 60_000, 'the health endpoint after restart')).toMatchObject({ status: 200 });
-    } finally {
-      again.child.kill('SIGTERM');
-      await again.exited;
-    }
+    await reopens(port, dataDir);
   }, 150_000);
 
   it('stops at start-up with a message naming an invalid variable', async () => {
