@@ -20,7 +20,7 @@ import { wizardSteps } from '../../shared/wizard-steps.js';
 import { checkDetails, prefilledValues, validateComplete, validateDraft, fullForm } from './validation.js';
 import { historyOf, type HistoryEntry } from '../subapps/history.js';
 import { file, transition, type FiledItem } from '../subapps/transition.js';
-import { FILING_NOTICE_COLUMNS, filingNoticeOf } from '../notices/events.js';
+import { FILING_NOTICE_COLUMNS, filingNoticeOf, type FilingNotice } from '../notices/events.js';
 import { regionalVersion, requireRegion } from '../bundles/regional.js';
 import { signalRelease } from '../dispatch/signal.js';
 import { itemRatingsOf, ratingOf, type Rating } from '../ratings/service.js';
@@ -28,7 +28,7 @@ import type { DayUnit, WorkCalendar } from '../../shared/calendar.js';
 import { chinaIso } from '../../shared/calendar.js';
 import { afterSupplement, promisedBy, withinPromise } from '../../shared/promise.js';
 import { DEFAULT_MAX_DRAFTS } from '../config.js';
-import { checkSigned, commitmentFor, commitmentForItem, type SignedCommitment } from '../commitments/service.js';
+import { checkSigned, commitmentFor, commitmentForItem, signatureFrom, type CommitmentRow, type SignedCommitment } from '../commitments/service.js';
 import type { DeliveredCommitment } from '../../shared/contracts/departments.js';
 import { actorTag, mayActOn } from './acting.js';
 import { AlreadySubmittedError, ApplicationNotFoundError, ItemNotFoundError, NotADraftError, TooManyDraftsError } from './errors.js';
@@ -211,16 +211,6 @@ export class ApplicationService {
   }
 
   /** `owned`, with the applicant's archive read in the same statement (for `context`). */
-  private async ownedWithArchive(actor: User, id: string): Promise<ApplicationRow & { archive: ArchiveEntry[] }> {
-    if (!isUuid(id)) throw new ApplicationNotFoundError();
-    const { rows } = await this.d.db.query<ApplicationRow & { archive: ArchiveColumn }>(
-      prepared(`SELECT ${applicationColumns('a')}, ${archiveColumnSql('a.applicant_id')} AS archive FROM applications a WHERE a.id = $1 AND ${mayActOn(actor, 2, 'a')}`),
-      [id, actor.id],
-    );
-    if (!rows[0]) throw new ApplicationNotFoundError();
-    return { ...rows[0], archive: archiveEntries(rows[0].archive) };
-  }
-
   /** Whose application it is: the actor themselves, or the person a clerk filed it for. */
   async applicantOf(actor: User, app: ApplicationRow, db: Queryable = this.d.db): Promise<User> {
     if (app.applicant_id === actor.id) return actor;
@@ -359,129 +349,185 @@ export class ApplicationService {
     if (key !== undefined && (key.length === 0 || key.length > 200)) {
       throw new BadRequestError('Idempotency-Key 长度应为 1–200', 'Idempotency-Key must be 1–200 characters', [{ path: 'Idempotency-Key', message: '长度应为 1–200', messageEn: 'must be 1–200 characters' }]);
     }
-    const { archive: archived, ...first } = await this.ownedWithArchive(user, id);
+    const first = await this.readForSubmit(this.d.db, user, id, key, false);
+    if (!first) throw new ApplicationNotFoundError();
     // Each licence is asked of the library once, with its file: what it answered is kept for the fetch below.
     const answered = new Map<string, LicenceRecord | null>();
-    const { v, profile, applicant } = await this.context(user, first, first.status === 'draft' ? 'submit' : undefined, this.d.sharing ? answered : undefined, archived);
+    const { v, profile, applicant } = await this.context(user, first.app, first.app.status === 'draft' ? 'submit' : undefined, this.d.sharing ? answered : undefined, first.archive);
     // --- data sharing (server/connectors/submit.ts): authorised, prefill untouched, licences fetched before filing
-    const sharing = first.status === 'draft' ? this.d.sharing : undefined;
-    const before = sharing ? evaluate(v.bundle, v.catalogue, first.answers, profile) : null;
-    const shared = sharing && before ? await sharingChecks(sharing, applicant, first, v, profile, before, answered) : null;
+    const sharing = first.app.status === 'draft' ? this.d.sharing : undefined;
+    const before = sharing ? evaluate(v.bundle, v.catalogue, first.app.answers, profile) : null;
+    const shared = sharing && before ? await sharingChecks(sharing, applicant, first.app, v, profile, before, answered) : null;
     // ---
-    const outcome = await this.d.db.transaction(async (tx) => {
-      // One statement: the application locked, an earlier use of the key, the files handed in.
-      // And whom the filing notice reaches, for the filing statement to write it.
-      // And the type of each file in the applicant's archive, for those reused.
-      const { rows: found } = await tx.query<
-        ApplicationRow & Parameters<typeof filingNoticeOf>[0] & { prior: string | null; files: { code: string; sha256: string; file_name: string; mime: string }[]; archive_mimes: Record<string, string> }
-      >(
-        prepared(`SELECT ${applicationColumns('a')}, ${FILING_NOTICE_COLUMNS},
-                (SELECT COALESCE(json_object_agg(b.sha256, b.mime), '{}'::json) FROM blobs b WHERE b.sha256 = ANY($5::text[])) AS archive_mimes,
-                (SELECT p.id FROM applications p WHERE $3::text IS NOT NULL AND p.applicant_id = $4 AND p.submit_key = $3 LIMIT 1) AS prior,
-                (SELECT COALESCE(json_agg(json_build_object('code', m.code, 'sha256', m.sha256, 'file_name', m.file_name, 'mime', b.mime)), '[]'::json)
-                   FROM application_materials m JOIN blobs b ON b.sha256 = m.sha256 WHERE m.application_id = a.id) AS files
-           FROM applications a WHERE a.id = $1 AND ${mayActOn(user, 2, 'a')} FOR UPDATE OF a`),
-        [id, user.id, key ?? null, applicant.id, (profile.archive ?? []).map((e) => e.sha256)],
-      );
-      const row = found[0];
-      if (row?.prior) {
-        if (row.prior !== row.id) throw new ConflictError('此 Idempotency-Key 已用于另一份申请', 'This Idempotency-Key was used for another application');
-        return { kind: 'repeat' as const };
-      }
-      if (!row) throw new ApplicationNotFoundError();
-      const { prior: _prior, files, archive_mimes: archiveMimes, notice_title: _title, notice_mobile: _mobile, notice_sms: _sms, ...app } = row;
-      void [_prior, _title, _mobile, _sms];
-      if (app.status !== 'draft') throw new ConflictError('申请已提交', 'The application was already submitted');
-      // Evaluation is a pure function of the answers and the profile: the same answers under the lock, the same evaluation.
-      const evaluation = before && JSON.stringify(app.answers) === JSON.stringify(first.answers) ? before : evaluate(v.bundle, v.catalogue, app.answers, profile);
-      const details: ErrorDetail[] = [];
-      if (!evaluation.eligible) {
-        for (const r of evaluation.ineligible) details.push({ path: 'eligibility', message: r.reason, messageEn: r.reasonEn });
-      }
-      details.push(...unknownAnswers(v, app.answers));
-      if (shared) details.push(...shared.details);
-      // Composed once for the completeness check and the savings account.
-      const form = compose(v.bundle, v.catalogue, { evaluation });
-      details.push(...validateComplete(v, evaluation, form));
-      const uploaded = new Map(files.map((r) => [r.code, r]));
-      for (const m of evaluation.materials) {
-        if (m.disposition === 'upload' && !uploaded.has(m.code)) {
-          details.push({ path: `materials.${m.code}`, message: `请上传「${m.title}」`, messageEn: `upload "${m.titleEn}"` });
+    const judged = { user, key, v, profile, applicant, shared };
+    // Most submissions meet a draft nobody else is changing: filed in one statement, on the
+    // condition that the row, its files and its signature are still as read; otherwise (or for a
+    // key seen before) looked at again under the row lock, in a transaction.
+    let seen = first.app.status === 'draft' && !first.prior ? await this.fileRead(this.d.db, judged, first, before, true) : null;
+    if (!seen) {
+      const outcome = await this.d.db.transaction(async (tx) => {
+        const row = await this.readForSubmit(tx, user, id, key, true);
+        if (row?.prior) {
+          if (row.prior !== row.app.id) throw new ConflictError('此 Idempotency-Key 已用于另一份申请', 'This Idempotency-Key was used for another application');
+          return null;
         }
-      }
-      // 综合窗口, a company through its agent: the agent's 委托书 is filed with it (server/counter/).
-      if (app.counter_company && !app.counter_company.authorisation) {
-        details.push({ path: 'counter.authorisation', message: '请上传经办人的授权委托书', messageEn: "upload the agent's power of attorney" });
-      }
-      // 告知承诺: a material waived by commitment needs the signature of the text in force now.
-      const commitment = await checkSigned(tx, app.id, commitmentFor(v, evaluation, applicant));
-      if (commitment.problem) details.push(commitment.problem);
-      if (details.length) throw new ValidationError(details, '申请还不完整，请按提示补充', 'The application is not complete yet');
-
-      // Materials reused from the archive are attached (by the filing statement), so each department gets a file.
-      const reused: { code: string; sha256: string; file_name: string }[] = [];
-      for (const m of evaluation.materials) {
-        if (m.disposition === 'reuse' && m.archive?.sha256 && !uploaded.has(m.code)) {
-          const file = { code: m.code, sha256: m.archive.sha256, file_name: m.title };
-          reused.push(file);
-          uploaded.set(m.code, { ...file, mime: archiveMimes[file.sha256] ?? 'application/octet-stream' });
-        }
-      }
-      // Only what the signature covers is counted as replaced by a commitment (all of it: unsigned is refused above),
-      // and only what was fetched as waived by sharing; the pending ones count when they are.
-      const signed = { signedCommitments: new Set(commitment.signed?.materials.map((m) => m.code) ?? []) };
-      const savings = shared ? shared.sharing.earnedSavings(account(v.bundle, v.catalogue, evaluation, form, signed), shared.prefetched) : account(v.bundle, v.catalogue, evaluation, form, signed);
-      const subs = split(v.bundle, v.catalogue, evaluation.values, evaluation);
-      const filedAt = new Date();
-      const submittedAt = filedAt.toISOString();
-      const promise = promisedBy(v.bundle, filedAt, this.d.calendar);
-      const items: FiledItem[] = subs.map((sub, position) => ({
-        id: randomUUID(),
-        itemId: sub.itemId,
-        department: sub.department,
-        position,
-        status: sub.after.length ? 'waiting' : 'queued',
-        channel: v.catalogue.departments.get(sub.department)?.delivery.channel ?? 'inbox',
-        after: sub.after,
-        payload: shared ? shared.sharing.enrich(payloadFor(v, app.id, sub, uploaded, submittedAt, commitment.signed), shared.prefetched) : payloadFor(v, app.id, sub, uploaded, submittedAt, commitment.signed),
-        timeLimitDays: sub.timeLimitDays,
-        promisedBy: promise && withinPromise(v.bundle, sub.itemId) ? promise.toISOString() : null,
-      }));
-      const actor = actorTag(user);
-      const written = await file(
-        tx,
-        {
-          id: app.id,
-          actor,
-          set: { evaluation, savings, submitKey: key ?? null, promisedBy: promise?.toISOString() ?? null, regionCode: v.bundle.region?.code ?? DEFAULT_REGION_CODE },
-          notice: filingNoticeOf(row),
-        },
-        items,
-        // In the same statement: the reused materials attached, the handed-in ones kept in the
-        // applicant's archive, the licences fetched for this submission kept.
-        (at) => [...keeping(applicant.id, v, reused, files, at), ...(shared ? shared.sharing.recording(v, shared.prefetched, at) : [])],
-      );
-      // The answer is built from what this transaction wrote (the rows, their first events, at
-      // the transaction's time), not read back: a filed application has no rating or documents yet.
-      const at = written.submitted_at;
-      const seen: Seen = {
-        app: { ...app, status: 'submitted', evaluation, savings, submit_key: key ?? null, submitted_at: at, updated_at: at, number: written.number, promised_by: promise ?? null },
-        rows: items.map((i) => ({
-          id: i.id, item_id: i.itemId, department: i.department, status: i.status, outputs: null, supplement: null, reason: null,
-          payload: i.payload as SubPayload, round: 1, time_limit_days: i.timeLimitDays, created_at: at, completed_at: null,
-        })),
-        history: new Map(items.map((i) => [i.id, [{ at, status: i.status, actor, note: null }]])),
-        rating: null,
-        itemRatings: new Map(),
-        materials: materialsOf(evaluation, shared ? fetchesOf(shared.prefetched) : []),
-        documents: new Map(),
-        counter: await counterOf(tx, app),
-      };
-      return { kind: 'filed' as const, seen };
-    });
-    if (outcome.kind === 'repeat') return { created: false, application: await this.detail(user, id) };
+        if (!row) throw new ApplicationNotFoundError();
+        if (row.app.status !== 'draft') throw new ConflictError('申请已提交', 'The application was already submitted');
+        // Evaluation is a pure function of the answers and the profile: the same answers under the lock, the same evaluation.
+        return this.fileRead(tx, judged, row, before && JSON.stringify(row.app.answers) === JSON.stringify(first.app.answers) ? before : null, false);
+      });
+      if (!outcome) return { created: false, application: await this.detail(user, id) };
+      seen = outcome;
+    }
     signalRelease();
-    return { created: true, application: present(v, outcome.seen) };
+    return { created: true, application: present(v, seen) };
+  }
+
+  /**
+   * What submit reads of the application, in one statement: the row (locked with `lock`), the
+   * applicant's archive and the types of its files, an earlier use of the key, the files handed
+   * in, the signed commitment, whom the filing notice reaches, and the row's version (xmin).
+   */
+  private async readForSubmit(q: Queryable, user: User, id: string, key: string | undefined, lock: boolean): Promise<SubmitRead | null> {
+    if (!isUuid(id)) throw new ApplicationNotFoundError();
+    const { rows } = await q.query<ApplicationRow & Parameters<typeof filingNoticeOf>[0] & SubmitReadColumns>(
+      prepared(`SELECT ${applicationColumns('a')}, ${FILING_NOTICE_COLUMNS}, a.xmin::text AS row_version, ${archiveColumnSql('a.applicant_id')} AS archive,
+              (SELECT COALESCE(json_object_agg(b.sha256, b.mime), '{}'::json) FROM blobs b
+                WHERE b.sha256 IN (SELECT r.sha256 FROM archive r WHERE r.owner_id = a.applicant_id AND (r.valid_until IS NULL OR r.valid_until >= current_date))) AS archive_mimes,
+              (SELECT p.id FROM applications p WHERE $3::text IS NOT NULL AND p.applicant_id = a.applicant_id AND p.submit_key = $3 LIMIT 1) AS prior,
+              (SELECT COALESCE(json_agg(json_build_object('code', m.code, 'sha256', m.sha256, 'file_name', m.file_name, 'mime', b.mime)), '[]'::json)
+                 FROM application_materials m JOIN blobs b ON b.sha256 = m.sha256 WHERE m.application_id = a.id) AS files,
+              c.text, c.sha256, c.materials, c.signer_name, c.signed_at
+         FROM applications a LEFT JOIN commitments c ON c.application_id = a.id
+        WHERE a.id = $1 AND ${mayActOn(user, 2, 'a')}${lock ? ' FOR UPDATE OF a' : ''}`),
+      [id, user.id, key ?? null],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    const { notice_title, notice_mobile, notice_sms, row_version, archive, archive_mimes, prior, files, text, sha256, materials, signer_name, signed_at, ...app } = r;
+    return {
+      app,
+      version: row_version,
+      archive: archiveEntries(archive),
+      archiveMimes: archive_mimes,
+      prior,
+      files,
+      signed: signatureFrom(sha256 === null ? null : { text: text!, sha256, materials: materials!, signer_name: signer_name!, signed_at: signed_at! }),
+      notice: filingNoticeOf({ notice_title, notice_mobile, notice_sms }),
+    };
+  }
+
+  /**
+   * Checks a draft as read and files it. `unlocked`: read without the lock, filed only if the row,
+   * its files and its signature are unchanged (null when they changed: look again under the lock).
+   */
+  private async fileRead(
+    q: Queryable,
+    { user, key, v, profile, applicant, shared }: { user: User; key: string | undefined; v: BundleVersion; profile: Profile; applicant: User; shared: Awaited<ReturnType<typeof sharingChecks>> | null },
+    { app, version, files, archiveMimes, signed: kept, notice }: SubmitRead,
+    evaluated: Evaluation | null,
+    unlocked: boolean,
+  ): Promise<Seen | null> {
+    const evaluation = evaluated ?? evaluate(v.bundle, v.catalogue, app.answers, profile);
+    const details: ErrorDetail[] = [];
+    if (!evaluation.eligible) {
+      for (const r of evaluation.ineligible) details.push({ path: 'eligibility', message: r.reason, messageEn: r.reasonEn });
+    }
+    details.push(...unknownAnswers(v, app.answers));
+    if (shared) details.push(...shared.details);
+    // Composed once for the completeness check and the savings account.
+    const form = compose(v.bundle, v.catalogue, { evaluation });
+    details.push(...validateComplete(v, evaluation, form));
+    const uploaded = new Map(files.map((r) => [r.code, r]));
+    for (const m of evaluation.materials) {
+      if (m.disposition === 'upload' && !uploaded.has(m.code)) {
+        details.push({ path: `materials.${m.code}`, message: `请上传「${m.title}」`, messageEn: `upload "${m.titleEn}"` });
+      }
+    }
+    // 综合窗口, a company through its agent: the agent's 委托书 is filed with it (server/counter/).
+    if (app.counter_company && !app.counter_company.authorisation) {
+      details.push({ path: 'counter.authorisation', message: '请上传经办人的授权委托书', messageEn: "upload the agent's power of attorney" });
+    }
+    // 告知承诺: a material waived by commitment needs the signature of the text in force now.
+    const commitment = checkSigned(kept, commitmentFor(v, evaluation, applicant));
+    if (commitment.problem) details.push(commitment.problem);
+    // A refusal read without the lock is given only after a look under it: the draft may have changed.
+    if (details.length) {
+      if (unlocked) return null;
+      throw new ValidationError(details, '申请还不完整，请按提示补充', 'The application is not complete yet');
+    }
+
+    // Materials reused from the archive are attached (by the filing statement), so each department gets a file.
+    const reused: { code: string; sha256: string; file_name: string }[] = [];
+    for (const m of evaluation.materials) {
+      if (m.disposition === 'reuse' && m.archive?.sha256 && !uploaded.has(m.code)) {
+        const file = { code: m.code, sha256: m.archive.sha256, file_name: m.title };
+        reused.push(file);
+        uploaded.set(m.code, { ...file, mime: archiveMimes[file.sha256] ?? 'application/octet-stream' });
+      }
+    }
+    // Only what the signature covers is counted as replaced by a commitment (all of it: unsigned is refused above),
+    // and only what was fetched as waived by sharing; the pending ones count when they are.
+    const signed = { signedCommitments: new Set(commitment.signed?.materials.map((m) => m.code) ?? []) };
+    const savings = shared ? shared.sharing.earnedSavings(account(v.bundle, v.catalogue, evaluation, form, signed), shared.prefetched) : account(v.bundle, v.catalogue, evaluation, form, signed);
+    const subs = split(v.bundle, v.catalogue, evaluation.values, evaluation);
+    const filedAt = new Date();
+    const submittedAt = filedAt.toISOString();
+    const promise = promisedBy(v.bundle, filedAt, this.d.calendar);
+    const items: FiledItem[] = subs.map((sub, position) => ({
+      id: randomUUID(),
+      itemId: sub.itemId,
+      department: sub.department,
+      position,
+      status: sub.after.length ? 'waiting' : 'queued',
+      channel: v.catalogue.departments.get(sub.department)?.delivery.channel ?? 'inbox',
+      after: sub.after,
+      payload: shared ? shared.sharing.enrich(payloadFor(v, app.id, sub, uploaded, submittedAt, commitment.signed), shared.prefetched) : payloadFor(v, app.id, sub, uploaded, submittedAt, commitment.signed),
+      timeLimitDays: sub.timeLimitDays,
+      promisedBy: promise && withinPromise(v.bundle, sub.itemId) ? promise.toISOString() : null,
+    }));
+    const actor = actorTag(user);
+    const counter = await counterOf(q, app);
+    const written = await file(
+      q,
+      {
+        id: app.id,
+        actor,
+        set: { evaluation, savings, submitKey: key ?? null, promisedBy: promise?.toISOString() ?? null, regionCode: v.bundle.region?.code ?? DEFAULT_REGION_CODE },
+        notice,
+        // Unchanged since read: the row (any column: its version), the files handed in, the signature.
+        ...(unlocked
+          ? {
+              fresh: (at: (value: unknown) => string) =>
+                `xmin::text = ${at(version)}
+                 AND ARRAY(SELECT m.code || ':' || m.sha256 FROM application_materials m WHERE m.application_id = $1 ORDER BY 1)
+                     = ARRAY(SELECT f FROM unnest(${at(files.map((f) => `${f.code}:${f.sha256}`))}::text[]) f ORDER BY 1)
+                 AND (SELECT c.sha256 FROM commitments c WHERE c.application_id = $1) IS NOT DISTINCT FROM ${at(kept?.sha256 ?? null)}::text`,
+            }
+          : {}),
+      },
+      items,
+      // In the same statement: the reused materials attached, the handed-in ones kept in the
+      // applicant's archive, the licences fetched for this submission kept.
+      (at) => [...keeping(applicant.id, v, reused, files, at), ...(shared ? shared.sharing.recording(v, shared.prefetched, at) : [])],
+    );
+    if (!written) return null;
+    // The answer is built from what was written (the rows, their first events, at the filing
+    // time), not read back: a filed application has no rating or documents yet.
+    const at = written.submitted_at;
+    return {
+      app: { ...app, status: 'submitted', evaluation, savings, submit_key: key ?? null, submitted_at: at, updated_at: at, number: written.number, promised_by: promise ?? null },
+      rows: items.map((i) => ({
+        id: i.id, item_id: i.itemId, department: i.department, status: i.status, outputs: null, supplement: null, reason: null,
+        payload: i.payload as SubPayload, round: 1, time_limit_days: i.timeLimitDays, created_at: at, completed_at: null,
+      })),
+      history: new Map(items.map((i) => [i.id, [{ at, status: i.status, actor, note: null }]])),
+      rating: null,
+      itemRatings: new Map(),
+      materials: materialsOf(evaluation, shared ? fetchesOf(shared.prefetched) : []),
+      documents: new Map(),
+      counter,
+    };
   }
 
   /** The applicant's own applications; for a clerk, those they filed at the counter. */
@@ -607,6 +653,28 @@ export class ApplicationService {
 }
 
 /** What describe() reads in one snapshot, or what a submission has just written. */
+type SubmitFile = { code: string; sha256: string; file_name: string; mime: string };
+type SubmitReadColumns = {
+  row_version: string;
+  archive: ArchiveColumn;
+  archive_mimes: Record<string, string>;
+  prior: string | null;
+  files: SubmitFile[];
+} & { [K in keyof CommitmentRow]: CommitmentRow[K] | null };
+
+/** The application as submit reads it (`readForSubmit`). */
+interface SubmitRead {
+  app: ApplicationRow;
+  /** The row's version (xmin): any change to the row changes it. */
+  version: string;
+  archive: ArchiveEntry[];
+  archiveMimes: Record<string, string>;
+  prior: string | null;
+  files: SubmitFile[];
+  signed: SignedCommitment | null;
+  notice: FilingNotice;
+}
+
 interface Seen {
   app: ApplicationRow;
   rows: SubRow[];

@@ -27,7 +27,7 @@ export interface SignedCommitment {
   materials: CommitmentMaterial[];
 }
 
-interface CommitmentRow {
+export interface CommitmentRow {
   text: string;
   sha256: string;
   materials: CommitmentMaterial[];
@@ -47,19 +47,23 @@ export function commitmentFor(v: BundleVersion, evaluation: Pick<Evaluation, 'ma
   return { text, sha256: sha256Hex(text), materials };
 }
 
-async function signatureOf(db: Queryable, applicationId: string): Promise<SignedCommitment | null> {
-  const { rows } = await db.query<CommitmentRow>('SELECT text, sha256, materials, signer_name, signed_at FROM commitments WHERE application_id = $1', [applicationId]);
-  const r = rows[0];
+/** A row of the commitments table as a signature (null for none). */
+export function signatureFrom(r: CommitmentRow | null | undefined): SignedCommitment | null {
   return r ? { text: r.text, sha256: r.sha256, materials: r.materials, signerName: r.signer_name, signedAt: r.signed_at.toISOString() } : null;
 }
 
+async function signatureOf(db: Queryable, applicationId: string): Promise<SignedCommitment | null> {
+  const { rows } = await db.query<CommitmentRow>('SELECT text, sha256, materials, signer_name, signed_at FROM commitments WHERE application_id = $1', [applicationId]);
+  return signatureFrom(rows[0]);
+}
+
 /**
- * At submit: the signature kept for the application, when it covers exactly the commitment the
- * evaluation needs now; otherwise the detail that refuses the submission (path `commitment`).
+ * At submit: the signature kept for the application (read with it), when it covers exactly the
+ * commitment the evaluation needs now; otherwise the detail that refuses the submission (path
+ * `commitment`).
  */
-export async function checkSigned(tx: Queryable, applicationId: string, needed: CommitmentDraft | null): Promise<{ signed: SignedCommitment | null; problem: ErrorDetail | null }> {
+export function checkSigned(signed: SignedCommitment | null, needed: CommitmentDraft | null): { signed: SignedCommitment | null; problem: ErrorDetail | null } {
   if (!needed) return { signed: null, problem: null };
-  const signed = await signatureOf(tx, applicationId);
   if (signed && signed.sha256 === needed.sha256) return { signed, problem: null };
   return { signed: null, problem: new CommitmentUnsignedError(signed !== null).details[0]! };
 }

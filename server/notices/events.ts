@@ -118,8 +118,8 @@ export interface FilingNotice {
 }
 
 /**
- * Columns giving `FilingNotice` in a read of the application aliased `a` (the submit's locking
- * read): read with what is filed, so the filing statement itself can write the notice.
+ * Columns giving `FilingNotice` in a read of the application aliased `a` (submit's read): read
+ * with what is filed, so the filing statement itself can write the notice.
  */
 export const FILING_NOTICE_COLUMNS = `(SELECT title FROM bundle_versions fv WHERE fv.bundle_id = a.bundle_id AND fv.version = a.version) AS notice_title,
        (SELECT mobile FROM users fu WHERE fu.id = a.applicant_id) AS notice_mobile,

@@ -171,6 +171,12 @@ export interface FiledItem {
  * with the columns the caller gives and its 办件编号, and the filing notice. `also` adds the
  * caller's own parts to the same statement (the application's id is `$1`; `at` numbers each
  * value). Returns the number and the filing time.
+ *
+ * `fresh`, for a caller that judged the draft without holding its lock: an SQL condition on the
+ * application's row (its columns unqualified), true while nothing the judgement rests on has
+ * changed. When it is false the statement raises (migration 024), so that none of its parts is
+ * written, and file returns null: the caller looks again under the lock. A key the applicant
+ * used for another application is null too, for the same second look to say so.
  */
 export async function file(
   tx: Queryable,
@@ -179,10 +185,11 @@ export async function file(
     actor: string;
     set: { evaluation: unknown; savings: unknown; submitKey: string | null; promisedBy: string | null; regionCode: string };
     notice: FilingNotice;
+    fresh?: (at: (value: unknown) => string) => string;
   },
   items: readonly FiledItem[],
   also: (at: (value: unknown) => string) => string[] = () => [],
-): Promise<{ number: string; submitted_at: Date }> {
+): Promise<{ number: string; submitted_at: Date } | null> {
   // ONE statement for the whole filing: the sub-applications (a multi-row INSERT whose RETURNING
   // feeds their first history events), the application's UPDATE with its number, the caller's
   // parts, the filing notice and the wake-up of the workers. One round trip per row, then one per
@@ -190,6 +197,7 @@ export async function file(
   const { set } = application;
   const params: unknown[] = [application.id, application.actor, JSON.stringify(set.evaluation), JSON.stringify(set.savings), set.submitKey, set.promisedBy, set.regionCode];
   const at = (value: unknown): string => `$${params.push(value)}`;
+  const fresh = application.fresh?.(at);
   const parts = also(at);
   const values: string[] = [];
   for (const item of items) {
@@ -215,17 +223,30 @@ export async function file(
     `filed AS (
        UPDATE applications SET status = 'submitted', evaluation = $3, savings = $4, submit_key = $5, submitted_at = now(), updated_at = now(), promised_by = $6,
               number = ${numberSql('$7::text', 'now()')}
-        WHERE id = $1
+        WHERE id = $1${fresh ? ` AND CASE WHEN id <> $1 OR (${fresh}) THEN true ELSE draft_changed() END` : ''}
        RETURNING applicant_id, number, submitted_at)`,
   );
   const notice = noticeOfFilingSql('filed', application.notice, at);
   if (notice) parts.push(`notice AS (${notice})`);
   // Said in the statement that queues the rows: PostgreSQL tells every listening process on commit.
   const wake = items.some((i) => i.status === 'queued') ? ` CROSS JOIN LATERAL ${RELEASE_NOTIFY_SQL}` : '';
-  const { rows } = await tx.query<{ number: string; submitted_at: Date }>(`WITH ${parts.join(',\n')}\nSELECT f.number, f.submitted_at FROM filed f${wake}`, params);
+  const sql = `WITH ${parts.join(',\n')}\nSELECT f.number, f.submitted_at FROM filed f${wake}`;
+  let rows: { number: string; submitted_at: Date }[];
+  try {
+    ({ rows } = await tx.query<{ number: string; submitted_at: Date }>(sql, params));
+  } catch (err) {
+    if (fresh && isStale(err)) return null;
+    throw err;
+  }
   const filed = rows[0];
   if (!filed) throw new Error(`file: application ${application.id} was not there to file`);
   return filed;
+}
+
+/** The draft changed under an unlocked filing (migration 024), or its key is another application's. */
+function isStale(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string; message?: string };
+  return e.code === 'YJ409' || (e.code === '23505' && (e.constraint === 'applications_submit_key' || /applications_submit_key/.test(e.message ?? '')));
 }
 
 /**

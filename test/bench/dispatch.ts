@@ -226,15 +226,19 @@ interface Traffic {
 }
 
 /**
- * The database as the server sees it, counting what it sends and noting when a transaction that
- * filed sub-applications has committed (COMMIT answered): where commit-to-delivery starts.
+ * The database as the server sees it, counting what it sends and noting when what filed
+ * sub-applications has committed (the filing statement or the COMMIT answered): where
+ * commit-to-delivery starts.
  */
 function observed(db: Database, traffic: Traffic, onFiled: (at: number) => void): Database {
   return {
     kind: db.kind,
-    query: (sql, params) => {
+    async query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]) {
       traffic.statements++;
-      return db.query(sql, params);
+      const result = await db.query<Row>(sql, params);
+      // Submit files in one statement of its own when nothing changed under it: its answer is the commit.
+      if (sql.includes('INSERT INTO sub_applications')) onFiled(performance.now());
+      return result;
     },
     exec: (sql) => db.exec(sql),
     close: () => db.close(),
