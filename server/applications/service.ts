@@ -210,7 +210,6 @@ export class ApplicationService {
     return rows[0];
   }
 
-  /** `owned`, with the applicant's archive read in the same statement (for `context`). */
   /** Whose application it is: the actor themselves, or the person a clerk filed it for. */
   async applicantOf(actor: User, app: ApplicationRow, db: Queryable = this.d.db): Promise<User> {
     if (app.applicant_id === actor.id) return actor;

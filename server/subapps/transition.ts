@@ -179,6 +179,7 @@ export interface FiledItem {
  * used for another application is null too, for the same second look to say so.
  */
 export async function file(
+  /** The caller's transaction; for a `fresh` filing, the database itself (one statement, its own commit). */
   tx: Queryable,
   application: {
     id: string;
