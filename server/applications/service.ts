@@ -323,11 +323,16 @@ export class ApplicationService {
         throw new NotFoundError(`本申请不需要材料 ${code}`, `This application does not need material ${code}`);
       }
     } else {
-      const open = await this.d.db.query(`SELECT 1 FROM sub_applications WHERE application_id = $1 AND status = 'supplement' AND supplement->'materials' ? $2`, [app.id, code]);
-      if (!open.rowCount) throw new ConflictError('申请已提交；只有部门要求补正的材料可以再上传', 'The application was submitted; only materials a department asked for may be uploaded');
+      await this.supplementAsks(this.d.db, app.id, code);
     }
     const blob = await this.d.store.put(file.data);
     await this.d.db.transaction(async (tx) => {
+      // The row is written, not only locked: a submit filing without the lock (see fileRead) sees
+      // its version change and looks again, so no file is acknowledged that the filing left out;
+      // a filing that committed first makes the status differ and the upload is refused.
+      const touched = await tx.query(`UPDATE applications SET updated_at = now() WHERE id = $1 AND status = $2`, [app.id, app.status]);
+      if (!touched.rowCount) throw new ConflictError('申请状态已变化（可能刚刚提交），请刷新后再上传', 'The application changed (it may just have been submitted); reload it and upload again');
+      if (app.status !== 'draft') await this.supplementAsks(tx, app.id, code);
       await tx.query('INSERT INTO blobs (sha256, size, mime) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [blob.sha256, blob.size, file.mime]);
       await tx.query(
         `INSERT INTO application_materials (application_id, code, sha256, file_name, source) VALUES ($1, $2, $3, $4, 'upload')
@@ -337,6 +342,12 @@ export class ApplicationService {
       if (app.status !== 'draft') await archive(tx, applicant.id, app.id, v, [{ code, sha256: blob.sha256, file_name: file.originalName }]);
     });
     return { code, sha256: blob.sha256, size: blob.size, mime: file.mime, fileName: file.originalName };
+  }
+
+  /** After submission a material may be handed in only while a department asks for it (补正). */
+  private async supplementAsks(q: Queryable, applicationId: string, code: string): Promise<void> {
+    const open = await q.query(`SELECT 1 FROM sub_applications WHERE application_id = $1 AND status = 'supplement' AND supplement->'materials' ? $2`, [applicationId, code]);
+    if (!open.rowCount) throw new ConflictError('申请已提交；只有部门要求补正的材料可以再上传', 'The application was submitted; only materials a department asked for may be uploaded');
   }
 
   /**

@@ -11,7 +11,7 @@ type ErrorBody = { error: { code: string } };
 // own, on the condition that nothing it judged changed in between (the row, its files, its
 // signature); when something did, the statement writes nothing and submit looks again under the
 // row lock. The database handed to the server lets a test change the draft at that very moment.
-describe.each(databaseTargets())('submit without the lock, and its second look under it, on $kind', ({ open }) => {
+describe.each(databaseTargets())('submit without the lock, and its second look under it, on $kind', ({ kind, open }) => {
   let db: TestDatabase;
   let ts: TestServer;
   let citizen: ApiClient;
@@ -19,6 +19,10 @@ describe.each(databaseTargets())('submit without the lock, and its second look u
   let beforeFiling: (() => Promise<void>) | undefined;
   let unlockedFilings = 0;
   let transactions = 0;
+  /** Runs once, before the next transaction begins. */
+  let beforeTransaction: (() => Promise<void>) | undefined;
+  /** Holds the next transaction once it has attached a material (`held`), until `release` settles. */
+  let holdAfterAttaching: { held: () => void; release: Promise<void> } | undefined;
   /** The notices one filing writes (one per channel), counted on the first. */
   let perFiling = 0;
 
@@ -34,9 +38,27 @@ describe.each(databaseTargets())('submit without the lock, and its second look u
         }
         return db.query(sql, params);
       },
-      transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
         transactions++;
-        return db.transaction(fn);
+        const hook = beforeTransaction;
+        beforeTransaction = undefined;
+        await hook?.();
+        const gate = holdAfterAttaching;
+        holdAfterAttaching = undefined;
+        if (!gate) return db.transaction(fn);
+        return db.transaction((tx) =>
+          fn({
+            async query<Row>(sql: string, params?: readonly unknown[]) {
+              const result = await tx.query<Row>(sql, params);
+              if (sql.includes('INSERT INTO application_materials')) {
+                gate.held();
+                await gate.release;
+              }
+              return result;
+            },
+            exec: (sql) => tx.exec(sql),
+          }),
+        );
       },
     });
     ts = await startServer(watched);
@@ -106,6 +128,71 @@ describe.each(databaseTargets())('submit without the lock, and its second look u
     expect(new Set(rows.map((r) => r.sha256))).toEqual(new Set([replaced]));
     expect(await filedRows(id)).toBe(res.body.items.length);
   });
+
+  const uploadCode = async (id: string): Promise<string> => {
+    const ev = await citizen.get<{ materials: { code: string; disposition: string }[] }>(`/api/applications/${id}/evaluation`);
+    return ev.body.materials.find((m) => m.disposition === 'upload')!.code;
+  };
+  /** The files each department received for the material: one set of hashes. */
+  const filedFiles = async (id: string, code: string): Promise<Set<string>> => {
+    const { rows } = await db.query<{ sha256: string }>(
+      `SELECT m->>'sha256' AS sha256 FROM sub_applications s CROSS JOIN LATERAL jsonb_array_elements(s.payload->'materials') m
+        WHERE s.application_id = $1 AND m->>'code' = $2`,
+      [id, code],
+    );
+    return new Set(rows.map((r) => r.sha256));
+  };
+  const attached = async (id: string, code: string) =>
+    (await db.query<{ sha256: string }>('SELECT sha256 FROM application_materials WHERE application_id = $1 AND code = $2', [id, code])).rows[0]?.sha256;
+
+  it('refuses an upload that read the draft before a filing committed, and attaches nothing', async () => {
+    const id = await newbornDraft(citizen);
+    const code = await uploadCode(id);
+    const before = await attached(id, code);
+    let filed: Detail | undefined;
+    // The upload has read the draft (still a draft); the submission files it before the upload writes.
+    beforeTransaction = async () => {
+      const res = await citizen.post<Detail>(`/api/applications/${id}/submit`);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      filed = res.body;
+    };
+    const up = await citizen.upload<{ error: { code: string; message: string } }>(`/api/applications/${id}/materials/${encodeURIComponent(code)}`, pdf(`${code} too late, ${id}`), `${code}.pdf`);
+    expect(filed).toBeDefined();
+    expect(up.status).toBe(409);
+    expect(up.body.error.code).toBe('conflict');
+    expect(up.body.error.message).toContain('刷新');
+    expect(await attached(id, code)).toBe(before);
+    expect(await filedFiles(id, code)).toEqual(new Set([before]));
+  });
+
+  // Two connections at once: PGlite has one, on which an upload and a filing never overlap.
+  if (kind === 'postgres') {
+    it('files the file of an upload that was writing while the filing statement ran', async () => {
+      const id = await newbornDraft(citizen);
+      const code = await uploadCode(id);
+      let held!: () => void;
+      const holding = new Promise<void>((resolve) => (held = resolve));
+      let release!: () => void;
+      holdAfterAttaching = { held, release: new Promise<void>((resolve) => (release = resolve)) };
+      const uploading = citizen.upload<{ sha256: string }>(`/api/applications/${id}/materials/${encodeURIComponent(code)}`, pdf(`${code} meanwhile, ${id}`), `${code}.pdf`);
+      await holding;
+      // The upload has attached its file and not committed; the submission reads the draft without it.
+      let settled = false;
+      const submitting = citizen.post<Detail>(`/api/applications/${id}/submit`).finally(() => (settled = true));
+      // Until the filing statement waits for the upload's row (or, were it not to, has filed).
+      const deadline = Date.now() + 10_000;
+      const waitingOnLock = async () =>
+        (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0]!.n > 0;
+      while (!settled && !(await waitingOnLock()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      release();
+      const [up, res] = await Promise.all([uploading, submitting]);
+      expect(up.status).toBe(201);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      // Acknowledged, so filed: every department receiving the material receives the new file.
+      expect(await filedFiles(id, code)).toEqual(new Set([up.body.sha256]));
+      expect(await filedRows(id)).toBe(res.body.items.length);
+    });
+  }
 
   it('refuses, under the lock, a draft made incomplete after submit read it, and files nothing', async () => {
     const id = await newbornDraft(citizen);
