@@ -66,7 +66,7 @@ export interface ServerParts {
   departments: Department[];
   /** Bearer tokens of the department systems, by department code. */
   departmentTokens: Map<string, string>;
-  createWorker(overrides?: Partial<Pick<WorkerOptions, 'targetFor' | 'maxAttempts' | 'pollMs' | 'backoff' | 'db'>>): DispatchWorker;
+  createWorker(overrides?: Partial<Pick<WorkerOptions, 'targetFor' | 'maxAttempts' | 'pollMs' | 'backoff' | 'db' | 'batchSize'>>): DispatchWorker;
   /** Where each department's sub-applications go, as configured in the scenarios. */
   targetFor(department: string): DeliveryTarget | undefined;
   /** The signing secret of a department's webhooks (also for inbox departments a simulator plays). */

@@ -88,14 +88,18 @@ export class DispatchWorker {
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
-  /** A wake-up came while the worker was claiming or recording: look again before sleeping. */
+  /** A wake-up came while the worker was claiming or delivering: look again before sleeping. */
   private woken = false;
   private unsubscribe: Promise<() => Promise<void>> | undefined;
+  /** Outcomes delivered and not yet written; `recording` writes them, those that came together in one transaction. */
+  private unrecorded: Outcome[] = [];
+  private recording: Promise<void> = Promise.resolve();
+  private recordQueued = false;
 
   constructor(private readonly o: WorkerOptions) {
     this.maxAttempts = o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.backoff = o.backoff ?? DEFAULT_BACKOFF;
-    this.batchSize = o.batchSize ?? 32;
+    this.batchSize = o.batchSize ?? 64;
     this.pollMs = o.pollMs ?? 500;
     this.leaseMs = o.leaseMs ?? 60_000;
   }
@@ -122,75 +126,100 @@ export class DispatchWorker {
     this.wakeUp?.();
   }
 
+  /**
+   * Keeps up to `batchSize` deliveries in flight: once half of them have answered, the next rows
+   * are claimed and sent while the rest are still out, so a slow answer never leaves the worker
+   * idle; results are written as they come. When the queue has run dry it waits for a wake-up
+   * (a row queued anywhere, server/dispatch/signal.ts) or the poll.
+   */
   private async run(): Promise<void> {
-    // The results of one batch may still be being written while the next is claimed and sent
-    // (never more than one behind): the worker does not sit idle through each recording.
-    let behind: Promise<void> = Promise.resolve();
+    const inFlight = new Set<Promise<void>>();
     while (this.running) {
-      let handled = 0;
       // The claim sees every row committed before it starts: a wake-up from now on is for a later one.
       this.woken = false;
+      const room = this.batchSize - inFlight.size;
+      let drained = true;
       try {
-        const batch = await this.claimAndDeliver();
-        handled = batch.handled;
-        await behind;
-        behind = batch.recorded;
+        // Results are not let to pile up faster than they are written.
+        if (this.unrecorded.length >= this.batchSize) await this.recording;
+        const { rows, fetched } = await this.claim(room);
+        drained = rows.length < room && fetched === 0;
+        for (const row of rows) {
+          const delivery: Promise<void> = this.launch(row)
+            .catch((err: unknown) => this.o.logger.error({ err, subApplication: row.id }, 'dispatch: delivering failed'))
+            .finally(() => inFlight.delete(delivery));
+          inFlight.add(delivery);
+        }
       } catch (err) {
-        this.o.logger.error({ err }, 'dispatch: claiming or recording failed');
+        this.o.logger.error({ err }, 'dispatch: claiming failed');
       }
-      if (handled === 0 && this.running && !this.woken) {
-        await behind;
-        await new Promise<void>((resolve) => {
-          if (this.woken) return resolve();
-          const timer = setTimeout(resolve, this.pollMs);
-          this.wakeUp = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wakeUp = undefined;
+      if (!this.running) break;
+      if (!drained) {
+        // More is due: claim again once half of what is out has answered.
+        while (inFlight.size > this.batchSize / 2) await Promise.race(inFlight);
+      } else if (!this.woken) {
+        // Nothing more is due: what is out answers and is written, then the worker sleeps.
+        await this.sleep(Promise.all(inFlight).then(() => this.recorded()), inFlight.size === 0);
       }
     }
-    await behind;
+    await Promise.all(inFlight);
+    await this.recorded();
+  }
+
+  /** Until `until` settles (then after `pollMs` more, with `poll`) or a wake-up comes. */
+  private async sleep(until: Promise<void>, poll: boolean): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      if (this.woken) return resolve();
+      this.wakeUp = resolve;
+      void until.then(() => {
+        if (poll) timer = setTimeout(resolve, this.pollMs);
+        else resolve();
+      });
+    });
+    clearTimeout(timer);
+    this.wakeUp = undefined;
   }
 
   /** Claims one batch of due rows, delivers them concurrently and records the results; returns how many it handled. */
   async runOnce(): Promise<number> {
-    const { handled, recorded } = await this.claimAndDeliver();
-    await recorded;
-    return handled;
+    const { rows, fetched } = await this.claim(this.batchSize);
+    await Promise.all(rows.map((row) => this.launch(row)));
+    await this.recorded();
+    return rows.length + fetched;
   }
 
-  /**
-   * Claims one batch of due rows and delivers them concurrently; resolves once every delivery has
-   * answered, with `recorded` settling when the last of their results is written (recordAll logs
-   * its own failures: it never rejects).
-   */
-  private async claimAndDeliver(): Promise<{ handled: number; recorded: Promise<void> }> {
-    const fetched = this.o.sharing ? await this.o.sharing.runDue(this.batchSize, this.leaseMs) : 0;
+  /** Due rows, leased to this worker, after the licence fetches that were due (`fetched`). */
+  private async claim(limit: number): Promise<{ rows: ClaimedRow[]; fetched: number }> {
+    const fetched = this.o.sharing ? await this.o.sharing.runDue(limit, this.leaseMs) : 0;
     // An item goes out only with its licences: one whose fetch is pending, or whose licence the
     // applicant is being asked for, waits (material_fetches, server/connectors/sharing.ts).
-    const { rows } = await this.o.db.query<ClaimedRow>(CLAIM, [this.batchSize, this.leaseMs]);
-    // Results are recorded as they come, those that come together in one transaction: a slow
-    // department does not hold back recording the others of its batch.
-    let ready: Outcome[] = [];
-    const recorded: Promise<void>[] = [];
-    await Promise.all(
-      rows.map(async (row) => {
-        // Awaited first: `ready.push(await …)` would push into the array a flush has already taken.
-        const outcome = await this.deliver(row);
-        ready.push(outcome);
-        if (ready.length > 1) return;
-        recorded.push(
-          new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-            const batch = ready;
-            ready = [];
-            return this.recordAll(batch);
-          }),
-        );
-      }),
-    );
-    return { handled: rows.length + fetched, recorded: Promise.all(recorded).then(() => undefined) };
+    const { rows } = await this.o.db.query<ClaimedRow>(CLAIM, [limit, this.leaseMs]);
+    return { rows, fetched };
+  }
+
+  /** Delivers one row; its result joins the next write. */
+  private async launch(row: ClaimedRow): Promise<void> {
+    // Awaited first: `unrecorded.push(await …)` would push into the array a write has already taken.
+    const outcome = await this.deliver(row);
+    this.unrecorded.push(outcome);
+    if (this.recordQueued) return;
+    this.recordQueued = true;
+    // Results that arrive while a write runs wait for it and go together in the next one.
+    this.recording = this.recording
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => {
+        this.recordQueued = false;
+        const batch = this.unrecorded;
+        this.unrecorded = [];
+        return this.recordAll(batch);
+      });
+  }
+
+  /** Once every result delivered so far is written (recordAll logs its own failures: it never rejects). */
+  private async recorded(): Promise<void> {
+    while (this.recordQueued || this.unrecorded.length) await this.recording;
+    await this.recording;
   }
 
   private async deliver(row: ClaimedRow): Promise<Outcome> {

@@ -1,10 +1,11 @@
 // Submission and dispatch figures against a PostgreSQL server (issue 4, item 11). This process
 // runs, over real HTTP on ephemeral loopback ports: the product (buildServer), a bare Express
-// endpoint doing only the submit transaction's writes (the ceiling), the simulated department
-// systems (autoProcess off: they never call back) and the outbox workers. The clients of the
-// timed submit and ceiling phases run in a process of their own (./load-generator.ts), so that
-// the server's event loop and CPU figures are its own. A fresh schema is created and dropped
-// afterwards. Figures are reported, never asserted.
+// endpoint doing only the submit transaction's writes (the ceiling) and the outbox workers. The
+// clients of the timed submit and ceiling phases (./load-generator.ts) and the simulated
+// department systems (./departments.ts; autoProcess off: they never call back) run in processes
+// of their own, as they would behind a real network, so that the server's and the workers' event
+// loop and CPU figures are their own. A fresh schema is created and dropped afterwards. Figures
+// are reported, never asserted.
 //
 //   1. POST /api/applications/:id/submit (with an Idempotency-Key), newborn bundle, 1/16/64
 //      concurrent clients, each a signed-in demo citizen; drafts (answers + uploaded materials)
@@ -41,7 +42,6 @@ import { createLogger } from '../../server/log.js';
 import { migrate } from '../../server/db/migrate.js';
 import { PostgresDatabase } from '../../server/db/postgres.js';
 import { buildServer } from '../../server/server.js';
-import { createSimulator } from '../../server/simulator/app.js';
 import type { DispatchWorker } from '../../server/dispatch/worker.js';
 import { file } from '../../server/subapps/transition.js';
 import { FILING_NOTICE_COLUMNS, filingNoticeOf, type FilingNotice } from '../../server/notices/events.js';
@@ -52,6 +52,7 @@ import { ApiClient, pdf } from '../helpers/api.js';
 import { listen } from '../helpers/server.js';
 import type { BenchRow } from './types.js';
 import type { LoadPlan, LoadResult } from './load-generator.js';
+import type { Arrival, DepartmentsPlan } from './departments.js';
 import { NEWBORN_WITH_CARD } from '../fixtures/newborn.js';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://root@127.0.0.1:5432/test';
@@ -181,6 +182,41 @@ async function fromLoadGenerator(plan: LoadPlan): Promise<Timing> {
   return { perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length };
 }
 
+/**
+ * The department systems (./departments.ts) in a process of their own, started and listening;
+ * `arrived` hears of each delivery as it reaches them.
+ */
+async function departmentSystems(plan: DepartmentsPlan, arrived: (a: Arrival) => void): Promise<{ url: string; close: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'departments.ts')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  child.stdin.write(`${JSON.stringify(plan)}\n`);
+  let url: string | undefined;
+  const listening = new Promise<string>((resolve, reject) => {
+    void exited.then((code) => reject(new Error(`dispatch bench: the department systems exited (${code}): ${err.slice(-2000)}`)));
+    let buffered = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      buffered += d;
+      let end: number;
+      while ((end = buffered.indexOf('\n')) >= 0) {
+        const message = JSON.parse(buffered.slice(0, end)) as { url: string } | Arrival;
+        buffered = buffered.slice(end + 1);
+        if ('url' in message) resolve((url = message.url));
+        else arrived(message);
+      }
+    });
+  });
+  await listening;
+  return {
+    url: url!,
+    close: async () => {
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
 async function pollUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string, everyMs = 10): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
@@ -281,33 +317,23 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
   config.publicUrl = server.url;
   closers.push(server.close);
 
-  // Simulated departments behind a hook noting when each delivery arrives, by its idempotency
-  // key (`<sub-application id>:<round>`).
+  // The simulated departments, in a process of their own, report when each delivery arrives, by
+  // its idempotency key (`<sub-application id>:<round>`).
   const arrivals = new Map<string, number>();
   let onArrival: (() => void) | undefined;
-  const sim = createSimulator({
-    apiBase: server.url,
-    secretFor: (code) => (parts.targetFor(code) ? parts.webhookSecretFor(code) : undefined),
-    tokenFor: (code) => parts.departmentTokens.get(code),
-    autoProcess: false,
-    processDelayMs: 0,
-    logger: createLogger('silent'),
-  });
-  const simFront = express();
-  simFront.use((req, _res, next) => {
-    const key = req.get('Idempotency-Key');
-    if (key) {
-      arrivals.set(key, performance.now());
+  const codes = [...parts.departmentTokens.keys()].filter((code) => parts.targetFor(code));
+  const departments = await departmentSystems(
+    {
+      apiBase: server.url,
+      secrets: Object.fromEntries(codes.map((code) => [code, parts.webhookSecretFor(code)])),
+      tokens: Object.fromEntries(codes.map((code) => [code, parts.departmentTokens.get(code)!])),
+    },
+    ({ key, at }) => {
+      arrivals.set(key, at - performance.timeOrigin);
       onArrival?.();
-    }
-    next();
-  });
-  simFront.use(sim.app);
-  const simServer = await listen(simFront);
-  closers.push(async () => {
-    await sim.close();
-    await simServer.close();
-  });
+    },
+  );
+  closers.push(departments.close);
   const workers: DispatchWorker[] = [];
   closers.push(async () => {
     await Promise.all(workers.map((w) => w.stop()));
@@ -315,7 +341,7 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
   /** A worker with the server's settings (batch, lease, poll), every department played by the simulator. */
   const newWorker = (): DispatchWorker => {
     const w = parts.createWorker({
-      targetFor: (code) => (parts.targetFor(code) ? { channel: 'webhook', url: `${simServer.url}/departments/${code}`, secret: parts.webhookSecretFor(code) } : undefined),
+      targetFor: (code) => (parts.targetFor(code) ? { channel: 'webhook', url: `${departments.url}/departments/${code}`, secret: parts.webhookSecretFor(code) } : undefined),
     });
     workers.push(w);
     return w;

@@ -1,0 +1,65 @@
+// The dispatch bench's department systems, in a process of their own, as they are in production
+// (other systems on other machines): the worker's process and its CPU figures are its own, as the
+// product's are beside ./load-generator.ts. Reads its settings as JSON on stdin (kept open: the
+// process ends when it closes), serves the simulated departments (server/simulator/) on an
+// ephemeral loopback port, writes `{"url": …}` as its first line on stdout, then one line per
+// delivery received: `{"key": <Idempotency-Key>, "at": <epoch ms, sub-millisecond>}`.
+import { performance } from 'node:perf_hooks';
+import express from 'express';
+import { createLogger } from '../../server/log.js';
+import { createSimulator } from '../../server/simulator/app.js';
+
+export interface DepartmentsPlan {
+  /** The product's base URL (the department API). */
+  apiBase: string;
+  /** Department code → webhook signing secret. */
+  secrets: Record<string, string>;
+  /** Department code → bearer token for the department API. */
+  tokens: Record<string, string>;
+}
+
+export interface Arrival {
+  key: string;
+  /** performance.timeOrigin + performance.now(): comparable across processes on one machine. */
+  at: number;
+}
+
+function serve(plan: DepartmentsPlan): void {
+  // Never acts on a case (no callbacks): the bench measures getting the cases there.
+  const sim = createSimulator({
+    apiBase: plan.apiBase,
+    secretFor: (code) => plan.secrets[code],
+    tokenFor: (code) => plan.tokens[code],
+    autoProcess: false,
+    processDelayMs: 0,
+    logger: createLogger('silent'),
+  });
+  const front = express();
+  front.use((req, _res, next) => {
+    const key = req.get('Idempotency-Key');
+    if (key) process.stdout.write(`${JSON.stringify({ key, at: performance.timeOrigin + performance.now() } satisfies Arrival)}\n`);
+    next();
+  });
+  front.use(sim.app);
+  const server = front.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    if (!address || typeof address === 'string') throw new Error('departments: no port');
+    process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${address.port}` })}\n`);
+  });
+  process.stdin.on('end', () => {
+    void sim.close().finally(() => server.close(() => process.exit(0)));
+    server.closeAllConnections();
+  });
+}
+
+let input = '';
+let started = false;
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk: string) => {
+  if (started) return;
+  input += chunk;
+  const line = input.indexOf('\n');
+  if (line < 0) return;
+  started = true;
+  serve(JSON.parse(input.slice(0, line)) as DepartmentsPlan);
+});
