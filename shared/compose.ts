@@ -115,6 +115,9 @@ function mergedSchema(plan: BundlePlan, el: BundlePlan['elements'][number], uses
   return merged;
 }
 
+/** Form schemas composed so far per plan, by the shape of the form (language, fields asked, required). */
+const shapes = new WeakMap<BundlePlan, Map<string, JsonSchema>>();
+
 export function compose(bundle: Bundle, catalogue: Catalogue, context: ComposeContext = {}): ComposedForm {
   const plan = planBundle(bundle, catalogue);
   const lang = context.lang ?? 'zh';
@@ -244,16 +247,30 @@ export function compose(bundle: Bundle, catalogue: Catalogue, context: ComposeCo
   }
   uiSchema['ui:order'] = [...sections.map((s) => s.id), '*'];
 
-  return {
-    bundle: bundle.id,
-    version: bundle.version,
-    included: includedIds,
-    schema: {
+  // The same fields asked of the same items, required the same way, give the same schema object
+  // (a field's schema merges the constraints of the items using it): a validator compiled for it
+  // is found by identity (server/applications/validation.ts), not by its text.
+  const shape = `${lang}\u0001${[...included].sort().join(',')}\u0001${sections.map((sec) => `${sec.id}:${sec.keys.join(',')}|${sectionProps.get(sec.id)!.required.join(',')}`).join(';')}`;
+  let known = shapes.get(plan);
+  if (!known) shapes.set(plan, (known = new Map()));
+  let schema = known.get(shape);
+  if (!schema) {
+    // Bounded: a bundle whose situations make very many shapes starts its memory afresh.
+    if (known.size >= 256) known.clear();
+    schema = {
       type: 'object',
       title: lang === 'en' ? bundle.titleEn : bundle.title,
       properties,
       ...(requiredSections.length > 0 ? { required: requiredSections } : {}),
-    },
+    };
+    known.set(shape, schema);
+  }
+
+  return {
+    bundle: bundle.id,
+    version: bundle.version,
+    included: includedIds,
+    schema,
     uiSchema,
     elements,
     sections,

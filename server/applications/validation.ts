@@ -12,13 +12,18 @@ const ajv = createAjv();
 
 /** Compiled per element schema; schemas are shared by every version published from one file set. */
 const compiled = new Map<string, ValidateFunction>();
+/** The same, by the schema object: compose hands out one object per form shape. */
+const byObject = new WeakMap<JsonSchema, ValidateFunction>();
 function validatorFor(schema: JsonSchema): ValidateFunction {
+  let v = byObject.get(schema);
+  if (v) return v;
   const key = JSON.stringify(schema);
-  let v = compiled.get(key);
+  v = compiled.get(key);
   if (!v) {
     v = ajv.compile(schema as object);
     compiled.set(key, v);
   }
+  byObject.set(schema, v);
   return v;
 }
 
