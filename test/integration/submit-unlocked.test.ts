@@ -207,6 +207,32 @@ describe.each(databaseTargets())('submit without the lock, and its second look u
     expect((await db.query<{ status: string }>('SELECT status FROM applications WHERE id = $1', [id])).rows[0]!.status).toBe('draft');
   });
 
+  it('refuses, under the lock, a draft whose signed 承诺书 went away after submit read it', async () => {
+    const wang = await ApiClient.login(ts.url, 'citizen-wang');
+    const answers = (await ts.parts.registry.current('business-startup')).bundle.examples.default!.answers as Record<string, unknown>;
+    const id = (await wang.post<{ id: string }>('/api/applications', { bundleId: 'business-startup' })).body.id;
+    expect((await wang.put(`/api/applications/${id}/answers`, { answers })).status).toBe(200);
+    const ev = await wang.get<{ materials: { code: string; disposition: string }[] }>(`/api/applications/${id}/evaluation`);
+    expect(ev.body.materials.some((m) => m.disposition === 'commitment')).toBe(true);
+    for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) {
+      expect((await wang.upload(`/api/applications/${id}/materials/${m.code}`, pdf(`${m.code} ${id}`), `${m.code}.pdf`)).status).toBe(201);
+    }
+    const text = await wang.get<{ sha256: string }>(`/api/applications/${id}/commitment`);
+    expect((await wang.post(`/api/applications/${id}/commitment`, { agreed: true, name: '王芳', sha256: text.body.sha256 })).status).toBe(200);
+    // Only the signature changes: the application's row (its version) stays as it was read.
+    beforeFiling = async () => {
+      await db.query('DELETE FROM commitments WHERE application_id = $1', [id]);
+    };
+    const [filings, txs] = [unlockedFilings, transactions];
+    const res = await wang.post<{ error: { details: { path: string }[] } }>(`/api/applications/${id}/submit`);
+    expect(unlockedFilings - filings).toBe(1);
+    expect(transactions - txs).toBe(1);
+    expect(res.status).toBe(422);
+    expect(res.body.error.details.map((d) => d.path)).toEqual(['commitment']);
+    expect(await filedRows(id)).toBe(0);
+    expect((await db.query<{ status: string }>('SELECT status FROM applications WHERE id = $1', [id])).rows[0]!.status).toBe('draft');
+  });
+
   it('files two submissions of one draft at once only once: the same key answers with the first filing, no key is told it was filed', async () => {
     const keyed = await newbornDraft(citizen);
     const both = await Promise.all([1, 2].map(() => citizen.post<Detail>(`/api/applications/${keyed}/submit`, undefined, { 'Idempotency-Key': `twice-${keyed}` })));
