@@ -14,6 +14,8 @@
 //      one transaction: the N sub_applications rows with their N first events, then the UPDATE
 //      of applications, with the payloads a real submission wrote. Twice: with the statements the
 //      server uses (one multi-row INSERT), and as the issue first described it (one INSERT per row).
+//      (1) and (2) take turns, three slices of each at each level, so that a passing slowdown of a
+//      shared machine weighs on both; each figure is over all its slices.
 //   3. Deliveries/s: the rows (1) queued, drained by one worker, then again (as a new delivery
 //      round) by two workers in this process.
 //   4. Commit-to-delivery: one worker running and idle, one submission at a time; from submit's
@@ -65,6 +67,8 @@ const LEVELS: readonly { clients: number; perClient: number }[] = [
   { clients: 64, perClient: Math.max(2, Math.round(12 * SCALE)) },
 ];
 const WARM_UP = 30;
+/** Each level's submit and ceilings run in this many alternating turns. */
+const SLICES = 3;
 const LATENCY_SAMPLES = Math.max(20, Math.round(100 * SCALE));
 const CITIZENS = ['citizen-zhang', 'citizen-li', 'citizen-wang'] as const;
 
@@ -111,22 +115,35 @@ const nodeCpu = (): number => {
  * people's work and their PostgreSQL sessions); and CPU milliseconds per operation here and in
  * those backends.
  */
-async function cpuMeter(db: Database): Promise<(operations: number) => Promise<string>> {
+interface CpuUse {
+  /** Seconds of wall time, and CPU seconds in this process, its PostgreSQL backends and everything else. */
+  wall: number;
+  node: number;
+  postgres: number;
+  other: number;
+}
+const NO_CPU: CpuUse = { wall: 0, node: 0, postgres: 0, other: 0 };
+const addCpu = (a: CpuUse, b: CpuUse): CpuUse => ({ wall: a.wall + b.wall, node: a.node + b.node, postgres: a.postgres + b.postgres, other: a.other + b.other });
+
+async function cpuMeter(db: Database): Promise<() => Promise<CpuUse>> {
   const backends0 = await backendCpu(db);
   const machine0 = machineCpu();
   const node0 = nodeCpu();
   const t0 = performance.now();
-  return async (operations) => {
+  return async () => {
     const wall = (performance.now() - t0) / 1000;
     const node = nodeCpu() - node0;
     const machine = machineCpu() - machine0;
     let postgres = 0;
     for (const [pid, cpu] of await backendCpu(db)) postgres += cpu - (backends0.get(pid) ?? 0);
-    const other = Math.max(0, machine - node - postgres);
-    const cores = (s: number): string => (s / wall).toFixed(2);
-    const perOp = (s: number): string => ((1000 * s) / operations).toFixed(2);
-    return `cores busy: node ${cores(node)}, its postgres backends ${cores(postgres)}, everything else ${cores(other)} of ${os.cpus().length}; CPU ms/op: node ${perOp(node)}, postgres ${perOp(postgres)}`;
+    return { wall, node, postgres, other: Math.max(0, machine - node - postgres) };
   };
+}
+
+function describeCpu({ wall, node, postgres, other }: CpuUse, operations: number): string {
+  const cores = (s: number): string => (s / wall).toFixed(2);
+  const perOp = (s: number): string => ((1000 * s) / operations).toFixed(2);
+  return `cores busy: node ${cores(node)}, its postgres backends ${cores(postgres)}, everything else ${cores(other)} of ${os.cpus().length}; CPU ms/op: node ${perOp(node)}, postgres ${perOp(postgres)}`;
 }
 
 /** With BENCH_PROFILE_DIR, a V8 CPU profile of the phase (open it in Chrome DevTools). */
@@ -163,11 +180,18 @@ interface Timing {
   count: number;
 }
 
+/** Runs of one kind taken together: every request's latency, over the sum of their wall times. */
+function timing(runs: readonly LoadResult[]): Timing {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
+  return { perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length };
+}
+
 /**
  * Runs the plan's clients at once, each doing its requests in turn, in a process of their own
  * (./load-generator.ts), and times each request.
  */
-async function fromLoadGenerator(plan: LoadPlan): Promise<Timing> {
+async function fromLoadGenerator(plan: LoadPlan): Promise<LoadResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'load-generator.ts')], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -177,9 +201,7 @@ async function fromLoadGenerator(plan: LoadPlan): Promise<Timing> {
   child.stdin.end(JSON.stringify(plan));
   const code = await exited;
   if (code !== 0) throw new Error(`dispatch bench: the load generator failed (${code}): ${err.slice(-2000)}`);
-  const { latencies, seconds } = JSON.parse(out) as LoadResult;
-  latencies.sort((a, b) => a - b);
-  return { perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length };
+  return JSON.parse(out) as LoadResult;
 }
 
 /**
@@ -309,7 +331,7 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
   const rtCpu = await cpuMeter(db);
   const rt0 = performance.now();
   for (let i = 0; i < 2000; i++) await db.query('SELECT $1::int AS n', [i]);
-  progress(`one round trip (SELECT $1, serial): ${((1000 * (performance.now() - rt0)) / 2000).toFixed(0)} µs (${await rtCpu(2000)})`);
+  progress(`one round trip (SELECT $1, serial): ${((1000 * (performance.now() - rt0)) / 2000).toFixed(0)} µs (${describeCpu(await rtCpu(), 2000)})`);
   const filed = { at: Number.NaN };
   const traffic: Traffic = { statements: 0, transactions: 0 };
   const parts = await buildServer(config, observed(db, traffic, (at) => (filed.at = at)), logger);
@@ -523,35 +545,50 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
   await warmWorker.stop();
 
   // ---- 1 and 2: submit beside the ceiling -----------------------------------------------------
+  // In turns (a slice of submit, then of each ceiling, again and again) rather than one after the
+  // other: whatever else slows a shared machine for a few seconds weighs on both alike.
+  type Kind = 'submit' | 'batched' | 'per-row';
   for (const [i, level] of LEVELS.entries()) {
     const set = prepared[i]!;
     const n = `${level.clients} client${level.clients > 1 ? 's' : ''}`;
-    let cpu = await cpuMeter(db);
-    const before = { ...traffic };
-    // What the citizen's browser sends: the session's cookie and CSRF token, an Idempotency-Key.
-    const submits: LoadPlan = {
-      status: 201,
-      clients: set.map(({ client, drafts }) =>
-        drafts.map((id) => ({ url: `${server.url}/api/applications/${id}/submit`, headers: { ...client.sessionHeaders, 'Idempotency-Key': `bench-${id}` } })),
-      ),
+    const runs: Record<Kind, LoadResult[]> = { submit: [], batched: [], 'per-row': [] };
+    const used: Record<Kind, CpuUse> = { submit: NO_CPU, batched: NO_CPU, 'per-row': NO_CPU };
+    let statements = 0;
+    const measure = async (kind: Kind, slice: number, plan: LoadPlan): Promise<void> => {
+      const cpu = await cpuMeter(db);
+      const before = { ...traffic };
+      runs[kind].push(await profiled(`${kind === 'submit' ? 'submit' : `ceiling-${kind}`}-${level.clients}-${slice + 1}`, () => fromLoadGenerator(plan)));
+      used[kind] = addCpu(used[kind], await cpu());
+      // BEGIN and COMMIT are a round trip each.
+      if (kind === 'submit') statements += traffic.statements - before.statements + 2 * (traffic.transactions - before.transactions);
     };
-    const s = await profiled(`submit-${level.clients}`, () => fromLoadGenerator(submits));
-    progress(`${n}: submit ${s.perSecond.toFixed(0)}/s, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms (${await cpu(s.count)})`);
-    // BEGIN and COMMIT are a round trip each.
-    const roundTrips = (traffic.statements - before.statements + 2 * (traffic.transactions - before.transactions)) / s.count;
-    if (level.clients === 1) progress(`${roundTrips.toFixed(1)} database round trips per submit`);
-    const ceilings: Record<'batched' | 'per-row', Timing> = { batched: s, 'per-row': s };
-    for (const kind of ['batched', 'per-row'] as const) {
-      const ids = await ceilingDrafts(level.clients * level.perClient);
-      cpu = await cpuMeter(db);
-      const plan: LoadPlan = {
+    for (let slice = 0; slice < SLICES; slice++) {
+      const [from, to] = [Math.floor((level.perClient * slice) / SLICES), Math.floor((level.perClient * (slice + 1)) / SLICES)];
+      // What the citizen's browser sends: the session's cookie and CSRF token, an Idempotency-Key.
+      await measure('submit', slice, {
         status: 201,
-        clients: Array.from({ length: level.clients }, (_, c) => ids.slice(c * level.perClient, (c + 1) * level.perClient).map((id) => ({ url: `${bareServer.url}/ceiling/${kind}/${id}`, headers: {} }))),
-      };
-      const b = await profiled(`ceiling-${kind}-${level.clients}`, () => fromLoadGenerator(plan));
-      progress(`${n}: ceiling (${kind}) ${b.perSecond.toFixed(0)}/s, p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms (${await cpu(b.count)})`);
-      ceilings[kind] = b;
+        clients: set.map(({ client, drafts }) =>
+          drafts.slice(from, to).map((id) => ({ url: `${server.url}/api/applications/${id}/submit`, headers: { ...client.sessionHeaders, 'Idempotency-Key': `bench-${id}` } })),
+        ),
+      });
+      for (const kind of ['batched', 'per-row'] as const) {
+        const ids = await ceilingDrafts(level.clients * (to - from));
+        await measure(kind, slice, {
+          status: 201,
+          clients: Array.from({ length: level.clients }, (_, c) => ids.slice(c * (to - from), (c + 1) * (to - from)).map((id) => ({ url: `${bareServer.url}/ceiling/${kind}/${id}`, headers: {} }))),
+        });
+      }
     }
+    const s = timing(runs.submit);
+    const ceilings = { batched: timing(runs.batched), 'per-row': timing(runs['per-row']) };
+    progress(`${n}: submit ${s.perSecond.toFixed(0)}/s, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms (${describeCpu(used.submit, s.count)})`);
+    const roundTrips = statements / s.count;
+    if (level.clients === 1) progress(`${roundTrips.toFixed(1)} database round trips per submit`);
+    for (const kind of ['batched', 'per-row'] as const) {
+      const b = ceilings[kind];
+      progress(`${n}: ceiling (${kind}) ${b.perSecond.toFixed(0)}/s, p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms (${describeCpu(used[kind], b.count)})`);
+    }
+    progress(`${n}: each in ${SLICES} turns, submit ÷ ceiling per turn: ${runs.submit.map((r, t) => `${((100 * r.latencies.length * runs.batched[t]!.seconds) / (r.seconds * runs.batched[t]!.latencies.length)).toFixed(0)} %`).join(', ')}`);
     const b = ceilings.batched;
     rows.push(
       { name: `submit, ${n}`, value: s.perSecond, unit: 'subm/s' },
@@ -560,14 +597,15 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
       { name: `ceiling, ${n}`, value: b.perSecond, unit: 'tx/s' },
       { name: `ceiling, ${n}, p50`, value: b.p50, unit: 'ms' },
       { name: `ceiling, ${n}, p99`, value: b.p99, unit: 'ms' },
-      { name: `submit ÷ ceiling, ${n}`, value: (100 * s.perSecond) / b.perSecond, unit: '%', target: { min: 50 } },
+      // The issue's targets are at 16 and 64 clients; one client waits on every round trip alone.
+      { name: `submit ÷ ceiling, ${n}`, value: (100 * s.perSecond) / b.perSecond, unit: '%', ...(level.clients > 1 ? { target: { min: 50 } } : {}) },
       { name: `ceiling one INSERT per row, ${n}`, value: ceilings['per-row'].perSecond, unit: 'tx/s' },
       { name: `submit ÷ ceiling one INSERT per row, ${n}`, value: (100 * s.perSecond) / ceilings['per-row'].perSecond, unit: '%' },
     );
     if (level.clients === 1) {
       rows.push({
-        // The ceiling: BEGIN, the INSERT, the UPDATE, COMMIT; one INSERT per row: BEGIN, 2N, UPDATE, COMMIT.
-        name: `database round trips per submit (ceiling 4, one INSERT per row ${2 * template.subs.length + 3})`,
+        // The ceiling: BEGIN, the filing statement, COMMIT; one INSERT per row: BEGIN, 2N, UPDATE, COMMIT.
+        name: `database round trips per submit (ceiling 3, one INSERT per row ${2 * template.subs.length + 3})`,
         value: roundTrips,
         unit: 'trips',
       });
@@ -590,7 +628,7 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
       await Promise.all(ws.map((w) => w.stop()));
       return elapsed;
     });
-    const usage = await cpu(total);
+    const usage = describeCpu(await cpu(), total);
     const left = await db.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM sub_applications WHERE status NOT IN ('waiting', 'delivered') GROUP BY status`);
     if (left.rows.length) progress(`not delivered: ${JSON.stringify(left.rows)}`);
     progress(`${workerCount} worker${workerCount > 1 ? 's' : ''}: ${total} deliveries in ${seconds.toFixed(2)} s = ${(total / seconds).toFixed(0)}/s (${usage})`);
