@@ -66,8 +66,8 @@ export interface ApplicationRow {
 export interface CounterCompany {
   creditCode: string;
   name: string;
-  /** The 委托书's stored file (blobs), once uploaded. */
-  authorisation?: { sha256: string; fileName: string };
+  /** The 委托书's stored file (blobs), once uploaded (its type: since it is kept with it). */
+  authorisation?: { sha256: string; fileName: string; mime?: string };
 }
 
 /** Filing at the counter: who files, at which window, for which company if any. */
@@ -492,7 +492,7 @@ export class ApplicationService {
       status: sub.after.length ? 'waiting' : 'queued',
       channel: v.catalogue.departments.get(sub.department)?.delivery.channel ?? 'inbox',
       after: sub.after,
-      payload: shared ? shared.sharing.enrich(payloadFor(v, app.id, sub, uploaded, submittedAt, commitment.signed), shared.prefetched) : payloadFor(v, app.id, sub, uploaded, submittedAt, commitment.signed),
+      payload: shared ? shared.sharing.enrich(payloadFor(v, app, sub, uploaded, submittedAt, commitment.signed), shared.prefetched) : payloadFor(v, app, sub, uploaded, submittedAt, commitment.signed),
       timeLimitDays: sub.timeLimitDays,
       promisedBy: promise && withinPromise(v.bundle, sub.itemId) ? promise.toISOString() : null,
     }));
@@ -793,9 +793,12 @@ function unknownAnswers(v: BundleVersion, answers: Record<string, unknown>): Err
     .map((k) => ({ path: k, message: '不是本事项表单中的字段', messageEn: 'is not a field of this form' }));
 }
 
+/** The material code of a company's 委托书 in what departments receive: not a catalogue material, so not one a bundle could use. */
+export const AGENT_AUTHORISATION_CODE = 'counterAgentAuthorisation';
+
 function payloadFor(
   v: BundleVersion,
-  applicationId: string,
+  app: Pick<ApplicationRow, 'id' | 'counter_company'>,
   sub: SubApplication,
   uploaded: Map<string, { sha256: string; file_name: string; mime: string }>,
   submittedAt: string,
@@ -803,14 +806,27 @@ function payloadFor(
 ): SubPayload {
   const item = v.catalogue.items.get(sub.itemId);
   const commitment = commitmentForItem(signed, sub.itemId);
+  // 综合窗口, a company through its agent: every department receives the 委托书 the agent acts under.
+  const agent = app.counter_company?.authorisation;
+  const agentAuthorisation: PayloadMaterial[] = agent
+    ? [{
+        code: AGENT_AUTHORISATION_CODE,
+        title: '企业经办人授权委托书',
+        disposition: 'upload',
+        reason: `${app.counter_company!.name}（${app.counter_company!.creditCode}）委托经办人在综合窗口代为办理`,
+        sha256: agent.sha256,
+        fileName: agent.fileName,
+        mime: agent.mime ?? 'application/octet-stream',
+      }]
+    : [];
   return {
-    applicationId,
+    applicationId: app.id,
     bundle: { id: v.bundleId, version: v.version },
     item: { id: sub.itemId, title: sub.title },
     department: sub.department,
     fields: { ...sub.fields },
     pending: sub.pending,
-    materials: sub.materials.map((m) => {
+    materials: sub.materials.map((m): PayloadMaterial => {
       const file = uploaded.get(m.code);
       const attach = file && (m.disposition === 'upload' || m.disposition === 'reuse');
       return {
@@ -821,7 +837,7 @@ function payloadFor(
         ...(m.producedBy ? { producedBy: m.producedBy } : {}),
         ...(attach ? { sha256: file.sha256, fileName: file.file_name, mime: file.mime } : {}),
       };
-    }),
+    }).concat(agentAuthorisation),
     ...(commitment ? { commitment } : {}),
     inputs: {},
     produces: (item?.outputs ?? []).map((o) => {

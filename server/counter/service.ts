@@ -89,13 +89,13 @@ export class CounterService {
     if (!app.counter_company) throw new ConflictError('该申请不是企业申请，无需委托书', 'This application is not a company’s: no power of attorney is needed');
     if (app.status !== 'draft') throw new AlreadySubmittedError();
     const blob = await this.d.store.put(file.data);
-    const authorisation = { sha256: blob.sha256, fileName: file.originalName };
+    const authorisation = { sha256: blob.sha256, fileName: file.originalName, mime: file.mime };
     await this.d.db.transaction(async (tx) => {
       await tx.query('INSERT INTO blobs (sha256, size, mime) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [blob.sha256, blob.size, file.mime]);
       await tx.query(`UPDATE applications SET counter_company = counter_company || jsonb_build_object('authorisation', $2::jsonb) WHERE id = $1`, [app.id, JSON.stringify(authorisation)]);
     });
     await audit(this.d.db, principal, 'counter.power-of-attorney', app.id, '企业经办人委托书', { sha256: blob.sha256 });
-    return authorisation;
+    return { sha256: authorisation.sha256, fileName: authorisation.fileName };
   }
 
   /**

@@ -199,6 +199,41 @@ describe.each(databaseTargets())('the counter (综合窗口) on $kind', ({ open 
     expect((await clerk.get<Detail>(`/api/applications/${id}`)).body.counter?.company).toMatchObject({ powerOfAttorney: '委托书.pdf' });
     const later = await clerk.post<ErrorBody>(`/api/applications/${id}/submit`);
     expect(later.body.error?.details.map((d) => d.path) ?? []).not.toContain('counter.authorisation');
+
+    // Filed: every department receives the 委托书 the agent acts under, and can download it.
+    // The mobile the counter took down is asked when no earlier filing recorded one for this person.
+    const withMobile = { ...NEWBORN_ANSWERS, 'applicant.mobile': '13700731000' };
+    const saved = await clerk.put(`/api/applications/${id}/answers`, { answers: withMobile });
+    if (saved.status !== 200) expect((await clerk.put(`/api/applications/${id}/answers`, { answers: NEWBORN_ANSWERS })).status).toBe(200);
+    const ev = await clerk.get<{ materials: { code: string; disposition: string }[] }>(`/api/applications/${id}/evaluation`);
+    for (const m of ev.body.materials.filter((x) => x.disposition === 'upload')) {
+      expect((await clerk.upload(`/api/applications/${id}/materials/${m.code}`, pdf(`${m.code} ${id}`), `${m.code}.pdf`)).status).toBe(201);
+    }
+    expect((await clerk.post(`/api/applications/${id}/authorisation`)).status).toBe(200);
+    const filed = await clerk.post<{ items: { id: string; department: string; status: string }[] }>(`/api/applications/${id}/submit`);
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    const { rows } = await db.query<{ department: string; poa: { title: string; fileName: string; reason: string } | null }>(
+      `SELECT department, (SELECT m FROM jsonb_array_elements(payload->'materials') m WHERE m->>'code' = 'counterAgentAuthorisation') AS poa
+         FROM sub_applications WHERE application_id = $1`,
+      [id],
+    );
+    expect(rows.length).toBe(filed.body.items.length);
+    for (const row of rows) {
+      expect(row.poa, row.department).toMatchObject({ title: '企业经办人授权委托书', fileName: '委托书.pdf' });
+      expect(row.poa!.reason).toContain(COMPANY.name);
+    }
+    // Sent (to the department's inbox), so the department may read it.
+    await ts.parts.createWorker({ targetFor: () => ({ channel: 'inbox' }) }).runOnce();
+    const item = filed.body.items.find((i) => i.status === 'queued')!;
+    const token = ts.parts.departmentTokens.get(item.department)!;
+    const sub = await new ApiClient(ts.url, token).get<{ materials: { code: string; url?: string }[] }>(`/api/sub-applications/${item.id}`);
+    expect(sub.status).toBe(200);
+    const link = sub.body.materials.find((m) => m.code === 'counterAgentAuthorisation')?.url;
+    expect(link).toBeDefined();
+    const download = await fetch(ts.url + link!, { headers: { authorization: `Bearer ${token}` } });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toContain('application/pdf');
+    expect(Buffer.from(await download.arrayBuffer()).toString()).toContain('委托书');
   });
 
   it('refuses scans that are not page images, and keeps one PDF as it is', async () => {
