@@ -330,7 +330,8 @@ export class ApplicationService {
       // The row is written, not only locked: a submit filing without the lock (see fileRead) sees
       // its version change and looks again, so no file is acknowledged that the filing left out;
       // a filing that committed first makes the status differ and the upload is refused.
-      const touched = await tx.query(`UPDATE applications SET updated_at = now() WHERE id = $1 AND status = $2`, [app.id, app.status]);
+      // Only when it is still in the status read above (a condition: no status is written here).
+      const touched = await tx.query(`UPDATE applications SET updated_at = now() WHERE id = $1 AND status IN ($2)`, [app.id, app.status]);
       if (!touched.rowCount) throw new ConflictError('申请状态已变化（可能刚刚提交），请刷新后再上传', 'The application changed (it may just have been submitted); reload it and upload again');
       if (app.status !== 'draft') await this.supplementAsks(tx, app.id, code);
       await tx.query('INSERT INTO blobs (sha256, size, mime) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [blob.sha256, blob.size, file.mime]);
