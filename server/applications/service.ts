@@ -323,6 +323,7 @@ export class ApplicationService {
         throw new NotFoundError(`本申请不需要材料 ${code}`, `This application does not need material ${code}`);
       }
     } else {
+      // Refused before the file is stored; asked again under the row lock below.
       await this.supplementAsks(this.d.db, app.id, code);
     }
     const blob = await this.d.store.put(file.data);

@@ -108,13 +108,6 @@ const nodeCpu = (): number => {
   return (u.user + u.system) / 1e6;
 };
 
-/**
- * Where the CPU went during a phase: cores busy on average in this process (server, simulator,
- * workers), in the PostgreSQL backends serving it, and in everything else on the machine (the
- * load generator's clients, PostgreSQL's own background work, and on a shared machine other
- * people's work and their PostgreSQL sessions); and CPU milliseconds per operation here and in
- * those backends.
- */
 interface CpuUse {
   /** Seconds of wall time, and CPU seconds in this process, its PostgreSQL backends and everything else. */
   wall: number;
@@ -125,6 +118,13 @@ interface CpuUse {
 const NO_CPU: CpuUse = { wall: 0, node: 0, postgres: 0, other: 0 };
 const addCpu = (a: CpuUse, b: CpuUse): CpuUse => ({ wall: a.wall + b.wall, node: a.node + b.node, postgres: a.postgres + b.postgres, other: a.other + b.other });
 
+/**
+ * Where the CPU went during a phase: cores busy on average in this process (server, workers), in
+ * the PostgreSQL backends serving it, and in everything else on the machine (the load
+ * generator's clients, the department systems, PostgreSQL's own background work, and on a shared machine other
+ * people's work and their PostgreSQL sessions); and CPU milliseconds per operation here and in
+ * those backends.
+ */
 async function cpuMeter(db: Database): Promise<() => Promise<CpuUse>> {
   const backends0 = await backendCpu(db);
   const machine0 = machineCpu();
@@ -192,16 +192,21 @@ function timing(runs: readonly LoadResult[]): Timing {
  * (./load-generator.ts), and times each request.
  */
 async function fromLoadGenerator(plan: LoadPlan): Promise<LoadResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'load-generator.ts')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const { child, exited, stderr } = benchProcess('load-generator.ts');
   let out = '';
-  let err = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   child.stdin.end(JSON.stringify(plan));
   const code = await exited;
-  if (code !== 0) throw new Error(`dispatch bench: the load generator failed (${code}): ${err.slice(-2000)}`);
+  if (code !== 0) throw new Error(`dispatch bench: the load generator failed (${code}): ${stderr().slice(-2000)}`);
   return JSON.parse(out) as LoadResult;
+}
+
+/** One of the bench's own processes (a file beside this one), its stderr kept for a failure's message. */
+function benchProcess(file: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, file)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  return { child, exited: new Promise<number | null>((resolve) => child.on('exit', resolve)), stderr: () => err };
 }
 
 /**
@@ -209,14 +214,10 @@ async function fromLoadGenerator(plan: LoadPlan): Promise<LoadResult> {
  * `arrived` hears of each delivery as it reaches them.
  */
 async function departmentSystems(plan: DepartmentsPlan, arrived: (a: Arrival) => void): Promise<{ url: string; close: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'departments.ts')], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const { child, exited, stderr } = benchProcess('departments.ts');
   child.stdin.write(`${JSON.stringify(plan)}\n`);
-  let url: string | undefined;
   const listening = new Promise<string>((resolve, reject) => {
-    void exited.then((code) => reject(new Error(`dispatch bench: the department systems exited (${code}): ${err.slice(-2000)}`)));
+    void exited.then((code) => reject(new Error(`dispatch bench: the department systems exited (${code}): ${stderr().slice(-2000)}`)));
     let buffered = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       buffered += d;
@@ -224,14 +225,14 @@ async function departmentSystems(plan: DepartmentsPlan, arrived: (a: Arrival) =>
       while ((end = buffered.indexOf('\n')) >= 0) {
         const message = JSON.parse(buffered.slice(0, end)) as { url: string } | Arrival;
         buffered = buffered.slice(end + 1);
-        if ('url' in message) resolve((url = message.url));
+        if ('url' in message) resolve(message.url);
         else arrived(message);
       }
     });
   });
-  await listening;
+  const url = await listening;
   return {
-    url: url!,
+    url,
     close: async () => {
       child.stdin.end();
       await exited;
