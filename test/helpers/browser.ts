@@ -17,9 +17,24 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }
 
+/**
+ * A whole-page capture given up to two minutes, and tried once more after a timeout: on CI a
+ * 30 s default was once exceeded after the fonts had loaded, while the two cores served another
+ * browser suite as well. Animations are stopped so the compositor has one frame to render.
+ */
+async function capture(page: Page, file: string): Promise<void> {
+  const shoot = () => page.screenshot({ path: file, fullPage: true, animations: 'disabled', timeout: 120_000 });
+  try {
+    await shoot();
+  } catch (e) {
+    if (!(e instanceof Error && e.name === 'TimeoutError')) throw e;
+    await shoot();
+  }
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await capture(page, path.join(ARTIFACTS, `${name}.png`));
 }
 
 export const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots');
@@ -30,7 +45,7 @@ export const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots');
  */
 export async function pageShot(page: Page, name: string, lang: 'zh' | 'en', elder: boolean): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${lang}-${elder ? 'elder' : 'standard'}.png`), fullPage: true });
+  await capture(page, path.join(SCREENSHOTS, `${name}-${lang}-${elder ? 'elder' : 'standard'}.png`));
 }
 
 /**
