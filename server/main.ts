@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfigOrExit } from './config.js';
 import { createLogger } from './log.js';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
         : {}),
       smsSecret: config.smsGatewaySecret,
     });
-    const simServer = simulator.app.listen(0, '127.0.0.1');
+    const simServer = http.createServer(simulator.handler).listen(0, '127.0.0.1');
     const simPort = await new Promise<number>((resolve) => simServer.once('listening', () => resolve((simServer.address() as AddressInfo).port)));
     servers.push(simServer);
     // Departments left to human staff receive in the web inbox; the simulator plays all the others.

@@ -10,6 +10,7 @@ import { departmentToken, webhookSecret } from '../auth/secrets.js';
 import { createSimulator } from './app.js';
 import { loadSimulatorConfig, webhookSecretNames } from './config.js';
 import { existsSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { connectorSecret, connectorSecretNames } from '../connectors/registry.js';
 
@@ -40,7 +41,7 @@ function main(): void {
     // The SMS gateway notices go to (SMS_GATEWAY_URL=http://127.0.0.1:4100/sms/messages on the product).
     smsSecret: process.env.SMS_GATEWAY_SECRET || deriveSmsGatewaySecret(config.sessionSecret),
   });
-  const server = simulator.app.listen(config.port, config.host, () => {
+  const server = http.createServer(simulator.handler).listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info(

@@ -4,8 +4,8 @@
 // process ends when it closes), serves the simulated departments (server/simulator/) on an
 // ephemeral loopback port, writes `{"url": …}` as its first line on stdout, then one line per
 // delivery received: `{"key": <Idempotency-Key>, "at": <epoch ms, sub-millisecond>}`.
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import express from 'express';
 import { createLogger } from '../../server/log.js';
 import { createSimulator } from '../../server/simulator/app.js';
 
@@ -34,14 +34,22 @@ function serve(plan: DepartmentsPlan): void {
     processDelayMs: 0,
     logger: createLogger('silent'),
   });
-  const front = express();
-  front.use((req, _res, next) => {
-    const key = req.get('Idempotency-Key');
-    if (key) process.stdout.write(`${JSON.stringify({ key, at: performance.timeOrigin + performance.now() } satisfies Arrival)}\n`);
-    next();
+  // Arrivals are timed as they come and written out once per turn of the event loop: a pipe
+  // write per delivery would be charged to the departments' CPU as much as a reply is.
+  let pending = '';
+  const flush = () => {
+    process.stdout.write(pending);
+    pending = '';
+  };
+  const server = http.createServer((req, res) => {
+    const key = req.headers['idempotency-key'];
+    if (typeof key === 'string') {
+      if (!pending) setImmediate(flush);
+      pending += `${JSON.stringify({ key, at: performance.timeOrigin + performance.now() } satisfies Arrival)}\n`;
+    }
+    sim.handler(req, res);
   });
-  front.use(sim.app);
-  const server = front.listen(0, '127.0.0.1', () => {
+  server.listen(0, '127.0.0.1', () => {
     const address = server.address();
     if (!address || typeof address === 'string') throw new Error('departments: no port');
     process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${address.port}` })}\n`);

@@ -28,7 +28,8 @@
 //
 // BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://root@127.0.0.1:5432/test.
 // BENCH_DISPATCH_SCALE (default 1) multiplies the number of submissions, for quick trial runs.
-// BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each timed phase there.
+// BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each timed phase there, and one of each child
+// process's whole life (load generator, department systems) in dir/<its file name>/.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -203,7 +204,9 @@ async function fromLoadGenerator(plan: LoadPlan): Promise<LoadResult> {
 
 /** One of the bench's own processes (a file beside this one), its stderr kept for a failure's message. */
 function benchProcess(file: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, file)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const dir = process.env.BENCH_PROFILE_DIR;
+  const profile = dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir, path.basename(file, '.ts'))}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(import.meta.dirname, file)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   return { child, exited: new Promise<number | null>((resolve) => child.on('exit', resolve)), stderr: () => err };

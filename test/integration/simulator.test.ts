@@ -8,6 +8,7 @@ import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign } from '..
 import { checkCreditCode, checkIdNumber } from '../../shared/identifiers.js';
 import { captureLogger } from '../helpers/app.js';
 import { listen } from '../helpers/server.js';
+import { listenOn } from '../helpers/reliability.js';
 
 const SECRETS: Record<string, string> = { police: 'whsec_police', market: 'whsec_market', health: 'whsec_health' };
 
@@ -80,7 +81,9 @@ async function startSimulator(options: Partial<SimulatorOptions> = {}, failFirst
     callbackBackoffMs: 20,
     ...options,
   });
-  simServer = await listen(sim.app);
+  // What both mains serve: the handler, deliveries ahead of Express (the rest of the suites mount `app`).
+  const listener = await listenOn(sim.handler);
+  simServer = { url: listener.url, close: () => listener.stop() };
 }
 
 function deliver(p: SubApplicationPayload, key = `${p.subApplicationId}:r${p.round}`) {
@@ -367,6 +370,27 @@ describe('simulated department systems', () => {
       target: { channel: 'webhook', url: `${simServer.url}/departments/police`, secret: SECRETS.police! },
     });
     expect(misrouted).toMatchObject({ ok: false, statusCode: 400, retryable: false });
+  });
+
+  it('refuses a body that is not JSON (415) or over 2 MB (413) before its signature, and goes on serving', async () => {
+    await startSimulator();
+    const ts = Math.floor(Date.now() / 1000);
+    const signed = (raw: string) => ({ [IDEMPOTENCY_HEADER]: 'k-size', [TIMESTAMP_HEADER]: String(ts), [SIGNATURE_HEADER]: sign(SECRETS.police!, ts, raw) });
+    const p = payload('police');
+    const text = JSON.stringify(p);
+    const plain = await post('police', text, { ...signed(text), 'Content-Type': 'text/plain' });
+    expect(plain.status).toBe(415);
+    expect(await plain.json()).toEqual({ error: 'expected Content-Type: application/json' });
+    const big = JSON.stringify({ ...p, padding: 'x'.repeat(2 * 1024 * 1024) });
+    const tooLarge = await post('police', big, signed(big));
+    expect(tooLarge.status).toBe(413);
+    expect(sim.stats.byKey).toEqual({});
+    expect(sim.stats.refused).toEqual({ missing: 0, malformed: 0, expired: 0, mismatch: 0 });
+    // A charset parameter is still JSON; the same key is then processed once.
+    const ok = await post('police', text, { ...signed(text), 'Content-Type': 'application/json; charset=utf-8' });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ received: true, subApplicationId: p.subApplicationId });
+    expect(sim.stats.byKey).toEqual({ 'k-size': 1 });
   });
 });
 
