@@ -10,6 +10,8 @@ export interface Config {
   port: number;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Connections this process keeps to the PostgreSQL server at most (DATABASE_POOL_SIZE). */
+  databasePoolSize: number;
   logLevel: LogLevel;
   sessionSecret: string;
   demo: boolean;
@@ -265,6 +267,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     dataDir,
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
+    databasePoolSize: parseInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     logLevel: parseLogLevel(env.LOG_LEVEL),
     sessionSecret,
     demo,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { databaseTargets, type TestDatabase } from '../helpers/db.js';
 import { migrate, readMigrations, MigrationError, type Migration } from '../../server/db/migrate.js';
 import { PostgresDatabase } from '../../server/db/postgres.js';
+import { openDatabase } from '../../server/db/open.js';
 
 function migrationsDir(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'yjs-mig-'));
@@ -105,5 +106,26 @@ describe.each(databaseTargets())('database layer on $kind', ({ kind, open }) => 
     db = await open();
     const shipped = readMigrations();
     expect(await migrate(db)).toEqual(shipped.map((m) => `${m.version}_${m.name}`));
+  });
+});
+
+// A pool is a PostgreSQL server's (PGlite is one connection); CI always gives the server.
+describe.runIf(process.env.TEST_DATABASE_URL)('the connection pool on a PostgreSQL server', () => {
+  /** The server processes that answered six queries held open together. */
+  async function backendsFor(databasePoolSize: number | undefined): Promise<number> {
+    const db = await openDatabase({ databaseUrl: process.env.TEST_DATABASE_URL!, dataDir: os.tmpdir(), ...(databasePoolSize ? { databasePoolSize } : {}) });
+    try {
+      const rows = await Promise.all(
+        Array.from({ length: 6 }, () => db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.2)').then((r) => r.rows[0]!.pid)),
+      );
+      return new Set(rows).size;
+    } finally {
+      await db.close();
+    }
+  }
+
+  it('holds at most DATABASE_POOL_SIZE connections, queueing the rest', async () => {
+    expect(await backendsFor(2)).toBe(2);
+    expect(await backendsFor(undefined)).toBe(6);
   });
 });

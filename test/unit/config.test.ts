@@ -93,6 +93,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps ten PostgreSQL connections per process unless DATABASE_POOL_SIZE says otherwise (1–1000)', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).databasePoolSize).toBe(10);
+    expect(loadConfig({ DATA_DIR: tmp(), DATABASE_POOL_SIZE: '40' }).databasePoolSize).toBe(40);
+    for (const value of ['0', '1001', 'many', '2.5']) {
+      expect(() => loadConfig({ DATA_DIR: tmp(), DATABASE_POOL_SIZE: value }), value).toThrow(/DATABASE_POOL_SIZE/);
+    }
+  });
+
   it('accepts a PostgreSQL URL and a valid port and log level', () => {
     const c = loadConfig({ DATA_DIR: tmp(), DATABASE_URL: 'postgres://root@127.0.0.1:5432/test', PORT: '8080', LOG_LEVEL: 'debug' });
     expect(c).toMatchObject({ databaseUrl: 'postgres://root@127.0.0.1:5432/test', port: 8080, logLevel: 'debug' });
