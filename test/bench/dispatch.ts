@@ -16,6 +16,9 @@
 //      server uses (one multi-row INSERT), and as the issue first described it (one INSERT per row).
 //      (1) and (2) take turns, three slices of each at each level, so that a passing slowdown of a
 //      shared machine weighs on both; each figure is over all its slices.
+//   2b. Submissions arriving at a fixed rate, half the 16-client ceiling, over 16 connections, each
+//      sent at its time whether or not the earlier ones were answered; latency counted from that
+//      time. The ceiling at the same rate beside it.
 //   3. Deliveries/s: the rows (1) queued, drained by one worker, then again (as a new delivery
 //      round) by two workers in this process.
 //   4. Commit-to-delivery: one worker running and idle, one submission at a time; from submit's
@@ -71,6 +74,8 @@ const WARM_UP = 30;
 /** Each level's submit and ceilings run in this many alternating turns. */
 const SLICES = 3;
 const LATENCY_SAMPLES = Math.max(20, Math.round(100 * SCALE));
+/** Submissions per connection at a fixed arrival rate (16 connections), in two turns. */
+const FIXED_RATE_PER_CLIENT = Math.max(4, Math.round(20 * SCALE));
 const CITIZENS = ['citizen-zhang', 'citizen-li', 'citizen-wang'] as const;
 
 
@@ -449,11 +454,12 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
   }
 
   // Each level's first draft per client is its untimed warm-up round.
-  const totalDrafts = WARM_UP + LEVELS.reduce((n, l) => n + l.clients * (l.perClient + 1), 0) + LATENCY_SAMPLES;
+  const totalDrafts = WARM_UP + LEVELS.reduce((n, l) => n + l.clients * (l.perClient + 1), 0) + 16 * FIXED_RATE_PER_CLIENT + LATENCY_SAMPLES;
   progress(`preparing ${totalDrafts} newborn drafts over HTTP…`);
   const [warm] = await prepare(1, WARM_UP);
   const prepared = [];
   for (const level of LEVELS) prepared.push(await prepare(level.clients, level.perClient + 1));
+  const fixedRateSet = await prepare(16, FIXED_RATE_PER_CLIENT);
   const [latencyDrafts] = await prepare(1, LATENCY_SAMPLES);
   await fill();
   progress(`drafts ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -553,6 +559,21 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
   // In turns (a slice of submit, then of each ceiling, again and again) rather than one after the
   // other: whatever else slows a shared machine for a few seconds weighs on both alike.
   type Kind = 'submit' | 'batched' | 'per-row';
+  // What the citizen's browser sends: the session's cookie and CSRF token, an Idempotency-Key.
+  const submits = (set: ClientSet, from: number, to: number): LoadPlan => ({
+    status: 201,
+    clients: set.map(({ client, drafts }) =>
+      drafts.slice(from, to).map((id) => ({ url: `${server.url}/api/applications/${id}/submit`, headers: { ...client.sessionHeaders, 'Idempotency-Key': `bench-${id}` } })),
+    ),
+  });
+  const ceilingPlan = async (kind: 'batched' | 'per-row', clients: number, each: number): Promise<LoadPlan> => {
+    const ids = await ceilingDrafts(clients * each);
+    return {
+      status: 201,
+      clients: Array.from({ length: clients }, (_, c) => ids.slice(c * each, (c + 1) * each).map((id) => ({ url: `${bareServer.url}/ceiling/${kind}/${id}`, headers: {} }))),
+    };
+  };
+  let ceilingAt16 = 0;
   for (const [i, level] of LEVELS.entries()) {
     const set = prepared[i]!;
     const n = `${level.clients} client${level.clients > 1 ? 's' : ''}`;
@@ -567,29 +588,15 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
       // BEGIN and COMMIT are a round trip each.
       if (kind === 'submit') statements += traffic.statements - before.statements + 2 * (traffic.transactions - before.transactions);
     };
-    // What the citizen's browser sends: the session's cookie and CSRF token, an Idempotency-Key.
-    const submits = (from: number, to: number): LoadPlan => ({
-      status: 201,
-      clients: set.map(({ client, drafts }) =>
-        drafts.slice(from, to).map((id) => ({ url: `${server.url}/api/applications/${id}/submit`, headers: { ...client.sessionHeaders, 'Idempotency-Key': `bench-${id}` } })),
-      ),
-    });
-    const ceilingPlan = async (kind: 'batched' | 'per-row', each: number): Promise<LoadPlan> => {
-      const ids = await ceilingDrafts(level.clients * each);
-      return {
-        status: 201,
-        clients: Array.from({ length: level.clients }, (_, c) => ids.slice(c * each, (c + 1) * each).map((id) => ({ url: `${bareServer.url}/ceiling/${kind}/${id}`, headers: {} }))),
-      };
-    };
     // One untimed round of each at this concurrency first: the first turn at a new level was the
     // slowest of the three in every run (34–44 % at 16 clients against 51–58 % for the others),
     // and it fell on submit, which goes first.
-    await fromLoadGenerator(submits(0, 1));
-    for (const kind of ['batched', 'per-row'] as const) await fromLoadGenerator(await ceilingPlan(kind, 1));
+    await fromLoadGenerator(submits(set, 0, 1));
+    for (const kind of ['batched', 'per-row'] as const) await fromLoadGenerator(await ceilingPlan(kind, level.clients, 1));
     for (let slice = 0; slice < SLICES; slice++) {
       const [from, to] = [1 + Math.floor((level.perClient * slice) / SLICES), 1 + Math.floor((level.perClient * (slice + 1)) / SLICES)];
-      await measure('submit', slice, submits(from, to));
-      for (const kind of ['batched', 'per-row'] as const) await measure(kind, slice, await ceilingPlan(kind, to - from));
+      await measure('submit', slice, submits(set, from, to));
+      for (const kind of ['batched', 'per-row'] as const) await measure(kind, slice, await ceilingPlan(kind, level.clients, to - from));
     }
     const s = timing(runs.submit);
     const ceilings = { batched: timing(runs.batched), 'per-row': timing(runs['per-row']) };
@@ -602,6 +609,7 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
     }
     progress(`${n}: each in ${SLICES} turns, submit ÷ ceiling per turn: ${runs.submit.map((r, t) => `${((100 * r.latencies.length * runs.batched[t]!.seconds) / (r.seconds * runs.batched[t]!.latencies.length)).toFixed(0)} %`).join(', ')}`);
     const b = ceilings.batched;
+    if (level.clients === 16) ceilingAt16 = b.perSecond;
     rows.push(
       { name: `submit, ${n}`, value: s.perSecond, unit: 'subm/s' },
       { name: `submit, ${n}, p50`, value: s.p50, unit: 'ms' },
@@ -622,6 +630,27 @@ async function run(db: PostgresDatabase, dataDir: string, closers: (() => Promis
         unit: 'trips',
       });
     }
+  }
+  // ---- 2b: arrivals at a fixed rate --------------------------------------------------------------
+  // Submissions sent at half the 16-client ceiling whether or not earlier ones were answered, as
+  // citizens send them, over 16 connections; the ceiling at the same rate beside them, in two turns
+  // each. Clients that wait on their answers bind latency to throughput (16 ÷ rate); this does not.
+  if (ceilingAt16) {
+    const rate = Math.round(ceilingAt16 / 2);
+    const fixed: Record<'submit' | 'batched', LoadResult[]> = { submit: [], batched: [] };
+    const half = Math.floor(FIXED_RATE_PER_CLIENT / 2);
+    for (const [from, to] of [[0, half], [half, FIXED_RATE_PER_CLIENT]] as const) {
+      fixed.submit.push(await fromLoadGenerator({ ...submits(fixedRateSet, from, to), perSecond: rate }));
+      fixed.batched.push(await fromLoadGenerator({ ...(await ceilingPlan('batched', 16, to - from)), perSecond: rate }));
+    }
+    const s = timing(fixed.submit);
+    const b = timing(fixed.batched);
+    progress(`arrivals at ${rate}/s on 16 connections: submit p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms (answered ${s.perSecond.toFixed(0)}/s); ceiling p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms`);
+    rows.push(
+      { name: `submit arriving at ${rate}/s (half the 16-client ceiling), p50`, value: s.p50, unit: 'ms' },
+      { name: `submit arriving at ${rate}/s (half the 16-client ceiling), p99`, value: s.p99, unit: 'ms' },
+      { name: `ceiling arriving at ${rate}/s, p99`, value: b.p99, unit: 'ms' },
+    );
   }
   // The ceiling's rows are not part of the product's queue.
   await deleteCeilingRows();
