@@ -51,6 +51,9 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
  * The claim: due rows, none waiting on a licence fetch, leased to this worker. Every round of
  * every worker runs it: kept parsed on each connection.
  */
+/** After a claim that failed, the next one comes this soon, or at the poll if that is sooner. */
+const CLAIM_RETRY_MS = 1_000;
+
 const CLAIM = prepared(
   `WITH due AS (
      SELECT id FROM sub_applications q
@@ -139,6 +142,7 @@ export class DispatchWorker {
       this.woken = false;
       const room = this.batchSize - inFlight.size;
       let drained = true;
+      let failed = false;
       try {
         // Results are not let to pile up faster than they are written.
         if (this.unrecorded.length >= this.batchSize) await this.recording;
@@ -151,6 +155,7 @@ export class DispatchWorker {
           inFlight.add(delivery);
         }
       } catch (err) {
+        failed = true;
         this.o.logger.error({ err }, 'dispatch: claiming failed');
       }
       if (!this.running) break;
@@ -158,22 +163,25 @@ export class DispatchWorker {
         // More is due: claim again once half of what is out has answered.
         while (inFlight.size > this.batchSize / 2) await Promise.race(inFlight);
       } else if (!this.woken) {
-        // Nothing more is due: what is out answers and is written, then the worker sleeps.
-        await this.sleep(Promise.all(inFlight).then(() => this.recorded()), inFlight.size === 0);
+        // Nothing more is due: what is out answers and is written, then the worker sleeps. After a
+        // failed claim (a database blip, a deadlock) it looks again in a second, whatever the poll:
+        // the wake-up for what it missed has already come and gone.
+        const settled = Promise.all(inFlight).then(() => this.recorded());
+        await this.sleep(settled, failed ? Math.min(this.pollMs, CLAIM_RETRY_MS) : inFlight.size === 0 ? this.pollMs : 0);
       }
     }
     await Promise.all(inFlight);
     await this.recorded();
   }
 
-  /** Until `until` settles (then after `pollMs` more, with `poll`) or a wake-up comes. */
-  private async sleep(until: Promise<void>, poll: boolean): Promise<void> {
+  /** Until `until` settles and `afterMs` more have passed, or a wake-up comes. */
+  private async sleep(until: Promise<void>, afterMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
       if (this.woken) return resolve();
       this.wakeUp = resolve;
       void until.then(() => {
-        if (poll) timer = setTimeout(resolve, this.pollMs);
+        if (afterMs > 0) timer = setTimeout(resolve, afterMs);
         else resolve();
       });
     });

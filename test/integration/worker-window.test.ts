@@ -77,4 +77,51 @@ describe.each(databaseTargets())('the worker\'s window of deliveries on $kind', 
       await db.close();
     }
   });
+  it('looks again a second after a failed claim, not at its next poll', { timeout: 60_000 }, async () => {
+    const db = await open();
+    const ts = await startServer(db);
+    const dept = await departments(() => undefined);
+    try {
+      const citizen = await ApiClient.login(ts.url, 'citizen-zhang');
+      const id = await newbornDraft(citizen);
+      const res = await citizen.post<Detail>(`/api/applications/${id}/submit`);
+      expect(res.status).toBe(201);
+      const queued = res.body.items.filter((item) => item.status === 'queued').length;
+      expect(queued).toBeGreaterThan(0);
+      // Its first two claims fail (a database blip): one may be followed by the wake-up of its own start, not both.
+      let failures = 2;
+      const flaky = new Proxy(db, {
+        get(target, key) {
+          if (key === 'query') {
+            return (sql: string, params?: readonly unknown[]) => {
+              if (sql.includes('WITH due AS') && failures > 0) {
+                failures--;
+                return Promise.reject(new Error('connection lost (test)'));
+              }
+              return target.query(sql, params);
+            };
+          }
+          const value: unknown = Reflect.get(target, key);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const worker = ts.parts.createWorker({
+        db: flaky,
+        targetFor: (code) => (ts.parts.targetFor(code) ? { channel: 'webhook', url: `${dept.url}/departments/${code}`, secret: ts.parts.webhookSecretFor(code) } : undefined),
+        // Ten minutes: only the retry after the failed claim can deliver within the test.
+        pollMs: 600_000,
+      });
+      worker.start();
+      try {
+        await until(async () => dept.answered.length === queued, 15_000, 'the queued items delivered after two failed claims');
+        expect(failures).toBe(0);
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await dept.close();
+      await ts.close();
+      await db.close();
+    }
+  });
 });
