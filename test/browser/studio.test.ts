@@ -93,9 +93,18 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     await page.getByTestId('publish').click();
     const version = page.getByTestId('publish-version');
     expect(await version.inputValue()).toBe('2.0.0');
-    await page.getByTestId('publish-ok').click();
+    // A click that lands while the dialog is still sliding in is lost on a busy machine: clicked
+    // again until the submission shows (the button is loading, and takes no click, once it went).
+    const submitted = page.getByTestId('submitted');
+    await expect
+      .poll(async () => {
+        if (await submitted.count()) return true;
+        await page.getByTestId('publish-ok').click({ timeout: 5_000 }).catch(() => undefined);
+        return (await submitted.count()) > 0;
+      }, { timeout: 60_000 })
+      .toBe(true);
     // 四眼原则: submitted for review; nothing is published yet.
-    await expect.poll(() => page.getByTestId('submitted').textContent()).toBe('已提交审核（版本 2.0.0）');
+    await expect.poll(() => submitted.textContent()).toBe('已提交审核（版本 2.0.0）');
     expect(await lineText(page, 10)).toBe('version: "2.0.0"');
     expect((await citizen.get<{ version: string }>('/api/bundles/newborn/form')).body.version).toBe('1.0.0');
 
