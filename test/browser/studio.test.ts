@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { hasChromium, screenshot } from '../helpers/browser.js';
+import { chooseUntil, hasChromium, screenshot } from '../helpers/browser.js';
 import { ApiClient, type TestServer } from '../helpers/api.js';
 import { startProduct, type Product } from '../helpers/product.js';
 import { fileNewborn } from '../helpers/newborn.js';
@@ -96,13 +96,7 @@ describe.runIf(hasChromium)('designer studio in Chromium', () => {
     // A click that lands while the dialog is still sliding in is lost on a busy machine: clicked
     // again until the submission shows (the button is loading, and takes no click, once it went).
     const submitted = page.getByTestId('submitted');
-    await expect
-      .poll(async () => {
-        if (await submitted.count()) return true;
-        await page.getByTestId('publish-ok').click({ timeout: 5_000 }).catch(() => undefined);
-        return (await submitted.count()) > 0;
-      }, { timeout: 60_000 })
-      .toBe(true);
+    await chooseUntil(() => page.getByTestId('publish-ok').click({ timeout: 5_000 }), async () => (await submitted.count()) > 0, 'the version submitted for review');
     // 四眼原则: submitted for review; nothing is published yet.
     await expect.poll(() => submitted.textContent()).toBe('已提交审核（版本 2.0.0）');
     expect(await lineText(page, 10)).toBe('version: "2.0.0"');

@@ -75,7 +75,7 @@ export async function requestSupplement(page: Page, missing: { materials?: strin
  * in is lost on a busy machine without an error, so the test waits on what the choice brings
  * (an enabled button, a new field) rather than on the click.
  */
-async function chooseUntil(choose: () => Promise<void>, chosen: () => Promise<boolean>, what: string): Promise<void> {
+export async function chooseUntil(choose: () => Promise<void>, chosen: () => Promise<boolean>, what: string): Promise<void> {
   await expect
     .poll(
       async () => {
